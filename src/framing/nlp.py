@@ -1,0 +1,255 @@
+"""Linguistic annotation: one spaCy ``Doc`` per article from Natasha's shipped models.
+
+razdel segments each article segment into sentences and tokens; slovnet (the models and navec
+embeddings shipped inside the ``natasha`` package) tags morphology, parses dependencies and finds
+named entities; :class:`~framing.lemmas.Lemmatizer` picks POS-aware pymorphy3 lemmas.  The result
+is a spaCy ``Doc`` whose ``text`` equals the article text exactly (so character offsets agree
+everywhere), with sentences, lemmas, POS, morphology, heads, dependency labels and entities.
+
+Article-level facts live in ``doc.user_data["framing"]`` (id, title, date, segments) and travel
+with the ``Doc`` through :class:`spacy.tokens.DocBin`.
+
+Models load once per :class:`NLP` instance — build one per job, never per article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .ingest import Article
+
+#: Bump when the annotation changes in a way that invalidates cached Docs.
+NLP_VERSION = "nlp-1"
+
+
+def _natasha_data() -> Path:
+    import natasha.data
+
+    return Path(os.path.dirname(natasha.data.__file__))
+
+
+@dataclass
+class _Tok:
+    text: str
+    start: int
+    end: int
+
+
+class NLP:
+    """Annotate :class:`Article` objects into spaCy ``Doc`` objects.
+
+    >>> from framing.ingest import parse_text
+    >>> nlp = NLP()
+    >>> doc = nlp(parse_text("Путин встретился с Токаевым в Кремле.", "x", "x.txt"))
+    >>> [(t.text, t.lemma_, t.pos_) for t in doc][:3]
+    [('Путин', 'путин', 'PROPN'), ('встретился', 'встретиться', 'VERB'), ('с', 'с', 'ADP')]
+    >>> [(e.text, e.label_) for e in doc.ents]
+    [('Путин', 'PER'), ('Токаевым', 'PER'), ('Кремле', 'LOC')]
+    """
+
+    def __init__(self, batch_size: int = 32) -> None:
+        import spacy
+        from navec import Navec
+        from slovnet import NER, Morph, Syntax
+
+        from .lemmas import Lemmatizer
+
+        data = _natasha_data()
+        navec = Navec.load(data / "emb" / "navec_news_v1_1B_250K_300d_100q.tar")
+        self.morph = Morph.load(data / "model" / "slovnet_morph_news_v1.tar", batch_size=batch_size)
+        self.syntax = Syntax.load(
+            data / "model" / "slovnet_syntax_news_v1.tar", batch_size=batch_size
+        )
+        self.ner = NER.load(data / "model" / "slovnet_ner_news_v1.tar", batch_size=batch_size)
+        self.morph.navec(navec)
+        self.syntax.navec(navec)
+        self.ner.navec(navec)
+        self.lemmatizer = Lemmatizer()
+        self.vocab = spacy.blank("ru").vocab
+
+    # -- tokenisation ---------------------------------------------------------------------
+    @staticmethod
+    def _sentences(article: Article) -> list[list[_Tok]]:
+        from razdel import sentenize, tokenize
+
+        sents: list[list[_Tok]] = []
+        for seg in article.segments:
+            for s in sentenize(seg.text):
+                base = seg.start + s.start
+                toks = [_Tok(t.text, base + t.start, base + t.stop) for t in tokenize(s.text)]
+                if toks:
+                    sents.append(toks)
+        return sents
+
+    def __call__(self, article: Article):  # -> spacy.tokens.Doc
+        return next(iter(self.pipe([article])))
+
+    def pipe(self, articles: Iterable[Article]) -> Iterator:
+        for article in articles:
+            yield self._annotate(article)
+
+    def _annotate(self, article: Article):
+        from spacy.tokens import Doc
+
+        sents = self._sentences(article)
+        words_per_sent = [[t.text for t in s] for s in sents]
+        morphs = list(self.morph.map(words_per_sent)) if sents else []
+        parses = list(self.syntax.map(words_per_sent)) if sents else []
+
+        words: list[str] = []
+        spaces: list[bool] = []
+        pos: list[str] = []
+        feats: list[str] = []
+        lemmas: list[str] = []
+        heads: list[int] = []
+        deps: list[str] = []
+        starts: list[int] = []
+        text = article.text
+        cursor = 0
+
+        def add_gap(upto: int, root: int | None) -> None:
+            nonlocal cursor
+            gap = text[cursor:upto]
+            if gap == "":
+                return
+            if gap == " " and words and not spaces[-1]:
+                spaces[-1] = True
+            else:
+                if gap.startswith(" ") and words and not spaces[-1]:
+                    spaces[-1] = True
+                    gap = gap[1:]
+                if gap:
+                    words.append(gap)
+                    spaces.append(False)
+                    pos.append("SPACE")
+                    feats.append("")
+                    lemmas.append(gap)
+                    heads.append(root if root is not None else len(words) - 1)
+                    deps.append("dep" if root is not None else "ROOT")
+                    starts.append(cursor)
+            cursor = upto
+
+        last_root: int | None = None
+        for toks, m, p in zip(sents, morphs, parses, strict=True):
+            add_gap(toks[0].start, last_root)
+            offset = len(words)
+            rel_heads = _sanitise_heads([int(t.head_id) for t in p.tokens])
+            root = offset + rel_heads.index(0)
+            for i, (tok, mt, pt) in enumerate(zip(toks, m.tokens, p.tokens, strict=True)):
+                if i > 0:
+                    add_gap(tok.start, root)
+                feat = "|".join(f"{k}={v}" for k, v in sorted(mt.feats.items()))
+                words.append(tok.text)
+                spaces.append(False)
+                pos.append(mt.pos if mt.pos else "X")
+                feats.append(feat)
+                lemmas.append(self.lemmatizer.lemma(tok.text, mt.pos, feat))
+                h = rel_heads[i]
+                heads.append(offset + h - 1 if h else offset + i)
+                deps.append("ROOT" if h == 0 else (pt.rel or "dep"))
+                starts.append(tok.start)
+                cursor = tok.end
+            last_root = root
+        add_gap(len(text), last_root)
+
+        ents = ["O"] * len(words)
+        tok_at = {s: i for i, s in enumerate(starts)}
+        for seg in article.segments:
+            markup = self.ner(seg.text)
+            for span in markup.spans:
+                a, b = seg.start + span.start, seg.start + span.stop
+                idx = [i for i in range(tok_at.get(a, -1), len(words))
+                       if i >= 0 and starts[i] < b and pos[i] != "SPACE"]
+                if not idx or a not in tok_at:
+                    continue
+                for k, i in enumerate(idx):
+                    ents[i] = ("B-" if k == 0 else "I-") + span.type
+
+        doc = Doc(self.vocab, words=words, spaces=spaces, pos=pos, morphs=feats,
+                  lemmas=lemmas, heads=heads, deps=deps, ents=ents)
+        assert doc.text == text, "token offsets drifted from the article text"
+        doc.user_data["framing"] = {
+            "id": article.id,
+            "title": article.title,
+            "date": article.date,
+            "source": article.source,
+            "source_file": article.source_file,
+            "content_hash": article.content_hash,
+            "segments": [[s.kind, s.start, s.end] for s in article.segments],
+        }
+        return doc
+
+
+def _sanitise_heads(heads: list[int]) -> list[int]:
+    """Make slovnet's 1-based head list a tree: one root, no cycles, no out-of-range heads.
+
+    >>> _sanitise_heads([0, 1, 0, 3])
+    [0, 1, 1, 3]
+    >>> _sanitise_heads([2, 1, 0])
+    [3, 1, 0]
+    """
+    n = len(heads)
+    heads = [h if 0 <= h <= n else 0 for h in heads]
+    heads = [0 if h == i + 1 else h for i, h in enumerate(heads)]
+    roots = [i for i, h in enumerate(heads) if h == 0]
+    root = roots[0] if roots else 0
+    for i in range(n):
+        if i != root:
+            if heads[i] == 0:
+                heads[i] = root + 1
+        else:
+            heads[i] = 0
+    for i in range(n):  # break cycles: a chain that does not reach the root within n steps
+        seen, j = set(), i
+        while heads[j] != 0 and j not in seen:
+            seen.add(j)
+            j = heads[j] - 1
+        if heads[j] != 0:
+            heads[i] = root + 1
+    return heads
+
+
+def cache_key(article: Article) -> str:
+    """Content key for an article's Doc: changes with its text, metadata or the NLP version."""
+    h = hashlib.sha256()
+    for part in (NLP_VERSION, article.id, article.title, article.date, article.source,
+                 article.source_file, article.text,
+                 repr([(s.kind, s.start, s.end) for s in article.segments])):
+        h.update(part.encode("utf-8"))
+        h.update(b"\x00")
+    return h.hexdigest()[:24]
+
+
+def save_doc(doc, path: Path) -> None:
+    from spacy.tokens import DocBin
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = DocBin(store_user_data=True)
+    db.add(doc)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(db.to_bytes())
+    tmp.replace(path)
+
+
+def load_doc(path: Path, vocab):
+    from spacy.tokens import DocBin
+
+    db = DocBin(store_user_data=True).from_bytes(path.read_bytes())
+    return next(iter(db.get_docs(vocab)))
+
+
+def blank_vocab():
+    import spacy
+
+    return spacy.blank("ru").vocab
+
+
+def segment_kind(doc, char_offset: int) -> str:
+    for kind, start, end in doc.user_data["framing"]["segments"]:
+        if start <= char_offset < end:
+            return kind
+    return "prose"
