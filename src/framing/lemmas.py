@@ -12,6 +12,8 @@ pymorphy's ~7k tokens/s into >100k tokens/s.
 'астана'
 >>> lem.lemma("Токаев", "PROPN", "Case=Nom|Gender=Masc|Number=Sing")
 'токаев'
+>>> sorted(lem.alternatives("большая", "ADJ", "больший"))
+['большая', 'больший', 'большой']
 >>> sorted(lem.candidates("Путина"))
 ['путин', 'путина']
 """
@@ -52,11 +54,25 @@ class Lemmatizer:
         self.morph = pymorphy3.MorphAnalyzer()
         self.lemma = lru_cache(maxsize=cache_size)(self._lemma)  # type: ignore[method-assign]
         self.candidates = lru_cache(maxsize=cache_size)(self._candidates)  # type: ignore[method-assign]
+        self.alternatives = lru_cache(maxsize=cache_size)(self._alternatives)  # type: ignore[method-assign]
 
     def _candidates(self, word: str) -> frozenset[str]:
         """Every normal form pymorphy3 knows for ``word`` (lower-cased)."""
         w = word.lower().replace("ё", "е")
         return frozenset(p.normal_form.replace("ё", "е") for p in self.morph.parse(w)) | {w}
+
+    def _alternatives(self, word: str, pos: str, lemma: str) -> frozenset[str]:
+        """``lemma`` plus every normal form of a parse whose POS agrees with ``pos``.
+
+        Keeps same-POS ambiguity («большая» → большой/больший) visible to pattern matching.
+        """
+        w = word.lower().replace("ё", "е")
+        out = {lemma, w}
+        for p in self.morph.parse(w):
+            ud = _ud_pos(p)
+            if ud == pos or ud in _UD_COMPAT.get(pos, ()):
+                out.add(p.normal_form.replace("ё", "е"))
+        return frozenset(out)
 
     def _lemma(self, word: str, pos: str = "", feats: str = "") -> str:
         w = word.lower().replace("ё", "е")

@@ -1,0 +1,225 @@
+"""Actors: the editable registry, and mentions of actors found in a ``Doc``.
+
+Registry terms (aliases, metonyms) are matched on lemmas; every named entity the NER finds that
+the registry does not cover becomes an *automatic* actor named by its normal form («Марата
+Шибутова» → «Марат Шибутов»), and a bare surname joins the full name seen in the same article.
+Each mention records how it was resolved: ``alias``, ``metonym``, ``ner`` or ``surname``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .lemmas import Lemmatizer
+from .lexmatch import PhraseIndex, doc_tokens, norm
+from .yamlio import ResourceError, line_of, load_yaml
+
+ACTOR_TYPES = ("person", "state", "organisation", "bloc", "collective", "location")
+_ENTRY_KEYS = {"id", "type", "aliases", "metonyms", "affiliation", "match_case", "__line__"}
+_NER_TYPE = {"PER": "person", "ORG": "organisation", "LOC": "location"}
+_PLACE_PREPS = {"в": {"Loc", "Acc"}, "во": {"Loc", "Acc"}, "на": {"Loc"}, "из": {"Gen"}}
+_GENDER = {"Masc": "masc", "Fem": "femn", "Neut": "neut"}
+
+
+@dataclass
+class ActorEntry:
+    id: str
+    type: str
+    aliases: list[str]
+    metonyms: list[str] = field(default_factory=list)
+    affiliation: str = ""
+    match_case: bool = False
+
+
+@dataclass
+class Mention:
+    article_id: str
+    mention_id: int
+    actor: str
+    actor_type: str
+    text: str
+    start: int
+    end: int
+    tok_start: int
+    tok_end: int
+    sent: int
+    resolution: str
+    segment: str
+    affiliation: str = ""
+
+    def as_row(self) -> dict:
+        return asdict(self)
+
+
+class ActorRegistry:
+    """The actor registry loaded from YAML and compiled into a lemma phrase index."""
+
+    def __init__(self, entries: list[ActorEntry], lemmatizer: Lemmatizer | None = None) -> None:
+        self.entries = {e.id: e for e in entries}
+        self.lemmatizer = lemmatizer or Lemmatizer()
+        self.index = PhraseIndex(self.lemmatizer)
+        for e in entries:
+            for a in e.aliases:
+                self.index.add(f"alias\t{e.id}", a, e.match_case)
+            for m in e.metonyms:
+                self.index.add(f"metonym\t{e.id}", m, e.match_case)
+
+    @classmethod
+    def from_yaml(cls, path: Path, lemmatizer: Lemmatizer | None = None) -> ActorRegistry:
+        return cls(parse_registry(load_yaml(path), str(path)), lemmatizer)
+
+
+def parse_registry(data: object, name: str) -> list[ActorEntry]:
+    """Validate registry data; errors name the file, line and actor id."""
+    if not isinstance(data, dict) or not isinstance(data.get("actors"), list):
+        raise ResourceError(f"{name}: expected a top-level 'actors:' list")
+    out: list[ActorEntry] = []
+    seen: dict[str, int | None] = {}
+    for raw in data["actors"]:
+        line = line_of(raw)
+        where = f"{name}, line {line}"
+        if not isinstance(raw, dict):
+            raise ResourceError(f"{where}: each actor must be a mapping")
+        aid = raw.get("id")
+        if not isinstance(aid, str) or not aid.strip():
+            raise ResourceError(f"{where}: actor without an 'id'")
+        where += f", actor {aid!r}"
+        unknown = set(raw) - _ENTRY_KEYS
+        if unknown:
+            raise ResourceError(f"{where}: unknown key(s) {sorted(unknown)}")
+        if aid in seen:
+            raise ResourceError(f"{where}: duplicate id (first at line {seen[aid]})")
+        seen[aid] = line
+        if raw.get("type") not in ACTOR_TYPES:
+            raise ResourceError(f"{where}: type must be one of {ACTOR_TYPES}")
+        terms = {}
+        for key in ("aliases", "metonyms"):
+            val = raw.get(key, [])
+            if not isinstance(val, list) or not all(isinstance(v, str) and v.strip() for v in val):
+                raise ResourceError(f"{where}: '{key}' must be a list of non-empty strings")
+            terms[key] = val
+        if not terms["aliases"]:
+            raise ResourceError(f"{where}: needs at least one alias")
+        out.append(ActorEntry(aid, raw["type"], terms["aliases"], terms["metonyms"],
+                              str(raw.get("affiliation") or ""), bool(raw.get("match_case"))))
+    for e in out:
+        if e.affiliation and e.affiliation not in seen:
+            raise ResourceError(f"{name}: actor {e.id!r}: affiliation {e.affiliation!r} "
+                                f"is not an actor id in the registry")
+    return out
+
+
+def normal_form(span, lemmatizer: Lemmatizer) -> str:
+    """Nominative normal form of an entity span, keeping capitalisation.
+
+    The span's head and the words agreeing with it are put in the nominative; dependents in
+    other cases stay as written («Международного института социологии» → «Международный
+    институт социологии»).
+    """
+    root = span.root
+    words = []
+    for t in span:
+        inflect = t == root or (t.head == root and t.dep_ in {"amod", "det", "flat:name", "flat",
+                                                             "appos", "nummod"})
+        inflect = inflect or (root.ent_type_ == "PER" and t.pos_ == "PROPN")
+        w = t.text
+        if inflect and t.pos_ in {"NOUN", "PROPN", "ADJ"}:
+            w = _to_nominative(t, lemmatizer, plural=root.morph.get("Number") == ["Plur"]
+                               and t.pos_ != "PROPN", gender=root.morph.get("Gender"))
+        words.append(w + t.whitespace_)
+    return "".join(words).strip()
+
+
+def _to_nominative(tok, lemmatizer: Lemmatizer, plural: bool, gender: list[str]) -> str:
+    text = tok.text
+    if tok.morph.get("Case") == ["Nom"]:
+        return text
+    if tok.pos_ == "ADJ" or (tok.pos_ == "NOUN" and not plural):
+        target = {"nomn", "plur"} if plural else {"nomn"}
+        if tok.pos_ == "ADJ" and not plural and gender and gender[0] in _GENDER:
+            target |= {"sing", _GENDER[gender[0]]}
+        for p in lemmatizer.morph.parse(text.lower()):
+            if p.normal_form.replace("ё", "е") == tok.lemma_ or tok.pos_ == "ADJ":
+                form = p.inflect(target)
+                if form:
+                    return _recase(form.word, text)
+    lemma = tok.lemma_
+    return _recase(lemma, text)
+
+
+def _recase(word: str, like: str) -> str:
+    if "ё" not in like.lower():
+        word = word.replace("ё", "е")
+    if like.isupper() and len(like) > 1:
+        return word.upper()
+    if like[:1].isupper():
+        return "-".join(p[:1].upper() + p[1:] for p in word.split("-"))
+    return word
+
+
+def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
+    """All actor mentions in ``doc``, sorted by position."""
+    from .nlp import segment_kind
+
+    meta = doc.user_data["framing"]
+    aid = meta["id"]
+    toks = doc_tokens(doc)
+    sent_of = _sentence_index(doc)
+    raw: list[tuple[int, int, str, str, str]] = []  # (start, end, actor, type, resolution)
+    covered = [False] * len(doc)
+    for key, i, j in registry.index.find(toks):
+        kind, actor = key.split("\t", 1)
+        if kind == "metonym" and _used_as_place(doc, i):
+            for k in range(i, j):
+                covered[k] = True
+            continue
+        e = registry.entries[actor]
+        raw.append((i, j, actor, e.type, kind))
+        for k in range(i, j):
+            covered[k] = True
+    # automatic actors from NER
+    auto: list[tuple[int, int, str, str]] = []
+    for ent in doc.ents:
+        if any(covered[k] for k in range(ent.start, ent.end)):
+            continue
+        nf = normal_form(ent, registry.lemmatizer)
+        if nf:
+            auto.append((ent.start, ent.end, nf, _NER_TYPE.get(ent.label_, "organisation")))
+    full_names = {}
+    for _, _, nf, typ in auto:
+        if typ == "person" and " " in nf:
+            full_names.setdefault(norm(nf.split()[-1]), nf)
+    for s, e, nf, typ in auto:
+        res = "ner"
+        if typ == "person" and " " not in nf and norm(nf) in full_names:
+            nf, res = full_names[norm(nf)], "surname"
+        raw.append((s, e, nf, typ, res))
+    raw.sort(key=lambda r: (r[0], r[1]))
+    out = []
+    for n, (i, j, actor, typ, res) in enumerate(raw):
+        span = doc[i:j]
+        entry = registry.entries.get(actor)
+        out.append(Mention(
+            article_id=aid, mention_id=n, actor=actor, actor_type=typ, text=span.text,
+            start=span.start_char, end=span.end_char, tok_start=i, tok_end=j,
+            sent=sent_of[i], resolution=res, segment=segment_kind(doc, span.start_char),
+            affiliation=entry.affiliation if entry else "",
+        ))
+    return out
+
+
+def _used_as_place(doc, i: int) -> bool:
+    """«в Кремле», «на Банковой»: a metonym in the locative after a place preposition."""
+    if i == 0:
+        return False
+    cases = _PLACE_PREPS.get(doc[i - 1].lower_, set())
+    return bool(set(doc[i].morph.get("Case")) & cases)
+
+
+def _sentence_index(doc) -> list[int]:
+    out = [0] * len(doc)
+    for n, s in enumerate(doc.sents):
+        for k in range(s.start, s.end):
+            out[k] = n
+    return out

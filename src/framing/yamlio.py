@@ -1,0 +1,64 @@
+"""YAML loading that remembers line numbers, so resource errors can name file, line and entry.
+
+>>> data = load_yaml_text("a:\\n  - id: x\\n    k: 1\\n", "f.yaml")
+>>> data["a"][0]["id"], line_of(data["a"][0])
+('x', 2)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LINE_KEY = "__line__"
+
+
+class ResourceError(ValueError):
+    """An error in an analyst-edited resource file (codebook, registry, lexicon, config)."""
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    keys = [loader.construct_object(k, deep=deep) for k, _ in node.value]
+    dupes = {k for k in keys if keys.count(k) > 1}
+    if dupes:
+        raise ResourceError(
+            f"line {node.start_mark.line + 1}: duplicate key(s) {sorted(map(str, dupes))}"
+        )
+    mapping = loader.construct_mapping(node, deep=deep)
+    mapping[LINE_KEY] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_yaml_text(text: str, name: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except ResourceError as exc:
+        raise ResourceError(f"{name}: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise ResourceError(f"{name}: not valid YAML: {exc}") from None
+
+
+def load_yaml(path: Path) -> Any:
+    return load_yaml_text(Path(path).read_text(encoding="utf-8"), str(path))
+
+
+def line_of(entry: Any) -> int | None:
+    return entry.get(LINE_KEY) if isinstance(entry, dict) else None
+
+
+def strip_lines(obj: Any) -> Any:
+    """A copy of ``obj`` without the line-number keys."""
+    if isinstance(obj, dict):
+        return {k: strip_lines(v) for k, v in obj.items() if k != LINE_KEY}
+    if isinstance(obj, list):
+        return [strip_lines(v) for v in obj]
+    return obj
