@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass
 from .codebook import Codebook, Pattern, Word
 from .lemmas import Lemmatizer
 from .lexmatch import norm
+from .quotes import speaker_at
 
 #: (lower, lemma alternatives, text, pos, head index within the sequence, dep label)
 DTok = tuple[str, frozenset[str], str, str, int, str]
@@ -145,15 +146,6 @@ class DeviceMatcher:
         for n, h in enumerate(hits):
             h.hit_id = n
         return hits
-
-
-def speaker_at(quotes: Sequence, offset: int) -> str:
-    """The speaker whose quote contains ``offset`` (innermost), else ``AUTHOR``."""
-    best = None
-    for q in quotes:
-        if q.start <= offset < q.end and (best is None or q.end - q.start < best.end - best.start):
-            best = q
-    return best.speaker if best is not None else "AUTHOR"
 
 
 def targets_for(doc, span, sent, mentions: Sequence) -> list[str]:

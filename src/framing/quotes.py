@@ -1,0 +1,452 @@
+"""Who speaks: direct and indirect speech, its speaker and reporting verb.
+
+Direct speech is text in «…» (nested „…“ or «…» inside belong to the same quote; a quote may run
+over several paragraphs) attributed by a reporting clause after it («…», — заявил Путин), a clause
+interrupting it («…, — отметил Шибутов. — …»), or the sentence that embeds it (Путин
+констатировал: …«…»; назвал последнего «…»).  Indirect speech is recognised from «по словам X»,
+parentheticals («как считает X», «…, считает X, …», «…, объясняет X») and «X отметил, что …».
+
+Speakers resolve to actors: a named mention (``name``), a pronoun (``pronoun``: nearest preceding
+person outside quotes), a title with a country («президент РФ», «лидер Казахстана»:
+``descriptor``, the nearest person affiliated with that country), a bare title («президент»,
+«политолог»: ``title``, the nearest person), or an unnamed collective («эксперты»:
+``collective``).  Text outside every quote is the author's voice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .lexmatch import norm
+from .yamlio import ResourceError, load_yaml
+
+OPEN, CLOSE = "«„“", "»“”"
+_PRONOUNS = {"он", "она", "его", "ее", "её", "него", "нее", "ней", "ему", "им", "ним"}
+_ATTRIB = {"слово", "мнение", "оценка", "утверждение", "данные", "признание", "заявление"}
+_DASH = {"—", "–", "-"}
+_TITLES = {"президент", "лидер", "глава", "министр", "премьер", "премьер-министр", "политолог",
+           "эксперт", "аналитик", "директор", "замдиректора", "редактор", "спикер", "посол",
+           "депутат", "сенатор", "председатель", "генсек", "канцлер", "губернатор", "мэр",
+           "представитель", "советник", "руководитель", "глава мид", "дипломат", "коллега",
+           "востоковед", "историк", "экономист", "профессор", "замгендиректора", "замглавы",
+           "замминистра", "вице-премьер", "вице-президент", "пресс-секретарь", "министр"}
+
+
+@dataclass
+class Quote:
+    article_id: str
+    quote_id: int
+    kind: str  # direct | indirect
+    start: int
+    end: int
+    text: str
+    speaker: str
+    speaker_text: str
+    resolution: str
+    verb: str
+    verb_type: str
+
+    def as_row(self) -> dict:
+        return asdict(self)
+
+
+class ReportingVerbs:
+    """Reporting-verb lexicon: lemma → type."""
+
+    TYPES = ("neutral", "assertive", "opinion", "distancing", "naming")
+
+    def __init__(self, table: dict[str, str]) -> None:
+        self.table = table
+
+    @classmethod
+    def from_yaml(cls, path: Path) -> ReportingVerbs:
+        data = load_yaml(path)
+        if not isinstance(data, dict):
+            raise ResourceError(f"{path}: expected a mapping of verb type to lemma list")
+        table: dict[str, str] = {}
+        for typ, lemmas in data.items():
+            if typ == "__line__":
+                continue
+            if typ not in cls.TYPES:
+                raise ResourceError(f"{path}: unknown verb type {typ!r} (known: {cls.TYPES})")
+            if not isinstance(lemmas, list):
+                raise ResourceError(f"{path}: {typ!r} must be a list of lemmas")
+            for lemma in lemmas:
+                table[norm(str(lemma))] = typ
+        return cls(table)
+
+    def type_of(self, tok) -> str:
+        return self.table.get(norm(tok.lemma_), "")
+
+
+# ----------------------------------------------------------------------------- direct quotes
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Top-level «…» spans as (content_start, content_end) character offsets.
+
+    Nested quotes stay inside their outer quote.  A paragraph that opens with « while a quote
+    is still open continues it (Russian multi-paragraph convention).
+
+    >>> quote_spans("Он сказал: «Это „план“ и «тест»». Конец «два»")
+    [(11, 31), (41, 44)]
+    """
+    spans: list[tuple[int, int]] = []
+    depth, start = 0, -1
+    for i, ch in enumerate(text):
+        if ch == "«" or (ch == "„" and depth > 0):
+            if depth > 0 and ch == "«" and text[max(0, i - 2):i] == "\n\n":
+                continue
+            if depth == 0:
+                start = i + 1
+            depth += 1
+        elif ch in "»“" and depth > 0:
+            if ch == "“" and depth == 1:
+                continue  # an English closing quote inside is not ours
+            depth -= 1
+            if depth == 0:
+                spans.append((start, i))
+    return spans
+
+
+def _tok_range(doc, a: int, b: int) -> tuple[int, int]:
+    span = doc.char_span(a, b, alignment_mode="expand")
+    if span is None:
+        return (0, 0)
+    return span.start, span.end
+
+
+def _subject(verb):
+    for c in verb.children:
+        if c.dep_ in {"nsubj", "nsubj:pass"}:
+            return c
+    # shared subject of coordinated verbs («он встречался … и назвал …»)
+    if verb.dep_ == "conj" and verb.head.pos_ in {"VERB", "ADJ"}:
+        return _subject(verb.head)
+    return None
+
+
+class QuoteFinder:
+    """Find quotes and resolve their speakers."""
+
+    def __init__(self, verbs: ReportingVerbs, affiliations: dict[str, str] | None = None) -> None:
+        self.verbs = verbs
+        self.affiliations = affiliations or {}
+
+    # -- speaker resolution ------------------------------------------------------------------
+    def _resolve(self, head, doc, mentions: Sequence, inside: list[tuple[int, int]]):
+        """Resolve a speaker head token to (actor, surface text, resolution)."""
+        phrase = sorted({t.i for t in head.subtree} | {head.i})
+        lo, hi = phrase[0], phrase[-1] + 1
+        # trim at a comma/dash: «эксперты, которые …» keeps the head part
+        in_phrase = [m for m in mentions if lo <= m.tok_start < hi]
+        persons = [m for m in in_phrase if m.actor_type == "person"]
+        surface = doc[lo:hi].text
+        if persons:
+            return persons[-1].actor, surface, "name"
+        lemma = norm(head.lemma_)
+        before = head.idx
+        if head.pos_ == "PRON" or lemma in _PRONOUNS:
+            p = _nearest_person(mentions, before, inside)
+            return (p.actor if p else "", head.text, "pronoun")
+        if lemma in _TITLES or any(norm(t.lemma_) in _TITLES for t in doc[lo:hi]):
+            states = [m for m in in_phrase if m.actor_type in {"state", "bloc", "organisation"}]
+            if states:
+                p = _nearest_person(mentions, before, inside,
+                                    affiliated=states[0].actor, affiliations=self.affiliations)
+                if p:
+                    return p.actor, surface, "descriptor"
+            if head.morph.get("Number") == ["Plur"]:
+                return lemma, surface, "collective"
+            p = _nearest_person(mentions, before, inside)
+            return (p.actor if p else "", surface, "title")
+        if in_phrase:
+            return in_phrase[-1].actor, surface, "name"
+        if head.pos_ in {"NOUN", "PROPN"} and head.morph.get("Number") == ["Plur"]:
+            return lemma, surface, "collective"
+        return "", surface, "unresolved"
+
+    # -- main ---------------------------------------------------------------------------------
+    def find(self, doc, mentions: Sequence) -> list[Quote]:
+        aid = doc.user_data["framing"]["id"]
+        text = doc.text
+        spans = quote_spans(text)
+        quotes: list[Quote] = []
+        direct: list[tuple[int, int]] = []  # content spans of attributed direct quotes
+        pending: list[tuple[int, int]] = []
+        used_verbs: set[int] = set()
+        for a, b in spans:
+            parts, clause = _split_interrupted(doc, a, b)
+            attribution = clause or self._after_clause(doc, b)
+            if attribution is None:
+                pending.append((a, b))
+                continue
+            verb, subj_tok = attribution
+            used_verbs.add(verb.i)
+            for pa, pb in parts:
+                direct.append((pa, pb))
+            speaker, surface, res = (self._resolve(subj_tok, doc, mentions, direct + pending)
+                                     if subj_tok is not None else ("", "", "unresolved"))
+            for pa, pb in parts:
+                quotes.append(Quote(aid, 0, "direct", pa, pb, text[pa:pb], speaker, surface, res,
+                                    verb.text, self.verbs.type_of(verb)))
+        inside = direct + pending
+        indirect = self._indirect(doc, mentions, inside, used_verbs)
+        for q in indirect:
+            q.article_id = aid
+        quotes.extend(indirect)
+        # direct quotes attributed by their sentence (colon cues, «назвал … «…»», по словам …)
+        for a, b in pending:
+            short = len(text[a:b].split()) <= 3
+            owner = next((q for q in indirect if q.start <= a and b <= q.end), None)
+            if owner is not None and not short:
+                quotes.append(Quote(aid, 0, "direct", a, b, text[a:b], owner.speaker,
+                                    owner.speaker_text, owner.resolution, owner.verb,
+                                    owner.verb_type))
+                continue
+            found = self._governing_verb(doc, a, b)
+            if found is not None and (not short or self.verbs.type_of(found[0]) == "naming"):
+                verb, subj = found
+                speaker, surface, res = self._resolve(subj, doc, mentions, inside)
+                quotes.append(Quote(aid, 0, "direct", a, b, text[a:b], speaker, surface, res,
+                                    verb.text, self.verbs.type_of(verb)))
+        quotes.sort(key=lambda q: (q.start, q.end, q.kind))
+        for n, q in enumerate(quotes):
+            q.quote_id = n
+        return quotes
+
+    def _after_clause(self, doc, close: int):
+        """«…», — заявил X  /  «…» — говорит X: verb and subject after the closing quote."""
+        text = doc.text
+        j = close + 1
+        tail = text[j:j + 6]
+        stripped = tail.lstrip(" ,")
+        if not stripped or stripped[0] not in _DASH:
+            return None
+        s, _ = _tok_range(doc, j, min(len(text), j + 1))
+        sent = doc[s].sent if s < len(doc) else None
+        if sent is None:
+            return None
+        end = sent.end
+        for t in doc[s:end]:
+            if t.text in OPEN or (t.text in _DASH and t.i > s + 2):
+                end = t.i
+                break
+        for t in doc[s:end]:
+            if self.verbs.type_of(t) and t.pos_ in {"VERB", "ADJ", "AUX"}:
+                subj = _subject(t)
+                if subj is None or not (s <= subj.i < end):
+                    subj = next((x for x in doc[t.i + 1:end]
+                                 if x.pos_ in {"PROPN", "NOUN", "PRON"}), None)
+                return t, subj
+        return None
+
+    def _governing_verb(self, doc, a: int, b: int):
+        """A reporting verb that governs the quote inside its sentence («назвал … «…»»)."""
+        s, e = _tok_range(doc, a, b)
+        if s >= e:
+            return None
+        tok = doc[s]
+        seen = set()
+        while tok.i not in seen:
+            seen.add(tok.i)
+            if self.verbs.type_of(tok) and not (s <= tok.i < e):
+                subj = _subject(tok)
+                if subj is None:  # a mis-attached conjunct: the closest subject before the verb
+                    subj = next((x for x in reversed(doc[tok.sent.start:tok.i])
+                                 if x.dep_ in {"nsubj", "nsubj:pass"}), None)
+                return (tok, subj) if subj is not None else None
+            if tok.head.i == tok.i:
+                break
+            tok = tok.head
+        return None
+
+    def _indirect(self, doc, mentions: Sequence, inside: list[tuple[int, int]],
+                  used_verbs: set[int]) -> list[Quote]:
+        out: list[Quote] = []
+        text = doc.text
+
+        def in_quote(t) -> bool:
+            return any(a <= t.idx < b for a, b in inside)
+
+        for sent in doc.sents:
+            toks = [t for t in sent if not t.is_space]
+            if not toks:
+                continue
+            # «По словам X, …» / «По мнению X, …»
+            for k, t in enumerate(toks[:-2]):
+                if in_quote(t):
+                    continue
+                if t.lower_ != "по":
+                    continue
+                cue = toks[k + 1]
+                if norm(cue.lemma_) in _ATTRIB:
+                    comma = next((x for x in toks[k + 2:] if x.text == ","), None)
+                    if comma is None:
+                        continue
+                    holder = [x for x in doc[cue.i + 1:comma.i]]
+                    head = _phrase_head(holder) if holder else None
+                elif norm(cue.lemma_) in _PRONOUNS and norm(toks[k + 2].lemma_) in _ATTRIB:
+                    head, cue = cue, toks[k + 2]  # «по его словам»
+                    comma = next((x for x in toks[k + 3:] if x.text == ","), None)
+                    if comma is None:
+                        continue
+                else:
+                    continue
+                if head is None:
+                    continue
+                speaker, surface, res = self._resolve(head, doc, mentions, inside)
+                a = comma.idx + 1
+                b = _sent_end(sent)
+                while a < b and text[a] == " ":
+                    a += 1
+                out.append(Quote("", 0, "indirect", a, b, text[a:b], speaker, surface, res,
+                                 f"{t.text} {cue.text}", "neutral"))
+                break
+            else:
+                q = self._verb_speech(doc, sent, toks, mentions, inside,
+                                      lambda t: in_quote(t) or t.i in used_verbs)
+                if q is not None:
+                    out.append(q)
+        return out
+
+    def _verb_speech(self, doc, sent, toks, mentions, inside, in_quote):
+        text = doc.text
+        for t in toks:
+            vtype = self.verbs.type_of(t)
+            if not vtype or in_quote(t) or t.pos_ not in {"VERB", "ADJ"}:
+                continue
+            subj = _subject(t)
+            if subj is None or in_quote(subj):
+                continue
+            after = [x for x in toks if x.i > t.i]
+            # «X отметил, что …» / «X констатировал: …»
+            nxt = [x for x in after if x.i <= subj.i + 40]
+            colon = next((x for x in nxt[:2] if x.text == ":"), None)
+            if colon is not None and subj.i < t.i:
+                a, b = colon.idx + 1, _sent_end(sent)
+            else:
+                chto = None
+                for x in after[:3]:
+                    if x.lower_ in {"что", "чтобы"}:
+                        chto = x
+                        break
+                    if x.text == "," and after.index(x) + 1 < len(after):
+                        y = after[after.index(x) + 1]
+                        if y.lower_ in {"что", "будто", "якобы"}:
+                            chto = y
+                            break
+                if chto is not None and subj.i < t.i:
+                    a, b = chto.idx + len(chto.text), _sent_end(sent)
+                elif subj.i > t.i and _is_parenthetical(t, toks):
+                    # «…, считает X, …» / «…, объясняет X.» / «Как считает X, …»
+                    lo, hi = _clause_bounds(t, subj, toks)
+                    content_after = any(x.i >= hi and not x.is_punct for x in toks)
+                    if lo <= toks[0].i:
+                        a, b = doc[hi].idx, _sent_end(sent)
+                    else:
+                        a = toks[0].idx
+                        b = _sent_end(sent) if content_after else doc[lo - 1].idx
+                else:
+                    continue
+            while a < b and text[a] in " ,—–":
+                a += 1
+            while b > a and text[b - 1] in " ,—–":
+                b -= 1
+            if b - a < 3:
+                continue
+            speaker, surface, res = self._resolve(subj, doc, mentions, inside)
+            return Quote("", 0, "indirect", a, b, text[a:b], speaker, surface, res, t.text,
+                         vtype)
+        return None
+
+
+def _phrase_head(tokens):
+    ids = {t.i for t in tokens}
+    for t in tokens:
+        if t.head.i not in ids or t.head.i == t.i:
+            return t
+    return tokens[0]
+
+
+def _sent_end(sent) -> int:
+    toks = [t for t in sent if not t.is_space]
+    last = toks[-1]
+    if last.text in {".", "!", "?", "…"} and len(toks) > 1:
+        return toks[-2].idx + len(toks[-2].text) if toks[-2].text not in "»" else last.idx
+    return last.idx + len(last.text)
+
+
+def _is_parenthetical(verb, toks) -> bool:
+    """A verb in a comma- or dash-delimited insertion, or after «как»."""
+    k = [t.i for t in toks].index(verb.i)
+    prev = toks[k - 1] if k > 0 else None
+    if prev is not None and prev.lower_ == "как":
+        return True
+    return prev is not None and prev.text in {",", "—", "–"}
+
+
+def _clause_bounds(verb, subj, toks) -> tuple[int, int]:
+    """Token range of a parenthetical reporting clause, including «как» and the subject."""
+    ids = [t.i for t in toks]
+    k = ids.index(verb.i)
+    lo = verb.i
+    if k > 0 and toks[k - 1].lower_ == "как":
+        lo = toks[k - 1].i
+    hi = max(x.i for x in subj.subtree) + 1
+    for t in toks:
+        if t.i >= hi and t.text in {",", ".", "—", "–", "!", "?"}:
+            hi = t.i
+            break
+    return lo, hi
+
+
+def _split_interrupted(doc, a: int, b: int):
+    """«A, — отметил X. — B»: return content parts and the clause's (verb, subject)."""
+    text = doc.text
+    import re
+
+    m = re.search(r"[,.!?]?\s+[—–]\s+([^«»]{3,120}?)[.,]\s+[—–]\s+", text[a:b])
+    if not m:
+        return [(a, b)], None
+    ca, cb = a + m.start(1), a + m.end(1)
+    s, e = _tok_range(doc, ca, cb)
+    verbs = [t for t in doc[s:e]]
+    for t in verbs:
+        if t.pos_ in {"VERB", "ADJ"}:
+            subj = _subject(t)
+            if subj is None:
+                subj = next((x for x in doc[t.i + 1:e] if x.pos_ in {"PROPN", "NOUN"}), None)
+            first_end = a + m.start()
+            return [(a, first_end), (a + m.end(), b)], (t, subj)
+    return [(a, b)], None
+
+
+def _nearest_person(mentions: Sequence, before: int, inside: list[tuple[int, int]],
+                    affiliated: str = "", affiliations: dict[str, str] | None = None):
+    best = None
+    for m in mentions:
+        if m.start >= before or m.actor_type != "person":
+            continue
+        if any(a <= m.start < b for a, b in inside):
+            continue
+        if affiliated:
+            aff = m.affiliation or (affiliations or {}).get(m.actor, "")
+            if aff != affiliated:
+                continue
+        if best is None or m.start > best.start:
+            best = m
+    return best
+
+
+def speaker_at(quotes: Sequence[Quote], offset: int) -> str:
+    """The speaker whose quote contains ``offset`` (innermost), else ``AUTHOR``."""
+    best = None
+    for q in quotes:
+        if q.start <= offset < q.end and (best is None or q.end - q.start < best.end - best.start):
+            best = q
+    if best is None:
+        return "AUTHOR"
+    return best.speaker or "UNATTRIBUTED"
