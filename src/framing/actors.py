@@ -3,7 +3,8 @@
 Registry terms (aliases, metonyms) are matched on lemmas; every named entity the NER finds that
 the registry does not cover becomes an *automatic* actor named by its normal form («Марата
 Шибутова» → «Марат Шибутов»), and a bare surname joins the full name seen in the same article.
-Each mention records how it was resolved: ``alias``, ``metonym``, ``ner`` or ``surname``.
+Each mention records how it was resolved: ``alias``, ``metonym``, ``periphrasis`` («из-за
+океана» → США), ``ner`` or ``surname``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from .lexmatch import PhraseIndex, doc_tokens, norm
 from .yamlio import ResourceError, line_of, load_yaml
 
 ACTOR_TYPES = ("person", "state", "organisation", "bloc", "collective", "location")
-_ENTRY_KEYS = {"id", "type", "aliases", "metonyms", "affiliation", "match_case", "__line__"}
+_ENTRY_KEYS = {"id", "type", "aliases", "metonyms", "periphrases", "affiliation", "match_case",
+               "__line__"}
 _NER_TYPE = {"PER": "person", "ORG": "organisation", "LOC": "location"}
 _PLACE_PREPS = {"в": {"Loc", "Acc"}, "во": {"Loc", "Acc"}, "на": {"Loc"}, "из": {"Gen"}}
 _GENDER = {"Masc": "masc", "Fem": "femn", "Neut": "neut"}
@@ -28,6 +30,7 @@ class ActorEntry:
     type: str
     aliases: list[str]
     metonyms: list[str] = field(default_factory=list)
+    periphrases: list[str] = field(default_factory=list)
     affiliation: str = ""
     match_case: bool = False
 
@@ -64,6 +67,8 @@ class ActorRegistry:
                 self.index.add(f"alias\t{e.id}", a, e.match_case)
             for m in e.metonyms:
                 self.index.add(f"metonym\t{e.id}", m, e.match_case)
+            for m in e.periphrases:
+                self.index.add(f"periphrasis\t{e.id}", m, False)
 
     @classmethod
     def from_yaml(cls, path: Path, lemmatizer: Lemmatizer | None = None) -> ActorRegistry:
@@ -94,7 +99,7 @@ def parse_registry(data: object, name: str) -> list[ActorEntry]:
         if raw.get("type") not in ACTOR_TYPES:
             raise ResourceError(f"{where}: type must be one of {ACTOR_TYPES}")
         terms = {}
-        for key in ("aliases", "metonyms"):
+        for key in ("aliases", "metonyms", "periphrases"):
             val = raw.get(key, [])
             if not isinstance(val, list) or not all(isinstance(v, str) and v.strip() for v in val):
                 raise ResourceError(f"{where}: '{key}' must be a list of non-empty strings")
@@ -102,7 +107,8 @@ def parse_registry(data: object, name: str) -> list[ActorEntry]:
         if not terms["aliases"]:
             raise ResourceError(f"{where}: needs at least one alias")
         out.append(ActorEntry(aid, raw["type"], terms["aliases"], terms["metonyms"],
-                              str(raw.get("affiliation") or ""), bool(raw.get("match_case"))))
+                              terms["periphrases"], str(raw.get("affiliation") or ""),
+                              bool(raw.get("match_case"))))
     for e in out:
         if e.affiliation and e.affiliation not in seen:
             raise ResourceError(f"{name}: actor {e.id!r}: affiliation {e.affiliation!r} "

@@ -26,6 +26,26 @@ from .ingest import Article
 NLP_VERSION = "nlp-1"
 
 
+def _code_fingerprint() -> str:
+    """Hash of the annotation code and model package versions: cached Docs die with it."""
+    from importlib import metadata
+
+    h = hashlib.sha256(NLP_VERSION.encode())
+    here = Path(__file__).parent
+    for name in ("nlp.py", "lemmas.py"):
+        h.update((here / name).read_bytes())
+    for pkg in ("slovnet", "navec", "razdel", "pymorphy3", "pymorphy3-dicts-ru", "spacy",
+                "natasha"):
+        try:
+            h.update(metadata.version(pkg).encode())
+        except metadata.PackageNotFoundError:
+            h.update(b"-")
+    return h.hexdigest()[:16]
+
+
+_FINGERPRINT: str | None = None
+
+
 def _natasha_data() -> Path:
     import natasha.data
 
@@ -215,8 +235,11 @@ def _sanitise_heads(heads: list[int]) -> list[int]:
 
 def cache_key(article: Article) -> str:
     """Content key for an article's Doc: changes with its text, metadata or the NLP version."""
+    global _FINGERPRINT
+    if _FINGERPRINT is None:
+        _FINGERPRINT = _code_fingerprint()
     h = hashlib.sha256()
-    for part in (NLP_VERSION, article.id, article.title, article.date, article.source,
+    for part in (_FINGERPRINT, article.id, article.title, article.date, article.source,
                  article.source_file, article.text,
                  repr([(s.kind, s.start, s.end) for s in article.segments])):
         h.update(part.encode("utf-8"))

@@ -1,0 +1,31 @@
+# framing: media-framing analysis pipeline.  Run `make run` (or `snakemake --cores 2`).
+from pathlib import Path
+
+from snakemake.utils import min_version, validate
+
+min_version("8.0")
+
+
+configfile: "config/config.yaml"
+
+
+validate(config, "config/config.schema.yaml")
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/ingest.smk"
+include: "workflow/rules/nlp.smk"
+include: "workflow/rules/actors.smk"
+include: "workflow/rules/quotes.smk"
+include: "workflow/rules/devices.smk"
+include: "workflow/rules/sentiment.smk"
+include: "workflow/rules/figures.smk"
+include: "workflow/rules/report.smk"
+
+
+rule all:
+    input:
+        f"{REPORTS}/index.html",
+        f"{PROCESSED}/provenance.json",
+        f"{PROCESSED}/inputs_ok",
+    default_target: True

@@ -1,0 +1,127 @@
+"""Figures (matplotlib, Agg): device counts by category and sentiment toward actors.
+
+Cyrillic-safe (DejaVu Sans ships with matplotlib), colour-blind-safe (Okabe–Ito + Tol), and
+byte-reproducible: PNG and SVG are written without timestamps or software stamps.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+#: Okabe–Ito without black/grey, then Paul Tol's muted colours: 12 colour-blind-safe hues.
+PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
+           "#882255", "#44AA99", "#332288", "#999933", "#CC6677"]
+POS_COLOR, NEG_COLOR, NEU_COLOR = "#0072B2", "#D55E00", "#BBBBBB"
+
+plt.rcParams.update({
+    "font.family": "DejaVu Sans",
+    "svg.hashsalt": "framing",
+    "svg.fonttype": "path",
+    "figure.dpi": 100,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+})
+
+
+def category_colors(categories: list[str]) -> dict[str, str]:
+    """A stable colour per category (sorted order → Okabe–Ito).
+
+    >>> category_colors(["b", "a"])
+    {'a': '#E69F00', 'b': '#56B4E9'}
+    """
+    return {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(sorted(categories))}
+
+
+def save(fig, stem: Path) -> list[Path]:
+    """Write ``stem``.png and ``stem``.svg reproducibly; return the paths."""
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
+    fig.savefig(png, metadata={"Software": None}, bbox_inches="tight")
+    fig.savefig(svg, metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    plt.close(fig)
+    return [png, svg]
+
+
+def device_profile(devices: pd.DataFrame, labels: dict[str, str], colors: dict[str, str],
+                   title: str):
+    """Horizontal bars: number of device hits per category."""
+    counts = devices.groupby("category").size() if len(devices) else pd.Series(dtype=int)
+    cats = sorted(counts.index, key=lambda c: (-counts[c], c))
+    fig, ax = plt.subplots(figsize=(7, 0.45 * max(len(cats), 2) + 1.2))
+    if cats:
+        ax.barh([labels.get(c, c) for c in cats][::-1], [counts[c] for c in cats][::-1],
+                color=[colors.get(c, "#999999") for c in cats][::-1])
+        for i, c in enumerate(cats[::-1]):
+            ax.text(counts[c] + 0.1, i, str(int(counts[c])), va="center", fontsize=9)
+    else:
+        ax.text(0.5, 0.5, "no framing devices found", ha="center", va="center",
+                transform=ax.transAxes)
+        ax.set_yticks([])
+    ax.set_xlabel("device hits")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_title(title, fontsize=11, loc="left")
+    return fig
+
+
+def sentiment_bars(sent: pd.DataFrame, title: str, top: int = 15):
+    """Diverging bars per actor: negative mentions left, positive right, neutral as a grey tick;
+    the mean label with its bootstrap interval is printed beside each bar."""
+    df = sent[sent.voice == "ALL"].copy() if len(sent) else sent
+    if len(df):
+        df = df.groupby("actor", as_index=False).agg(
+            n_pos=("n_pos", "sum"), n_neg=("n_neg", "sum"), n_neu=("n_neu", "sum"),
+            n=("n_mentions", "sum"), mean=("mean_label", "mean"),
+            lo=("ci_low", "mean"), hi=("ci_high", "mean"))
+        df = df.sort_values(["n", "actor"], ascending=[False, True]).head(top)
+        df = df.sort_values(["mean", "actor"], ascending=[True, True])
+    fig, ax = plt.subplots(figsize=(7.5, 0.42 * max(len(df), 2) + 1.4))
+    if len(df):
+        y = range(len(df))
+        ax.barh(y, -df.n_neg, color=NEG_COLOR, label="negative mentions")
+        ax.barh(y, df.n_pos, color=POS_COLOR, label="positive mentions")
+        ax.set_yticks(list(y), df.actor)
+        ax.axvline(0, color="#333333", lw=0.8)
+        span = max(df.n_pos.max(), df.n_neg.max(), 1)
+        ax.set_xlim(-span - 1, span + 3.5)
+        for i, r in enumerate(df.itertuples()):
+            ax.text(span + 0.3, i, f"mean {r.mean:+.2f} [{r.lo:+.2f}, {r.hi:+.2f}]  n={r.n}",
+                    va="center", fontsize=8, color="#333333")
+        ax.legend(loc="lower left", fontsize=8, frameon=False)
+        ax.set_xlabel("mentions (negative ← | → positive)")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    else:
+        ax.text(0.5, 0.5, "no actor mentions", ha="center", va="center", transform=ax.transAxes)
+        ax.set_yticks([])
+    ax.set_title(title, fontsize=11, loc="left")
+    return fig
+
+
+def render_all(frames: dict[str, pd.DataFrame], category_labels: dict[str, str],
+               out_dir: Path) -> list[Path]:
+    """Per-article and corpus figures into ``out_dir``; returns written paths."""
+    out_dir = Path(out_dir)
+    devices = frames["devices"]
+    sent = frames["actor_sentiment"]
+    colors = category_colors(list(category_labels))
+    written: list[Path] = []
+    for aid in sorted(frames["articles"].article_id):
+        d = devices[devices.article_id == aid]
+        s = sent[sent.article_id == aid]
+        written += save(device_profile(d, category_labels, colors, "Framing devices by category"),
+                        out_dir / aid / "devices")
+        written += save(sentiment_bars(s, "Sentiment toward actors (all voices)"),
+                        out_dir / aid / "sentiment")
+    n = len(frames["articles"])
+    written += save(device_profile(devices, category_labels, colors,
+                                   f"Framing devices by category — corpus ({n} articles)"),
+                    out_dir / "corpus" / "devices")
+    written += save(sentiment_bars(sent, f"Sentiment toward actors — corpus ({n} articles)"),
+                    out_dir / "corpus" / "sentiment")
+    return written

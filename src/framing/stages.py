@@ -1,0 +1,317 @@
+"""Pipeline stages as plain functions over paths — what the Snakemake rules call.
+
+Each stage reads the previous stage's outputs, loads its models or resources once, streams the
+articles' ``Doc`` objects from the NLP store one at a time, and writes sorted tables.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+
+from . import tables
+from .ingest import Article, ingest_dir, read_articles, write_articles
+
+log = logging.getLogger("framing")
+
+
+# ----------------------------------------------------------------------------- ingest
+
+
+def run_ingest(raw_dir: Path, out_jsonl: Path, out_dir: Path,
+               boilerplate: list[str] | None = None) -> tuple[int, int]:
+    """Ingest ``raw_dir``; write articles.jsonl and the articles/segments/boilerplate/rejected
+    tables into ``out_dir``.  Returns (articles, rejected)."""
+    raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    if not raw_dir.is_dir():
+        raise FileNotFoundError(f"raw data folder {raw_dir} does not exist")
+    articles, rejected = ingest_dir(raw_dir, boilerplate)
+    for r in rejected:
+        print(f"framing ingest: REJECTED {r.error}", file=sys.stderr)
+    write_articles(articles, Path(out_jsonl))
+    tables.write_rows("articles", [_article_row(a) for a in articles], out_dir / "articles.parquet")
+    tables.write_rows("segments", [
+        {"article_id": a.id, "segment": n, "kind": s.kind, "start": s.start, "end": s.end,
+         "text": s.text} for a in articles for n, s in enumerate(a.segments)
+    ], out_dir / "segments.parquet")
+    tables.write_rows("boilerplate", [
+        {"article_id": a.id, **b} for a in articles for b in a.boilerplate
+    ], out_dir / "boilerplate.parquet")
+    tables.write_rows("rejected", [
+        {"source_file": r.source_file, "record": r.record, "error": r.error} for r in rejected
+    ], out_dir / "rejected.parquet")
+    return len(articles), len(rejected)
+
+
+def _article_row(a: Article) -> dict:
+    return {
+        "article_id": a.id, "source_file": a.source_file, "record": a.record, "title": a.title,
+        "date": a.date, "source": a.source, "url": a.url, "encoding": a.encoding,
+        "n_chars": len(a.text), "n_segments": len(a.segments),
+        "n_captions": sum(s.kind == "caption" for s in a.segments),
+        "n_boilerplate": len(a.boilerplate), "content_hash": a.content_hash,
+    }
+
+
+# ----------------------------------------------------------------------------- nlp store
+
+
+class DocStore:
+    """Content-addressed store of annotated Docs plus the manifest naming the current ones."""
+
+    def __init__(self, manifest: Path) -> None:
+        self.manifest = Path(manifest)
+        self.cache = self.manifest.parent / "cache"
+
+    def path_for(self, key: str) -> Path:
+        return self.cache / f"{key}.spacy"
+
+    def entries(self) -> list[tuple[str, str]]:
+        rows = []
+        with self.manifest.open(encoding="utf-8") as fh:
+            next(fh)
+            for line in fh:
+                if line.strip():
+                    aid, key = line.rstrip("\n").split("\t")
+                    rows.append((aid, key))
+        return rows
+
+    def docs(self, vocab=None) -> Iterator:
+        from .nlp import blank_vocab, load_doc
+
+        vocab = vocab or blank_vocab()
+        for _aid, key in self.entries():
+            yield load_doc(self.path_for(key), vocab)
+
+
+def run_nlp(articles_jsonl: Path, manifest: Path, sentences_out: Path) -> dict:
+    """Annotate every article not already in the content-addressed cache; write the manifest
+    and the sentences table.  Returns counts (annotated, reused)."""
+    from .nlp import NLP, cache_key, load_doc, save_doc, segment_kind
+
+    store = DocStore(manifest)
+    store.cache.mkdir(parents=True, exist_ok=True)
+    nlp = None
+    vocab = None
+    rows: list[tuple[str, str]] = []
+    sent_rows: list[dict] = []
+    stats = {"annotated": 0, "reused": 0}
+    for art in read_articles(Path(articles_jsonl)):
+        key = cache_key(art)
+        path = store.path_for(key)
+        if path.exists():
+            if vocab is None:
+                from .nlp import blank_vocab
+
+                vocab = blank_vocab()
+            doc = load_doc(path, vocab)
+            stats["reused"] += 1
+        else:
+            if nlp is None:
+                nlp = NLP()
+            doc = nlp(art)
+            save_doc(doc, path)
+            stats["annotated"] += 1
+        rows.append((art.id, key))
+        for n, s in enumerate(doc.sents):
+            toks = [t for t in s if not t.is_space]
+            if not toks:
+                continue
+            sent_rows.append({
+                "article_id": art.id, "sent": n, "start": toks[0].idx,
+                "end": toks[-1].idx + len(toks[-1].text), "segment": segment_kind(doc, s.start_char),
+                "n_tokens": len(toks), "text": s.text.strip(),
+            })
+    keep = {k for _, k in rows}
+    for f in store.cache.glob("*.spacy"):
+        if f.stem not in keep:
+            f.unlink()
+    tmp = Path(str(manifest) + ".tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write("article_id\tkey\n")
+        for aid, key in sorted(rows):
+            fh.write(f"{aid}\t{key}\n")
+    os.replace(tmp, manifest)
+    tables.write_rows("sentences", sent_rows, Path(sentences_out))
+    return stats
+
+
+# ----------------------------------------------------------------------------- actors
+
+
+def run_actors(manifest: Path, registry_path: Path, mentions_out: Path, actors_out: Path) -> int:
+    from .actors import ActorRegistry, find_mentions
+
+    registry = ActorRegistry.from_yaml(Path(registry_path))
+    mentions = []
+    for doc in DocStore(manifest).docs():
+        mentions.extend(find_mentions(doc, registry))
+    tables.write_rows("mentions", [m.as_row() for m in mentions], Path(mentions_out))
+    grouped: dict[tuple[str, str], list] = defaultdict(list)
+    for m in mentions:
+        grouped[(m.article_id, m.actor)].append(m)
+    rows = []
+    for (aid, actor), ms in grouped.items():
+        entry = registry.entries.get(actor)
+        rows.append({
+            "article_id": aid, "actor": actor, "actor_type": ms[0].actor_type,
+            "source": "registry" if entry else "auto",
+            "affiliation": entry.affiliation if entry else "",
+            "n_mentions": len(ms),
+            "surface_forms": "; ".join(sorted({m.text for m in ms})),
+            "resolutions": "; ".join(sorted({m.resolution for m in ms})),
+        })
+    tables.write_rows("actors", rows, Path(actors_out))
+    return len(mentions)
+
+
+def _mentions_by_article(path: Path) -> dict[str, list]:
+    from .actors import Mention
+
+    df = tables.read_table(path)
+    out: dict[str, list] = defaultdict(list)
+    for rec in df.to_dict("records"):
+        out[rec["article_id"]].append(Mention(**rec))
+    return out
+
+
+def _quotes_by_article(path: Path) -> dict[str, list]:
+    from .quotes import Quote
+
+    df = tables.read_table(path)
+    out: dict[str, list] = defaultdict(list)
+    for rec in df.to_dict("records"):
+        out[rec["article_id"]].append(Quote(**rec))
+    return out
+
+
+# ----------------------------------------------------------------------------- quotes
+
+
+def run_quotes(manifest: Path, mentions_path: Path, verbs_path: Path, registry_path: Path,
+               quotes_out: Path) -> int:
+    from .actors import ActorRegistry
+    from .quotes import QuoteFinder, ReportingVerbs
+
+    registry = ActorRegistry.from_yaml(Path(registry_path))
+    finder = QuoteFinder(ReportingVerbs.from_yaml(Path(verbs_path)),
+                         {e.id: e.affiliation for e in registry.entries.values()})
+    mentions = _mentions_by_article(Path(mentions_path))
+    quotes = []
+    for doc in DocStore(manifest).docs():
+        quotes.extend(finder.find(doc, mentions.get(doc.user_data["framing"]["id"], [])))
+    tables.write_rows("quotes", [q.as_row() for q in quotes], Path(quotes_out))
+    return len(quotes)
+
+
+# ----------------------------------------------------------------------------- devices
+
+
+def run_devices(manifest: Path, codebook_path: Path, mentions_path: Path, quotes_path: Path,
+                devices_out: Path) -> int:
+    from .codebook import load_codebook
+    from .devices import DeviceMatcher
+    from .lemmas import Lemmatizer
+
+    lem = Lemmatizer()
+    matcher = DeviceMatcher(load_codebook(Path(codebook_path), lem), lem)
+    mentions = _mentions_by_article(Path(mentions_path))
+    quotes = _quotes_by_article(Path(quotes_path))
+    hits = []
+    for doc in DocStore(manifest).docs():
+        aid = doc.user_data["framing"]["id"]
+        hits.extend(matcher.match_doc(doc, quotes.get(aid, []), mentions.get(aid, [])))
+    tables.write_rows("devices", [h.as_row() for h in hits], Path(devices_out))
+    return len(hits)
+
+
+# ----------------------------------------------------------------------------- sentiment
+
+
+def run_sentiment(manifest: Path, mentions_path: Path, quotes_path: Path, lexicon_path: Path,
+                  mention_out: Path, actor_out: Path) -> int:
+    from .sentiment import aggregate, load_lexicon, mention_sentiment
+
+    lexicon = load_lexicon(Path(lexicon_path))
+    mentions = _mentions_by_article(Path(mentions_path))
+    quotes = _quotes_by_article(Path(quotes_path))
+    rows = []
+    types = {}
+    for doc in DocStore(manifest).docs():
+        aid = doc.user_data["framing"]["id"]
+        ms = mentions.get(aid, [])
+        types.update({(m.article_id, m.mention_id): m.actor_type for m in ms})
+        rows.extend(mention_sentiment(doc, ms, quotes.get(aid, []), lexicon))
+    tables.write_rows("mention_sentiment", [r.as_row() for r in rows], Path(mention_out))
+    tables.write_rows("actor_sentiment", aggregate(rows, types), Path(actor_out))
+    return len(rows)
+
+
+# ----------------------------------------------------------------------------- provenance
+
+
+def file_sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def run_provenance(out: Path, config: dict, resources: dict[str, Path],
+                   articles_path: Path) -> None:
+    """Record package versions, resource hashes, inputs and the run time (outside the data)."""
+    import datetime
+    import platform
+    from importlib import metadata
+
+    from . import __version__
+
+    pkgs = {}
+    for name in ("natasha", "slovnet", "navec", "razdel", "pymorphy3", "pymorphy3-dicts-ru",
+                 "spacy", "snakemake", "trafilatura", "charset-normalizer", "pandas", "pyarrow",
+                 "matplotlib", "scikit-learn", "numpy"):
+        try:
+            pkgs[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pkgs[name] = None
+    arts = tables.read_table(articles_path)
+    record = {
+        "framing_version": __version__,
+        "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "packages": pkgs,
+        "config": config,
+        "resources": {k: {"path": str(v), "sha256": file_sha256(v)}
+                      for k, v in sorted(resources.items())},
+        "articles": [{"article_id": r.article_id, "source_file": r.source_file,
+                      "content_hash": r.content_hash} for r in arts.itertuples()],
+    }
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    Path(out).write_text(json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+                         encoding="utf-8")
+
+
+def check_rejected(rejected_path: Path, ok_out: Path) -> None:
+    """Fail (naming every rejected input) if ingest rejected anything; else write ``ok_out``."""
+    df = tables.read_table(rejected_path)
+    if len(df):
+        msgs = "\n".join(f"  - {e}" for e in df.error)
+        raise SystemExit(f"framing: {len(df)} input(s) rejected (other articles were processed "
+                         f"and reported):\n{msgs}")
+    Path(ok_out).write_text("all inputs ingested\n", encoding="utf-8")
+
+
+def load_frames(processed: Path) -> dict[str, pd.DataFrame]:
+    """All tables of a processed folder, by name."""
+    out = {}
+    for name in tables.SCHEMAS:
+        p = Path(processed) / f"{name}.parquet"
+        if p.exists():
+            out[name] = tables.read_table(p)
+    return out

@@ -1,0 +1,13 @@
+rule actors:
+    input:
+        manifest=rules.nlp.output.manifest,
+        registry=RES["actors"],
+    output:
+        mentions=f"{PROCESSED}/mentions.parquet",
+        actors=f"{PROCESSED}/actors.parquet",
+    params:
+        code=code_version("actors.py", "lexmatch.py", "lemmas.py", "yamlio.py"),
+    log:
+        f"{LOGS}/actors.log",
+    script:
+        "../scripts/actors.py"

@@ -1,0 +1,30 @@
+import hashlib
+
+RAW = config["raw_dir"]
+PROCESSED = config["processed_dir"]
+REPORTS = config["reports_dir"]
+RES = config["resources"]
+LOGS = f"{PROCESSED}/logs"
+CODE = Path(workflow.basedir) / "src" / "framing"
+
+
+def raw_files():
+    """Every input file under the raw folder (hidden files and READMEs skipped)."""
+    root = Path(RAW)
+    if not root.is_dir():
+        raise WorkflowError(f"raw data folder {RAW!r} does not exist")
+    return sorted(
+        str(p)
+        for p in root.rglob("*")
+        if p.is_file()
+        and not p.name.startswith(".")
+        and p.name.lower() not in {"readme.md", "readme.txt"}
+    )
+
+
+def code_version(*modules):
+    """Hash of the library modules a rule depends on: editing them reruns the rule."""
+    h = hashlib.sha256()
+    for name in sorted(modules):
+        h.update((CODE / name).read_bytes())
+    return h.hexdigest()[:16]

@@ -1,0 +1,14 @@
+rule devices:
+    input:
+        manifest=rules.nlp.output.manifest,
+        codebook=RES["codebook"],
+        mentions=rules.actors.output.mentions,
+        quotes=rules.quotes.output.quotes,
+    output:
+        devices=f"{PROCESSED}/devices.parquet",
+    params:
+        code=code_version("devices.py", "codebook.py", "lemmas.py", "yamlio.py"),
+    log:
+        f"{LOGS}/devices.log",
+    script:
+        "../scripts/devices.py"

@@ -1,0 +1,14 @@
+rule figures:
+    input:
+        articles=rules.ingest.output.table,
+        devices=rules.devices.output.devices,
+        sentiment=rules.sentiment.output.actors,
+        codebook=RES["codebook"],
+    output:
+        directory(f"{REPORTS}/figures"),
+    params:
+        code=code_version("figures.py"),
+    log:
+        f"{LOGS}/figures.log",
+    script:
+        "../scripts/figures.py"

@@ -1,0 +1,28 @@
+rule ingest:
+    input:
+        raw_files(),
+    output:
+        articles=f"{PROCESSED}/articles.jsonl",
+        table=f"{PROCESSED}/articles.parquet",
+        segments=f"{PROCESSED}/segments.parquet",
+        boilerplate=f"{PROCESSED}/boilerplate.parquet",
+        rejected=f"{PROCESSED}/rejected.parquet",
+    params:
+        raw_dir=RAW,
+        extra_boilerplate=config.get("ingest", {}).get("extra_boilerplate", []),
+        code=code_version("ingest.py", "stages.py", "tables.py"),
+    log:
+        f"{LOGS}/ingest.log",
+    script:
+        "../scripts/ingest.py"
+
+
+rule check_inputs:
+    input:
+        rejected=rules.ingest.output.rejected,
+    output:
+        f"{PROCESSED}/inputs_ok",
+    log:
+        f"{LOGS}/check_inputs.log",
+    script:
+        "../scripts/check_inputs.py"

@@ -1,0 +1,12 @@
+rule nlp:
+    input:
+        articles=rules.ingest.output.articles,
+    output:
+        manifest=f"{PROCESSED}/nlp/docs.tsv",
+        sentences=f"{PROCESSED}/sentences.parquet",
+    params:
+        code=code_version("nlp.py", "lemmas.py", "stages.py"),
+    log:
+        f"{LOGS}/nlp.log",
+    script:
+        "../scripts/nlp.py"

@@ -1,0 +1,14 @@
+rule quotes:
+    input:
+        manifest=rules.nlp.output.manifest,
+        mentions=rules.actors.output.mentions,
+        verbs=RES["reporting_verbs"],
+        registry=RES["actors"],
+    output:
+        quotes=f"{PROCESSED}/quotes.parquet",
+    params:
+        code=code_version("quotes.py", "yamlio.py"),
+    log:
+        f"{LOGS}/quotes.log",
+    script:
+        "../scripts/quotes.py"

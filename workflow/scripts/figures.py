@@ -1,0 +1,17 @@
+from pathlib import Path
+
+from framing import tables
+from framing.codebook import load_codebook
+from framing.figures import render_all
+from framing.workflow import logged
+
+with logged(snakemake, "figures") as log:
+    cb = load_codebook(Path(snakemake.input.codebook))
+    frames = {
+        "articles": tables.read_table(snakemake.input.articles),
+        "devices": tables.read_table(snakemake.input.devices),
+        "actor_sentiment": tables.read_table(snakemake.input.sentiment),
+    }
+    labels = {cid: c.label_en for cid, c in cb.categories.items()}
+    written = render_all(frames, labels, Path(snakemake.output[0]))
+    log.info("%d figure file(s)", len(written))

@@ -1,0 +1,15 @@
+from pathlib import Path
+
+from framing.ingest import DEFAULT_BOILERPLATE
+from framing.stages import run_ingest
+from framing.workflow import logged
+
+with logged(snakemake, "ingest") as log:
+    extra = list(snakemake.params.extra_boilerplate)
+    n, rejected = run_ingest(
+        Path(snakemake.params.raw_dir),
+        Path(snakemake.output.articles),
+        Path(snakemake.output.table).parent,
+        list(DEFAULT_BOILERPLATE) + extra,
+    )
+    log.info("%d article(s) ingested, %d input(s) rejected", n, rejected)
