@@ -106,7 +106,7 @@ def load_codebook(path: Path, lemmatizer: Lemmatizer | None = None) -> Codebook:
     >>> load_codebook(p)
     Traceback (most recent call last):
     ...
-    framing.yamlio.ResourceError: ...cb.yaml, line 8, device 'd1': pattern 1: unknown key(s) ['nier']
+    framing.yamlio.ResourceError: ...cb.yaml, line 8, device 'd1': pattern 1: unknown key(s)...
     """
     path = Path(path)
     raw = path.read_bytes()

@@ -256,7 +256,9 @@ def parse_text(
         title = body[0].text
     full, segments = _assemble(head + body)
     if not any(s.kind == "prose" for s in segments):
-        raise IngestError(f"{source_file}{_rec(record)}: no article text after removing boilerplate")
+        raise IngestError(
+            f"{source_file}{_rec(record)}: no article text after removing boilerplate"
+        )
     return Article(
         id=article_id,
         source_file=source_file,

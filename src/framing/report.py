@@ -120,7 +120,8 @@ def highlight(text: str, segments: Iterable[tuple[str, int, int]], devices: pd.D
                 classes.append("dev")
                 classes += sorted({f"cat-{r.category}" for r in ds})
                 attrs.append(f'data-dev="{" ".join(str(r.hit_id) for r in ds)}"')
-                attrs.append(f'style="--c:{categories.get(ds[0].category, {}).get("color", "#999")}"')
+                color = categories.get(ds[0].category, {}).get("color", "#999")
+                attrs.append(f'style="--c:{color}"')
                 for r in ds:
                     definition = categories.get(r.category, {}).get("definitions", {}).get(
                         r.device_id, "")

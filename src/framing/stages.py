@@ -126,7 +126,8 @@ def run_nlp(articles_jsonl: Path, manifest: Path, sentences_out: Path) -> dict:
                 continue
             sent_rows.append({
                 "article_id": art.id, "sent": n, "start": toks[0].idx,
-                "end": toks[-1].idx + len(toks[-1].text), "segment": segment_kind(doc, s.start_char),
+                "end": toks[-1].idx + len(toks[-1].text),
+                "segment": segment_kind(doc, s.start_char),
                 "n_tokens": len(toks), "text": s.text.strip(),
             })
     keep = {k for _, k in rows}

@@ -9,5 +9,7 @@ rule actors:
         code=code_version("actors.py", "lexmatch.py", "lemmas.py", "yamlio.py"),
     log:
         f"{LOGS}/actors.log",
+    conda:
+        "../envs/framing.yaml"
     script:
         "../scripts/actors.py"

@@ -5,7 +5,9 @@ PROCESSED = config["processed_dir"]
 REPORTS = config["reports_dir"]
 RES = config["resources"]
 LOGS = f"{PROCESSED}/logs"
-CODE = Path(workflow.basedir) / "src" / "framing"
+import framing as _framing
+
+CODE = Path(_framing.__file__).parent
 
 
 def raw_files():
@@ -23,7 +25,7 @@ def raw_files():
 
 
 def code_version(*modules):
-    """Hash of the library modules a rule depends on: editing them reruns the rule."""
+    """Hash of library modules; a change in them reruns the jobs that use them."""
     h = hashlib.sha256()
     for name in sorted(modules):
         h.update((CODE / name).read_bytes())

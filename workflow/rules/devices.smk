@@ -10,5 +10,7 @@ rule devices:
         code=code_version("devices.py", "codebook.py", "lemmas.py", "yamlio.py"),
     log:
         f"{LOGS}/devices.log",
+    conda:
+        "../envs/framing.yaml"
     script:
         "../scripts/devices.py"

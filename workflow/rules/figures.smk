@@ -10,5 +10,7 @@ rule figures:
         code=code_version("figures.py"),
     log:
         f"{LOGS}/figures.log",
+    conda:
+        "../envs/framing.yaml"
     script:
         "../scripts/figures.py"

@@ -8,11 +8,12 @@ rule ingest:
         boilerplate=f"{PROCESSED}/boilerplate.parquet",
         rejected=f"{PROCESSED}/rejected.parquet",
     params:
-        raw_dir=RAW,
         extra_boilerplate=config.get("ingest", {}).get("extra_boilerplate", []),
         code=code_version("ingest.py", "stages.py", "tables.py"),
     log:
         f"{LOGS}/ingest.log",
+    conda:
+        "../envs/framing.yaml"
     script:
         "../scripts/ingest.py"
 
@@ -24,5 +25,7 @@ rule check_inputs:
         f"{PROCESSED}/inputs_ok",
     log:
         f"{LOGS}/check_inputs.log",
+    conda:
+        "../envs/framing.yaml"
     script:
         "../scripts/check_inputs.py"

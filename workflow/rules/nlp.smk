@@ -8,5 +8,7 @@ rule nlp:
         code=code_version("nlp.py", "lemmas.py", "stages.py"),
     log:
         f"{LOGS}/nlp.log",
+    conda:
+        "../envs/framing.yaml"
     script:
         "../scripts/nlp.py"

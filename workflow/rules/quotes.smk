@@ -10,5 +10,7 @@ rule quotes:
         code=code_version("quotes.py", "yamlio.py"),
     log:
         f"{LOGS}/quotes.log",
+    conda:
+        "../envs/framing.yaml"
     script:
         "../scripts/quotes.py"

@@ -18,6 +18,8 @@ rule report:
         code=code_version("report.py"),
     log:
         f"{LOGS}/report.log",
+    conda:
+        "../envs/framing.yaml"
     script:
         "../scripts/report.py"
 
@@ -34,5 +36,7 @@ rule provenance:
         resources=RES,
     log:
         f"{LOGS}/provenance.log",
+    conda:
+        "../envs/framing.yaml"
     script:
         "../scripts/provenance.py"

@@ -11,5 +11,7 @@ rule sentiment:
         code=code_version("sentiment.py"),
     log:
         f"{LOGS}/sentiment.log",
+    conda:
+        "../envs/framing.yaml"
     script:
         "../scripts/sentiment.py"

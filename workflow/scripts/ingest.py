@@ -7,7 +7,7 @@ from framing.workflow import logged
 with logged(snakemake, "ingest") as log:
     extra = list(snakemake.params.extra_boilerplate)
     n, rejected = run_ingest(
-        Path(snakemake.params.raw_dir),
+        Path(snakemake.config["raw_dir"]),
         Path(snakemake.output.articles),
         Path(snakemake.output.table).parent,
         list(DEFAULT_BOILERPLATE) + extra,
