@@ -30,7 +30,7 @@ from .lexmatch import norm, split_words
 from .yamlio import ResourceError, line_of, load_yaml
 
 _DEVICE_KEYS = {"id", "label", "category", "definition", "patterns", "examples", "near_misses",
-                "target", "__line__"}
+                "__line__"}
 _PATTERN_KINDS = ("phrase", "near", "dep")
 _PATTERN_KEYS = {"phrase", "near", "dep", "window", "rel", "pos", "case", "not_near", "__line__"}
 _CATEGORY_KEYS = {"label", "description", "literature", "__line__"}

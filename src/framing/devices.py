@@ -149,11 +149,17 @@ class DeviceMatcher:
 
 
 def targets_for(doc, span, sent, mentions: Sequence) -> list[str]:
-    """Actors a device is about: mentions in the syntactic subtree of the evidence, else the
-    nearest actor mention in the sentence (within 10 tokens), else none."""
+    """Actors a device is about: an actor the evidence itself names by periphrasis, else
+    mentions in the syntactic subtree of the evidence, else the nearest actor mention in the
+    sentence (within 10 tokens), else none."""
     in_sent = [m for m in mentions if sent.start <= m.tok_start < sent.end]
     if not in_sent:
         return []
+    # the evidence itself names an actor indirectly («из-за океана» → США, «внешние силы»)
+    named = sorted({m.actor for m in in_sent if span.start <= m.tok_start < span.end
+                    and (m.resolution == "periphrasis" or m.actor_type == "collective")})
+    if named:
+        return named
     subtree: set[int] = set()
     for t in span:
         if t.dep_ == "ROOT":  # the root's subtree is the whole sentence: direct children only

@@ -199,7 +199,7 @@ class NLP:
             "source": article.source,
             "source_file": article.source_file,
             "content_hash": article.content_hash,
-            "segments": [[s.kind, s.start, s.end] for s in article.segments],
+            "segments": tuple((s.kind, s.start, s.end) for s in article.segments),
         }
         return doc
 

@@ -91,7 +91,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     is still open continues it (Russian multi-paragraph convention).
 
     >>> quote_spans("Он сказал: «Это „план“ и «тест»». Конец «два»")
-    [(11, 31), (41, 44)]
+    [(12, 31), (41, 44)]
     """
     spans: list[tuple[int, int]] = []
     depth, start = 0, -1

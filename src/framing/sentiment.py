@@ -98,6 +98,15 @@ def neighbourhood(doc, start: int, end: int) -> dict[int, int]:
             if n.i not in inside:
                 dist[n.i] = d + 1
             frontier.append((n, d + 1))
+    # a subject's or object's predicative complement and its modifiers
+    # («назвал Трампа великим деятелем», «Москва стала надёжным партнёром») count at distance 2
+    if root.dep_ in {"nsubj", "nsubj:pass", "obj"} and root.head.i != root.i:
+        for c in root.head.children:
+            if c.dep_ == "xcomp" and c.i not in inside:
+                dist[c.i] = min(dist.get(c.i, 2), 2)
+                for g in c.children:
+                    if g.dep_ in {"amod", "advmod"} and g.i not in inside:
+                        dist[g.i] = min(dist.get(g.i, 2), 2)
     # the mention's own modifiers («великий лидер») count at distance 1
     for t in span:
         for c in t.children:

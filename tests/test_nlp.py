@@ -1,0 +1,69 @@
+"""NLP: one spaCy Doc per article with Natasha/slovnet annotations."""
+
+from __future__ import annotations
+
+from framing.nlp import _sanitise_heads, blank_vocab, cache_key, load_doc, save_doc
+
+
+def test_doc_text_matches_article(sample_doc, sample_article):
+    assert sample_doc.text == sample_article.text
+    assert sample_doc.user_data["framing"]["id"] == sample_article.id
+
+
+def test_annotations_present(sample_doc):
+    doc = sample_doc
+    for attr in ("SENT_START", "LEMMA", "POS", "MORPH", "DEP"):
+        assert doc.has_annotation(attr), attr
+    words = [t for t in doc if not t.is_space]
+    assert len(words) > 1000
+    assert all(t.lemma_ == t.lemma_.lower() for t in words)
+    assert {"NOUN", "VERB", "PROPN", "ADJ"} <= {t.pos_ for t in words}
+
+
+def test_lemmas_of_names_and_inflections(annotate):
+    doc = annotate("Переговоры Путина и Токаева прошли в Астане, клинья не вбивают.")
+    lem = {t.text: t.lemma_ for t in doc}
+    assert lem["Путина"] == "путин"
+    assert lem["Токаева"] == "токаев"
+    assert lem["Астане"] == "астана"
+    assert lem["клинья"] == "клин"
+    assert lem["вбивают"] == "вбивать"
+
+
+def test_sentences_do_not_cross_segments(sample_doc, sample_article):
+    bounds = [(s.start, s.end) for s in sample_article.segments]
+    for sent in sample_doc.sents:
+        toks = [t for t in sent if not t.is_space]
+        if not toks:
+            continue
+        a, b = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+        assert any(s <= a and b <= e for s, e in bounds), sent.text
+
+
+def test_named_entities(sample_doc):
+    ents = {(e.text, e.label_) for e in sample_doc.ents}
+    assert ("Владимир Путин", "PER") in ents
+    assert ("Касым-Жомарт Токаев", "PER") in ents
+    assert any(t == "Казахстана" and lab == "LOC" for t, lab in ents)
+
+
+def test_docbin_roundtrip(tmp_path, sample_doc, sample_article):
+    p = tmp_path / "d.spacy"
+    save_doc(sample_doc, p)
+    doc = load_doc(p, blank_vocab())
+    assert doc.text == sample_doc.text
+    assert [t.lemma_ for t in doc] == [t.lemma_ for t in sample_doc]
+    assert [t.head.i for t in doc] == [t.head.i for t in sample_doc]
+    assert doc.user_data["framing"] == sample_doc.user_data["framing"]
+    assert cache_key(sample_article) == cache_key(sample_article)
+
+
+def test_heads_always_form_a_tree():
+    for heads in ([0, 0, 0], [2, 3, 1], [5, 9, 0, 1], [1]):
+        fixed = _sanitise_heads(heads)
+        assert fixed.count(0) == 1
+        for i in range(len(fixed)):  # every token reaches the root
+            j, steps = i, 0
+            while fixed[j] != 0:
+                j, steps = fixed[j] - 1, steps + 1
+                assert steps <= len(fixed)

@@ -1,0 +1,66 @@
+"""Sentiment toward actors: lexicon, negation, neighbourhood, aggregation."""
+
+from __future__ import annotations
+
+import pytest
+
+from framing.actors import find_mentions
+from framing.sentiment import aggregate, bootstrap_ci, load_lexicon, mention_sentiment
+from framing.yamlio import ResourceError
+
+
+@pytest.fixture(scope="module")
+def lexicon(root):
+    return load_lexicon(root / "config" / "sentiment_lexicon.tsv")
+
+
+def _score(annotate, registry, lexicon, text, actor):
+    doc = annotate(text)
+    ms = find_mentions(doc, registry)
+    rows = mention_sentiment(doc, ms, [], lexicon)
+    return [r for r in rows if r.actor == actor]
+
+
+@pytest.mark.parametrize("text,actor,label", [
+    ("Надёжный партнёр Казахстан поддержал инициативу.", "Казахстан", 1),
+    ("Агрессивный Вашингтон ввёл новые санкции.", "США", -1),
+    ("Казахстан не поддержал агрессию.", "Казахстан", -1),  # negated support
+    ("Это не может не радовать Москву.", "Россия", 1),      # double negation
+    ("Россия провела заседание.", "Россия", 0),
+    ("Токаев назвал Трампа великим деятелем.", "Дональд Трамп", 1),
+])
+def test_mention_labels(annotate, registry, lexicon, text, actor, label):
+    rows = _score(annotate, registry, lexicon, text, actor)
+    assert rows and rows[0].label == label, (text, rows)
+
+
+def test_evidence_words_kept(annotate, registry, lexicon):
+    (r,) = _score(annotate, registry, lexicon, "Агрессивный Вашингтон ввёл санкции.", "США")
+    assert "Агрессивный" in r.evidence
+
+
+def test_sample_us_negative_in_author_voice(sample_doc, sample_mentions, sample_quotes, root):
+    lex = load_lexicon(root / "config" / "sentiment_lexicon.tsv")
+    rows = mention_sentiment(sample_doc, sample_mentions, sample_quotes, lex)
+    agg = aggregate(rows, {(m.article_id, m.mention_id): m.actor_type for m in sample_mentions})
+    us = next(a for a in agg if a["actor"] == "США" and a["voice"] == "AUTHOR")
+    assert us["n_neg"] >= 2 and us["n_pos"] == 0 and us["mean_label"] < 0
+    voices = {a["voice"] for a in agg if a["actor"] == "Казахстан"}
+    assert {"ALL", "AUTHOR", "Владимир Путин"} <= voices
+
+
+def test_bootstrap_is_deterministic_and_brackets_mean():
+    vals = [1, 0, 0, -1, 1, 1, 0]
+    a = bootstrap_ci(vals, seed=7)
+    assert a == bootstrap_ci(vals, seed=7)
+    assert a[0] <= sum(vals) / len(vals) <= a[1]
+
+
+def test_lexicon_errors(tmp_path):
+    p = tmp_path / "lex.tsv"
+    p.write_text("lemma\tpolarity\tweight\nхороший\t2\t1\n", encoding="utf-8")
+    with pytest.raises(ResourceError, match="row 2"):
+        load_lexicon(p)
+    p.write_text("word\tscore\n", encoding="utf-8")
+    with pytest.raises(ResourceError, match="header"):
+        load_lexicon(p)
