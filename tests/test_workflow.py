@@ -1,0 +1,174 @@
+"""End to end: the Snakemake workflow on the sample, reruns, incremental adds, bad input."""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "raw" / "000_6710659f3c143ba2.txt"
+
+SECOND = """ date 2025-12-01 Внешние силы снова пытаются вбить клин Фото: ТАСС
+
+Клинья между союзниками вбиваются не первый год. «Наши страны остаются надёжными партнёрами», — заявил Лавров.
+
+Продолжение после рекламы
+
+По словам Лукашенко, заокеанские кураторы не добьются своего.
+"""
+
+
+def make_project(tmp: Path, raw_files: dict[str, bytes | str]) -> Path:
+    for item in ("Snakefile", "workflow", "config"):
+        src = ROOT / item
+        if src.is_dir():
+            shutil.copytree(src, tmp / item)
+        else:
+            shutil.copy(src, tmp / item)
+    raw = tmp / "data" / "raw"
+    raw.mkdir(parents=True)
+    for name, content in raw_files.items():
+        p = raw / name
+        if isinstance(content, bytes):
+            p.write_bytes(content)
+        else:
+            p.write_text(content, encoding="utf-8")
+    return tmp
+
+
+def snakemake(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", *args],
+                          cwd=project, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    p = make_project(tmp_path_factory.mktemp("proj"), {SAMPLE.name: SAMPLE.read_bytes()})
+    r = snakemake(p)
+    assert r.returncode == 0, r.stderr[-3000:]
+    return p
+
+
+def test_outputs_exist(project):
+    processed = project / "data" / "processed"
+    for name in ("articles", "sentences", "mentions", "actors", "quotes", "devices",
+                 "mention_sentiment", "actor_sentiment"):
+        assert (processed / f"{name}.parquet").exists(), name
+        assert (processed / f"{name}.csv").exists(), name
+    reports = project / "reports"
+    for rel in ("index.html", "index.md", "articles/000_6710659f3c143ba2.html",
+                "articles/000_6710659f3c143ba2.md",
+                "figures/000_6710659f3c143ba2/devices.png",
+                "figures/000_6710659f3c143ba2/sentiment.svg", "figures/corpus/devices.png"):
+        assert (reports / rel).exists(), rel
+    assert (processed / "provenance.json").exists()
+
+
+def test_tables_hold_the_fixture_annotations(project, expected):
+    processed = project / "data" / "processed"
+    devices = pd.read_parquet(processed / "devices.parquet")
+    assert (devices.device_id == "wedge").sum() == 3
+    mentions = pd.read_parquet(processed / "mentions.parquet")
+    for actor, forms in expected["actors"].items():
+        got = set(mentions[mentions.actor == actor].text)
+        assert set(forms) <= got, (actor, set(forms) - got)
+    articles = pd.read_parquet(processed / "articles.parquet")
+    assert articles.date.tolist() == [expected["date"]]
+    sents = pd.read_parquet(processed / "sentences.parquet")
+    assert not sents.text.str.contains("Продолжение после рекламы").any()
+    html = (project / "reports" / "articles" / "000_6710659f3c143ba2.html").read_text()
+    assert "вбить клин" in html and "Продолжение после рекламы" not in html
+
+
+def test_second_run_does_nothing(project):
+    r = snakemake(project, "--dry-run")
+    assert r.returncode == 0
+    assert "Nothing to be done" in r.stdout + r.stderr
+
+
+def planned_jobs(output: str) -> set[str]:
+    """Rule names in the 'Job stats' table of a dry run."""
+    jobs, inside = set(), False
+    for line in output.splitlines():
+        if line.startswith("job ") and "count" in line:
+            inside = True
+        elif inside and line.startswith("total"):
+            break
+        elif inside and line.strip() and not line.startswith("---"):
+            jobs.add(line.split()[0])
+    return jobs
+
+
+def test_editing_codebook_reruns_devices_and_downstream_only(project):
+    cb = project / "config" / "codebook.yaml"
+    cb.write_text(cb.read_text(encoding="utf-8") + "\n# analyst note\n", encoding="utf-8")
+    r = snakemake(project, "--dry-run", "--quiet", "rules")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert planned_jobs(r.stdout + r.stderr) == {"devices", "figures", "report", "provenance",
+                                                 "all"}
+
+
+def test_outputs_are_byte_identical_across_runs(project, tmp_path):
+    other = make_project(tmp_path, {SAMPLE.name: SAMPLE.read_bytes()})
+    shutil.copy(project / "config" / "codebook.yaml", other / "config" / "codebook.yaml")
+    r = snakemake(other)
+    assert r.returncode == 0, r.stderr[-3000:]
+    r = snakemake(project)  # bring the first project up to date after the codebook edit
+    assert r.returncode == 0, r.stderr[-3000:]
+    for sub in ("data/processed", "reports"):
+        a, b = project / sub, other / sub
+        files = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file()
+                       and "logs" not in p.parts and "cache" not in p.parts
+                       and p.name != "provenance.json")
+        assert files
+        for rel in files:
+            assert filecmp.cmp(a / rel, b / rel, shallow=False), rel
+
+
+def test_bad_file_named_and_others_still_reported(tmp_path):
+    p = make_project(tmp_path, {SAMPLE.name: SAMPLE.read_bytes(), "empty.txt": b"",
+                                "second.txt": SECOND, "weird.txt": b"\x00\xff\xfe" * 50})
+    r = snakemake(p, "--keep-going")
+    assert r.returncode != 0
+    err = r.stdout + r.stderr
+    assert "empty.txt: file is empty" in err
+    assert "weird.txt" in err
+    assert (p / "reports" / "articles" / "second.html").exists()
+    assert (p / "reports" / "articles" / "000_6710659f3c143ba2.html").exists()
+    index = (p / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "2 input(s) rejected" in index and "empty.txt" in index
+    devices = pd.read_parquet(p / "data" / "processed" / "devices.parquet")
+    second = devices[devices.article_id == "second"]
+    assert {"wedge", "external_forces", "partner_ally", "curators"} <= set(second.device_id)
+    # no output of the failed check is left looking complete
+    assert not (p / "data" / "processed" / "inputs_ok").exists()
+
+
+def test_adding_an_article_annotates_only_that_article(project):
+    (project / "data" / "raw" / "second.txt").write_text(SECOND, encoding="utf-8")
+    r = snakemake(project)
+    assert r.returncode == 0, r.stderr[-3000:]
+    log = (project / "data" / "processed" / "logs" / "nlp.log").read_text()
+    assert "annotated 1 article(s), reused 1 from the cache" in log
+    arts = pd.read_parquet(project / "data" / "processed" / "articles.parquet")
+    assert sorted(arts.article_id) == ["000_6710659f3c143ba2", "second"]
+    # removing it removes it from every table and the index
+    (project / "data" / "raw" / "second.txt").unlink()
+    r = snakemake(project)
+    assert r.returncode == 0, r.stderr[-3000:]
+    dev = pd.read_parquet(project / "data" / "processed" / "devices.parquet")
+    assert set(dev.article_id) == {"000_6710659f3c143ba2"}
+    assert not (project / "reports" / "articles" / "second.html").exists()
+
+
+def test_workflow_lint_is_clean():
+    r = subprocess.run([sys.executable, "-m", "snakemake", "--lint"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Congratulations" in r.stdout + r.stderr
