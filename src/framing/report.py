@@ -22,7 +22,8 @@ body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-se
 color:#1d1d1f;background:#fafafa;line-height:1.55}
 main{max-width:1100px;margin:0 auto;padding:24px 32px 64px}
 h1{font-size:1.6rem;margin:.2em 0 .4em} h2{font-size:1.2rem;margin-top:2em;border-bottom:1px solid
-#ddd;padding-bottom:.2em} .meta{color:#555;font-size:.9rem} .meta td{padding:0 1em 0 0}
+#ddd;padding-bottom:.2em} .meta{color:#555;font-size:.9rem} table.meta{width:auto;background:none}
+table.meta td{border:none;padding:0 1.5em 0 0}
 .article{background:#fff;border:1px solid #e3e3e3;border-radius:8px;padding:12px 24px}
 .article p{margin:.7em 0} p.title{font-size:1.15rem;font-weight:600} p.caption{font-style:italic;
 color:#444;border-left:3px solid #ccc;padding-left:8px}
@@ -108,7 +109,7 @@ def highlight(text: str, segments: Iterable[tuple[str, int, int]], devices: pd.D
         pts = sorted(bounds)
         pieces = []
         for a, b in zip(pts, pts[1:], strict=False):
-            chunk = esc(text[a:b])
+            chunk = esc(text[a:b]).replace("\n", "<br>")
             ds = [r for r in dev if r[0] <= a and b <= r[1]]
             ms = [r for r in men if r[0] <= a and b <= r[1]]
             qs = [r for r in quo if r[0] <= a and b <= r[1]]
@@ -135,7 +136,7 @@ def highlight(text: str, segments: Iterable[tuple[str, int, int]], devices: pd.D
                 tips += [f"quote — speaker: {r.speaker or 'unattributed'} ({r.verb})" for r in qs]
             pieces.append(f'<span class="{" ".join(classes)}" {" ".join(attrs)} '
                           f'title="{esc(chr(10).join(tips))}">{chunk}</span>')
-        out.append(f'<p class="{esc(kind)}">' + "".join(pieces).replace("\n", "<br>") + "</p>")
+        out.append(f'<p class="{esc(kind)}">' + "".join(pieces) + "</p>")
     return "\n".join(out)
 
 
