@@ -47,7 +47,8 @@ def test_normalise_unicode():
 
 
 def test_plain_txt_and_cp1251(tmp_path):
-    (tmp_path / "a.txt").write_bytes("Заголовок статьи\n\nМосква заявила о переговорах.".encode("cp1251"))
+    text = "Заголовок статьи\n\nМосква заявила о переговорах."
+    (tmp_path / "a.txt").write_bytes(text.encode("cp1251"))
     (arts, rej) = ingest_dir(tmp_path)
     assert rej == []
     assert arts[0].title == "Заголовок статьи"
