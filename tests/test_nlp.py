@@ -67,3 +67,15 @@ def test_heads_always_form_a_tree():
             while fixed[j] != 0:
                 j, steps = fixed[j] - 1, steps + 1
                 assert steps <= len(fixed)
+
+
+def test_odd_whitespace_inside_sentences_keeps_a_valid_tree(annotate):
+    text = "Споры между ритейлерами\u00a0— Visa и MasterCard\u00a0— продолжаются  уже 10 лет."
+    doc = annotate(text)
+    assert doc.text == text
+    for t in doc:  # every token reaches a root without looping
+        j, steps = t.i, 0
+        while doc[j].head.i != j:
+            j, steps = doc[j].head.i, steps + 1
+            assert steps <= len(doc)
+    assert [s.root.text for s in doc.sents]

@@ -139,9 +139,11 @@ class NLP:
             if gap == " " and words and not spaces[-1]:
                 spaces[-1] = True
             else:
+                start = cursor
                 if gap.startswith(" ") and words and not spaces[-1]:
                     spaces[-1] = True
                     gap = gap[1:]
+                    start += 1
                 if gap:
                     words.append(gap)
                     spaces.append(False)
@@ -150,29 +152,36 @@ class NLP:
                     lemmas.append(gap)
                     heads.append(root if root is not None else len(words) - 1)
                     deps.append("dep" if root is not None else "ROOT")
-                    starts.append(cursor)
+                    starts.append(start)
             cursor = upto
 
         last_root: int | None = None
         for toks, m, p in zip(sents, morphs, parses, strict=True):
             add_gap(toks[0].start, last_root)
-            offset = len(words)
             rel_heads = _sanitise_heads([int(t.head_id) for t in p.tokens])
-            root = offset + rel_heads.index(0)
+            absolute: list[int] = []  # sentence token k -> index in the Doc
+            gaps: list[int] = []  # whitespace tokens inside this sentence
             for i, (tok, mt, pt) in enumerate(zip(toks, m.tokens, p.tokens, strict=True)):
                 if i > 0:
-                    add_gap(tok.start, root)
+                    before = len(words)
+                    add_gap(tok.start, -1)
+                    gaps.extend(range(before, len(words)))
                 feat = "|".join(f"{k}={v}" for k, v in sorted(mt.feats.items()))
+                absolute.append(len(words))
                 words.append(tok.text)
                 spaces.append(False)
                 pos.append(mt.pos if mt.pos else "X")
                 feats.append(feat)
                 lemmas.append(self.lemmatizer.lemma(tok.text, mt.pos, feat))
-                h = rel_heads[i]
-                heads.append(offset + h - 1 if h else offset + i)
-                deps.append("ROOT" if h == 0 else (pt.rel or "dep"))
+                heads.append(rel_heads[i])  # relative for now, fixed below
+                deps.append("ROOT" if rel_heads[i] == 0 else (pt.rel or "dep"))
                 starts.append(tok.start)
                 cursor = tok.end
+            root = absolute[rel_heads.index(0)]
+            for k, h in enumerate(rel_heads):
+                heads[absolute[k]] = absolute[h - 1] if h else absolute[k]
+            for g in gaps:
+                heads[g] = root
             last_root = root
         add_gap(len(text), last_root)
 

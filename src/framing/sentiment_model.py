@@ -1,0 +1,223 @@
+"""A trained mention-level sentiment model (RuSentNE-style: polarity toward an entity).
+
+Features of one mention, all computed from the annotated ``Doc`` (no torch at inference):
+
+* ``w:<lemma>@<pos>`` — lemmas in a ±6-token window with relative position buckets, the
+  mention itself masked;
+* ``b:<lemma>`` — bag of lemmas of the whole sentence, mention masked;
+* ``d:<rel>:<lemma>`` — lemmas within two dependency arcs of the mention, with the arc label;
+* ``lex:*`` — the evaluative-lexicon score and counts from :mod:`framing.sentiment`
+  (negation-aware), so the model sees the same evidence the report shows;
+* ``tag:<TYPE>``, ``role:<dep>`` and ``q:*`` voice features (inside a quote, subject of a
+  reporting verb);
+* ``e<k>`` — mean navec embedding (300 d, the vectors shipped in ``natasha``) of the window.
+
+The model is a multinomial logistic regression (scikit-learn) saved as JSON (feature names,
+classes, metadata) + NPZ (weights) — never pickle.  Prediction is a sparse dot product.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .lexmatch import norm
+from .sentiment import NEGATORS, score_mention
+
+WINDOW = 6
+MODEL_FORMAT = "framing-linear-sentiment/1"
+_SPEECH = {"сказать", "заявить", "говорить", "отметить", "считать", "подчеркнуть", "сообщить",
+           "заявлять", "утверждать", "назвать", "называть", "пояснить", "добавить"}
+
+
+def _bucket(d: int) -> str:
+    a = abs(d)
+    side = "L" if d < 0 else "R"
+    return f"{side}{a}" if a <= 2 else f"{side}3-6"
+
+
+class Embeddings:
+    """navec vectors shipped inside the ``natasha`` package (lazy-loaded once)."""
+
+    def __init__(self) -> None:
+        from navec import Navec
+
+        from .nlp import _natasha_data
+
+        self.navec = Navec.load(_natasha_data() / "emb" / "navec_news_v1_1B_250K_300d_100q.tar")
+        self.dim = 300
+        self._cache: dict[str, np.ndarray | None] = {}
+
+    def vector(self, word: str) -> np.ndarray | None:
+        if word not in self._cache:
+            self._cache[word] = self.navec.get(word)
+        return self._cache[word]
+
+
+def mention_features(doc, start: int, end: int, lexicon: dict[str, float],
+                     tag: str = "", emb: Embeddings | None = None,
+                     in_quote: bool = False) -> dict[str, float]:
+    """Feature dict of the mention ``doc[start:end]``."""
+    f: dict[str, float] = {}
+    span = doc[start:end]
+    sent = span.root.sent
+    inside = set(range(start, end))
+    if tag:
+        f[f"tag:{tag}"] = 1.0
+    root = span.root
+    f[f"role:{root.dep_}"] = 1.0
+    f[f"head:{norm(root.head.lemma_)}"] = 1.0 if root.head.i not in inside else 0.0
+    vecs = []
+    for t in sent:
+        if t.i in inside or t.is_space or t.is_punct:
+            continue
+        lem = norm(t.lemma_)
+        f[f"b:{lem}"] = 1.0
+        d = t.i - start if t.i < start else t.i - (end - 1)
+        if abs(d) <= WINDOW:
+            f[f"w:{lem}@{_bucket(d)}"] = 1.0
+            f[f"w:{lem}"] = 1.0
+            if emb is not None:
+                v = emb.vector(t.lower_) if emb.vector(t.lower_) is not None else emb.vector(lem)
+                if v is not None:
+                    vecs.append(v)
+        if t.lower_ in NEGATORS and abs(d) <= 3:
+            f["neg_near"] = 1.0
+    # dependency neighbourhood
+    for t in list(root.children) + ([root.head] if root.head.i != root.i else []):
+        if t.i in inside:
+            continue
+        f[f"d:{t.dep_}:{norm(t.lemma_)}"] = 1.0
+        for g in t.children:
+            if g.i not in inside and g.i != root.i and not g.is_punct:
+                f[f"d2:{norm(g.lemma_)}"] = 1.0
+    score, evidence = score_mention(doc, start, end, lexicon)
+    f["lex:score"] = score
+    f["lex:pos"] = float(sum(1 for e in evidence if not e.startswith("не ")) if score > 0 else 0)
+    f["lex:neg"] = float(sum(1 for e in evidence) if score < 0 else 0)
+    # voice
+    if in_quote:
+        f["q:inside"] = 1.0
+    if root.dep_.startswith("nsubj") and norm(root.head.lemma_) in _SPEECH:
+        f["q:speaker"] = 1.0
+    if emb is not None:
+        if vecs:
+            m = np.mean(vecs, axis=0)
+            for k, x in enumerate(m):
+                f[f"e{k}"] = float(x)
+    return f
+
+
+@dataclass
+class LinearSentimentModel:
+    """Multinomial logistic regression over sparse features, stored without pickle."""
+
+    features: list[str]
+    classes: list[int]
+    coef: np.ndarray  # (n_classes, n_features)
+    intercept: np.ndarray  # (n_classes,)
+    meta: dict
+
+    @classmethod
+    def fit(cls, X: Sequence[dict[str, float]], y: Sequence[int], C: float = 0.5,
+            class_weight: str | dict | None = "balanced", seed: int = 0,
+            meta: dict | None = None) -> LinearSentimentModel:
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        vec = DictVectorizer(sort=True)
+        Xm = vec.fit_transform(X)
+        clf = LogisticRegression(C=C, max_iter=3000, class_weight=class_weight,
+                                 random_state=seed)
+        clf.fit(Xm, list(y))
+        return cls(list(vec.get_feature_names_out()), [int(c) for c in clf.classes_],
+                   clf.coef_.astype(np.float32), clf.intercept_.astype(np.float32),
+                   dict(meta or {}, C=C))
+
+    def __post_init__(self) -> None:
+        self._index = {name: i for i, name in enumerate(self.features)}
+
+    def decision(self, feats: dict[str, float]) -> np.ndarray:
+        z = self.intercept.astype(np.float64).copy()
+        for name, val in feats.items():
+            i = self._index.get(name)
+            if i is not None and val:
+                z += self.coef[:, i] * val
+        return z
+
+    def predict_proba_one(self, feats: dict[str, float]) -> np.ndarray:
+        z = self.decision(feats)
+        z = np.exp(z - z.max())
+        return z / z.sum()
+
+    def predict_one(self, feats: dict[str, float]) -> tuple[int, float]:
+        """Label and its probability.
+
+        The label is the most probable class; the score is P(+1) − P(−1).
+        """
+        p = self.predict_proba_one(feats)
+        k = int(np.argmax(p))
+        cls = self.classes
+        score = float(p[cls.index(1)] - p[cls.index(-1)]) if 1 in cls and -1 in cls else 0.0
+        return cls[k], score
+
+    def predict(self, X: Sequence[dict[str, float]]) -> list[int]:
+        return [self.predict_one(x)[0] for x in X]
+
+    def top_features(self, feats: dict[str, float], label: int, k: int = 5) -> list[str]:
+        """The features that pushed this mention most toward ``label`` (for evidence)."""
+        c = self.classes.index(label)
+        contrib = []
+        for name, val in feats.items():
+            i = self._index.get(name)
+            if i is not None and val and not name.startswith("e"):
+                contrib.append((self.coef[c, i] * val, name))
+        contrib.sort(reverse=True)
+        return [n for w, n in contrib[:k] if w > 0]
+
+    # -- persistence (JSON + NPZ, no pickle) -----------------------------------------------
+    def save(self, directory: Path) -> None:
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        meta = {"format": MODEL_FORMAT, "classes": self.classes, "features": self.features,
+                "meta": self.meta}
+        tmp = directory / "model.json.tmp"
+        tmp.write_text(json.dumps(meta, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, directory / "model.json")
+        with open(directory / "weights.npz.tmp", "wb") as fh:
+            np.savez_compressed(fh, coef=self.coef, intercept=self.intercept)
+        os.replace(directory / "weights.npz.tmp", directory / "weights.npz")
+
+    @classmethod
+    def load(cls, directory: Path) -> LinearSentimentModel:
+        directory = Path(directory)
+        meta = json.loads((directory / "model.json").read_text(encoding="utf-8"))
+        if meta.get("format") != MODEL_FORMAT:
+            raise ValueError(f"{directory}/model.json: not a {MODEL_FORMAT} model")
+        with np.load(directory / "weights.npz", allow_pickle=False) as w:
+            coef, intercept = w["coef"], w["intercept"]
+        if coef.shape != (len(meta["classes"]), len(meta["features"])):
+            raise ValueError(f"{directory}: weights do not match the feature list")
+        return cls(meta["features"], meta["classes"], coef, intercept, meta["meta"])
+
+
+def f1_pn(gold: Sequence[int], pred: Sequence[int]) -> float:
+    """RuSentNE-2023's official metric: macro-F1 over the classes +1 and −1 only (×100).
+
+    >>> f1_pn([1, -1, 0, 1], [1, -1, 1, 0])
+    75.0
+    """
+    scores = []
+    for c in (1, -1):
+        tp = sum(1 for g, p in zip(gold, pred, strict=True) if g == c and p == c)
+        fp = sum(1 for g, p in zip(gold, pred, strict=True) if g != c and p == c)
+        fn = sum(1 for g, p in zip(gold, pred, strict=True) if g == c and p != c)
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        scores.append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
+    return round(100 * sum(scores) / 2, 2)
