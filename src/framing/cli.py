@@ -3,6 +3,11 @@
     framing run [--cores N] [snakemake args...]   run the workflow (same as `make run`)
     framing validate [--config-dir config]        check codebook, registry, lexicons; run the
                                                   codebook's own examples
+    framing train-sentiment --data FILE --out DIR cross-validate and train the sentiment model
+    framing eval rusentne FILE [--predict-only --out PRED] [--model DIR]
+                                                  score (F1_PN) or predict a RuSentNE file
+    framing eval rusentrel DIR [--predict-only --out PREDDIR]
+                                                  score or predict RuSentRel document attitudes
 """
 
 from __future__ import annotations
@@ -48,7 +53,63 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("extra", nargs=argparse.REMAINDER, help="passed on to snakemake")
     val = sub.add_parser("validate", help="validate resources and run codebook examples")
     val.add_argument("--config-dir", type=Path, default=Path("config"))
+    tr = sub.add_parser("train-sentiment", help="cross-validate and train the sentiment model")
+    tr.add_argument("--data", type=Path, required=True, help="RuSentNE-format training file")
+    tr.add_argument("--out", type=Path, required=True, help="model folder to write")
+    tr.add_argument("--folds", type=int, default=5)
+    tr.add_argument("--seed", type=int, default=0)
+    tr.add_argument("--C", type=float, default=0.03)
+    ev = sub.add_parser("eval", help="benchmarks on public gold data")
+    evs = ev.add_subparsers(dest="task", required=True)
+    ne = evs.add_parser("rusentne", help="entity sentiment, official F1_PN")
+    ne.add_argument("file", type=Path)
+    ne.add_argument("--predict-only", action="store_true")
+    ne.add_argument("--out", type=Path, help="write one label (-1/0/1) per row")
+    ne.add_argument("--model", type=Path, default=None, help="model folder (default: packaged)")
+    rel = evs.add_parser("rusentrel", help="document-level attitudes between entities")
+    rel.add_argument("dir", type=Path)
+    rel.add_argument("--predict-only", action="store_true")
+    rel.add_argument("--out", type=Path, help="folder for artN.opin.txt predictions")
+    rel.add_argument("--synonyms", type=Path, default=None,
+                     help="synonyms.txt (default: beside or above DIR)")
     args = parser.parse_args(argv)
+    if args.cmd == "train-sentiment":
+        from .evaluate import train_sentiment
+
+        res = train_sentiment(args.data, args.out, args.folds, args.seed, args.C)
+        cv = res["cv"]
+        print(f"{cv['folds']}-fold CV F1_PN {cv['f1_pn']:.2f} (folds mean {cv['f1_pn_mean']:.2f}"
+              f" ± {cv['f1_pn_std']:.2f}); {res['features']} features; "
+              f"{res['ms_per_mention']:.3f} ms/mention; model in {args.out}")
+        return 0
+    if args.cmd == "eval" and args.task == "rusentne":
+        from .evaluate import eval_rusentne
+
+        if args.predict_only and args.out is None:
+            parser.error("--predict-only needs --out")
+        res = eval_rusentne(args.file, args.model, args.predict_only, args.out)
+        if "f1_pn" in res:
+            print(f"{args.file}: {res['rows']} rows, F1_PN {res['f1_pn']:.2f}")
+            for c, r in res["classes"].items():
+                print(f"  class {c:>2}: P {r['precision']:.3f} R {r['recall']:.3f} "
+                      f"F1 {r['f1']:.3f} (n={r['support']})")
+        if args.out:
+            print(f"wrote {res['rows']} predictions to {args.out}")
+        return 0
+    if args.cmd == "eval" and args.task == "rusentrel":
+        from .rusentrel import eval_rusentrel
+
+        if args.predict_only and args.out is None:
+            parser.error("--predict-only needs --out")
+        res = eval_rusentrel(args.dir, args.out, args.synonyms, args.predict_only)
+        if "f1" in res:
+            print(f"{args.dir}: {res['documents']} documents, F1 {res['f1']:.2f} "
+                  f"(F1_pos {res['f1_pos']:.2f}, F1_neg {res['f1_neg']:.2f}; "
+                  f"P_pos {res['p_pos']:.2f} R_pos {res['r_pos']:.2f} "
+                  f"P_neg {res['p_neg']:.2f} R_neg {res['r_neg']:.2f})")
+        if args.out:
+            print(f"wrote predictions for {res['documents']} documents to {args.out}")
+        return 0
     if args.cmd == "run":
         cmd = [sys.executable, "-m", "snakemake", "--cores", str(args.cores), "--keep-going",
                *args.extra]

@@ -37,6 +37,9 @@ class MentionSentiment:
     score: float
     label: int
     evidence: str
+    method: str = "lexicon"
+    lexicon_score: float = 0.0
+    model_evidence: str = ""
 
     def as_row(self) -> dict:
         return asdict(self)
@@ -140,16 +143,34 @@ def label_of(score: float) -> int:
     return 1 if score >= THRESHOLD else -1 if score <= -THRESHOLD else 0
 
 
-def mention_sentiment(doc, mentions: Sequence, quotes: Sequence,
-                      lexicon: dict[str, float]) -> list[MentionSentiment]:
+_TAG = {"person": "PERSON", "state": "COUNTRY", "organisation": "ORGANIZATION",
+        "bloc": "ORGANIZATION", "collective": "ORGANIZATION", "location": "COUNTRY"}
+
+
+def mention_sentiment(doc, mentions: Sequence, quotes: Sequence, lexicon: dict[str, float],
+                      model=None, emb=None) -> list[MentionSentiment]:
+    """Polarity of every mention: the trained ``model`` decides when given (score = P(+) −
+    P(−)); otherwise the lexicon score does.  Lexicon evidence words are always kept."""
+    from .sentiment_model import mention_features
+
     out = []
     mention_toks = {i for m in mentions for i in range(m.tok_start, m.tok_end)}
     for m in mentions:
         own = set(range(m.tok_start, m.tok_end))
-        score, ev = score_mention(doc, m.tok_start, m.tok_end, lexicon, mention_toks - own)
-        out.append(MentionSentiment(m.article_id, m.mention_id, m.actor,
-                                    speaker_at(quotes, m.start), score, label_of(score),
-                                    "; ".join(ev)))
+        lex_score, ev = score_mention(doc, m.tok_start, m.tok_end, lexicon, mention_toks - own)
+        voice = speaker_at(quotes, m.start)
+        row = MentionSentiment(m.article_id, m.mention_id, m.actor, voice, lex_score,
+                               label_of(lex_score), "; ".join(ev), "lexicon", lex_score)
+        if model is not None:
+            feats = mention_features(doc, m.tok_start, m.tok_end, lexicon,
+                                     _TAG.get(m.actor_type, ""), emb, voice != "AUTHOR")
+            label, score = model.predict_one(feats)
+            row.label, row.score, row.method = int(label), round(score, 4), "model"
+            if label:
+                row.model_evidence = "; ".join(
+                    f.split(":", 1)[-1].split("@")[0]
+                    for f in model.top_features(feats, label, 4))
+        out.append(row)
     return out
 
 

@@ -10,7 +10,8 @@ Features of one mention, all computed from the annotated ``Doc`` (no torch at in
   (negation-aware), so the model sees the same evidence the report shows;
 * ``tag:<TYPE>``, ``role:<dep>`` and ``q:*`` voice features (inside a quote, subject of a
   reporting verb);
-* ``e<k>`` — mean navec embedding (300 d, the vectors shipped in ``natasha``) of the window.
+* ``e<k>``, ``s<k>`` — mean navec embeddings (300 d, the vectors shipped in ``natasha``) of the
+  window and of the whole sentence, mention masked.
 
 The model is a multinomial logistic regression (scikit-learn) saved as JSON (feature names,
 classes, metadata) + NPZ (weights) — never pickle.  Prediction is a sparse dot product.
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +32,7 @@ from .lexmatch import norm
 from .sentiment import NEGATORS, score_mention
 
 WINDOW = 6
+_DENSE = re.compile(r"^[es]\d+$")
 MODEL_FORMAT = "framing-linear-sentiment/1"
 _SPEECH = {"сказать", "заявить", "говорить", "отметить", "считать", "подчеркнуть", "сообщить",
            "заявлять", "утверждать", "назвать", "называть", "пояснить", "добавить"}
@@ -73,17 +76,22 @@ def mention_features(doc, start: int, end: int, lexicon: dict[str, float],
     f[f"role:{root.dep_}"] = 1.0
     f[f"head:{norm(root.head.lemma_)}"] = 1.0 if root.head.i not in inside else 0.0
     vecs = []
+    svecs = []
     for t in sent:
         if t.i in inside or t.is_space or t.is_punct:
             continue
         lem = norm(t.lemma_)
         f[f"b:{lem}"] = 1.0
+        if emb is not None:
+            v = emb.vector(t.lower_)
+            if v is not None:
+                svecs.append(v)
         d = t.i - start if t.i < start else t.i - (end - 1)
         if abs(d) <= WINDOW:
             f[f"w:{lem}@{_bucket(d)}"] = 1.0
             f[f"w:{lem}"] = 1.0
             if emb is not None:
-                v = emb.vector(t.lower_) if emb.vector(t.lower_) is not None else emb.vector(lem)
+                v = emb.vector(t.lower_)
                 if v is not None:
                     vecs.append(v)
         if t.lower_ in NEGATORS and abs(d) <= 3:
@@ -106,10 +114,11 @@ def mention_features(doc, start: int, end: int, lexicon: dict[str, float],
     if root.dep_.startswith("nsubj") and norm(root.head.lemma_) in _SPEECH:
         f["q:speaker"] = 1.0
     if emb is not None:
-        if vecs:
-            m = np.mean(vecs, axis=0)
-            for k, x in enumerate(m):
-                f[f"e{k}"] = float(x)
+        for prefix, vs in (("e", vecs), ("s", svecs)):
+            if vs:
+                m = np.mean(vs, axis=0)
+                for k, x in enumerate(m):
+                    f[f"{prefix}{k}"] = float(x)
     return f
 
 
@@ -124,31 +133,41 @@ class LinearSentimentModel:
     meta: dict
 
     @classmethod
-    def fit(cls, X: Sequence[dict[str, float]], y: Sequence[int], C: float = 0.5,
-            class_weight: str | dict | None = "balanced", seed: int = 0,
+    def fit(cls, X: Sequence[dict[str, float]], y: Sequence[int], C: float = 0.03,
+            class_weight: str | dict | None = "balanced", seed: int = 0, min_count: int = 2,
             meta: dict | None = None) -> LinearSentimentModel:
         from sklearn.feature_extraction import DictVectorizer
         from sklearn.linear_model import LogisticRegression
 
+        # keep features seen in at least ``min_count`` training mentions (smaller, less noisy)
+        counts: dict[str, int] = {}
+        for x in X:
+            for k in x:
+                counts[k] = counts.get(k, 0) + 1
+        keep = {k for k, c in counts.items() if c >= min_count}
         vec = DictVectorizer(sort=True)
-        Xm = vec.fit_transform(X)
+        Xm = vec.fit_transform([{k: v for k, v in x.items() if k in keep} for x in X])
         clf = LogisticRegression(C=C, max_iter=3000, class_weight=class_weight,
                                  random_state=seed)
         clf.fit(Xm, list(y))
         return cls(list(vec.get_feature_names_out()), [int(c) for c in clf.classes_],
                    clf.coef_.astype(np.float32), clf.intercept_.astype(np.float32),
-                   dict(meta or {}, C=C))
+                   dict(meta or {}, C=C, min_count=min_count))
 
     def __post_init__(self) -> None:
         self._index = {name: i for i, name in enumerate(self.features)}
+        self._coef64 = np.asarray(self.coef, dtype=np.float64)
 
     def decision(self, feats: dict[str, float]) -> np.ndarray:
-        z = self.intercept.astype(np.float64).copy()
-        for name, val in feats.items():
-            i = self._index.get(name)
-            if i is not None and val:
-                z += self.coef[:, i] * val
-        return z
+        get = self._index.get
+        pairs = [(i, v) for i, v in ((get(k), v) for k, v in feats.items())
+                 if i is not None and v]
+        z = self.intercept.astype(np.float64)
+        if not pairs:
+            return z
+        idx = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
+        val = np.fromiter((v for _, v in pairs), dtype=np.float64, count=len(pairs))
+        return z + self._coef64[:, idx] @ val
 
     def predict_proba_one(self, feats: dict[str, float]) -> np.ndarray:
         z = self.decision(feats)
@@ -175,7 +194,7 @@ class LinearSentimentModel:
         contrib = []
         for name, val in feats.items():
             i = self._index.get(name)
-            if i is not None and val and not name.startswith("e"):
+            if i is not None and val and not _DENSE.match(name):
                 contrib.append((self.coef[c, i] * val, name))
         contrib.sort(reverse=True)
         return [n for w, n in contrib[:k] if w > 0]

@@ -237,10 +237,17 @@ def run_devices(manifest: Path, codebook_path: Path, mentions_path: Path, quotes
 
 
 def run_sentiment(manifest: Path, mentions_path: Path, quotes_path: Path, lexicon_path: Path,
-                  mention_out: Path, actor_out: Path) -> int:
+                  mention_out: Path, actor_out: Path, model_dir: Path | None = None) -> int:
+    """Score every mention (trained model in ``model_dir`` if given, else the lexicon)."""
+    from .resources import load_sentiment_model
     from .sentiment import aggregate, load_lexicon, mention_sentiment
+    from .sentiment_model import Embeddings
 
     lexicon = load_lexicon(Path(lexicon_path))
+    model = load_sentiment_model(model_dir) if model_dir is not None else None
+    if model_dir is not None and model is None:
+        log.warning("no sentiment model in %s: falling back to the lexicon", model_dir)
+    emb = Embeddings() if model is not None else None
     mentions = _mentions_by_article(Path(mentions_path))
     quotes = _quotes_by_article(Path(quotes_path))
     rows = []
@@ -249,7 +256,7 @@ def run_sentiment(manifest: Path, mentions_path: Path, quotes_path: Path, lexico
         aid = doc.user_data["framing"]["id"]
         ms = mentions.get(aid, [])
         types.update({(m.article_id, m.mention_id): m.actor_type for m in ms})
-        rows.extend(mention_sentiment(doc, ms, quotes.get(aid, []), lexicon))
+        rows.extend(mention_sentiment(doc, ms, quotes.get(aid, []), lexicon, model, emb))
     tables.write_rows("mention_sentiment", [r.as_row() for r in rows], Path(mention_out))
     tables.write_rows("actor_sentiment", aggregate(rows, types), Path(actor_out))
     return len(rows)

@@ -30,3 +30,16 @@ def code_version(*modules):
     for name in sorted(modules):
         h.update((CODE / name).read_bytes())
     return h.hexdigest()[:16]
+
+
+def sentiment_model_dir():
+    """The model folder the sentiment stage uses, or "" for the lexicon only."""
+    from framing.resources import sentiment_model_dir as resolve
+
+    d = resolve(config.get("sentiment_model", "packaged"))
+    return "" if d is None else str(d)
+
+
+def sentiment_model_files():
+    d = sentiment_model_dir()
+    return [f"{d}/model.json", f"{d}/weights.npz"] if d else []

@@ -4,14 +4,33 @@ rule sentiment:
         mentions=rules.actors.output.mentions,
         quotes=rules.quotes.output.quotes,
         lexicon=RES["sentiment_lexicon"],
+        model=sentiment_model_files(),
     output:
         mentions=f"{PROCESSED}/mention_sentiment.parquet",
         actors=f"{PROCESSED}/actor_sentiment.parquet",
     params:
-        code=code_version("sentiment.py"),
+        code=code_version("sentiment.py", "sentiment_model.py", "resources.py"),
     log:
         f"{LOGS}/sentiment.log",
     conda:
         "../envs/framing.yaml"
     script:
         "../scripts/sentiment.py"
+
+
+rule train_sentiment:
+    input:
+        data=config.get("datasets", {}).get("rusentne_train", "missing-rusentne-train.csv"),
+        lexicon=RES["sentiment_lexicon"],
+    output:
+        model="models/sentiment/model.json",
+        weights="models/sentiment/weights.npz",
+        card="models/sentiment/MODEL_CARD.md",
+    params:
+        code=code_version("sentiment_model.py", "evaluate.py", "sentiment.py"),
+    log:
+        f"{LOGS}/train_sentiment.log",
+    conda:
+        "../envs/framing.yaml"
+    script:
+        "../scripts/train_sentiment.py"

@@ -1,0 +1,116 @@
+"""The trained sentiment model: persistence without pickle, metric, CLI, speed-critical path."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from framing.cli import main
+from framing.evaluate import read_rusentne
+from framing.resources import PACKAGED_SENTIMENT_MODEL, load_sentiment_model
+from framing.sentiment_model import LinearSentimentModel, f1_pn
+
+ROWS = [
+    ("Россия осудила агрессию Вашингтона.", "Вашингтона", "COUNTRY", -1),
+    ("Президент похвалил талантливого министра.", "министра", "PROFESSION", 1),
+    ("Министр прибыл в Москву во вторник.", "Министр", "PROFESSION", 0),
+    ("Эксперты раскритиковали провальную политику Киева.", "Киева", "COUNTRY", -1),
+]
+
+
+def write_rusentne(path, with_labels=True):
+    head = "sentence\tentity\tentity_tag\tentity_pos_start_rel\tentity_pos_end_rel"
+    lines = [head + ("\tlabel" if with_labels else "")]
+    for s, e, tag, lab in ROWS:
+        a = s.index(e)
+        line = f"{s}\t{e}\t{tag}\t{a}\t{a + len(e)}"
+        lines.append(line + (f"\t{lab}" if with_labels else ""))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_f1_pn_ignores_neutral_class():
+    assert f1_pn([0, 0, 1, -1], [0, 1, 1, -1]) == pytest.approx(83.33, abs=0.01)
+    assert f1_pn([1, -1], [0, 0]) == 0.0
+
+
+def test_fit_save_load_roundtrip(tmp_path):
+    X = [{"w:хороший": 1.0}, {"w:плохой": 1.0}, {"w:стол": 1.0}] * 5
+    y = [1, -1, 0] * 5
+    m = LinearSentimentModel.fit(X, y, C=10.0, min_count=1)
+    assert m.predict(X[:3]) == [1, -1, 0]
+    m.save(tmp_path)
+    assert not list(tmp_path.glob("*.pkl"))
+    m2 = LinearSentimentModel.load(tmp_path)
+    assert m2.features == m.features and np.allclose(m2.coef, m.coef)
+    assert m2.predict(X[:3]) == [1, -1, 0]
+    label, score = m2.predict_one({"w:хороший": 1.0})
+    assert label == 1 and score > 0
+    assert m2.top_features({"w:хороший": 1.0, "w:стол": 1.0}, 1) == ["w:хороший"]
+
+
+def test_load_rejects_foreign_files(tmp_path):
+    (tmp_path / "model.json").write_text('{"format": "something-else"}', encoding="utf-8")
+    with pytest.raises(ValueError, match="not a framing-linear-sentiment"):
+        LinearSentimentModel.load(tmp_path)
+
+
+def test_packaged_model_is_shipped_with_a_card():
+    assert (PACKAGED_SENTIMENT_MODEL / "MODEL_CARD.md").exists()
+    model = load_sentiment_model()
+    assert model is not None and model.classes == [-1, 0, 1]
+    cv = model.meta["cv"]
+    assert cv["folds"] == 5 and cv["f1_pn"] > 40
+
+
+def test_read_rusentne_with_and_without_labels(tmp_path):
+    rows = read_rusentne(write_rusentne(tmp_path / "a.csv"))
+    assert [r["label"] for r in rows] == [-1, 1, 0, -1]
+    rows = read_rusentne(write_rusentne(tmp_path / "b.csv", with_labels=False))
+    assert all(r["label"] is None for r in rows)
+    (tmp_path / "c.csv").write_text("text\tlabel\nx\t1\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="missing column"):
+        read_rusentne(tmp_path / "c.csv")
+
+
+def test_cli_eval_rusentne_scores_and_predicts(tmp_path, capsys, root, monkeypatch):
+    monkeypatch.chdir(root)
+    f = write_rusentne(tmp_path / "gold.csv")
+    assert main(["eval", "rusentne", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert "F1_PN" in out and "class -1" in out
+    unlabelled = write_rusentne(tmp_path / "test.csv", with_labels=False)
+    pred = tmp_path / "pred.txt"
+    assert main(["eval", "rusentne", str(unlabelled), "--predict-only", "--out",
+                 str(pred)]) == 0
+    labels = pred.read_text().split("\n")[:-1]
+    assert len(labels) == len(ROWS) and set(labels) <= {"-1", "0", "1"}
+
+
+def test_model_beats_lexicon_on_written_sentences(annotate, registry):
+    from framing.actors import find_mentions
+    from framing.resources import default_path
+    from framing.sentiment import load_lexicon, mention_sentiment
+    from framing.sentiment_model import Embeddings
+
+    lex = load_lexicon(default_path("sentiment_lexicon.tsv"))
+    model = load_sentiment_model()
+    doc = annotate("Лавров резко раскритиковал Вашингтон за провокации и ложь.")
+    rows = mention_sentiment(doc, find_mentions(doc, registry), [], lex, model, Embeddings())
+    us = next(r for r in rows if r.actor == "США")
+    assert us.method == "model" and us.label == -1
+    assert "провокации" in us.evidence or "ложь" in us.evidence or us.model_evidence
+
+
+@pytest.mark.slow
+def test_cross_validation_on_rusentne_subset(shared, tmp_path):
+    from framing.evaluate import train_sentiment
+
+    data = shared / "datasets" / "rusentne-train" / "train_data.csv"
+    sub = tmp_path / "sub.csv"
+    lines = data.read_text(encoding="utf-8").split("\n")
+    sub.write_text("\n".join(lines[:1501]) + "\n", encoding="utf-8")
+    res = train_sentiment(sub, tmp_path / "model", folds=3)
+    assert res["cv"]["f1_pn"] > 30
+    assert res["ms_per_mention"] < 1.0
+    assert (tmp_path / "model" / "MODEL_CARD.md").exists()
