@@ -84,3 +84,52 @@ def test_registry_errors_name_file_line_and_actor(text, message):
 def test_shipped_registry_loads(registry):
     assert isinstance(registry, ActorRegistry)
     assert registry.entries["Владимир Путин"].affiliation == "Россия"
+
+
+def _dated(nlp, text: str, date: str):
+    from framing.ingest import Article, Segment
+
+    return nlp(Article(id="d", source_file="d.txt", text=text, date=date,
+                       segments=[Segment("prose", text, 0, len(text))]))
+
+
+@pytest.mark.parametrize("date,person", [("2022-06-01", "Джо Байден"),
+                                         ("2025-11-12", "Дональд Трамп")])
+def test_descriptor_resolves_to_office_holder_at_article_date(nlp, registry, date, person):
+    doc = _dated(nlp, "Президент США выступил в Конгрессе.", date)
+    got = [(m.text, m.actor, m.resolution) for m in find_mentions(doc, registry)]
+    assert ("Президент США", person, "descriptor") in got
+
+
+@pytest.mark.parametrize("text,form,person", [
+    ("Российский лидер принял приглашение.", "Российский лидер", "Владимир Путин"),
+    ("Гостя встречал лидер Казахстана.", "лидер Казахстана", "Касым-Жомарт Токаев"),
+    ("Переговоры провёл глава МИД РФ.", "глава МИД РФ", "Сергей Лавров"),
+    ("Казахстанский лидер прибыл в Москву.", "Казахстанский лидер", "Касым-Жомарт Токаев"),
+])
+def test_descriptor_forms(nlp, registry, text, form, person):
+    doc = _dated(nlp, text, "2025-11-12")
+    got = [(m.text, m.actor) for m in find_mentions(doc, registry)]
+    assert (form, person) in got, got
+
+
+def test_named_title_is_not_a_second_mention(nlp, registry):
+    doc = _dated(nlp, "Президент Путин встретил гостя.", "2025-11-12")
+    assert [m.resolution for m in find_mentions(doc, registry)] == ["alias"]
+
+
+def test_pronoun_and_latter_resolve_to_nearest_person(nlp, registry):
+    doc = _dated(nlp, "Токаев встретился с Трампом и назвал последнего великим. Он доволен.",
+                 "2025-11-12")
+    got = [(m.text, m.actor) for m in find_mentions(doc, registry) if m.resolution == "pronoun"]
+    assert got == [("последнего", "Дональд Трамп"), ("Он", "Дональд Трамп")] or got == [
+        ("последнего", "Дональд Трамп"), ("Он", "Касым-Жомарт Токаев")]
+
+
+def test_sample_descriptors_and_pronouns(sample_mentions):
+    got = {(m.text, m.actor) for m in sample_mentions if m.resolution in {"pronoun",
+                                                                           "descriptor"}}
+    assert {("президент РФ", "Владимир Путин"), ("лидер Казахстана", "Касым-Жомарт Токаев"),
+            ("Российский лидер", "Владимир Путин"),
+            ("казахстанского лидера", "Касым-Жомарт Токаев"),
+            ("последнего", "Дональд Трамп"), ("он", "Касым-Жомарт Токаев")} <= got

@@ -17,11 +17,31 @@ from .lexmatch import PhraseIndex, doc_tokens, norm
 from .yamlio import ResourceError, line_of, load_yaml
 
 ACTOR_TYPES = ("person", "state", "organisation", "bloc", "collective", "location")
-_ENTRY_KEYS = {"id", "type", "aliases", "metonyms", "periphrases", "affiliation", "match_case",
-               "__line__"}
+_ENTRY_KEYS = {"id", "type", "aliases", "metonyms", "periphrases", "adjectives", "roles",
+               "affiliation", "match_case", "__line__"}
+_ROLE_KEYS = {"title", "of", "from", "to", "__line__"}
+#: generic descriptor heads → role titles they can stand for («лидер Казахстана» → президент)
+_GENERIC_TITLES = {"лидер": {"президент", "председатель"}, "президент": {"президент"},
+                   "председатель": {"председатель"}, "глава": {"президент", "председатель"},
+                   "руководитель": {"президент", "председатель"}}
+_PRONOUNS = {"он", "она"}
 _NER_TYPE = {"PER": "person", "ORG": "organisation", "LOC": "location"}
 _PLACE_PREPS = {"в": {"Loc", "Acc"}, "во": {"Loc", "Acc"}, "на": {"Loc"}, "из": {"Gen"}}
 _GENDER = {"Masc": "masc", "Fem": "femn", "Neut": "neut"}
+
+
+@dataclass
+class Role:
+    title: str
+    of: str
+    start: str = ""
+    end: str = ""
+
+    def holds(self, date: str) -> bool:
+        """Held on ``date`` (ISO); with no date, a current (open-ended) role counts."""
+        if not date:
+            return not self.end
+        return (not self.start or self.start <= date) and (not self.end or date < self.end)
 
 
 @dataclass
@@ -33,6 +53,8 @@ class ActorEntry:
     periphrases: list[str] = field(default_factory=list)
     affiliation: str = ""
     match_case: bool = False
+    adjectives: list[str] = field(default_factory=list)
+    roles: list[Role] = field(default_factory=list)
 
 
 @dataclass
@@ -69,6 +91,23 @@ class ActorRegistry:
                 self.index.add(f"metonym\t{e.id}", m, e.match_case)
             for m in e.periphrases:
                 self.index.add(f"periphrasis\t{e.id}", m, False)
+        self.adjective_of: dict[str, str] = {}
+        for e in entries:
+            for a in e.adjectives:
+                for lemma in self.lemmatizer.candidates(a):
+                    self.adjective_of[lemma] = e.id
+        # role title (as lemma tuple) → [(person, role)]
+        self.roles: dict[tuple[str, ...], list[tuple[str, Role]]] = {}
+        for e in entries:
+            for r in e.roles:
+                key = tuple(norm(self.lemmatizer.lemma(w)) for w in r.title.split())
+                self.roles.setdefault(key, []).append((e.id, r))
+
+    def role_holder(self, titles: set[tuple[str, ...]], state: str, date: str) -> str:
+        """The person holding one of ``titles`` of ``state`` on ``date`` ("" if none/ambiguous)."""
+        found = {person for t in titles for person, r in self.roles.get(t, [])
+                 if r.of == state and r.holds(date)}
+        return found.pop() if len(found) == 1 else ""
 
     @classmethod
     def from_yaml(cls, path: Path, lemmatizer: Lemmatizer | None = None) -> ActorRegistry:
@@ -99,20 +138,32 @@ def parse_registry(data: object, name: str) -> list[ActorEntry]:
         if raw.get("type") not in ACTOR_TYPES:
             raise ResourceError(f"{where}: type must be one of {ACTOR_TYPES}")
         terms = {}
-        for key in ("aliases", "metonyms", "periphrases"):
+        for key in ("aliases", "metonyms", "periphrases", "adjectives"):
             val = raw.get(key, [])
             if not isinstance(val, list) or not all(isinstance(v, str) and v.strip() for v in val):
                 raise ResourceError(f"{where}: '{key}' must be a list of non-empty strings")
             terms[key] = val
         if not terms["aliases"]:
             raise ResourceError(f"{where}: needs at least one alias")
+        roles = []
+        for r in raw.get("roles", []) or []:
+            if not isinstance(r, dict) or set(r) - _ROLE_KEYS or not isinstance(
+                    r.get("title"), str) or not isinstance(r.get("of"), str):
+                raise ResourceError(f"{where}: each role needs 'title' and 'of' (and optional "
+                                    f"'from', 'to' dates)")
+            roles.append(Role(r["title"], r["of"], str(r.get("from") or ""),
+                              str(r.get("to") or "")))
         out.append(ActorEntry(aid, raw["type"], terms["aliases"], terms["metonyms"],
                               terms["periphrases"], str(raw.get("affiliation") or ""),
-                              bool(raw.get("match_case"))))
+                              bool(raw.get("match_case")), terms["adjectives"], roles))
     for e in out:
         if e.affiliation and e.affiliation not in seen:
             raise ResourceError(f"{name}: actor {e.id!r}: affiliation {e.affiliation!r} "
                                 f"is not an actor id in the registry")
+        for r in e.roles:
+            if r.of not in seen:
+                raise ResourceError(f"{name}: actor {e.id!r}: role of {r.of!r} is not an "
+                                    f"actor id in the registry")
     return out
 
 
@@ -201,6 +252,9 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
         if typ == "person" and " " not in nf and norm(nf) in full_names:
             nf, res = full_names[norm(nf)], "surname"
         raw.append((s, e, nf, typ, res))
+    raw.extend(_descriptors(doc, registry, raw, meta.get("date", "")))
+    raw.sort(key=lambda r: (r[0], r[1]))
+    raw.extend(_pronouns(doc, raw, registry, sent_of))
     raw.sort(key=lambda r: (r[0], r[1]))
     out = []
     for n, (i, j, actor, typ, res) in enumerate(raw):
@@ -212,6 +266,76 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
             sent=sent_of[i], resolution=res, segment=segment_kind(doc, span.start_char),
             affiliation=entry.affiliation if entry else "",
         ))
+    return out
+
+
+def _descriptors(doc, registry: ActorRegistry, found, date: str):
+    """«президент РФ», «лидер Казахстана», «казахстанский лидер», «глава МИД РФ» → the person
+    holding that office on the article's date."""
+    state_at = {}
+    for i, j, actor, typ, _ in found:
+        if typ == "state":
+            for k in range(i, j):
+                state_at[k] = (actor, j)
+    persons = {k for i, j, _, typ, _ in found if typ == "person" for k in range(i, j)}
+    out = []
+    titles_multi = [t for t in registry.roles if len(t) > 1]
+    n = len(doc)
+    for i, tok in enumerate(doc):
+        lemma = norm(tok.lemma_)
+        titles: set[tuple[str, ...]] = set()
+        end = i + 1
+        for t in titles_multi:
+            if tuple(norm(x.lemma_) for x in doc[i:i + len(t)]) == t:
+                titles.add(t)
+                end = max(end, i + len(t))
+        if lemma in _GENERIC_TITLES and not titles:  # a specific title wins («глава МИД»)
+            titles = {(x,) for x in _GENERIC_TITLES[lemma]}
+        if not titles or i in persons or (end < n and end in persons):
+            continue  # «президент Путин»: the name is the mention
+        state, start, stop = "", i, end
+        prev = doc[i - 1] if i > 0 else None
+        if prev is not None and norm(prev.lemma_) in registry.adjective_of:
+            state, start = registry.adjective_of[norm(prev.lemma_)], i - 1
+        elif end < n and end in state_at:
+            state, stop = state_at[end]
+        if not state or stop in persons:
+            continue  # «президентом Америки Дональдом Трампом»: the name is the mention
+        person = registry.role_holder(titles, state, date)
+        if person:
+            out.append((start, stop, person, "person", "descriptor"))
+    return out
+
+
+def _pronouns(doc, found, registry: ActorRegistry, sent_of: list[int]):
+    """Third-person pronouns («он», «её») and «последний» → the nearest preceding person
+    mention (gender-compatible, within three sentences)."""
+    persons = sorted((i, j, actor) for i, j, actor, typ, _ in found if typ == "person")
+    out = []
+    for tok in doc:
+        lemma = norm(tok.lemma_)
+        # subjects only: oblique «ему», «его» refer to things as often as to people
+        is_pron = (tok.pos_ == "PRON" and lemma in _PRONOUNS and tok.morph.get("Case") == ["Nom"]
+                   and tok.morph.get("Number") != ["Plur"])
+        # «последний» standing for a noun: an argument, or an «amod» that does not agree
+        is_latter = lemma == "последний" and (
+            tok.dep_ in {"obj", "nsubj", "iobj", "obl"}
+            or (tok.dep_ == "amod" and tok.morph.get("Case") != tok.head.morph.get("Case")))
+        if not (is_pron or is_latter):
+            continue
+        gender = tok.morph.get("Gender")
+        best = None
+        for i, j, actor in persons:
+            if j > tok.i:
+                break
+            if sent_of[tok.i] - sent_of[i] > 3:
+                continue
+            g = doc[j - 1].morph.get("Gender")
+            if gender and g and gender != g:
+                continue
+            best = actor
+        if best is not None:
+            out.append((tok.i, tok.i + 1, best, "person", "pronoun"))
     return out
 
 

@@ -145,7 +145,9 @@ class QuoteFinder:
         persons = [m for m in in_phrase if m.actor_type == "person"]
         surface = doc[lo:hi].text
         if persons:
-            return persons[-1].actor, surface, "name"
+            m = persons[-1]
+            how = m.resolution if m.resolution in {"pronoun", "descriptor"} else "name"
+            return m.actor, (head.text if how == "pronoun" else surface), how
         lemma = norm(head.lemma_)
         before = head.idx
         if head.pos_ == "PRON" or lemma in _PRONOUNS:
