@@ -153,6 +153,9 @@ def article_html(art: dict, segs: list[tuple[str, int, int]], text: str, frames:
     sent = frames["actor_sentiment"]
     sent = sent[(sent.article_id == aid) & (sent.voice == "ALL")]
     acts = frames["actors"][frames["actors"].article_id == aid]
+    stance = frames.get("stance")
+    stance = stance[stance.article_id == aid] if stance is not None else pd.DataFrame(
+        columns=["source", "target", "voice", "polarity", "n_pos", "n_neg", "evidence"])
     actors = acts.merge(sent[["actor", "mean_label", "ci_low", "ci_high", "n_pos", "n_neg",
                               "n_neu"]], on="actor", how="left")
     actors = actors.sort_values(["n_mentions", "actor"], ascending=[False, True])
@@ -194,6 +197,12 @@ def article_html(art: dict, segs: list[tuple[str, int, int]], text: str, frames:
                  ("mean_label", "sentiment"), ("ci_low", "CI low"), ("ci_high", "CI high"),
                  ("n_pos", "+"), ("n_neg", "−"), ("n_neu", "0"),
                  ("surface_forms", "forms in text"), ("resolutions", "resolved by")])}
+<h2>Stance network ({len(stance)} edges)</h2>
+<p class="meta">Who evaluates whom: the source is the quoted speaker, the subject of the
+governing predicate, or the author; polarity from mention-level sentiment.</p>
+{_table(stance, [("source", "source"), ("target", "target"), ("voice", "voice"),
+                 ("polarity", "polarity"), ("n_pos", "+"), ("n_neg", "−"),
+                 ("evidence", "evidence")])}
 <h2>Quotes ({len(quo)})</h2>
 {_table(quo, [("quote_id", "#"), ("kind", "kind"), ("speaker", "speaker"),
               ("speaker_text", "introduced as"), ("resolution", "resolved by"), ("verb", "verb"),
@@ -236,6 +245,11 @@ def article_md(art: dict, text: str, frames: dict) -> str:
         _md_table(sent, [("actor", "actor"), ("n_mentions", "mentions"),
                          ("mean_label", "mean"), ("ci_low", "CI low"), ("ci_high", "CI high"),
                          ("n_pos", "+"), ("n_neg", "−")]),
+        "", "## Stance network", "",
+        _md_table(frames["stance"][frames["stance"].article_id == aid]
+                  if "stance" in frames else pd.DataFrame(),
+                  [("source", "source"), ("target", "target"), ("voice", "voice"),
+                   ("polarity", "polarity"), ("n_pos", "+"), ("n_neg", "−")]),
         "", f"## Quotes ({len(quo)})", "",
         _md_table(quo, [("speaker", "speaker"), ("verb", "verb"), ("verb_type", "type"),
                         ("text", "text")]),
@@ -303,6 +317,10 @@ framing {esc(provenance.get('version', ''))}</p>
 {rej_html}
 <table class="sortable"><thead><tr><th>title</th><th>date</th><th>file</th><th>devices</th>
 <th>mentions</th><th>quotes</th></tr></thead><tbody>{rows}</tbody></table>
+<h2>Corpus stance network</h2>
+{_table(frames["stance_corpus"], [("source", "source"), ("target", "target"),
+        ("n_articles", "articles"), ("n_pos", "+"), ("n_neg", "−"), ("polarity", "polarity")])
+ if "stance_corpus" in frames else ""}
 <h2>Corpus</h2>
 {_fig('figures/corpus/devices.png', 'Framing devices by category, corpus')}
 {_fig('figures/corpus/sentiment.png', 'Sentiment toward actors, corpus')}

@@ -25,6 +25,13 @@ from .quotes import speaker_at
 from .yamlio import ResourceError
 
 NEGATORS = {"не", "нет", "ни", "без", "отнюдь"}
+#: Verbs of attitude: their polarity is the subject's stance toward the object, not an
+#: evaluation of the subject («Лавров осудил Вашингтон» is negative for Вашингтон only).
+ATTITUDE_VERBS = {"поддержать", "поддерживать", "осудить", "осуждать", "критиковать",
+                  "раскритиковать", "похвалить", "хвалить", "одобрить", "одобрять",
+                  "приветствовать", "благодарить", "поблагодарить", "поздравить", "поздравлять",
+                  "обвинить", "обвинять", "уважать", "ценить", "любить", "доверять",
+                  "восхищаться", "ненавидеть", "презирать", "упрекнуть", "упрекать"}
 THRESHOLD = 0.5
 
 
@@ -123,10 +130,14 @@ def score_mention(doc, start: int, end: int, lexicon: dict[str, float],
     """Polarity score of one mention and the evidence words behind it."""
     score = 0.0
     evidence: list[str] = []
+    root = doc[start:end].root
     for i, d in sorted(neighbourhood(doc, start, end).items()):
         if i in other_mentions:
             continue
         tok = doc[i]
+        if (root.dep_ in {"nsubj", "nsubj:pass"} and tok.i == root.head.i
+                and norm(tok.lemma_) in ATTITUDE_VERBS):
+            continue  # the subject holds this attitude; it is not evaluated by it
         w = lexicon.get(norm(tok.lemma_))
         if w is None:
             continue
@@ -155,9 +166,17 @@ def mention_sentiment(doc, mentions: Sequence, quotes: Sequence, lexicon: dict[s
 
     out = []
     mention_toks = {i for m in mentions for i in range(m.tok_start, m.tok_end)}
+    quote_of = _quote_index(doc, quotes)
     for m in mentions:
         own = set(range(m.tok_start, m.tok_end))
-        lex_score, ev = score_mention(doc, m.tok_start, m.tok_end, lexicon, mention_toks - own)
+        # evaluation does not cross a quote boundary: the speaker outside a quote is not
+        # evaluated by the quote's words, nor a mention inside by the reporting clause
+        q = quote_of.get(m.tok_start, -1)
+        other_voice = {i for i, k in quote_of.items() if k != q}
+        if q != -1:
+            other_voice |= {i for i in range(len(doc)) if i not in quote_of}
+        lex_score, ev = score_mention(doc, m.tok_start, m.tok_end, lexicon,
+                                      (mention_toks - own) | other_voice)
         voice = speaker_at(quotes, m.start)
         row = MentionSentiment(m.article_id, m.mention_id, m.actor, voice, lex_score,
                                label_of(lex_score), "; ".join(ev), "lexicon", lex_score)
@@ -171,6 +190,17 @@ def mention_sentiment(doc, mentions: Sequence, quotes: Sequence, lexicon: dict[s
                     f.split(":", 1)[-1].split("@")[0]
                     for f in model.top_features(feats, label, 4))
         out.append(row)
+    return out
+
+
+def _quote_index(doc, quotes: Sequence) -> dict[int, int]:
+    """Token index → id of the (innermost) quote containing it."""
+    out: dict[int, int] = {}
+    for q in sorted(quotes, key=lambda q: -(q.end - q.start)):
+        span = doc.char_span(q.start, q.end, alignment_mode="expand")
+        if span is not None:
+            for i in range(span.start, span.end):
+                out[i] = q.quote_id
     return out
 
 

@@ -237,11 +237,13 @@ def run_devices(manifest: Path, codebook_path: Path, mentions_path: Path, quotes
 
 
 def run_sentiment(manifest: Path, mentions_path: Path, quotes_path: Path, lexicon_path: Path,
-                  mention_out: Path, actor_out: Path, model_dir: Path | None = None) -> int:
+                  mention_out: Path, actor_out: Path, model_dir: Path | None = None,
+                  stance_out: Path | None = None) -> int:
     """Score every mention (trained model in ``model_dir`` if given, else the lexicon)."""
     from .resources import load_sentiment_model
     from .sentiment import aggregate, load_lexicon, mention_sentiment
     from .sentiment_model import Embeddings
+    from .stance import corpus_edges, stance_edges
 
     lexicon = load_lexicon(Path(lexicon_path))
     model = load_sentiment_model(model_dir) if model_dir is not None else None
@@ -252,13 +254,21 @@ def run_sentiment(manifest: Path, mentions_path: Path, quotes_path: Path, lexico
     quotes = _quotes_by_article(Path(quotes_path))
     rows = []
     types = {}
+    edges = []
     for doc in DocStore(manifest).docs():
         aid = doc.user_data["framing"]["id"]
         ms = mentions.get(aid, [])
+        qs = quotes.get(aid, [])
         types.update({(m.article_id, m.mention_id): m.actor_type for m in ms})
-        rows.extend(mention_sentiment(doc, ms, quotes.get(aid, []), lexicon, model, emb))
+        scored = mention_sentiment(doc, ms, qs, lexicon, model, emb)
+        rows.extend(scored)
+        edges.extend(e.as_row() for e in stance_edges(doc, ms, qs, scored))
     tables.write_rows("mention_sentiment", [r.as_row() for r in rows], Path(mention_out))
     tables.write_rows("actor_sentiment", aggregate(rows, types), Path(actor_out))
+    if stance_out is not None:
+        tables.write_rows("stance", edges, Path(stance_out))
+        tables.write_rows("stance_corpus", corpus_edges(edges),
+                          Path(stance_out).with_name("stance_corpus.parquet"))
     return len(rows)
 
 

@@ -8,6 +8,8 @@ rule report:
         quotes=rules.quotes.output.quotes,
         devices=rules.devices.output.devices,
         sentiment=rules.sentiment.output.actors,
+        stance=rules.sentiment.output.stance,
+        stance_corpus=rules.sentiment.output.stance_corpus,
         figures=rules.figures.output[0],
         codebook=RES["codebook"],
     output:

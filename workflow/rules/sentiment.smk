@@ -8,8 +8,10 @@ rule sentiment:
     output:
         mentions=f"{PROCESSED}/mention_sentiment.parquet",
         actors=f"{PROCESSED}/actor_sentiment.parquet",
+        stance=f"{PROCESSED}/stance.parquet",
+        stance_corpus=f"{PROCESSED}/stance_corpus.parquet",
     params:
-        code=code_version("sentiment.py", "sentiment_model.py", "resources.py"),
+        code=code_version("sentiment.py", "sentiment_model.py", "resources.py", "stance.py"),
     log:
         f"{LOGS}/sentiment.log",
     conda:

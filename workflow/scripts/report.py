@@ -16,6 +16,8 @@ with logged(snakemake, "report") as log:
         "quotes": tables.read_table(inp.quotes),
         "devices": tables.read_table(inp.devices),
         "actor_sentiment": tables.read_table(inp.sentiment),
+        "stance": tables.read_table(inp.stance),
+        "stance_corpus": tables.read_table(inp.stance_corpus),
     }
     cb = load_codebook(Path(inp.codebook))
     out = Path(snakemake.output.index).parent

@@ -8,5 +8,5 @@ with logged(snakemake, "sentiment") as log:
     model_dir = Path(model[0]).parent if model else None
     n = run_sentiment(snakemake.input.manifest, snakemake.input.mentions, snakemake.input.quotes,
                       snakemake.input.lexicon, snakemake.output.mentions,
-                      snakemake.output.actors, model_dir)
+                      snakemake.output.actors, model_dir, snakemake.output.stance)
     log.info("%d mention(s) scored (%s)", n, f"model {model_dir}" if model_dir else "lexicon")

@@ -1,0 +1,120 @@
+"""Source → target stance network from mention-level sentiment.
+
+Every polar mention (label ±1) of a target actor is attributed to a *source*:
+
+1. the speaker of the quote it sits in (``voice = quoted``);
+2. else the subject of the predicate that governs it, when that subject is another actor
+   («Токаев поддержал Путина», «он назвал последнего …»; ``voice = actor``);
+3. else the author (``AUTHOR``; ``voice = author``).
+
+Edges aggregate per article (and per corpus) with counts, the mean signed score and up to
+three evidence sentences.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+from .quotes import speaker_at
+
+
+@dataclass
+class StanceEdge:
+    article_id: str
+    source: str
+    target: str
+    voice: str
+    polarity: int
+    n_pos: int
+    n_neg: int
+    score: float
+    evidence: str
+
+    def as_row(self) -> dict:
+        return asdict(self)
+
+
+def _governing_subject(doc, tok):
+    """Subject token of the nearest predicate above ``tok`` (shared subjects of conjuncts and
+    a preceding subject in the sentence count)."""
+    seen = set()
+    t = tok
+    while t.i not in seen:
+        seen.add(t.i)
+        if t.pos_ in {"VERB", "ADJ"} and t.i != tok.i:
+            for c in t.children:
+                if c.dep_ in {"nsubj", "nsubj:pass"} and c.i != tok.i:
+                    return c
+            if t.dep_ == "conj":
+                t = t.head
+                continue
+            return next((x for x in reversed(doc[t.sent.start:t.i])
+                         if x.dep_ in {"nsubj", "nsubj:pass"} and x.i != tok.i), None)
+        if t.head.i == t.i:
+            return None
+        t = t.head
+    return None
+
+
+def attribute(doc, mention, mentions: Sequence, quotes: Sequence) -> tuple[str, str]:
+    """(source, voice) of one mention's evaluation."""
+    speaker = speaker_at(quotes, mention.start)
+    if speaker not in {"AUTHOR", "UNATTRIBUTED"}:
+        return speaker, "quoted"
+    subj = _governing_subject(doc, doc[mention.tok_start:mention.tok_end].root)
+    if subj is not None:
+        for m in mentions:
+            if m.tok_start <= subj.i < m.tok_end and m.actor != mention.actor:
+                return m.actor, "actor"
+    return "AUTHOR", "author"
+
+
+def stance_edges(doc, mentions: Sequence, quotes: Sequence, sentiments: Sequence
+                 ) -> list[StanceEdge]:
+    """Per-article stance edges from mention sentiment rows (same order as ``mentions``)."""
+    by_id = {m.mention_id: m for m in mentions}
+    groups: dict[tuple[str, str, str], list] = defaultdict(list)
+    for s in sentiments:
+        if not s.label:
+            continue
+        m = by_id[s.mention_id]
+        source, voice = attribute(doc, m, mentions, quotes)
+        if source == m.actor:
+            continue
+        groups[(source, m.actor, voice)].append((s, m))
+    aid = doc.user_data["framing"]["id"]
+    out = []
+    for (source, target, voice), items in sorted(groups.items()):
+        n_pos = sum(1 for s, _ in items if s.label > 0)
+        n_neg = sum(1 for s, _ in items if s.label < 0)
+        sents = []
+        for _, m in items:
+            text = doc[m.tok_start].sent.text.strip()
+            if text not in sents:
+                sents.append(text)
+        out.append(StanceEdge(aid, source, target, voice, (n_pos > n_neg) - (n_neg > n_pos),
+                              n_pos, n_neg,
+                              round(sum(s.score for s, _ in items) / len(items), 4),
+                              " | ".join(sents[:3])))
+    return out
+
+
+def corpus_edges(rows: Sequence[dict]) -> list[dict]:
+    """Aggregate per-article edges over the corpus (voices pooled)."""
+    acc: dict[tuple[str, str], dict] = {}
+    for r in rows:
+        key = (r["source"], r["target"])
+        a = acc.setdefault(key, {"source": key[0], "target": key[1], "n_articles": 0,
+                                 "n_pos": 0, "n_neg": 0, "articles": set()})
+        a["articles"].add(r["article_id"])
+        a["n_pos"] += int(r["n_pos"])
+        a["n_neg"] += int(r["n_neg"])
+    out = []
+    for a in acc.values():
+        n = a.pop("articles")
+        a["n_articles"] = len(n)
+        a["polarity"] = (a["n_pos"] > a["n_neg"]) - (a["n_neg"] > a["n_pos"])
+        out.append(a)
+    return out
