@@ -1,0 +1,71 @@
+"""RuSentRel reader, metric and command, on a folder written here (and the train split if present)."""
+
+from __future__ import annotations
+
+import pytest
+
+from framing.cli import main
+from framing.rusentrel import evaluate, read_folder
+
+TEXT = ("{Author, Unknown} Заголовок\r\n\r\n"
+        "{Author, Unknown} Москва резко осудила агрессивную политику США.\r\n"
+        "{Author, Unknown} Россия и Китай остаются надёжными партнёрами.\r\n")
+
+
+def write_folder(tmp_path):
+    folder = tmp_path / "rel"
+    folder.mkdir()
+    (folder / "art1.txt").write_bytes(TEXT.encode("utf-8"))
+    ents = []
+    for n, word in enumerate(["Москва", "США", "Россия", "Китай"], 1):
+        a = TEXT.index(word)
+        typ = "LOC" if word != "США" else "GEOPOLIT"
+        ents.append(f"T{n}\t{typ} {a} {a + len(word)}\t{word}")
+    ents.append("T9\tPER 1 7\tAuthor")
+    (folder / "art1.ann").write_text("\n".join(ents) + "\n", encoding="utf-8")
+    (folder / "art1.opin.txt").write_text("Россия, США, neg, current\n"
+                                          "Россия, Китай, pos, current\n", encoding="utf-8")
+    (folder / "synonyms.txt").write_text("россия, москва, рф\nсша, америка\nкитай, кнр\n",
+                                         encoding="utf-8")
+    return folder
+
+
+def test_reader_keeps_offsets_and_drops_prefix_entities(tmp_path):
+    (doc,) = read_folder(write_folder(tmp_path))
+    assert [e.text for e in doc.entities] == ["Москва", "США", "Россия", "Китай"]
+    for e in doc.entities:
+        assert doc.text[e.start:e.end] == e.text
+    assert "{Author" not in doc.text
+    assert doc.opinions == {("Россия", "США", "neg"), ("Россия", "Китай", "pos")}
+
+
+def test_metric_by_hand():
+    gold = [{("a", "b", "neg"), ("a", "c", "pos")}, {("x", "y", "neg")}]
+    pred = [{("a", "b", "neg"), ("a", "c", "neg")}, set()]
+    r = evaluate(gold, pred)
+    # neg: doc1 P=1/2 R=1, doc2 P=0 R=0 → P=.25 R=.5 F1=.333; pos: P=0 R=0 → F1=0
+    assert r["p_neg"] == 25.0 and r["r_neg"] == 50.0 and r["f1_neg"] == pytest.approx(33.33)
+    assert r["f1_pos"] == 0.0 and r["f1"] == pytest.approx(16.67)
+
+
+def test_cli_predicts_and_scores(tmp_path, capsys, root, monkeypatch):
+    monkeypatch.chdir(root)
+    folder = write_folder(tmp_path)
+    out = tmp_path / "pred"
+    assert main(["eval", "rusentrel", str(folder), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "F1" in printed
+    lines = (out / "art1.opin.txt").read_text(encoding="utf-8").splitlines()
+    for line in lines:
+        s, t, c, cur = [x.strip() for x in line.split(",")]
+        assert c in {"pos", "neg"} and cur == "current"
+    assert "россия, сша, neg, current" in lines
+
+
+@pytest.mark.slow
+def test_train_split_scores(shared):
+    from framing.rusentrel import eval_rusentrel
+
+    res = eval_rusentrel(shared / "datasets" / "rusentrel-train" / "train")
+    assert res["documents"] == 42
+    assert res["f1"] > 10
