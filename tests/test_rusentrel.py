@@ -1,4 +1,4 @@
-"""RuSentRel reader, metric and command, on a folder written here (and the train split if present)."""
+"""RuSentRel reader, metric and command on a folder written here (and the train split)."""
 
 from __future__ import annotations
 
