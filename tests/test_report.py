@@ -102,3 +102,23 @@ def test_figures_are_byte_reproducible(tmp_path):
     assert len(a) == 8
     for x, y in zip(a, b, strict=True):
         assert x.read_bytes() == y.read_bytes(), x.name
+
+
+def test_figure_cache_reuses_unchanged_figures(tmp_path):
+    frames = {
+        "articles": pd.DataFrame({"article_id": ["a1", "a2"]}),
+        "devices": pd.DataFrame({"article_id": ["a1", "a2"], "category": ["m", "t"]}),
+        "actor_sentiment": pd.DataFrame(columns=["article_id", "actor", "voice", "n_mentions",
+                                                 "n_pos", "n_neg", "n_neu", "mean_label",
+                                                 "ci_low", "ci_high"]),
+    }
+    cache = tmp_path / "cache"
+    a = render_all(frames, {"m": "M", "t": "T"}, tmp_path / "a", cache)
+    # two device figures + one shared empty-sentiment figure, PNG and SVG each
+    assert len(list(cache.iterdir())) == 6
+    frames["articles"] = pd.DataFrame({"article_id": ["a1"]})
+    b = render_all(frames, {"m": "M", "t": "T"}, tmp_path / "b", cache)
+    assert len(list(cache.iterdir())) == 4  # a2's figures left the cache
+    assert (tmp_path / "a" / "a1" / "devices.png").read_bytes() == \
+        (tmp_path / "b" / "a1" / "devices.png").read_bytes()
+    assert len(a) == 12 and len(b) == 8

@@ -23,7 +23,7 @@ POS_COLOR, NEG_COLOR, NEU_COLOR = "#0072B2", "#D55E00", "#BBBBBB"
 plt.rcParams.update({
     "font.family": "DejaVu Sans",
     "svg.hashsalt": "framing",
-    "svg.fonttype": "path",
+    "svg.fonttype": "none",  # text stays text: small, fast, searchable SVG
     "figure.dpi": 100,
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -103,21 +103,68 @@ def sentiment_bars(sent: pd.DataFrame, title: str, top: int = 15):
     return fig
 
 
+def _cached(stem: Path, key: str, cache: Path | None, draw, used: set[str]) -> list[Path]:
+    """Draw the figure, or copy it from ``cache`` when the same data was drawn before."""
+    import shutil
+
+    if cache is None:
+        return save(draw(), stem)
+    used.add(key)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    hit = [cache / f"{key}{ext}" for ext in (".png", ".svg")]
+    if not all(p.exists() for p in hit):
+        written = save(draw(), cache / key)
+        hit = written
+    out = []
+    for src, ext in zip(hit, (".png", ".svg"), strict=True):
+        dst = stem.with_suffix(ext)
+        shutil.copyfile(src, dst)
+        out.append(dst)
+    return out
+
+
+def _key(*parts) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.to_csv(index=False).encode() if isinstance(p, pd.DataFrame) else
+                 repr(p).encode())
+    h.update(matplotlib.__version__.encode())
+    h.update(Path(__file__).read_bytes())
+    return h.hexdigest()[:24]
+
+
 def render_all(frames: dict[str, pd.DataFrame], category_labels: dict[str, str],
-               out_dir: Path) -> list[Path]:
-    """Per-article and corpus figures into ``out_dir``; returns written paths."""
+               out_dir: Path, cache: Path | None = None) -> list[Path]:
+    """Per-article and corpus figures into ``out_dir``; returns written paths.
+
+    With ``cache``, a per-article figure whose data did not change is copied, not redrawn
+    (so adding one article redraws one article's figures and the corpus figures).
+    """
     out_dir = Path(out_dir)
     devices = frames["devices"]
     sent = frames["actor_sentiment"]
     colors = category_colors(list(category_labels))
     written: list[Path] = []
+    used: set[str] = set()
+    dev_by = dict(tuple(devices.groupby("article_id"))) if len(devices) else {}
+    sent_by = dict(tuple(sent.groupby("article_id"))) if len(sent) else {}
+    empty_d, empty_s = devices.iloc[0:0], sent.iloc[0:0]
+    labels = sorted(category_labels.items())
     for aid in sorted(frames["articles"].article_id):
-        d = devices[devices.article_id == aid]
-        s = sent[sent.article_id == aid]
-        written += save(device_profile(d, category_labels, colors, "Framing devices by category"),
-                        out_dir / aid / "devices")
-        written += save(sentiment_bars(s, "Sentiment toward actors (all voices)"),
-                        out_dir / aid / "sentiment")
+        d = dev_by.get(aid, empty_d)[["category"]]
+        s = sent_by.get(aid, empty_s)
+        written += _cached(out_dir / aid / "devices", _key("dev", d, labels), cache,
+                           lambda d=d: device_profile(d, category_labels, colors,
+                                                      "Framing devices by category"), used)
+        written += _cached(out_dir / aid / "sentiment", _key("sent", s), cache,
+                           lambda s=s: sentiment_bars(s, "Sentiment toward actors "
+                                                         "(all voices)"), used)
+    if cache is not None:  # drop cached figures of data that no longer exists
+        for f in Path(cache).glob("*.*"):
+            if f.stem not in used:
+                f.unlink()
     n = len(frames["articles"])
     written += save(device_profile(devices, category_labels, colors,
                                    f"Framing devices by category — corpus ({n} articles)"),

@@ -91,45 +91,104 @@ class DocStore:
             yield load_doc(self.path_for(key), vocab)
 
 
-def run_nlp(articles_jsonl: Path, manifest: Path, sentences_out: Path) -> dict:
-    """Annotate every article not already in the content-addressed cache; write the manifest
-    and the sentences table.  Returns counts (annotated, reused)."""
-    from .nlp import NLP, cache_key, load_doc, save_doc, segment_kind
+_WORKER_NLP = None
+
+
+def _nlp_worker_init() -> None:
+    global _WORKER_NLP
+    from .nlp import NLP
+
+    _WORKER_NLP = NLP()
+
+
+def _annotate_to(item: tuple[Article, str]) -> tuple[str, list[dict]]:
+    """Worker: annotate one article, store its Doc, return its sentence rows."""
+    from .nlp import save_doc
+
+    art, path = item
+    doc = _WORKER_NLP(art)
+    save_doc(doc, Path(path))
+    return art.id, _sentence_rows(doc, art.id)
+
+
+def _sentence_rows(doc, aid: str) -> list[dict]:
+    from .nlp import segment_kind
+
+    rows = []
+    for n, s in enumerate(doc.sents):
+        toks = [t for t in s if not t.is_space]
+        if not toks:
+            continue
+        rows.append({
+            "article_id": aid, "sent": n, "start": toks[0].idx,
+            "end": toks[-1].idx + len(toks[-1].text),
+            "segment": segment_kind(doc, s.start_char),
+            "n_tokens": len(toks), "text": s.text.strip(),
+        })
+    return rows
+
+
+class Progress:
+    """Articles done / total, rate and ETA, logged at most every ``every`` seconds."""
+
+    def __init__(self, total: int, what: str, every: float = 10.0) -> None:
+        import time
+
+        self.total, self.what, self.every = total, what, every
+        self.t0 = self.last = time.perf_counter()
+        self.done = 0
+
+    def step(self, n: int = 1) -> None:
+        import time
+
+        self.done += n
+        now = time.perf_counter()
+        if now - self.last >= self.every or self.done == self.total:
+            self.last = now
+            rate = self.done / max(now - self.t0, 1e-9)
+            eta = (self.total - self.done) / rate if rate else 0.0
+            log.info("%s: %d/%d articles, %.1f/s, ETA %.0f s", self.what, self.done,
+                     self.total, rate, eta)
+
+
+def run_nlp(articles_jsonl: Path, manifest: Path, sentences_out: Path,
+            workers: int = 1) -> dict:
+    """Annotate every article not already in the content-addressed cache (in ``workers``
+    processes, models loaded once per process); write the manifest and the sentences table.
+    Returns counts (annotated, reused)."""
+    from .nlp import blank_vocab, cache_key, load_doc
 
     store = DocStore(manifest)
     store.cache.mkdir(parents=True, exist_ok=True)
-    nlp = None
-    vocab = None
     rows: list[tuple[str, str]] = []
-    sent_rows: list[dict] = []
-    stats = {"annotated": 0, "reused": 0}
+    sent_rows: dict[str, list[dict]] = {}
+    todo: list[tuple[Article, str]] = []
+    vocab = None
     for art in read_articles(Path(articles_jsonl)):
         key = cache_key(art)
         path = store.path_for(key)
-        if path.exists():
-            if vocab is None:
-                from .nlp import blank_vocab
-
-                vocab = blank_vocab()
-            doc = load_doc(path, vocab)
-            stats["reused"] += 1
-        else:
-            if nlp is None:
-                nlp = NLP()
-            doc = nlp(art)
-            save_doc(doc, path)
-            stats["annotated"] += 1
         rows.append((art.id, key))
-        for n, s in enumerate(doc.sents):
-            toks = [t for t in s if not t.is_space]
-            if not toks:
-                continue
-            sent_rows.append({
-                "article_id": art.id, "sent": n, "start": toks[0].idx,
-                "end": toks[-1].idx + len(toks[-1].text),
-                "segment": segment_kind(doc, s.start_char),
-                "n_tokens": len(toks), "text": s.text.strip(),
-            })
+        if path.exists():
+            vocab = vocab or blank_vocab()
+            sent_rows[art.id] = _sentence_rows(load_doc(path, vocab), art.id)
+        else:
+            todo.append((art, str(path)))
+    stats = {"annotated": len(todo), "reused": len(rows) - len(todo)}
+    progress = Progress(len(todo), "nlp")
+    if todo and workers > 1 and len(todo) > 1:
+        import multiprocessing as mp
+
+        ctx = mp.get_context("fork")
+        with ctx.Pool(min(workers, len(todo)), initializer=_nlp_worker_init) as pool:
+            for aid, srows in pool.imap_unordered(_annotate_to, todo, chunksize=4):
+                sent_rows[aid] = srows
+                progress.step()
+    elif todo:
+        _nlp_worker_init()
+        for item in todo:
+            aid, srows = _annotate_to(item)
+            sent_rows[aid] = srows
+            progress.step()
     keep = {k for _, k in rows}
     for f in store.cache.glob("*.spacy"):
         if f.stem not in keep:
@@ -140,7 +199,8 @@ def run_nlp(articles_jsonl: Path, manifest: Path, sentences_out: Path) -> dict:
         for aid, key in sorted(rows):
             fh.write(f"{aid}\t{key}\n")
     os.replace(tmp, manifest)
-    tables.write_rows("sentences", sent_rows, Path(sentences_out))
+    tables.write_rows("sentences", [r for aid in sorted(sent_rows) for r in sent_rows[aid]],
+                      Path(sentences_out))
     return stats
 
 

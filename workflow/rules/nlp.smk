@@ -6,6 +6,7 @@ rule nlp:
         sentences=f"{PROCESSED}/sentences.parquet",
     params:
         code=code_version("nlp.py", "lemmas.py", "stages.py"),
+    threads: workflow.cores
     log:
         f"{LOGS}/nlp.log",
     conda:

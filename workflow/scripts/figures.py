@@ -13,5 +13,6 @@ with logged(snakemake, "figures") as log:
         "actor_sentiment": tables.read_table(snakemake.input.sentiment),
     }
     labels = {cid: c.label_en for cid, c in cb.categories.items()}
-    written = render_all(frames, labels, Path(snakemake.output[0]))
+    cache = Path(snakemake.config["processed_dir"]) / "figure_cache"
+    written = render_all(frames, labels, Path(snakemake.output[0]), cache)
     log.info("%d figure file(s)", len(written))
