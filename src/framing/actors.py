@@ -9,6 +9,7 @@ Each mention records how it was resolved: ``alias``, ``metonym``, ``periphrasis`
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -310,7 +311,9 @@ def _descriptors(doc, registry: ActorRegistry, found, date: str):
 def _pronouns(doc, found, registry: ActorRegistry, sent_of: list[int]):
     """Third-person pronouns («он», «её») and «последний» → the nearest preceding person
     mention (gender-compatible, within three sentences)."""
-    persons = sorted((i, j, actor) for i, j, actor, typ, _ in found if typ == "person")
+    persons = sorted(((i, j, actor) for i, j, actor, typ, _ in found if typ == "person"),
+                     key=lambda p: (p[1], p[0]))
+    ends = [j for _, j, _ in persons]
     out = []
     for tok in doc:
         lemma = norm(tok.lemma_)
@@ -325,15 +328,16 @@ def _pronouns(doc, found, registry: ActorRegistry, sent_of: list[int]):
             continue
         gender = tok.morph.get("Gender")
         best = None
-        for i, j, actor in persons:
-            if j > tok.i:
-                break
+        # walk back from the pronoun: the nearest compatible person wins
+        for k in range(bisect_right(ends, tok.i) - 1, -1, -1):
+            i, j, actor = persons[k]
             if sent_of[tok.i] - sent_of[i] > 3:
-                continue
+                break
             g = doc[j - 1].morph.get("Gender")
             if gender and g and gender != g:
                 continue
             best = actor
+            break
         if best is not None:
             out.append((tok.i, tok.i + 1, best, "person", "pronoun"))
     return out

@@ -191,9 +191,15 @@ class NLP:
             markup = self.ner(seg.text)
             for span in markup.spans:
                 a, b = seg.start + span.start, seg.start + span.stop
-                idx = [i for i in range(tok_at.get(a, -1), len(words))
-                       if i >= 0 and starts[i] < b and pos[i] != "SPACE"]
-                if not idx or a not in tok_at:
+                if a not in tok_at:
+                    continue
+                idx = []
+                for i in range(tok_at[a], len(words)):  # stop at the span's end: linear time
+                    if starts[i] >= b:
+                        break
+                    if pos[i] != "SPACE":
+                        idx.append(i)
+                if not idx:
                     continue
                 for k, i in enumerate(idx):
                     ents[i] = ("B-" if k == 0 else "I-") + span.type

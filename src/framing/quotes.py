@@ -15,6 +15,7 @@ person outside quotes), a title with a country («президент РФ», «�
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -140,8 +141,8 @@ class QuoteFinder:
         """Resolve a speaker head token to (actor, surface text, resolution)."""
         phrase = sorted({t.i for t in head.subtree} | {head.i})
         lo, hi = phrase[0], phrase[-1] + 1
-        # trim at a comma/dash: «эксперты, которые …» keeps the head part
-        in_phrase = [m for m in mentions if lo <= m.tok_start < hi]
+        ms, starts = self._by_tok
+        in_phrase = ms[bisect_left(starts, lo):bisect_left(starts, hi)]
         persons = [m for m in in_phrase if m.actor_type == "person"]
         surface = doc[lo:hi].text
         if persons:
@@ -151,18 +152,17 @@ class QuoteFinder:
         lemma = norm(head.lemma_)
         before = head.idx
         if head.pos_ == "PRON" or lemma in _PRONOUNS:
-            p = _nearest_person(mentions, before, inside)
+            p = self._nearest_person(before)
             return (p.actor if p else "", head.text, "pronoun")
         if lemma in _TITLES or any(norm(t.lemma_) in _TITLES for t in doc[lo:hi]):
             states = [m for m in in_phrase if m.actor_type in {"state", "bloc", "organisation"}]
             if states:
-                p = _nearest_person(mentions, before, inside,
-                                    affiliated=states[0].actor, affiliations=self.affiliations)
+                p = self._nearest_person(before, affiliated=states[0].actor)
                 if p:
                     return p.actor, surface, "descriptor"
             if head.morph.get("Number") == ["Plur"]:
                 return lemma, surface, "collective"
-            p = _nearest_person(mentions, before, inside)
+            p = self._nearest_person(before)
             return (p.actor if p else "", surface, "title")
         if in_phrase:
             return in_phrase[-1].actor, surface, "name"
@@ -171,10 +171,39 @@ class QuoteFinder:
         return "", surface, "unresolved"
 
     # -- main ---------------------------------------------------------------------------------
+    def _prepare(self, mentions: Sequence, spans: list[tuple[int, int]]) -> None:
+        """Index mentions once per document (keeps speaker resolution linear-logarithmic)."""
+        ms = sorted(mentions, key=lambda m: (m.tok_start, m.tok_end))
+        self._by_tok = (ms, [m.tok_start for m in ms])
+        bounds = sorted(spans)
+        starts = [a for a, _ in bounds]
+        outside = []
+        for m in sorted(mentions, key=lambda m: m.start):
+            if m.actor_type != "person":
+                continue
+            k = bisect_right(starts, m.start) - 1
+            if k >= 0 and bounds[k][0] <= m.start < bounds[k][1]:
+                continue  # inside a quote: not an antecedent for the narrator's references
+            outside.append(m)
+        self._outside = (outside, [m.start for m in outside])
+
+    def _nearest_person(self, before: int, affiliated: str = ""):
+        """Nearest person mentioned before ``before`` outside quotes (optionally affiliated)."""
+        persons, starts = self._outside
+        for k in range(bisect_left(starts, before) - 1, -1, -1):
+            m = persons[k]
+            if affiliated:
+                aff = m.affiliation or self.affiliations.get(m.actor, "")
+                if aff != affiliated:
+                    continue
+            return m
+        return None
+
     def find(self, doc, mentions: Sequence) -> list[Quote]:
         aid = doc.user_data["framing"]["id"]
         text = doc.text
         spans = quote_spans(text)
+        self._prepare(mentions, spans)
         quotes: list[Quote] = []
         direct: list[tuple[int, int]] = []  # content spans of attributed direct quotes
         pending: list[tuple[int, int]] = []
@@ -269,9 +298,15 @@ class QuoteFinder:
                   used_verbs: set[int]) -> list[Quote]:
         out: list[Quote] = []
         text = doc.text
+        quoted = [False] * len(doc)  # token → inside a direct quote (computed once: linear)
+        for a, b in inside:
+            span = doc.char_span(a, b, alignment_mode="expand")
+            if span is not None:
+                for i in range(span.start, span.end):
+                    quoted[i] = True
 
         def in_quote(t) -> bool:
-            return any(a <= t.idx < b for a, b in inside)
+            return quoted[t.i]
 
         for sent in doc.sents:
             toks = [t for t in sent if not t.is_space]
@@ -424,23 +459,6 @@ def _split_interrupted(doc, a: int, b: int):
             first_end = a + m.start()
             return [(a, first_end), (a + m.end(), b)], (t, subj)
     return [(a, b)], None
-
-
-def _nearest_person(mentions: Sequence, before: int, inside: list[tuple[int, int]],
-                    affiliated: str = "", affiliations: dict[str, str] | None = None):
-    best = None
-    for m in mentions:
-        if m.start >= before or m.actor_type != "person":
-            continue
-        if any(a <= m.start < b for a, b in inside):
-            continue
-        if affiliated:
-            aff = m.affiliation or (affiliations or {}).get(m.actor, "")
-            if aff != affiliated:
-                continue
-        if best is None or m.start > best.start:
-            best = m
-    return best
 
 
 def speaker_at(quotes: Sequence[Quote], offset: int) -> str:

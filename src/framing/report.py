@@ -99,20 +99,34 @@ def highlight(text: str, segments: Iterable[tuple[str, int, int]], devices: pd.D
         if len(mentions) else []
     quo = list(quotes[["start", "end", "speaker", "verb"]].itertuples(index=False)) \
         if len(quotes) else []
+    # one sweep over all boundaries: linear in text + annotations, overlaps split into pieces
+    anns = sorted([("d", r) for r in dev] + [("m", r) for r in men] + [("q", r) for r in quo],
+                  key=lambda x: (x[1][0], x[1][1]))
     out = []
+    ptr, active = 0, []
     for kind, s0, e0 in segments:
         bounds = {s0, e0}
-        for r in dev + men + quo:
-            for b in (r[0], r[1]):
+        k = ptr
+        while k < len(anns) and anns[k][1][0] < e0:
+            for b in (anns[k][1][0], anns[k][1][1]):
                 if s0 < b < e0:
                     bounds.add(b)
+            k += 1
+        for _, r in active:
+            if s0 < r[1] < e0:
+                bounds.add(r[1])
         pts = sorted(bounds)
         pieces = []
         for a, b in zip(pts, pts[1:], strict=False):
+            while ptr < len(anns) and anns[ptr][1][0] <= a:
+                active.append(anns[ptr])
+                ptr += 1
+            active = [x for x in active if x[1][1] > a]
+            cur = [x for x in active if x[1][0] <= a and b <= x[1][1]]
+            ds = [r for t, r in cur if t == "d"]
+            ms = [r for t, r in cur if t == "m"]
+            qs = [r for t, r in cur if t == "q"]
             chunk = esc(text[a:b]).replace("\n", "<br>")
-            ds = [r for r in dev if r[0] <= a and b <= r[1]]
-            ms = [r for r in men if r[0] <= a and b <= r[1]]
-            qs = [r for r in quo if r[0] <= a and b <= r[1]]
             if not (ds or ms or qs):
                 pieces.append(chunk)
                 continue
@@ -310,6 +324,11 @@ def _index(frames: dict, out_dir: Path, provenance: dict) -> list[Path]:
         items = "".join(f"<li>{esc(e)}</li>" for e in rejected.error)
         rej_html = (f'<div class="warn"><strong>{len(rejected)} input(s) rejected</strong>'
                     f"<ul>{items}</ul></div>")
+    sc = frames.get("stance_corpus", pd.DataFrame(columns=["source", "target", "n_articles",
+                                                           "n_pos", "n_neg", "polarity"]))
+    n_edges = len(sc)
+    top = sc.assign(_n=sc.n_pos + sc.n_neg).sort_values(
+        ["_n", "source", "target"], ascending=[False, True, True]).head(50)
     body = f"""
 <h1>Framing report — {len(arts)} article(s)</h1>
 <p class="meta">codebook sha256 {esc(provenance.get('codebook', '')[:16])} ·
@@ -317,13 +336,13 @@ framing {esc(provenance.get('version', ''))}</p>
 {rej_html}
 <table class="sortable"><thead><tr><th>title</th><th>date</th><th>file</th><th>devices</th>
 <th>mentions</th><th>quotes</th></tr></thead><tbody>{rows}</tbody></table>
-<h2>Corpus stance network</h2>
-{_table(frames["stance_corpus"], [("source", "source"), ("target", "target"),
-        ("n_articles", "articles"), ("n_pos", "+"), ("n_neg", "−"), ("polarity", "polarity")])
- if "stance_corpus" in frames else ""}
 <h2>Corpus</h2>
 {_fig('figures/corpus/devices.png', 'Framing devices by category, corpus')}
 {_fig('figures/corpus/sentiment.png', 'Sentiment toward actors, corpus')}
+<h2>Corpus stance network (strongest {len(top)} of {n_edges} edges)</h2>
+<p class="meta">All edges: <code>data/processed/stance_corpus.csv</code>.</p>
+{_table(top, [("source", "source"), ("target", "target"), ("n_articles", "articles"),
+              ("n_pos", "+"), ("n_neg", "−"), ("polarity", "polarity")])}
 """
     p = out_dir / "index.html"
     _write(p, _page("Framing report", body))

@@ -126,13 +126,18 @@ def neighbourhood(doc, start: int, end: int) -> dict[int, int]:
 
 
 def score_mention(doc, start: int, end: int, lexicon: dict[str, float],
-                  other_mentions: set[int] = frozenset()) -> tuple[float, list[str]]:
-    """Polarity score of one mention and the evidence words behind it."""
+                  other_mentions: set[int] = frozenset(), voice_of: dict[int, int] | None = None,
+                  voice: int = -1) -> tuple[float, list[str]]:
+    """Polarity score of one mention and the evidence words behind it.
+
+    With ``voice_of`` (token → quote id), words in another voice than ``voice`` (−1: the
+    author's) are not counted.
+    """
     score = 0.0
     evidence: list[str] = []
     root = doc[start:end].root
     for i, d in sorted(neighbourhood(doc, start, end).items()):
-        if i in other_mentions:
+        if i in other_mentions or (voice_of is not None and voice_of.get(i, -1) != voice):
             continue
         tok = doc[i]
         if (root.dep_ in {"nsubj", "nsubj:pass"} and tok.i == root.head.i
@@ -172,11 +177,8 @@ def mention_sentiment(doc, mentions: Sequence, quotes: Sequence, lexicon: dict[s
         # evaluation does not cross a quote boundary: the speaker outside a quote is not
         # evaluated by the quote's words, nor a mention inside by the reporting clause
         q = quote_of.get(m.tok_start, -1)
-        other_voice = {i for i, k in quote_of.items() if k != q}
-        if q != -1:
-            other_voice |= {i for i in range(len(doc)) if i not in quote_of}
         lex_score, ev = score_mention(doc, m.tok_start, m.tok_end, lexicon,
-                                      (mention_toks - own) | other_voice)
+                                      mention_toks - own, quote_of, q)
         voice = speaker_at(quotes, m.start)
         row = MentionSentiment(m.article_id, m.mention_id, m.actor, voice, lex_score,
                                label_of(lex_score), "; ".join(ev), "lexicon", lex_score)
