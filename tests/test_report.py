@@ -23,10 +23,10 @@ EVIL = ('Заголовок <script>alert(1)</script>\n\n'
         'Казахстаном. «Мы <b>союзники</b>», — заявил Путин.')
 
 
-def run_library(tmp_path, root, text: str):
+def run_library(tmp_path, root, text: str, name: str = "evil"):
     raw = tmp_path / "raw"
     raw.mkdir()
-    (raw / "evil.txt").write_text(text, encoding="utf-8")
+    (raw / f"{name}.txt").write_text(text, encoding="utf-8")
     out = tmp_path / "processed"
     run_ingest(raw, out / "articles.jsonl", out)
     run_nlp(out / "articles.jsonl", out / "nlp" / "docs.tsv", out / "sentences.parquet")

@@ -281,13 +281,17 @@ def _descriptors(doc, registry: ActorRegistry, found, date: str):
     persons = {k for i, j, _, typ, _ in found if typ == "person" for k in range(i, j)}
     out = []
     titles_multi = [t for t in registry.roles if len(t) > 1]
+    firsts = {t[0] for t in titles_multi}
+    lemmas = [norm(t.lemma_) for t in doc]
     n = len(doc)
     for i, tok in enumerate(doc):
-        lemma = norm(tok.lemma_)
+        lemma = lemmas[i]
+        if lemma not in _GENERIC_TITLES and lemma not in firsts:
+            continue
         titles: set[tuple[str, ...]] = set()
         end = i + 1
         for t in titles_multi:
-            if tuple(norm(x.lemma_) for x in doc[i:i + len(t)]) == t:
+            if tuple(lemmas[i:i + len(t)]) == t:
                 titles.add(t)
                 end = max(end, i + len(t))
         if lemma in _GENERIC_TITLES and not titles:  # a specific title wins («глава МИД»)

@@ -201,7 +201,8 @@ class QuoteFinder:
 
     def find(self, doc, mentions: Sequence) -> list[Quote]:
         aid = doc.user_data["framing"]["id"]
-        text = doc.text
+        # Doc.text joins every token on each access: read it once per document
+        text = self._text = doc.text
         spans = quote_spans(text)
         self._prepare(mentions, spans)
         quotes: list[Quote] = []
@@ -209,7 +210,7 @@ class QuoteFinder:
         pending: list[tuple[int, int]] = []
         used_verbs: set[int] = set()
         for a, b in spans:
-            parts, clause = _split_interrupted(doc, a, b)
+            parts, clause = _split_interrupted(doc, a, b, text)
             attribution = clause or self._after_clause(doc, b)
             if attribution is None:
                 pending.append((a, b))
@@ -250,7 +251,7 @@ class QuoteFinder:
 
     def _after_clause(self, doc, close: int):
         """«…», — заявил X  /  «…» — говорит X: verb and subject after the closing quote."""
-        text = doc.text
+        text = self._text
         j = close + 1
         tail = text[j:j + 6]
         stripped = tail.lstrip(" ,")
@@ -297,7 +298,7 @@ class QuoteFinder:
     def _indirect(self, doc, mentions: Sequence, inside: list[tuple[int, int]],
                   used_verbs: set[int]) -> list[Quote]:
         out: list[Quote] = []
-        text = doc.text
+        text = self._text
         quoted = [False] * len(doc)  # token → inside a direct quote (computed once: linear)
         for a, b in inside:
             span = doc.char_span(a, b, alignment_mode="expand")
@@ -350,7 +351,7 @@ class QuoteFinder:
         return out
 
     def _verb_speech(self, doc, sent, toks, mentions, inside, in_quote):
-        text = doc.text
+        text = self._text
         for t in toks:
             vtype = self.verbs.type_of(t)
             if not vtype or in_quote(t) or t.pos_ not in {"VERB", "ADJ"}:
@@ -440,9 +441,8 @@ def _clause_bounds(verb, subj, toks) -> tuple[int, int]:
     return lo, hi
 
 
-def _split_interrupted(doc, a: int, b: int):
+def _split_interrupted(doc, a: int, b: int, text: str):
     """«A, — отметил X. — B»: return content parts and the clause's (verb, subject)."""
-    text = doc.text
     import re
 
     m = re.search(r"[,.!?]?\s+[—–]\s+([^«»]{3,120}?)[.,]\s+[—–]\s+", text[a:b])
