@@ -284,8 +284,7 @@ def _descriptors(doc, registry: ActorRegistry, found, date: str):
     firsts = {t[0] for t in titles_multi}
     lemmas = [norm(t.lemma_) for t in doc]
     n = len(doc)
-    for i, tok in enumerate(doc):
-        lemma = lemmas[i]
+    for i, lemma in enumerate(lemmas):
         if lemma not in _GENERIC_TITLES and lemma not in firsts:
             continue
         titles: set[tuple[str, ...]] = set()
