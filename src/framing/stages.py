@@ -14,8 +14,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
-import pandas as pd
-
 from . import tables
 from .ingest import Article, ingest_dir, read_articles, write_articles
 
@@ -233,24 +231,24 @@ def run_actors(manifest: Path, registry_path: Path, mentions_out: Path, actors_o
     return len(mentions)
 
 
+def _records_by_article(path: Path, record_type) -> dict[str, list]:
+    """Rows of a table as ``record_type`` objects, grouped by article."""
+    out: dict[str, list] = defaultdict(list)
+    for rec in tables.read_table(path).to_dict("records"):
+        out[rec["article_id"]].append(record_type(**rec))
+    return out
+
+
 def _mentions_by_article(path: Path) -> dict[str, list]:
     from .actors import Mention
 
-    df = tables.read_table(path)
-    out: dict[str, list] = defaultdict(list)
-    for rec in df.to_dict("records"):
-        out[rec["article_id"]].append(Mention(**rec))
-    return out
+    return _records_by_article(path, Mention)
 
 
 def _quotes_by_article(path: Path) -> dict[str, list]:
     from .quotes import Quote
 
-    df = tables.read_table(path)
-    out: dict[str, list] = defaultdict(list)
-    for rec in df.to_dict("records"):
-        out[rec["article_id"]].append(Quote(**rec))
-    return out
+    return _records_by_article(path, Quote)
 
 
 # ----------------------------------------------------------------------------- quotes
@@ -383,13 +381,3 @@ def check_rejected(rejected_path: Path, ok_out: Path) -> None:
         raise SystemExit(f"framing: {len(df)} input(s) rejected (other articles were processed "
                          f"and reported):\n{msgs}")
     Path(ok_out).write_text("all inputs ingested\n", encoding="utf-8")
-
-
-def load_frames(processed: Path) -> dict[str, pd.DataFrame]:
-    """All tables of a processed folder, by name."""
-    out = {}
-    for name in tables.SCHEMAS:
-        p = Path(processed) / f"{name}.parquet"
-        if p.exists():
-            out[name] = tables.read_table(p)
-    return out
