@@ -43,8 +43,9 @@ def save(fig, stem: Path) -> list[Path]:
     """Write ``stem``.png and ``stem``.svg reproducibly; return the paths."""
     stem.parent.mkdir(parents=True, exist_ok=True)
     png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
-    fig.savefig(png, metadata={"Software": None}, bbox_inches="tight")
-    fig.savefig(svg, metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    fig.tight_layout()  # one layout pass for both formats (bbox_inches="tight" redraws each)
+    fig.savefig(png, metadata={"Software": None})
+    fig.savefig(svg, metadata={"Date": None, "Creator": None})
     plt.close(fig)
     return [png, svg]
 
@@ -74,11 +75,14 @@ def sentiment_bars(sent: pd.DataFrame, title: str, top: int = 15):
     """Diverging bars per actor: negative mentions left, positive right, neutral as a grey tick;
     the mean label with its bootstrap interval is printed beside each bar."""
     df = sent[sent.voice == "ALL"].copy() if len(sent) else sent
+    single = len(df) == 0 or df.article_id.nunique() == 1
     if len(df):
         df = df.groupby("actor", as_index=False).agg(
             n_pos=("n_pos", "sum"), n_neg=("n_neg", "sum"), n_neu=("n_neu", "sum"),
-            n=("n_mentions", "sum"), mean=("mean_label", "mean"),
-            lo=("ci_low", "mean"), hi=("ci_high", "mean"))
+            n=("n_mentions", "sum"), lo=("ci_low", "first"), hi=("ci_high", "first"))
+        # pooled mean label over all mentions; the bootstrap interval is per article, so it is
+        # shown only when the figure is about one article
+        df["mean"] = (df.n_pos - df.n_neg) / df.n
         df = df.sort_values(["n", "actor"], ascending=[False, True]).head(top)
         df = df.sort_values(["mean", "actor"], ascending=[True, True])
     fig, ax = plt.subplots(figsize=(7.5, 0.42 * max(len(df), 2) + 1.4))
@@ -91,7 +95,8 @@ def sentiment_bars(sent: pd.DataFrame, title: str, top: int = 15):
         span = max(df.n_pos.max(), df.n_neg.max(), 1)
         ax.set_xlim(-span - 1, span + 3.5)
         for i, r in enumerate(df.itertuples()):
-            ax.text(span + 0.3, i, f"mean {r.mean:+.2f} [{r.lo:+.2f}, {r.hi:+.2f}]  n={r.n}",
+            ci = f" [{r.lo:+.2f}, {r.hi:+.2f}]" if single else ""
+            ax.text(span + 0.3, i, f"mean {r.mean:+.2f}{ci}  n={r.n}",
                     va="center", fontsize=8, color="#333333")
         ax.legend(loc="lower left", fontsize=8, frameon=False)
         ax.set_xlabel("mentions (negative ← | → positive)")
