@@ -72,9 +72,11 @@ def device_profile(devices: pd.DataFrame, labels: dict[str, str], colors: dict[s
 
 
 def sentiment_bars(sent: pd.DataFrame, title: str, top: int = 15):
-    """Diverging bars per actor: negative mentions left, positive right, neutral as a grey tick;
-    the mean label with its bootstrap interval is printed beside each bar."""
+    """Diverging bars per actor (locations left out): negative mentions left, positive right;
+    the mean label (with its bootstrap interval for a single article) is printed beside it."""
     df = sent[sent.voice == "ALL"].copy() if len(sent) else sent
+    if len(df) and "actor_type" in df:  # places named in passing are not actors to chart
+        df = df[df.actor_type != "location"]
     single = len(df) == 0 or df.article_id.nunique() == 1
     if len(df):
         df = df.groupby("actor", as_index=False).agg(
@@ -93,10 +95,10 @@ def sentiment_bars(sent: pd.DataFrame, title: str, top: int = 15):
         ax.set_yticks(list(y), df.actor)
         ax.axvline(0, color="#333333", lw=0.8)
         span = max(df.n_pos.max(), df.n_neg.max(), 1)
-        ax.set_xlim(-span - 1, span + 3.5)
+        ax.set_xlim(-span - 1, span * 2.0 + 3)
         for i, r in enumerate(df.itertuples()):
             ci = f" [{r.lo:+.2f}, {r.hi:+.2f}]" if single else ""
-            ax.text(span + 0.3, i, f"mean {r.mean:+.2f}{ci}  n={r.n}",
+            ax.text(span * 1.1 + 0.5, i, f"mean {r.mean:+.2f}{ci}  n={r.n}",
                     va="center", fontsize=8, color="#333333")
         ax.legend(loc="lower left", fontsize=8, frameon=False)
         ax.set_xlabel("mentions (negative ← | → positive)")
