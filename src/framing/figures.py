@@ -110,24 +110,14 @@ def sentiment_bars(sent: pd.DataFrame, title: str, top: int = 15):
     return fig
 
 
-def _cached(stem: Path, key: str, cache: Path | None, draw, used: set[str]) -> list[Path]:
-    """Draw the figure, or copy it from ``cache`` when the same data was drawn before."""
-    import shutil
-
-    if cache is None:
-        return save(draw(), stem)
-    used.add(key)
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    hit = [cache / f"{key}{ext}" for ext in (".png", ".svg")]
-    if not all(p.exists() for p in hit):
-        written = save(draw(), cache / key)
-        hit = written
-    out = []
-    for src, ext in zip(hit, (".png", ".svg"), strict=True):
-        dst = stem.with_suffix(ext)
-        shutil.copyfile(src, dst)
-        out.append(dst)
-    return out
+def _draw(task: tuple) -> list[Path]:
+    """Draw one per-article figure (module-level so worker processes can run it)."""
+    kind, df, stem, category_labels, colors = task
+    if kind == "devices":
+        fig = device_profile(df, category_labels, colors, "Framing devices by category")
+    else:
+        fig = sentiment_bars(df, "Sentiment toward actors (all voices)")
+    return save(fig, Path(stem))
 
 
 def _key(*parts) -> str:
@@ -143,34 +133,56 @@ def _key(*parts) -> str:
 
 
 def render_all(frames: dict[str, pd.DataFrame], category_labels: dict[str, str],
-               out_dir: Path, cache: Path | None = None) -> list[Path]:
+               out_dir: Path, cache: Path | None = None, workers: int = 1) -> list[Path]:
     """Per-article and corpus figures into ``out_dir``; returns written paths.
 
     With ``cache``, a per-article figure whose data did not change is copied, not redrawn
-    (so adding one article redraws one article's figures and the corpus figures).
+    (so adding one article redraws one article's figures and the corpus figures).  Figures
+    to draw are shared among ``workers`` processes.
     """
+    import shutil
+
     out_dir = Path(out_dir)
     devices = frames["devices"]
     sent = frames["actor_sentiment"]
     colors = category_colors(list(category_labels))
-    written: list[Path] = []
-    used: set[str] = set()
     dev_by = dict(tuple(devices.groupby("article_id"))) if len(devices) else {}
     sent_by = dict(tuple(sent.groupby("article_id"))) if len(sent) else {}
     empty_d, empty_s = devices.iloc[0:0], sent.iloc[0:0]
     labels = sorted(category_labels.items())
+    todo: dict[str, tuple] = {}  # where to draw → task
+    copies: list[tuple[Path, Path]] = []  # (drawn stem, article stem)
     for aid in sorted(frames["articles"].article_id):
         d = dev_by.get(aid, empty_d)[["category"]]
         s = sent_by.get(aid, empty_s)
-        written += _cached(out_dir / aid / "devices", _key("dev", d, labels), cache,
-                           lambda d=d: device_profile(d, category_labels, colors,
-                                                      "Framing devices by category"), used)
-        written += _cached(out_dir / aid / "sentiment", _key("sent", s), cache,
-                           lambda s=s: sentiment_bars(s, "Sentiment toward actors "
-                                                         "(all voices)"), used)
+        for kind, df, key in (("devices", d, _key("dev", d, labels)),
+                              ("sentiment", s, _key("sent", s))):
+            stem = out_dir / aid / kind
+            if cache is None:
+                todo[str(stem)] = (kind, df, stem, category_labels, colors)
+                continue
+            drawn = Path(cache) / key
+            if not all(drawn.with_suffix(e).exists() for e in (".png", ".svg")):
+                todo[str(drawn)] = (kind, df, drawn, category_labels, colors)
+            copies.append((drawn, stem))
+    tasks = list(todo.values())
+    if workers > 1 and len(tasks) > 8:
+        import multiprocessing as mp
+
+        with mp.get_context("fork").Pool(workers) as pool:
+            drawn_files = [p for ps in pool.map(_draw, tasks, chunksize=8) for p in ps]
+    else:
+        drawn_files = [p for t in tasks for p in _draw(t)]
+    written: list[Path] = [] if cache is not None else drawn_files
+    for src, stem in copies:
+        stem.parent.mkdir(parents=True, exist_ok=True)
+        for ext in (".png", ".svg"):
+            shutil.copyfile(src.with_suffix(ext), stem.with_suffix(ext))
+            written.append(stem.with_suffix(ext))
     if cache is not None:  # drop cached figures of data that no longer exists
+        live = {src.stem for src, _ in copies}
         for f in Path(cache).glob("*.*"):
-            if f.stem not in used:
+            if f.stem not in live:
                 f.unlink()
     n = len(frames["articles"])
     written += save(device_profile(devices, category_labels, colors,

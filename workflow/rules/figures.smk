@@ -8,6 +8,7 @@ rule figures:
         directory(f"{REPORTS}/figures"),
     params:
         code=code_version("figures.py"),
+    threads: workflow.cores
     log:
         f"{LOGS}/figures.log",
     conda:

@@ -14,5 +14,6 @@ with logged(snakemake, "figures") as log:
     }
     labels = {cid: c.label_en for cid, c in cb.categories.items()}
     cache = Path(snakemake.config["processed_dir"]) / "figure_cache"
-    written = render_all(frames, labels, Path(snakemake.output[0]), cache)
+    written = render_all(frames, labels, Path(snakemake.output[0]), cache,
+                         workers=snakemake.threads)
     log.info("%d figure file(s)", len(written))
