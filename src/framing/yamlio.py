@@ -53,12 +53,3 @@ def load_yaml(path: Path) -> Any:
 
 def line_of(entry: Any) -> int | None:
     return entry.get(LINE_KEY) if isinstance(entry, dict) else None
-
-
-def strip_lines(obj: Any) -> Any:
-    """A copy of ``obj`` without the line-number keys."""
-    if isinstance(obj, dict):
-        return {k: strip_lines(v) for k, v in obj.items() if k != LINE_KEY}
-    if isinstance(obj, list):
-        return [strip_lines(v) for v in obj]
-    return obj
