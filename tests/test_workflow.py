@@ -157,6 +157,11 @@ def test_adding_an_article_annotates_only_that_article(project):
     assert r.returncode == 0, r.stderr[-3000:]
     log = (project / "data" / "processed" / "logs" / "nlp.log").read_text()
     assert "annotated 1 article(s), reused 1 from the cache" in log
+    # the NLP workers annotated the new article for every later stage while its Doc was in
+    # memory: the stages only reuse cached results
+    for stage in ("actors", "quotes", "sentiment"):
+        slog = (project / "data" / "processed" / "logs" / f"{stage}.log").read_text()
+        assert f"{stage}: 2 article(s), 0 computed, 2 reused" in slog, slog
     arts = pd.read_parquet(project / "data" / "processed" / "articles.parquet")
     assert sorted(arts.article_id) == ["000_6710659f3c143ba2", "second"]
     # removing it removes it from every table and the index

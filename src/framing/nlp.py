@@ -291,3 +291,19 @@ def segment_kind(doc, char_offset: int) -> str:
         if start <= char_offset < end:
             return kind
     return "prose"
+
+
+def sentence_rows(doc, aid: str) -> list[dict]:
+    """One row per sentence (offsets into the article text, segment kind, token count)."""
+    rows = []
+    for n, s in enumerate(doc.sents):
+        toks = [t for t in s if not t.is_space]
+        if not toks:
+            continue
+        rows.append({
+            "article_id": aid, "sent": n, "start": toks[0].idx,
+            "end": toks[-1].idx + len(toks[-1].text),
+            "segment": segment_kind(doc, s.start_char),
+            "n_tokens": len(toks), "text": s.text.strip(),
+        })
+    return rows

@@ -89,41 +89,37 @@ class DocStore:
             yield load_doc(self.path_for(key), vocab)
 
 
-_WORKER_NLP = None
+_WORKER: dict = {}
 
 
-def _nlp_worker_init() -> None:
-    global _WORKER_NLP
+def _nlp_worker_init(warm=None, cache_root: str | None = None) -> None:
+    """Load the NLP models (and, for the warm-up, every stage's annotator) once per process."""
     from .nlp import NLP
 
-    _WORKER_NLP = NLP()
+    _WORKER["nlp"] = NLP()
+    _WORKER["annotators"] = warm.annotators() if warm is not None else []
+    _WORKER["cache_root"] = cache_root
 
 
-def _annotate_to(item: tuple[Article, str]) -> tuple[str, list[dict]]:
-    """Worker: annotate one article, store its Doc, return its sentence rows."""
-    from .nlp import save_doc
+def _annotate_to(item: tuple[Article, str, str]) -> tuple[str, list[dict]]:
+    """Worker: annotate one article, store its Doc and sentence rows, warm the stage caches."""
+    from .annotators import annotate_all
+    from .nlp import save_doc, sentence_rows
 
-    art, path = item
-    doc = _WORKER_NLP(art)
+    art, key, path = item
+    doc = _WORKER["nlp"](art)
+    rows = sentence_rows(doc, art.id)
+    _write_json(Path(path).with_suffix(".sents.json"), rows)
     save_doc(doc, Path(path))
-    return art.id, _sentence_rows(doc, art.id)
+    if _WORKER["annotators"]:
+        annotate_all(doc, key, _WORKER["annotators"], Path(_WORKER["cache_root"]))
+    return art.id, rows
 
 
-def _sentence_rows(doc, aid: str) -> list[dict]:
-    from .nlp import segment_kind
-
-    rows = []
-    for n, s in enumerate(doc.sents):
-        toks = [t for t in s if not t.is_space]
-        if not toks:
-            continue
-        rows.append({
-            "article_id": aid, "sent": n, "start": toks[0].idx,
-            "end": toks[-1].idx + len(toks[-1].text),
-            "segment": segment_kind(doc, s.start_char),
-            "n_tokens": len(toks), "text": s.text.strip(),
-        })
-    return rows
+def _write_json(path: Path, value) -> None:
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 class Progress:
@@ -149,47 +145,62 @@ class Progress:
                      self.total, rate, eta)
 
 
+def cache_root(manifest: Path) -> Path:
+    """The per-article result cache of a project: ``<processed>/cache``."""
+    return Path(manifest).resolve().parent.parent / "cache"
+
+
 def run_nlp(articles_jsonl: Path, manifest: Path, sentences_out: Path,
-            workers: int = 1) -> dict:
+            workers: int = 1, warm=None) -> dict:
     """Annotate every article not already in the content-addressed cache (in ``workers``
-    processes, models loaded once per process); write the manifest and the sentences table.
-    Returns counts (annotated, reused)."""
-    from .nlp import blank_vocab, cache_key, load_doc
+    processes, models loaded once per process, longest articles first so the processes stay
+    evenly busy); write the manifest and the sentences table.  With ``warm`` (an
+    :class:`framing.annotators.Resources`), also run every later stage's annotator on each new
+    Doc while it is in memory and cache the results.  Returns counts (annotated, reused)."""
+    from .nlp import blank_vocab, cache_key, load_doc, sentence_rows
 
     store = DocStore(manifest)
     store.cache.mkdir(parents=True, exist_ok=True)
     rows: list[tuple[str, str]] = []
     sent_rows: dict[str, list[dict]] = {}
-    todo: list[tuple[Article, str]] = []
+    todo: list[tuple[Article, str, str]] = []
     vocab = None
     for art in read_articles(Path(articles_jsonl)):
         key = cache_key(art)
         path = store.path_for(key)
         rows.append((art.id, key))
         if path.exists():
-            vocab = vocab or blank_vocab()
-            sent_rows[art.id] = _sentence_rows(load_doc(path, vocab), art.id)
+            sents = path.with_suffix(".sents.json")
+            try:
+                sent_rows[art.id] = json.loads(sents.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                vocab = vocab or blank_vocab()
+                sent_rows[art.id] = sentence_rows(load_doc(path, vocab), art.id)
+                _write_json(sents, sent_rows[art.id])
         else:
-            todo.append((art, str(path)))
+            todo.append((art, key, str(path)))
     stats = {"annotated": len(todo), "reused": len(rows) - len(todo)}
+    todo.sort(key=lambda item: (-len(item[0].text), item[0].id))
     progress = Progress(len(todo), "nlp")
+    root = str(cache_root(manifest))
     if todo and workers > 1 and len(todo) > 1:
         import multiprocessing as mp
 
         ctx = mp.get_context("fork")
-        with ctx.Pool(min(workers, len(todo)), initializer=_nlp_worker_init) as pool:
-            for aid, srows in pool.imap_unordered(_annotate_to, todo, chunksize=4):
+        with ctx.Pool(min(workers, len(todo)), initializer=_nlp_worker_init,
+                      initargs=(warm, root)) as pool:
+            for aid, srows in pool.imap_unordered(_annotate_to, todo, chunksize=1):
                 sent_rows[aid] = srows
                 progress.step()
     elif todo:
-        _nlp_worker_init()
+        _nlp_worker_init(warm, root)
         for item in todo:
             aid, srows = _annotate_to(item)
             sent_rows[aid] = srows
             progress.step()
     keep = {k for _, k in rows}
-    for f in store.cache.glob("*.spacy"):
-        if f.stem not in keep:
+    for f in store.cache.glob("*"):
+        if f.name.split(".", 1)[0] not in keep:
             f.unlink()
     tmp = Path(str(manifest) + ".tmp")
     with tmp.open("w", encoding="utf-8") as fh:
@@ -202,53 +213,102 @@ def run_nlp(articles_jsonl: Path, manifest: Path, sentences_out: Path,
     return stats
 
 
+# ----------------------------------------------------------------------------- per-article stages
+
+#: Upstream stage → (table it writes, key of its rows in the cached result).
+_UPSTREAM_TABLE = {"actors": "mentions", "quotes": "quotes"}
+
+
+def run_stage(annotator, manifest: Path, upstream_tables: dict[str, Path],
+              out_table: Path) -> dict[str, dict]:
+    """Per-article results of ``annotator`` for every article in the manifest, reused from
+    the cache where their inputs are unchanged and computed (and cached) otherwise.
+
+    ``upstream_tables`` maps each upstream stage to the table it wrote (its result keys are
+    read beside it).  The stage's own result keys are written beside ``out_table``.
+    """
+    from .annotators import UPSTREAM, ArticleCache, key_of, keys_path, read_keys, write_keys
+    from .nlp import blank_vocab, load_doc
+
+    store = DocStore(manifest)
+    root = cache_root(manifest)
+    cache = ArticleCache(root, annotator.name)
+    ups = UPSTREAM[annotator.name]
+    up_keys = {u: read_keys(keys_path(upstream_tables[u])) for u in ups}
+    up_tables: dict[str, dict[str, list]] = {}
+    results: dict[str, dict] = {}
+    keys: dict[str, str] = {}
+    vocab = None
+    entries = store.entries()
+    missing = 0
+    progress = Progress(len(entries), annotator.name, every=30.0)
+    for aid, dkey in entries:
+        up = {u: up_keys[u][aid] for u in ups}
+        key = key_of(annotator.fp, dkey, up)
+        res = cache.get(key)
+        if res is None:
+            missing += 1
+            upres = {}
+            for u in ups:
+                got = ArticleCache(root, u).get(up[u])
+                if got is None:  # upstream cache lost: fall back to its table
+                    if u not in up_tables:
+                        up_tables[u] = _rows_by_article(upstream_tables[u])
+                    got = {_UPSTREAM_TABLE[u]: up_tables[u].get(aid, [])}
+                upres[u] = got
+            vocab = vocab or blank_vocab()
+            res = annotator.compute(load_doc(store.path_for(dkey), vocab), upres)
+            cache.put(key, res)
+        results[aid], keys[aid] = res, key
+        progress.step()
+    cache.prune(set(keys.values()))
+    write_keys(keys_path(out_table), keys)
+    log.info("%s: %d article(s), %d computed, %d reused", annotator.name, len(entries),
+             missing, len(entries) - missing)
+    return results
+
+
+def _rows_by_article(path: Path) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = defaultdict(list)
+    for rec in tables.read_table(path).to_dict("records"):
+        out[rec["article_id"]].append(rec)
+    return out
+
+
+def _concat(results: dict[str, dict], part: str) -> list[dict]:
+    return [r for aid in sorted(results) for r in results[aid][part]]
+
+
 # ----------------------------------------------------------------------------- actors
 
 
 def run_actors(manifest: Path, registry_path: Path, mentions_out: Path, actors_out: Path) -> int:
-    from .actors import ActorRegistry, find_mentions
+    from .annotators import ActorsAnnotator
 
-    registry = ActorRegistry.from_yaml(Path(registry_path))
-    mentions = []
-    for doc in DocStore(manifest).docs():
-        mentions.extend(find_mentions(doc, registry))
-    tables.write_rows("mentions", [m.as_row() for m in mentions], Path(mentions_out))
-    grouped: dict[tuple[str, str], list] = defaultdict(list)
+    ann = ActorsAnnotator(Path(registry_path))
+    mentions = _concat(run_stage(ann, manifest, {}, mentions_out), "mentions")
+    tables.write_rows("mentions", mentions, Path(mentions_out))
+    tables.write_rows("actors", actor_rows(mentions, ann.registry), Path(actors_out))
+    return len(mentions)
+
+
+def actor_rows(mentions: list[dict], registry) -> list[dict]:
+    """One row per article × actor summarising its mentions."""
+    grouped: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for m in mentions:
-        grouped[(m.article_id, m.actor)].append(m)
+        grouped[(m["article_id"], m["actor"])].append(m)
     rows = []
     for (aid, actor), ms in grouped.items():
         entry = registry.entries.get(actor)
         rows.append({
-            "article_id": aid, "actor": actor, "actor_type": ms[0].actor_type,
+            "article_id": aid, "actor": actor, "actor_type": ms[0]["actor_type"],
             "source": "registry" if entry else "auto",
             "affiliation": entry.affiliation if entry else "",
             "n_mentions": len(ms),
-            "surface_forms": "; ".join(sorted({m.text for m in ms})),
-            "resolutions": "; ".join(sorted({m.resolution for m in ms})),
+            "surface_forms": "; ".join(sorted({m["text"] for m in ms})),
+            "resolutions": "; ".join(sorted({m["resolution"] for m in ms})),
         })
-    tables.write_rows("actors", rows, Path(actors_out))
-    return len(mentions)
-
-
-def _records_by_article(path: Path, record_type) -> dict[str, list]:
-    """Rows of a table as ``record_type`` objects, grouped by article."""
-    out: dict[str, list] = defaultdict(list)
-    for rec in tables.read_table(path).to_dict("records"):
-        out[rec["article_id"]].append(record_type(**rec))
-    return out
-
-
-def _mentions_by_article(path: Path) -> dict[str, list]:
-    from .actors import Mention
-
-    return _records_by_article(path, Mention)
-
-
-def _quotes_by_article(path: Path) -> dict[str, list]:
-    from .quotes import Quote
-
-    return _records_by_article(path, Quote)
+    return rows
 
 
 # ----------------------------------------------------------------------------- quotes
@@ -256,17 +316,12 @@ def _quotes_by_article(path: Path) -> dict[str, list]:
 
 def run_quotes(manifest: Path, mentions_path: Path, verbs_path: Path, registry_path: Path,
                quotes_out: Path) -> int:
-    from .actors import ActorRegistry
-    from .quotes import QuoteFinder, ReportingVerbs
+    from .annotators import QuotesAnnotator
 
-    registry = ActorRegistry.from_yaml(Path(registry_path))
-    finder = QuoteFinder(ReportingVerbs.from_yaml(Path(verbs_path)),
-                         {e.id: e.affiliation for e in registry.entries.values()})
-    mentions = _mentions_by_article(Path(mentions_path))
-    quotes = []
-    for doc in DocStore(manifest).docs():
-        quotes.extend(finder.find(doc, mentions.get(doc.user_data["framing"]["id"], [])))
-    tables.write_rows("quotes", [q.as_row() for q in quotes], Path(quotes_out))
+    ann = QuotesAnnotator(Path(registry_path), Path(verbs_path))
+    res = run_stage(ann, manifest, {"actors": Path(mentions_path)}, quotes_out)
+    quotes = _concat(res, "quotes")
+    tables.write_rows("quotes", quotes, Path(quotes_out))
     return len(quotes)
 
 
@@ -275,19 +330,13 @@ def run_quotes(manifest: Path, mentions_path: Path, verbs_path: Path, registry_p
 
 def run_devices(manifest: Path, codebook_path: Path, mentions_path: Path, quotes_path: Path,
                 devices_out: Path) -> int:
-    from .codebook import load_codebook
-    from .devices import DeviceMatcher
-    from .lemmas import Lemmatizer
+    from .annotators import DevicesAnnotator
 
-    lem = Lemmatizer()
-    matcher = DeviceMatcher(load_codebook(Path(codebook_path), lem), lem)
-    mentions = _mentions_by_article(Path(mentions_path))
-    quotes = _quotes_by_article(Path(quotes_path))
-    hits = []
-    for doc in DocStore(manifest).docs():
-        aid = doc.user_data["framing"]["id"]
-        hits.extend(matcher.match_doc(doc, quotes.get(aid, []), mentions.get(aid, [])))
-    tables.write_rows("devices", [h.as_row() for h in hits], Path(devices_out))
+    ann = DevicesAnnotator(Path(codebook_path))
+    res = run_stage(ann, manifest, {"actors": Path(mentions_path), "quotes": Path(quotes_path)},
+                    devices_out)
+    hits = _concat(res, "devices")
+    tables.write_rows("devices", hits, Path(devices_out))
     return len(hits)
 
 
@@ -298,31 +347,19 @@ def run_sentiment(manifest: Path, mentions_path: Path, quotes_path: Path, lexico
                   mention_out: Path, actor_out: Path, model_dir: Path | None = None,
                   stance_out: Path | None = None) -> int:
     """Score every mention (trained model in ``model_dir`` if given, else the lexicon)."""
-    from .resources import load_sentiment_model
-    from .sentiment import aggregate, load_lexicon, mention_sentiment
-    from .sentiment_model import Embeddings
-    from .stance import corpus_edges, stance_edges
+    from .annotators import SentimentAnnotator
+    from .sentiment import MentionSentiment, aggregate
+    from .stance import corpus_edges
 
-    lexicon = load_lexicon(Path(lexicon_path))
-    model = load_sentiment_model(model_dir) if model_dir is not None else None
-    if model_dir is not None and model is None:
-        log.warning("no sentiment model in %s: falling back to the lexicon", model_dir)
-    emb = Embeddings() if model is not None else None
-    mentions = _mentions_by_article(Path(mentions_path))
-    quotes = _quotes_by_article(Path(quotes_path))
-    rows = []
-    types = {}
-    edges = []
-    for doc in DocStore(manifest).docs():
-        aid = doc.user_data["framing"]["id"]
-        ms = mentions.get(aid, [])
-        qs = quotes.get(aid, [])
-        types.update({(m.article_id, m.mention_id): m.actor_type for m in ms})
-        scored = mention_sentiment(doc, ms, qs, lexicon, model, emb)
-        rows.extend(scored)
-        edges.extend(e.as_row() for e in stance_edges(doc, ms, qs, scored))
-    tables.write_rows("mention_sentiment", [r.as_row() for r in rows], Path(mention_out))
-    tables.write_rows("actor_sentiment", aggregate(rows, types), Path(actor_out))
+    ann = SentimentAnnotator(Path(lexicon_path), model_dir)
+    res = run_stage(ann, manifest, {"actors": Path(mentions_path), "quotes": Path(quotes_path)},
+                    mention_out)
+    rows = _concat(res, "mention_sentiment")
+    types = {(aid, mid): t for aid in res for mid, t in res[aid]["types"]}
+    edges = _concat(res, "stance")
+    tables.write_rows("mention_sentiment", rows, Path(mention_out))
+    tables.write_rows("actor_sentiment", aggregate([MentionSentiment(**r) for r in rows], types),
+                      Path(actor_out))
     if stance_out is not None:
         tables.write_rows("stance", edges, Path(stance_out))
         tables.write_rows("stance_corpus", corpus_edges(edges),

@@ -5,8 +5,9 @@ rule actors:
     output:
         mentions=f"{PROCESSED}/mentions.parquet",
         actors=f"{PROCESSED}/actors.parquet",
+        result_keys=f"{PROCESSED}/mentions.keys.tsv",
     params:
-        code=code_version("actors.py", "lexmatch.py", "lemmas.py", "yamlio.py"),
+        code=code_version("actors.py", "annotators.py", "stages.py", "lexmatch.py", "lemmas.py", "yamlio.py"),
     log:
         f"{LOGS}/actors.log",
     conda:

@@ -4,10 +4,14 @@ rule devices:
         codebook=RES["codebook"],
         mentions=rules.actors.output.mentions,
         quotes=rules.quotes.output.quotes,
+        mention_keys=rules.actors.output.result_keys,
+        quote_keys=rules.quotes.output.result_keys,
     output:
         devices=f"{PROCESSED}/devices.parquet",
+        result_keys=f"{PROCESSED}/devices.keys.tsv",
     params:
-        code=code_version("devices.py", "codebook.py", "lemmas.py", "yamlio.py"),
+        code=code_version("devices.py", "codebook.py", "lemmas.py", "yamlio.py", "annotators.py",
+                          "stages.py"),
     log:
         f"{LOGS}/devices.log",
     conda:

@@ -5,7 +5,7 @@ rule nlp:
         manifest=f"{PROCESSED}/nlp/docs.tsv",
         sentences=f"{PROCESSED}/sentences.parquet",
     params:
-        code=code_version("nlp.py", "lemmas.py", "stages.py"),
+        code=code_version("nlp.py", "lemmas.py", "stages.py", "annotators.py"),
     threads: workflow.cores
     log:
         f"{LOGS}/nlp.log",

@@ -2,12 +2,14 @@ rule quotes:
     input:
         manifest=rules.nlp.output.manifest,
         mentions=rules.actors.output.mentions,
+        mention_keys=rules.actors.output.result_keys,
         verbs=RES["reporting_verbs"],
         registry=RES["actors"],
     output:
         quotes=f"{PROCESSED}/quotes.parquet",
+        result_keys=f"{PROCESSED}/quotes.keys.tsv",
     params:
-        code=code_version("quotes.py", "yamlio.py"),
+        code=code_version("quotes.py", "yamlio.py", "annotators.py", "stages.py"),
     log:
         f"{LOGS}/quotes.log",
     conda:

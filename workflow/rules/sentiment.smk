@@ -3,15 +3,19 @@ rule sentiment:
         manifest=rules.nlp.output.manifest,
         mentions=rules.actors.output.mentions,
         quotes=rules.quotes.output.quotes,
+        mention_keys=rules.actors.output.result_keys,
+        quote_keys=rules.quotes.output.result_keys,
         lexicon=RES["sentiment_lexicon"],
         model=sentiment_model_files(),
     output:
         mentions=f"{PROCESSED}/mention_sentiment.parquet",
+        result_keys=f"{PROCESSED}/mention_sentiment.keys.tsv",
         actors=f"{PROCESSED}/actor_sentiment.parquet",
         stance=f"{PROCESSED}/stance.parquet",
         stance_corpus=f"{PROCESSED}/stance_corpus.parquet",
     params:
-        code=code_version("sentiment.py", "sentiment_model.py", "resources.py", "stance.py"),
+        code=code_version("sentiment.py", "sentiment_model.py", "resources.py", "stance.py",
+                          "annotators.py", "stages.py"),
     log:
         f"{LOGS}/sentiment.log",
     conda:

@@ -1,0 +1,294 @@
+"""Per-article annotators of the actor, quote, device and sentiment stages, keyed by content.
+
+Every stage's result for one article is a JSON object stored under a key that hashes everything
+the result depends on: the article's Doc (its NLP cache key), the stage's code and resource
+files (its *fingerprint*) and the keys of the upstream stages' results for that article.  So a
+result is reused exactly while none of its inputs changed, and adding an article to a processed
+corpus costs that one article.
+
+The NLP workers run every annotator on each Doc they have just built ("warm-up"), while the Doc
+is in memory; the stage jobs then find the results in the cache and only assemble the tables.
+A stage computes (and caches) whatever it does not find, so the warm-up is an optimisation,
+never a requirement.
+
+>>> key_of("fp", "doc", {"actors": "a1"}) == key_of("fp", "doc", {"actors": "a1"})
+True
+>>> key_of("fp", "doc", {"actors": "a1"}) == key_of("fp", "doc", {"actors": "a2"})
+False
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PACKAGE = Path(__file__).resolve().parent
+
+#: Library modules whose code each stage's results depend on (beyond the NLP Doc itself).
+STAGE_MODULES: dict[str, tuple[str, ...]] = {
+    "actors": ("actors.py", "lemmas.py", "lexmatch.py", "yamlio.py", "annotators.py"),
+    "quotes": ("quotes.py", "actors.py", "lemmas.py", "yamlio.py", "annotators.py"),
+    "devices": ("devices.py", "codebook.py", "lexmatch.py", "lemmas.py", "yamlio.py",
+                "annotators.py"),
+    "sentiment": ("sentiment.py", "sentiment_model.py", "stance.py", "quotes.py",
+                  "resources.py", "lemmas.py", "annotators.py"),
+}
+#: Upstream stages whose per-article results each stage reads.
+UPSTREAM: dict[str, tuple[str, ...]] = {
+    "actors": (),
+    "quotes": ("actors",),
+    "devices": ("actors", "quotes"),
+    "sentiment": ("actors", "quotes"),
+}
+ORDER = ("actors", "quotes", "devices", "sentiment")
+
+
+def fingerprint(stage: str, files: Iterable[Path | None]) -> str:
+    """Hash of a stage's code modules and resource files (``None`` entries count as absent).
+
+    >>> fingerprint("actors", []) == fingerprint("actors", [])
+    True
+    """
+    h = hashlib.sha256(stage.encode())
+    for name in STAGE_MODULES[stage]:
+        h.update((PACKAGE / name).read_bytes())
+    for f in files:
+        h.update(b"\x00")
+        if f is not None and Path(f).exists():
+            h.update(Path(f).read_bytes())
+        else:
+            h.update(b"<none>")
+    return h.hexdigest()[:16]
+
+
+def key_of(fp: str, doc_key: str, upstream: Mapping[str, str]) -> str:
+    """Cache key of one article's result: stage fingerprint + Doc key + upstream result keys."""
+    h = hashlib.sha256(fp.encode())
+    h.update(doc_key.encode())
+    for name in sorted(upstream):
+        h.update(f"\x00{name}={upstream[name]}".encode())
+    return h.hexdigest()[:24]
+
+
+def _json_default(o: Any) -> Any:
+    if hasattr(o, "item"):  # numpy scalars
+        return o.item()
+    raise TypeError(f"not JSON-serialisable: {type(o).__name__}")
+
+
+class ArticleCache:
+    """One JSON file per (stage, key) under ``root/<stage>/``, written atomically."""
+
+    def __init__(self, root: Path, stage: str) -> None:
+        self.dir = Path(root) / stage
+
+    def path(self, key: str) -> Path:
+        return self.dir / f"{key}.json"
+
+    def get(self, key: str) -> dict | None:
+        p = self.path(key)
+        if not p.exists():
+            return None
+        try:
+            return json.loads(p.read_text(encoding="utf-8"))
+        except (OSError, ValueError):  # a damaged entry is recomputed, never trusted
+            return None
+
+    def put(self, key: str, value: dict) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        p = self.path(key)
+        tmp = p.with_name(f"{p.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(value, ensure_ascii=False, sort_keys=True,
+                                  default=_json_default), encoding="utf-8")
+        os.replace(tmp, p)
+
+    def prune(self, keep: set[str]) -> int:
+        """Delete entries not in ``keep``; returns how many."""
+        n = 0
+        if self.dir.is_dir():
+            for f in self.dir.glob("*.json"):
+                if f.stem not in keep:
+                    f.unlink()
+                    n += 1
+        return n
+
+
+def read_keys(path: Path) -> dict[str, str]:
+    """``article_id<TAB>key`` rows (with a header line) as a dict."""
+    out: dict[str, str] = {}
+    with Path(path).open(encoding="utf-8") as fh:
+        next(fh, None)
+        for line in fh:
+            if line.strip():
+                aid, key = line.rstrip("\n").split("\t")
+                out[aid] = key
+    return out
+
+
+def write_keys(path: Path, keys: Mapping[str, str]) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write("article_id\tkey\n")
+        for aid in sorted(keys):
+            fh.write(f"{aid}\t{keys[aid]}\n")
+    os.replace(tmp, path)
+
+
+def keys_path(table: Path) -> Path:
+    """Where the per-article result keys of the stage writing ``table`` are kept.
+
+    >>> keys_path(Path("data/processed/mentions.parquet")).name
+    'mentions.keys.tsv'
+    """
+    table = Path(table)
+    return table.with_name(table.stem + ".keys.tsv")
+
+
+# ----------------------------------------------------------------------------- annotators
+
+
+class ActorsAnnotator:
+    """Actor mentions of one article."""
+
+    name = "actors"
+
+    def __init__(self, registry_path: Path) -> None:
+        from .actors import ActorRegistry
+
+        self.registry = ActorRegistry.from_yaml(Path(registry_path))
+        self.fp = fingerprint(self.name, [registry_path])
+
+    def compute(self, doc, upstream: Mapping[str, dict]) -> dict:
+        from .actors import find_mentions
+
+        return {"mentions": [m.as_row() for m in find_mentions(doc, self.registry)]}
+
+
+def _records(rows: Sequence[dict], record_type) -> list:
+    return [record_type(**r) for r in rows]
+
+
+class QuotesAnnotator:
+    """Quotes and their speakers."""
+
+    name = "quotes"
+
+    def __init__(self, registry_path: Path, verbs_path: Path) -> None:
+        from .actors import ActorRegistry
+        from .quotes import QuoteFinder, ReportingVerbs
+
+        registry = ActorRegistry.from_yaml(Path(registry_path))
+        self.finder = QuoteFinder(ReportingVerbs.from_yaml(Path(verbs_path)),
+                                  {e.id: e.affiliation for e in registry.entries.values()})
+        self.fp = fingerprint(self.name, [registry_path, verbs_path])
+
+    def compute(self, doc, upstream: Mapping[str, dict]) -> dict:
+        from .actors import Mention
+
+        mentions = _records(upstream["actors"]["mentions"], Mention)
+        return {"quotes": [q.as_row() for q in self.finder.find(doc, mentions)]}
+
+
+class DevicesAnnotator:
+    """Framing-device hits with speaker and target."""
+
+    name = "devices"
+
+    def __init__(self, codebook_path: Path) -> None:
+        from .codebook import load_codebook
+        from .devices import DeviceMatcher
+        from .lemmas import Lemmatizer
+
+        lem = Lemmatizer()
+        self.matcher = DeviceMatcher(load_codebook(Path(codebook_path), lem), lem)
+        self.fp = fingerprint(self.name, [codebook_path])
+
+    def compute(self, doc, upstream: Mapping[str, dict]) -> dict:
+        from .actors import Mention
+        from .quotes import Quote
+
+        mentions = _records(upstream["actors"]["mentions"], Mention)
+        quotes = _records(upstream["quotes"]["quotes"], Quote)
+        return {"devices": [h.as_row() for h in self.matcher.match_doc(doc, quotes, mentions)]}
+
+
+class SentimentAnnotator:
+    """Mention sentiment (trained model if given, else the lexicon) and stance edges."""
+
+    name = "sentiment"
+
+    def __init__(self, lexicon_path: Path, model_dir: Path | None = None) -> None:
+        import logging
+
+        from .resources import load_sentiment_model
+        from .sentiment import load_lexicon
+
+        self.lexicon = load_lexicon(Path(lexicon_path))
+        self.model = load_sentiment_model(model_dir) if model_dir is not None else None
+        if model_dir is not None and self.model is None:
+            logging.getLogger("framing").warning(
+                "no sentiment model in %s: falling back to the lexicon", model_dir)
+        self.emb = None
+        if self.model is not None:
+            from .sentiment_model import Embeddings
+
+            self.emb = Embeddings()
+        model_files = ([Path(model_dir) / "model.json", Path(model_dir) / "weights.npz"]
+                       if self.model is not None else [None, None])
+        self.fp = fingerprint(self.name, [lexicon_path, *model_files])
+
+    def compute(self, doc, upstream: Mapping[str, dict]) -> dict:
+        from .actors import Mention
+        from .quotes import Quote
+        from .sentiment import mention_sentiment
+        from .stance import stance_edges
+
+        mentions = _records(upstream["actors"]["mentions"], Mention)
+        quotes = _records(upstream["quotes"]["quotes"], Quote)
+        scored = mention_sentiment(doc, mentions, quotes, self.lexicon, self.model, self.emb)
+        return {
+            "mention_sentiment": [r.as_row() for r in scored],
+            "types": [[m.mention_id, m.actor_type] for m in mentions],
+            "stance": [e.as_row() for e in stance_edges(doc, mentions, quotes, scored)],
+        }
+
+
+@dataclass(frozen=True)
+class Resources:
+    """The resource files the per-article annotators use (what the NLP warm-up needs)."""
+
+    registry: Path
+    verbs: Path
+    codebook: Path
+    lexicon: Path
+    model_dir: Path | None = None
+
+    def annotators(self) -> list:
+        return [ActorsAnnotator(self.registry), QuotesAnnotator(self.registry, self.verbs),
+                DevicesAnnotator(self.codebook), SentimentAnnotator(self.lexicon, self.model_dir)]
+
+
+def annotate_all(doc, doc_key: str, annotators: Sequence, cache_root: Path) -> dict[str, str]:
+    """Run ``annotators`` (in stage order) on one Doc, storing each result in the cache.
+
+    Results already cached are reused.  Returns the result key of every stage.
+    """
+    keys: dict[str, str] = {}
+    results: dict[str, dict] = {}
+    for ann in annotators:
+        up = {u: keys[u] for u in UPSTREAM[ann.name]}
+        key = key_of(ann.fp, doc_key, up)
+        cache = ArticleCache(cache_root, ann.name)
+        res = cache.get(key)
+        if res is None:
+            res = ann.compute(doc, {u: results[u] for u in UPSTREAM[ann.name]})
+            cache.put(key, res)
+        keys[ann.name], results[ann.name] = key, res
+    return keys

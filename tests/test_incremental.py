@@ -1,0 +1,92 @@
+"""Per-article result caching: warm-up in the NLP workers, reuse, invalidation."""
+
+from __future__ import annotations
+
+import filecmp
+import logging
+from pathlib import Path
+
+import pytest
+
+from framing.annotators import ArticleCache, Resources, fingerprint, key_of
+from framing.stages import run_actors, run_devices, run_ingest, run_nlp, run_quotes, run_sentiment
+
+ROOT = Path(__file__).resolve().parents[1]
+CFG = ROOT / "config"
+TEXT = ("Внешние силы пытаются вбить клин между Россией и Казахстаном.\n\n"
+        "«Наши страны остаются надёжными партнёрами», — заявил Путин. По словам Токаева, "
+        "отношения двух стран крепнут.\n")
+TABLES = ("sentences", "mentions", "actors", "quotes", "devices", "mention_sentiment",
+          "actor_sentiment", "stance", "stance_corpus")
+
+
+def build(tmp: Path, warm: bool, codebook: Path = CFG / "codebook.yaml") -> Path:
+    raw = tmp / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    (raw / "a.txt").write_text(TEXT, encoding="utf-8")
+    (raw / "b.txt").write_text(TEXT.replace("Путин", "Лавров"), encoding="utf-8")
+    out = tmp / "processed"
+    run_ingest(raw, out / "articles.jsonl", out)
+    res = Resources(CFG / "actors.yaml", CFG / "reporting_verbs.yaml", codebook,
+                    CFG / "sentiment_lexicon.tsv", None)
+    m = out / "nlp" / "docs.tsv"
+    run_nlp(out / "articles.jsonl", m, out / "sentences.parquet", warm=res if warm else None)
+    run_actors(m, CFG / "actors.yaml", out / "mentions.parquet", out / "actors.parquet")
+    run_quotes(m, out / "mentions.parquet", CFG / "reporting_verbs.yaml", CFG / "actors.yaml",
+               out / "quotes.parquet")
+    run_devices(m, codebook, out / "mentions.parquet", out / "quotes.parquet",
+                out / "devices.parquet")
+    run_sentiment(m, out / "mentions.parquet", out / "quotes.parquet",
+                  CFG / "sentiment_lexicon.tsv", out / "mention_sentiment.parquet",
+                  out / "actor_sentiment.parquet", None, out / "stance.parquet")
+    return out
+
+
+def computed(caplog, stage: str) -> str:
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith(stage + ":")]
+    return lines[-1]
+
+
+def test_warm_up_gives_the_same_tables_and_stages_reuse_it(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="framing")
+    warm = build(tmp_path / "warm", warm=True)
+    for stage in ("actors", "quotes", "devices", "sentiment"):
+        assert computed(caplog, stage).endswith("0 computed, 2 reused"), stage
+    cold = build(tmp_path / "cold", warm=False)
+    assert computed(caplog, "devices").endswith("2 computed, 0 reused")
+    for name in TABLES:
+        assert filecmp.cmp(warm / f"{name}.csv", cold / f"{name}.csv", shallow=False), name
+
+
+def test_resource_edit_recomputes_only_that_stage(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="framing")
+    cb = tmp_path / "codebook.yaml"
+    cb.write_text((CFG / "codebook.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    out = build(tmp_path / "p", warm=True, codebook=cb)
+    before = (out / "devices.csv").read_bytes()
+    cb.write_text(cb.read_text(encoding="utf-8") + "\n# analyst note\n", encoding="utf-8")
+    caplog.clear()
+    build(tmp_path / "p", warm=True, codebook=cb)
+    assert computed(caplog, "actors").endswith("0 computed, 2 reused")
+    assert computed(caplog, "devices").endswith("2 computed, 0 reused")
+    assert (out / "devices.csv").read_bytes() == before
+    # stale entries are pruned: one result per article and stage
+    assert len(list((out / "cache" / "devices").glob("*.json"))) == 2
+
+
+def test_damaged_cache_entry_is_recomputed(tmp_path):
+    cache = ArticleCache(tmp_path, "devices")
+    cache.put("k", {"devices": []})
+    assert cache.get("k") == {"devices": []}
+    cache.path("k").write_text("{trunc", encoding="utf-8")
+    assert cache.get("k") is None
+
+
+@pytest.mark.parametrize("stage", ["actors", "devices"])
+def test_keys_depend_on_resources_and_upstream(tmp_path, stage):
+    f = tmp_path / "r.yaml"
+    f.write_text("a", encoding="utf-8")
+    fp1 = fingerprint(stage, [f])
+    f.write_text("b", encoding="utf-8")
+    assert fingerprint(stage, [f]) != fp1
+    assert key_of(fp1, "doc", {"actors": "x"}) != key_of(fp1, "doc2", {"actors": "x"})
