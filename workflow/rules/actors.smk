@@ -8,6 +8,9 @@ rule actors:
         result_keys=f"{PROCESSED}/mentions.keys.tsv",
     params:
         code=code_version("actors.py", "annotators.py", "stages.py", "lexmatch.py", "lemmas.py", "yamlio.py"),
+    resources:
+        mem_mb=2000,
+        runtime=60,
     log:
         f"{LOGS}/actors.log",
     conda:

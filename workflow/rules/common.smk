@@ -42,4 +42,5 @@ def sentiment_model_dir():
 
 def sentiment_model_files():
     d = sentiment_model_dir()
-    return [f"{d}/model.json", f"{d}/weights.npz"] if d else []
+    # local(): the packaged model stays with the installed package, never staged to storage
+    return [local(f"{d}/model.json"), local(f"{d}/weights.npz")] if d else []

@@ -12,6 +12,9 @@ rule devices:
     params:
         code=code_version("devices.py", "codebook.py", "lemmas.py", "yamlio.py", "annotators.py",
                           "stages.py"),
+    resources:
+        mem_mb=2000,
+        runtime=60,
     log:
         f"{LOGS}/devices.log",
     conda:

@@ -8,7 +8,10 @@ rule figures:
         directory(f"{REPORTS}/figures"),
     params:
         code=code_version("figures.py"),
-    threads: workflow.cores
+    threads: 64  # capped at --cores when run locally; cluster profiles set their own
+    resources:
+        mem_mb=lambda wc, threads: 1000 + 500 * threads,
+        runtime=60,
     log:
         f"{LOGS}/figures.log",
     conda:

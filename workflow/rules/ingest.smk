@@ -10,6 +10,9 @@ rule ingest:
     params:
         extra_boilerplate=config.get("ingest", {}).get("extra_boilerplate", []),
         code=code_version("ingest.py", "stages.py", "tables.py"),
+    resources:
+        mem_mb=1000,
+        runtime=30,
     log:
         f"{LOGS}/ingest.log",
     conda:
@@ -23,6 +26,9 @@ rule check_inputs:
         rejected=rules.ingest.output.rejected,
     output:
         f"{PROCESSED}/inputs_ok",
+    resources:
+        mem_mb=500,
+        runtime=5,
     log:
         f"{LOGS}/check_inputs.log",
     conda:

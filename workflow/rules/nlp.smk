@@ -6,7 +6,10 @@ rule nlp:
         sentences=f"{PROCESSED}/sentences.parquet",
     params:
         code=code_version("nlp.py", "lemmas.py", "stages.py", "annotators.py"),
-    threads: workflow.cores
+    threads: 64  # capped at --cores when run locally; cluster profiles set their own
+    resources:
+        mem_mb=lambda wc, threads: 1200 + 600 * threads,
+        runtime=240,
     log:
         f"{LOGS}/nlp.log",
     conda:

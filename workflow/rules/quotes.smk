@@ -10,6 +10,9 @@ rule quotes:
         result_keys=f"{PROCESSED}/quotes.keys.tsv",
     params:
         code=code_version("quotes.py", "yamlio.py", "annotators.py", "stages.py"),
+    resources:
+        mem_mb=2000,
+        runtime=60,
     log:
         f"{LOGS}/quotes.log",
     conda:

@@ -18,6 +18,9 @@ rule report:
         articles=directory(f"{REPORTS}/articles"),
     params:
         code=code_version("report.py"),
+    resources:
+        mem_mb=2000,
+        runtime=60,
     log:
         f"{LOGS}/report.log",
     conda:
@@ -36,6 +39,9 @@ rule provenance:
     params:
         config=config,
         resources=RES,
+    resources:
+        mem_mb=500,
+        runtime=5,
     log:
         f"{LOGS}/provenance.log",
     conda:

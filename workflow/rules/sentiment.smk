@@ -16,6 +16,9 @@ rule sentiment:
     params:
         code=code_version("sentiment.py", "sentiment_model.py", "resources.py", "stance.py",
                           "annotators.py", "stages.py"),
+    resources:
+        mem_mb=2500,
+        runtime=60,
     log:
         f"{LOGS}/sentiment.log",
     conda:
@@ -34,6 +37,9 @@ rule train_sentiment:
         card="models/sentiment/MODEL_CARD.md",
     params:
         code=code_version("sentiment_model.py", "evaluate.py", "sentiment.py"),
+    resources:
+        mem_mb=4000,
+        runtime=120,
     log:
         f"{LOGS}/train_sentiment.log",
     conda:
