@@ -24,6 +24,7 @@ import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -155,20 +156,48 @@ def keys_path(table: Path) -> Path:
 
 
 class ActorsAnnotator:
-    """Actor mentions of one article."""
+    """Actor mentions of one article, and its per-actor summary rows.
+
+    Resources load on first use: when every result is cached, a stage needs only the
+    fingerprint (file hashes), not the parsed registry.
+    """
 
     name = "actors"
 
     def __init__(self, registry_path: Path) -> None:
+        self.registry_path = Path(registry_path)
+        self.fp = fingerprint(self.name, [registry_path])
+
+    @cached_property
+    def registry(self):
         from .actors import ActorRegistry
 
-        self.registry = ActorRegistry.from_yaml(Path(registry_path))
-        self.fp = fingerprint(self.name, [registry_path])
+        return ActorRegistry.from_yaml(self.registry_path)
 
     def compute(self, doc, upstream: Mapping[str, dict]) -> dict:
         from .actors import find_mentions
 
-        return {"mentions": [m.as_row() for m in find_mentions(doc, self.registry)]}
+        mentions = [m.as_row() for m in find_mentions(doc, self.registry)]
+        return {"mentions": mentions, "actors": actor_rows(mentions, self.registry)}
+
+
+def actor_rows(mentions: Sequence[dict], registry) -> list[dict]:
+    """One row per article × actor summarising its mentions."""
+    grouped: dict[tuple[str, str], list[dict]] = {}
+    for m in mentions:
+        grouped.setdefault((m["article_id"], m["actor"]), []).append(m)
+    rows = []
+    for (aid, actor), ms in sorted(grouped.items()):
+        entry = registry.entries.get(actor)
+        rows.append({
+            "article_id": aid, "actor": actor, "actor_type": ms[0]["actor_type"],
+            "source": "registry" if entry else "auto",
+            "affiliation": entry.affiliation if entry else "",
+            "n_mentions": len(ms),
+            "surface_forms": "; ".join(sorted({m["text"] for m in ms})),
+            "resolutions": "; ".join(sorted({m["resolution"] for m in ms})),
+        })
+    return rows
 
 
 def _records(rows: Sequence[dict], record_type) -> list:
@@ -181,13 +210,17 @@ class QuotesAnnotator:
     name = "quotes"
 
     def __init__(self, registry_path: Path, verbs_path: Path) -> None:
+        self.registry_path, self.verbs_path = Path(registry_path), Path(verbs_path)
+        self.fp = fingerprint(self.name, [registry_path, verbs_path])
+
+    @cached_property
+    def finder(self):
         from .actors import ActorRegistry
         from .quotes import QuoteFinder, ReportingVerbs
 
-        registry = ActorRegistry.from_yaml(Path(registry_path))
-        self.finder = QuoteFinder(ReportingVerbs.from_yaml(Path(verbs_path)),
-                                  {e.id: e.affiliation for e in registry.entries.values()})
-        self.fp = fingerprint(self.name, [registry_path, verbs_path])
+        registry = ActorRegistry.from_yaml(self.registry_path)
+        return QuoteFinder(ReportingVerbs.from_yaml(self.verbs_path),
+                           {e.id: e.affiliation for e in registry.entries.values()})
 
     def compute(self, doc, upstream: Mapping[str, dict]) -> dict:
         from .actors import Mention
@@ -202,13 +235,17 @@ class DevicesAnnotator:
     name = "devices"
 
     def __init__(self, codebook_path: Path) -> None:
+        self.codebook_path = Path(codebook_path)
+        self.fp = fingerprint(self.name, [codebook_path])
+
+    @cached_property
+    def matcher(self):
         from .codebook import load_codebook
         from .devices import DeviceMatcher
         from .lemmas import Lemmatizer
 
         lem = Lemmatizer()
-        self.matcher = DeviceMatcher(load_codebook(Path(codebook_path), lem), lem)
-        self.fp = fingerprint(self.name, [codebook_path])
+        return DeviceMatcher(load_codebook(self.codebook_path, lem), lem)
 
     def compute(self, doc, upstream: Mapping[str, dict]) -> dict:
         from .actors import Mention
@@ -225,24 +262,40 @@ class SentimentAnnotator:
     name = "sentiment"
 
     def __init__(self, lexicon_path: Path, model_dir: Path | None = None) -> None:
+        self.lexicon_path = Path(lexicon_path)
+        self.model_dir = Path(model_dir) if model_dir is not None else None
+        has_model = self.model_dir is not None and (self.model_dir / "model.json").exists()
+        model_files = ([self.model_dir / "model.json", self.model_dir / "weights.npz"]
+                       if has_model else [None, None])
+        self.fp = fingerprint(self.name, [lexicon_path, *model_files])
+
+    @cached_property
+    def lexicon(self) -> dict[str, float]:
+        from .sentiment import load_lexicon
+
+        return load_lexicon(self.lexicon_path)
+
+    @cached_property
+    def model(self):
         import logging
 
         from .resources import load_sentiment_model
-        from .sentiment import load_lexicon
 
-        self.lexicon = load_lexicon(Path(lexicon_path))
-        self.model = load_sentiment_model(model_dir) if model_dir is not None else None
-        if model_dir is not None and self.model is None:
+        if self.model_dir is None:
+            return None
+        model = load_sentiment_model(self.model_dir)
+        if model is None:
             logging.getLogger("framing").warning(
-                "no sentiment model in %s: falling back to the lexicon", model_dir)
-        self.emb = None
-        if self.model is not None:
-            from .sentiment_model import Embeddings
+                "no sentiment model in %s: falling back to the lexicon", self.model_dir)
+        return model
 
-            self.emb = Embeddings()
-        model_files = ([Path(model_dir) / "model.json", Path(model_dir) / "weights.npz"]
-                       if self.model is not None else [None, None])
-        self.fp = fingerprint(self.name, [lexicon_path, *model_files])
+    @cached_property
+    def emb(self):
+        if self.model is None:
+            return None
+        from .sentiment_model import Embeddings
+
+        return Embeddings()
 
     def compute(self, doc, upstream: Mapping[str, dict]) -> dict:
         from .actors import Mention

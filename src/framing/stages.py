@@ -285,30 +285,11 @@ def _concat(results: dict[str, dict], part: str) -> list[dict]:
 def run_actors(manifest: Path, registry_path: Path, mentions_out: Path, actors_out: Path) -> int:
     from .annotators import ActorsAnnotator
 
-    ann = ActorsAnnotator(Path(registry_path))
-    mentions = _concat(run_stage(ann, manifest, {}, mentions_out), "mentions")
+    res = run_stage(ActorsAnnotator(Path(registry_path)), manifest, {}, mentions_out)
+    mentions = _concat(res, "mentions")
     tables.write_rows("mentions", mentions, Path(mentions_out))
-    tables.write_rows("actors", actor_rows(mentions, ann.registry), Path(actors_out))
+    tables.write_rows("actors", _concat(res, "actors"), Path(actors_out))
     return len(mentions)
-
-
-def actor_rows(mentions: list[dict], registry) -> list[dict]:
-    """One row per article × actor summarising its mentions."""
-    grouped: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for m in mentions:
-        grouped[(m["article_id"], m["actor"])].append(m)
-    rows = []
-    for (aid, actor), ms in grouped.items():
-        entry = registry.entries.get(actor)
-        rows.append({
-            "article_id": aid, "actor": actor, "actor_type": ms[0]["actor_type"],
-            "source": "registry" if entry else "auto",
-            "affiliation": entry.affiliation if entry else "",
-            "n_mentions": len(ms),
-            "surface_forms": "; ".join(sorted({m["text"] for m in ms})),
-            "resolutions": "; ".join(sorted({m["resolution"] for m in ms})),
-        })
-    return rows
 
 
 # ----------------------------------------------------------------------------- quotes
