@@ -17,8 +17,9 @@ $(STAMP): pyproject.toml requirements.lock
 
 setup: $(STAMP)
 
+# An interrupted run (killed, power loss) is picked up again: see src/framing/runner.py.
 run: $(STAMP)
-	$(BIN)/snakemake --cores $(CORES) --keep-going
+	$(BIN)/python -m framing.runner --cores $(CORES)
 	@echo "Report: reports/index.html"
 
 dry-run: $(STAMP)

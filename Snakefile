@@ -9,6 +9,10 @@ min_version("8.0")
 configfile: "config/config.yaml"
 
 
+from framing.preflight import preflight, workflow_config_files
+
+# Config (file:line: key) and every resource (file, line, entry) are checked before any job.
+preflight(config, workflow_config_files(workflow), "config/config.schema.yaml")
 validate(config, "config/config.schema.yaml")
 
 

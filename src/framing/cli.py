@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 from pathlib import Path
 
@@ -111,9 +110,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"wrote predictions for {res['documents']} documents to {args.out}")
         return 0
     if args.cmd == "run":
-        cmd = [sys.executable, "-m", "snakemake", "--cores", str(args.cores), "--keep-going",
-               *args.extra]
-        return subprocess.call(cmd)
+        from .runner import run as run_workflow
+
+        return run_workflow(args.cores, args.extra)
     return _validate(args.config_dir)
 
 

@@ -225,6 +225,8 @@ def _compile_pattern(raw: object, rule_id: str, where: str, lemmatizer: Lemmatiz
             else:
                 joined.append(tok)
         specs = joined
+        if not specs:
+            raise ResourceError(f"{where}: 'phrase' needs at least one word")
     else:
         specs = raw[kind]
         if not isinstance(specs, list) or len(specs) < 2:

@@ -7,8 +7,11 @@ Every file in ``data/raw/`` becomes one or more :class:`Article` records:
 * ``.html``/``.htm`` — one article, main text extracted with trafilatura;
 * ``.jsonl``/``.csv`` — a batch, one article per record (``id, title, date, source, url, text``).
 
-A file (or a batch record) that cannot be read is *rejected* with a message naming it; it
-never stops the other articles.
+A file (or a batch record) that cannot be read is *rejected* with a message naming it (and the
+line or record); it never stops the other articles.  Problems that do not cost the article (a
+date that does not parse, a few invalid UTF-8 bytes) are kept as *warnings*.  Files over the
+size limit are refused before they are read; text without Cyrillic letters is refused as not
+Russian.
 
 >>> art = parse_text(" date 2025-01-02 Заголовок Фото: ТАСС\\n\\nПервый абзац.\\n\\nРеклама\\n",
 ...                  article_id="a1", source_file="a1.txt")
@@ -24,6 +27,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -31,6 +35,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".csv")
+_BATCH_SUFFIXES = (".jsonl", ".csv")
+
+#: Largest article file (.txt/.html) or batch record, in bytes (``ingest.max_bytes``).
+DEFAULT_MAX_BYTES = 20_000_000
+#: Largest batch file (.jsonl/.csv), in bytes (``ingest.max_batch_bytes``).
+DEFAULT_MAX_BATCH_BYTES = 200_000_000
 
 #: Lines dropped as boilerplate (matched case-insensitively against a whole stripped line).
 DEFAULT_BOILERPLATE = (
@@ -48,6 +58,44 @@ _DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s+(.*)$", re.S)
 _CREDIT = re.compile(r"\s*(?:Фото|Фотография|Photo|Источник фото|Кадр)\s*:\s*(?P<credit>[^\n]+)$")
 _SENT_BREAK = re.compile(r"(?<=[.!?…])\s+(?=[«\"A-ZА-ЯЁ0-9])")
 _SAFE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+
+#: Leading bytes of common non-text files (checked before any decoding).
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or a DOCX/XLSX/ODT/EPUB document)"),
+    (b"PK\x05\x06", "an empty ZIP archive"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an MS Office (DOC/XLS/PPT) file"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\x7fELF", "an executable"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+)
+
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+)
+
+#: Single-byte Cyrillic encodings tried (in this order) when a file is not UTF-8.
+CYRILLIC_ENCODINGS = ("cp1251", "koi8_r", "cp866", "iso8859_5", "mac_cyrillic")
+_PUNCT_OK = set("«»—–…№“”„‘’•·°€")
+
+_MONTHS = {m: i for i, m in enumerate(
+    ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+     "октября", "ноября", "декабря"), 1)}
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.+\-Z ]*)?$")
+_DMY_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?: [0-9:]+)?$")
+_RU_DATE = re.compile(r"^(\d{1,2}) ([а-я]+) (\d{4})(?: года| г\.?)?(?:,? [0-9:]+)?$", re.I)
 
 
 class IngestError(ValueError):
@@ -78,6 +126,8 @@ class Article:
     encoding: str = "utf-8"
     boilerplate: list[dict] = field(default_factory=list)
     content_hash: str = ""
+    #: Problems that did not cost the article (e.g. a date that does not parse).
+    warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
@@ -86,6 +136,7 @@ class Article:
     def from_dict(cls, d: dict) -> Article:
         d = dict(d)
         d["segments"] = [Segment(**s) for s in d["segments"]]
+        d.setdefault("warnings", [])
         return cls(**d)
 
     def segment_at(self, offset: int) -> Segment | None:
@@ -97,9 +148,12 @@ class Article:
 
 @dataclass
 class Rejected:
+    """A rejected input (``level="error"``) or a warning about a kept article."""
+
     source_file: str
     record: int | None
     error: str
+    level: str = "error"
 
 
 # ----------------------------------------------------------------------------- text helpers
@@ -120,25 +174,101 @@ def normalise(text: str) -> str:
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
-    """Decode bytes with charset detection; raise :class:`IngestError` naming ``name``."""
-    if not data.strip():
+    """Decode bytes with charset detection; raise :class:`IngestError` naming ``name``.
+
+    >>> decode("Привет".encode("koi8_r"), "a.txt")
+    ('Привет', 'koi8_r')
+    """
+    text, enc, _ = decode_report(data, name)
+    return text, enc
+
+
+def decode_report(data: bytes, name: str) -> tuple[str, str, list[str]]:
+    """Like :func:`decode`, also returning warnings (invalid UTF-8 bytes replaced).
+
+    Byte-order marks (UTF-8, UTF-16, UTF-32) are honoured; known binary formats are refused by
+    their leading bytes; UTF-8 is tried strictly, then UTF-8 with a few invalid bytes replaced,
+    then the Cyrillic single-byte encodings (cp1251, koi8-r, cp866), then charset detection.
+
+    >>> decode_report(b"\\xef\\xbb\\xbf\\xd0\\x94\\xd0\\xb0", "a.txt")
+    ('Да', 'utf-8-sig', [])
+    >>> decode_report(b"%PDF-1.4 ...", "a.txt")
+    Traceback (most recent call last):
+    ...
+    framing.ingest.IngestError: a.txt: looks like a PDF document, not text
+    """
+    if not data:
         raise IngestError(f"{name}: file is empty")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(enc.replace("-sig", ""))
+            except UnicodeDecodeError as exc:
+                at = exc.start + len(bom)
+                raise IngestError(f"{name}: starts with a {enc.upper()} byte-order mark but is "
+                                  f"not valid {enc.upper()} (byte {at})") from None
+            if not text.strip():
+                raise IngestError(f"{name}: file contains only whitespace")
+            return text, enc, []
+    if not data.strip():
+        raise IngestError(f"{name}: file contains only whitespace")
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise IngestError(f"{name}: looks like {what}, not text")
+    if b"\x00" in data:
+        raise IngestError(f"{name}: contains NUL bytes: binary data, or UTF-16/32 text without "
+                          f"a byte-order mark (save it as UTF-8)")
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    loose = data.decode("utf-8", errors="replace")
+    bad = loose.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    good = sum(1 for ch in loose if ord(ch) > 127 and ch != "\ufffd")
+    if good >= 20 * bad:
+        return loose, "utf-8", [f"{name}: {bad} invalid UTF-8 byte sequence(s) replaced by "
+                                f"U+FFFD (first at byte {first_bad})"]
+    best: tuple[float, str, str] | None = None
+    for enc in CYRILLIC_ENCODINGS:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        score = _cyrillic_score(text)
+        if score is not None and (best is None or score > best[0]):
+            best = (score, text, enc)
+    if best is not None:
+        return best[1], best[2], []
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    if best is None or b"\x00" in data:
+    guess = from_bytes(data).best()
+    if guess is None:
         raise IngestError(f"{name}: cannot decode file (not text in any known encoding)")
-    text = str(best)
+    text = str(guess)
     letters = sum(ch.isalpha() for ch in text)
     if letters < 0.5 * len(text.strip()):
-        raise IngestError(f"{name}: decoded as {best.encoding} but looks like binary data")
-    return text, best.encoding
+        raise IngestError(f"{name}: decoded as {guess.encoding} but looks like binary data")
+    return text, guess.encoding, []
+
+
+def _cyrillic_score(text: str) -> float | None:
+    """How much ``text`` looks like Russian: lower-case Cyrillic letters count for it, capitals
+    and stray symbols against it; ``None`` if it is not mostly Cyrillic at all."""
+    lower = upper = latin = weird = 0
+    for ch in text:
+        if "а" <= ch <= "я" or ch == "ё":
+            lower += 1
+        elif "А" <= ch <= "Я" or ch == "Ё":
+            upper += 1
+        elif ch.isascii():
+            latin += ch.isalpha()
+        elif ch not in _PUNCT_OK and not ch.isspace():
+            weird += 1
+    cyr = lower + upper
+    if cyr == 0 or cyr < 0.3 * (cyr + latin):
+        return None
+    score = lower - upper - 3 * weird
+    return score if score >= 0 else None
 
 
 def content_hash(text: str) -> str:
@@ -146,17 +276,47 @@ def content_hash(text: str) -> str:
 
 
 def safe_id(raw: str) -> str:
-    """A file-name-safe article id.
+    """A file-name-safe article id: ``raw`` itself if it is plain ASCII letters, digits, ``_``,
+    ``.`` and ``-`` (not leading), else a stable hash of it.
 
     >>> safe_id("статья 1/2")
     'id-dde6eda04382'
     >>> safe_id("000_abc")
     '000_abc'
+    >>> safe_id("-rf")
+    'id-836830ee01a5'
     """
-    cleaned = _SAFE_ID.sub("_", raw).strip("._")
+    cleaned = _SAFE_ID.sub("_", raw).strip("._-")
     if cleaned and cleaned == raw and len(cleaned) <= 80:
         return cleaned
-    return "id-" + hashlib.sha1(raw.encode("utf-8")).hexdigest()[:12]
+    return "id-" + hashlib.sha1(raw.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def normalise_date(raw: str) -> str | None:
+    """An ISO ``YYYY-MM-DD`` date from common news formats; ``""`` for no date, ``None`` if
+    ``raw`` does not parse.
+
+    >>> [normalise_date(x) for x in ("2025-01-02", "2025-01-02T10:00:00+03:00", "02.01.2025",
+    ...                              "2 января 2025 года", "", "вчера", "2025-13-45")]
+    ['2025-01-02', '2025-01-02', '2025-01-02', '2025-01-02', '', None, None]
+    """
+    import datetime
+
+    raw = raw.strip()
+    if not raw:
+        return ""
+    if m := _ISO_DATE.match(raw):
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+    elif m := _DMY_DATE.match(raw):
+        y, mo, d = int(m[3]), int(m[2]), int(m[1])
+    elif (m := _RU_DATE.match(raw)) and m[2].lower() in _MONTHS:
+        y, mo, d = int(m[3]), _MONTHS[m[2].lower()], int(m[1])
+    else:
+        return None
+    try:
+        return datetime.date(y, mo, d).isoformat()
+    except ValueError:
+        return None
 
 
 def _compile_boilerplate(patterns: Iterable[str]) -> re.Pattern[str]:
@@ -224,9 +384,18 @@ def parse_text(
     record: int | None = None,
     encoding: str = "utf-8",
     boilerplate: re.Pattern[str] = _DEFAULT_BP,
+    where: str | None = None,
 ) -> Article:
-    """Turn one article's raw text into an :class:`Article` (sample format or plain)."""
+    """Turn one article's raw text into an :class:`Article` (sample format or plain).
+
+    ``where`` names the input in messages (default: the file and record).  Text without any
+    Cyrillic letter is refused (the analysis is for Russian); a date that does not parse is
+    dropped with a warning in :attr:`Article.warnings`.
+    """
+    where = where or f"{source_file}{_rec(record, source_file)}"
+    warnings: list[str] = []
     text = normalise(text)
+    title, source, url = (normalise(x).strip() for x in (title, source, url))
     lines = text.split("\n")
     head: list[Segment] = []
     dropped: list[dict] = []
@@ -245,7 +414,7 @@ def parse_text(
             head.append(Segment("caption", pieces[1].strip()))
         lines = lines[1:]
     elif title:
-        head.append(Segment("title", normalise(title).strip()))
+        head.append(Segment("title", title))
     body, more = split_body(lines, boilerplate)
     for d in more:
         d["line"] += 1 if m else 0
@@ -256,100 +425,175 @@ def parse_text(
         title = body[0].text
     full, segments = _assemble(head + body)
     if not any(s.kind == "prose" for s in segments):
-        raise IngestError(
-            f"{source_file}{_rec(record)}: no article text after removing boilerplate"
-        )
+        raise IngestError(f"{where}: no article text after removing boilerplate")
+    if not _CYRILLIC.search(full):
+        raise IngestError(f"{where}: no Russian text (no Cyrillic letters)")
+    iso = normalise_date(normalise(date))
+    if iso is None:
+        warnings.append(f"{where}: date {normalise(date).strip()[:40]!r} does not parse "
+                        f"(expected YYYY-MM-DD or DD.MM.YYYY); article kept without a date")
+        iso = ""
     return Article(
         id=article_id,
         source_file=source_file,
         text=full,
         segments=segments,
         title=title,
-        date=date,
+        date=iso,
         source=source,
         url=url,
         record=record,
         encoding=encoding,
         boilerplate=dropped,
         content_hash=content_hash(full),
+        warnings=warnings,
     )
 
 
-def _rec(record: int | None) -> str:
-    return "" if record is None else f" (record {record})"
+def _rec(record: int | None, source_file: str = "") -> str:
+    if record is None:
+        return ""
+    return f" (line {record})" if source_file.lower().endswith(".jsonl") else f" (record {record})"
 
 
 # ----------------------------------------------------------------------------- file readers
 
 
-def _read_txt(path: Path, name: str, bp: re.Pattern[str]) -> Iterator[Article | Rejected]:
-    text, enc = decode(path.read_bytes(), name)
-    yield parse_text(text, safe_id(path.stem), name, encoding=enc, boilerplate=bp)
+@dataclass(frozen=True)
+class _Opts:
+    boilerplate: re.Pattern[str]
+    max_bytes: int
 
 
-def _read_html(path: Path, name: str, bp: re.Pattern[str]) -> Iterator[Article | Rejected]:
+def _too_big(size: int, limit: int, what: str, key: str) -> str:
+    return (f"{what} is {size:,} bytes, over the {limit:,}-byte limit (raise ingest.{key} "
+            f"in config/config.yaml to accept it)")
+
+
+def _read_txt(data: bytes, name: str, stem: str, o: _Opts) -> Iterator[Article | Rejected]:
+    text, enc, warns = decode_report(data, name)
+    art = parse_text(text, safe_id(stem), name, encoding=enc, boilerplate=o.boilerplate)
+    art.warnings[:0] = warns
+    yield art
+
+
+def _non_link_text(html: str) -> str:
+    """Visible text of a page outside links, navigation, headers, footers, forms and scripts."""
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return ""
+    for el in root.xpath("//a|//nav|//header|//footer|//menu|//aside|//form|//button|//script"
+                         "|//style|//noscript|//template|//select|//title|//head"):
+        if el.getparent() is not None:
+            el.drop_tree()
+    return " ".join(root.text_content().split())
+
+
+def _read_html(data: bytes, name: str, stem: str, o: _Opts) -> Iterator[Article | Rejected]:
     import trafilatura
 
-    html, enc = decode(path.read_bytes(), name)
+    html, enc, warns = decode_report(data, name)
     doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
     if doc is None or not (doc.text or "").strip():
         raise IngestError(f"{name}: no main text found in the HTML page")
-    yield parse_text(
+    if sum(ch.isalpha() for ch in _non_link_text(html)) < 20:
+        raise IngestError(f"{name}: the HTML page holds only navigation links, no article text")
+    art = parse_text(
         doc.text,
-        safe_id(path.stem),
+        safe_id(stem),
         name,
         title=doc.title or "",
         date=doc.date or "",
         source=doc.sitename or "",
         url=doc.url or "",
         encoding=enc,
-        boilerplate=bp,
+        boilerplate=o.boilerplate,
     )
+    art.warnings[:0] = warns
+    yield art
 
 
-def _record_article(
-    rec: object, name: str, stem: str, n: int, bp: re.Pattern[str]
-) -> Article:
+def _field(rec: dict, key: str) -> str:
+    v = rec.get(key)
+    return "" if v is None else str(v)
+
+
+def _record_article(rec: object, name: str, stem: str, n: int, where: str, o: _Opts) -> Article:
     if not isinstance(rec, dict):
-        raise IngestError(f"{name} (record {n}): expected an object with a 'text' field")
+        raise IngestError(f"{where}: expected an object with a 'text' field")
     text = rec.get("text")
     if not isinstance(text, str) or not text.strip():
-        raise IngestError(f"{name} (record {n}): missing or empty 'text'")
-    rid = str(rec.get("id") or f"{n:06d}")
+        raise IngestError(f"{where}: missing or empty 'text'")
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > o.max_bytes:
+        raise IngestError(f"{where}: {_too_big(size, o.max_bytes, 'text', 'max_bytes')}")
+    rid = _field(rec, "id").strip() or f"{n:06d}"
     return parse_text(
         text,
         safe_id(f"{stem}__{rid}"),
         name,
-        title=str(rec.get("title") or ""),
-        date=str(rec.get("date") or "")[:10],
-        source=str(rec.get("source") or ""),
-        url=str(rec.get("url") or ""),
+        title=_field(rec, "title"),
+        date=_field(rec, "date"),
+        source=_field(rec, "source"),
+        url=_field(rec, "url"),
         record=n,
-        boilerplate=bp,
+        boilerplate=o.boilerplate,
+        where=where,
     )
 
 
-def _read_jsonl(path: Path, name: str, bp: re.Pattern[str]) -> Iterator[Article | Rejected]:
-    text, _ = decode(path.read_bytes(), name)
+def _read_jsonl(data: bytes, name: str, stem: str, o: _Opts) -> Iterator[Article | Rejected]:
+    text, _, warns = decode_report(data, name)
+    for w in warns:
+        yield Rejected(name, None, w, "warning")
     for n, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
+        where = f"{name} (line {n})"
         try:
-            yield _record_article(json.loads(line), name, path.stem, n, bp)
+            yield _record_article(json.loads(line), name, stem, n, where, o)
         except json.JSONDecodeError as exc:
-            yield Rejected(name, n, f"{name} (record {n}): invalid JSON: {exc.msg}")
-        except IngestError as exc:
-            yield Rejected(name, n, str(exc))
+            yield Rejected(name, n, f"{where}: invalid JSON: {exc.msg} (column {exc.colno})")
+        except (IngestError, RecursionError) as exc:
+            msg = str(exc) if isinstance(exc, IngestError) else f"{where}: JSON nested too deep"
+            yield Rejected(name, n, msg)
 
 
-def _read_csv(path: Path, name: str, bp: re.Pattern[str]) -> Iterator[Article | Rejected]:
-    text, _ = decode(path.read_bytes(), name)
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or "text" not in reader.fieldnames:
-        raise IngestError(f"{name}: CSV batch needs a 'text' column (has {reader.fieldnames})")
-    for n, row in enumerate(reader, 1):
+def _read_csv(data: bytes, name: str, stem: str, o: _Opts) -> Iterator[Article | Rejected]:
+    text, _, warns = decode_report(data, name)
+    for w in warns:
+        yield Rejected(name, None, w, "warning")
+    header = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=header.count) if any(c in header for c in ",;\t") else ","
+    csv.field_size_limit(2**31 - 1)  # the per-record size limit is ours (ingest.max_bytes)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        fields = reader.fieldnames
+    except csv.Error as exc:
+        raise IngestError(f"{name} (line 1): bad CSV header: {exc}") from None
+    fields = [f.strip() for f in fields or [] if f is not None]
+    if "text" not in fields:
+        raise IngestError(f"{name}: CSV batch needs a 'text' column (has {fields})")
+    reader.fieldnames = fields
+    n = 0
+    while True:
+        line = reader.line_num + 1
         try:
-            yield _record_article(row, name, path.stem, n, bp)
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            n += 1
+            yield Rejected(name, n, f"{name} (record {n}, line {line}): bad CSV: {exc}")
+            if reader.line_num < line:
+                break
+            continue
+        n += 1
+        try:
+            yield _record_article(row, name, stem, n, f"{name} (record {n}, line {line})", o)
         except IngestError as exc:
             yield Rejected(name, n, str(exc))
 
@@ -363,54 +607,100 @@ _READERS = {
 }
 
 
+def display_name(name: str) -> str:
+    """``name`` with undecodable bytes (from a non-UTF-8 file name) shown as U+FFFD.
+
+    >>> display_name("bad\\udcff.txt")
+    'bad\ufffd.txt'
+    """
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace") \
+        if any("\ud800" <= ch <= "\udfff" for ch in name) else name
+
+
 def read_path(
-    path: Path, name: str | None = None, boilerplate: Iterable[str] | None = None
+    path: Path,
+    name: str | None = None,
+    boilerplate: Iterable[str] | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES,
 ) -> list[Article | Rejected]:
-    """Read one raw file into articles; problems become :class:`Rejected` entries."""
-    name = name or path.name
-    bp = _compile_boilerplate(boilerplate) if boilerplate else _DEFAULT_BP
-    reader = _READERS.get(path.suffix.lower())
+    """Read one raw file into articles; problems become :class:`Rejected` entries.
+
+    Files over the size limit are refused without being read; an unexpected failure of a reader
+    rejects the file (naming the error) rather than stopping the run.
+    """
+    path = Path(path)
+    name = display_name(name or path.name)
+    suffix = path.suffix.lower()
+    reader = _READERS.get(suffix)
     if reader is None:
-        return [Rejected(name, None, f"{name}: unsupported file type {path.suffix!r}")]
+        return [Rejected(name, None, f"{name}: unsupported file type {path.suffix!r} "
+                                     f"(supported: {', '.join(SUPPORTED_SUFFIXES)})")]
+    batch = suffix in _BATCH_SUFFIXES
+    limit, key = (max_batch_bytes, "max_batch_bytes") if batch else (max_bytes, "max_bytes")
     try:
-        return list(reader(path, name, bp))
+        size = path.stat().st_size
+        if size > limit:
+            return [Rejected(name, None, f"{name}: {_too_big(size, limit, 'file', key)}")]
+        bp = _compile_boilerplate(boilerplate) if boilerplate else _DEFAULT_BP
+        return list(reader(path.read_bytes(), name, path.stem, _Opts(bp, max_bytes)))
     except (IngestError, OSError) as exc:
-        return [Rejected(name, None, str(exc))]
+        return [Rejected(name, None, str(exc) if isinstance(exc, IngestError)
+                         else f"{name}: cannot read file: {exc.strerror or exc}")]
+    except Exception as exc:  # noqa: BLE001 - a bad file must never stop the other articles
+        return [Rejected(name, None, f"{name}: could not be read "
+                                     f"({type(exc).__name__}: {str(exc)[:200]})")]
 
 
 def ingest_dir(
-    raw_dir: Path, boilerplate: Iterable[str] | None = None
+    raw_dir: Path,
+    boilerplate: Iterable[str] | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES,
 ) -> tuple[list[Article], list[Rejected]]:
-    """Read every supported file under ``raw_dir``; articles sorted by id, ids unique."""
+    """Read every supported file under ``raw_dir``; articles sorted by id, ids unique (also
+    ignoring case, so reports never collide on case-insensitive file systems).
+
+    Returns the articles and the rejections, followed by warnings (``level="warning"``) about
+    articles that were kept.
+    """
     articles: list[Article] = []
     rejected: list[Rejected] = []
-    for path in sorted(p for p in raw_dir.rglob("*") if p.is_file()):
+    for path in sorted(p for p in Path(raw_dir).rglob("*") if p.is_file()):
         if path.name.startswith(".") or path.name.lower() in {"readme.md", "readme.txt"}:
             continue
         name = path.relative_to(raw_dir).as_posix()
-        for item in read_path(path, name, boilerplate):
+        for item in read_path(path, name, boilerplate, max_bytes=max_bytes,
+                              max_batch_bytes=max_batch_bytes):
             (articles if isinstance(item, Article) else rejected).append(item)
     seen: dict[str, str] = {}
+    unique: list[Article] = []
     for art in articles:
-        if art.id in seen:
+        key = art.id.casefold()
+        if key in seen:
             rejected.append(
                 Rejected(art.source_file, art.record,
-                         f"{art.source_file}{_rec(art.record)}: duplicate article id "
-                         f"{art.id!r} (also in {seen[art.id]})")
+                         f"{art.source_file}{_rec(art.record, art.source_file)}: duplicate "
+                         f"article id {art.id!r} (also in {seen[key]})")
             )
         else:
-            seen[art.id] = art.source_file
-    unique = {}
-    for art in articles:
-        unique.setdefault(art.id, art)
-    return sorted(unique.values(), key=lambda a: a.id), rejected
+            seen[key] = art.source_file + _rec(art.record, art.source_file)
+            unique.append(art)
+    for art in unique:
+        rejected.extend(Rejected(art.source_file, art.record, w, "warning") for w in art.warnings)
+    return sorted(unique, key=lambda a: a.id), rejected
 
 
 def write_articles(articles: list[Article], path: Path) -> None:
+    """Write articles as JSON lines, sorted by id, atomically (a temporary file renamed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as fh:
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
         for art in sorted(articles, key=lambda a: a.id):
             fh.write(art.to_json() + "\n")
+    os.replace(tmp, path)
 
 
 def read_articles(path: Path) -> Iterator[Article]:

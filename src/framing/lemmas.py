@@ -47,11 +47,22 @@ def _ud_pos(tag: pymorphy3.analyzer.Parse) -> str:
     return pos
 
 
+class _SafeAnalyzer(pymorphy3.MorphAnalyzer):
+    """pymorphy3, except that a word it cannot analyse has no parses instead of raising
+    (pymorphy3 raises ValueError on letters without a Unicode name, e.g. Tangut ideographs)."""
+
+    def parse(self, word: str) -> list:
+        try:
+            return super().parse(word)
+        except ValueError:
+            return []
+
+
 class Lemmatizer:
     """pymorphy3 lemmatiser guided by UD POS/feats, with an LRU cache."""
 
     def __init__(self, cache_size: int = 200_000) -> None:
-        self.morph = pymorphy3.MorphAnalyzer()
+        self.morph = _SafeAnalyzer()
         self.lemma = lru_cache(maxsize=cache_size)(self._lemma)  # type: ignore[method-assign]
         self.candidates = lru_cache(maxsize=cache_size)(self._candidates)  # type: ignore[method-assign]
         self.alternatives = lru_cache(maxsize=cache_size)(self._alternatives)  # type: ignore[method-assign]

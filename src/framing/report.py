@@ -319,11 +319,18 @@ def _index(frames: dict, out_dir: Path, provenance: dict) -> list[Path]:
         f"<td class=\"num\">{r.quotes}</td></tr>"
         for r in arts.itertuples())
     rejected = frames.get("rejected", pd.DataFrame(columns=["source_file", "error"]))
+    is_warning = (rejected.level == "warning") if "level" in rejected else \
+        pd.Series(False, index=rejected.index)
+    warnings, rejected = rejected[is_warning], rejected[~is_warning]
     rej_html = ""
     if len(rejected):
         items = "".join(f"<li>{esc(e)}</li>" for e in rejected.error)
         rej_html = (f'<div class="warn"><strong>{len(rejected)} input(s) rejected</strong>'
                     f"<ul>{items}</ul></div>")
+    if len(warnings):
+        items = "".join(f"<li>{esc(e)}</li>" for e in warnings.error)
+        rej_html += (f'<div class="warn"><strong>{len(warnings)} warning(s) about kept '
+                     f"articles</strong><ul>{items}</ul></div>")
     sc = frames.get("stance_corpus", pd.DataFrame(columns=["source", "target", "n_articles",
                                                            "n_pos", "n_neg", "polarity"]))
     n_edges = len(sc)
@@ -349,6 +356,8 @@ framing {esc(provenance.get('version', ''))}</p>
     md = ["# Framing report", "", f"{len(arts)} article(s).", ""]
     if len(rejected):
         md += ["## Rejected inputs", ""] + [f"- {e}" for e in rejected.error] + [""]
+    if len(warnings):
+        md += ["## Warnings (articles kept)", ""] + [f"- {e}" for e in warnings.error] + [""]
     md += [_md_table(arts, [("article_id", "id"), ("title", "title"), ("date", "date"),
                             ("devices", "devices"), ("mentions", "mentions"),
                             ("quotes", "quotes")]), "",

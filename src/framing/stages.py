@@ -24,15 +24,18 @@ log = logging.getLogger("framing")
 
 
 def run_ingest(raw_dir: Path, out_jsonl: Path, out_dir: Path,
-               boilerplate: list[str] | None = None) -> tuple[int, int]:
+               boilerplate: list[str] | None = None, **limits: int) -> tuple[int, int]:
     """Ingest ``raw_dir``; write articles.jsonl and the articles/segments/boilerplate/rejected
-    tables into ``out_dir``.  Returns (articles, rejected)."""
+    tables into ``out_dir`` (``limits``: ``max_bytes``, ``max_batch_bytes`` of
+    :func:`~framing.ingest.ingest_dir`).  Returns (articles, rejected); warnings about kept
+    articles go into the rejected table with ``level`` "warning" and are not counted."""
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"raw data folder {raw_dir} does not exist")
-    articles, rejected = ingest_dir(raw_dir, boilerplate)
+    articles, rejected = ingest_dir(raw_dir, boilerplate, **limits)
     for r in rejected:
-        print(f"framing ingest: REJECTED {r.error}", file=sys.stderr)
+        tag = "REJECTED" if r.level == "error" else "WARNING"
+        print(f"framing ingest: {tag} {r.error}", file=sys.stderr)
     write_articles(articles, Path(out_jsonl))
     tables.write_rows("articles", [_article_row(a) for a in articles], out_dir / "articles.parquet")
     tables.write_rows("segments", [
@@ -43,9 +46,10 @@ def run_ingest(raw_dir: Path, out_jsonl: Path, out_dir: Path,
         {"article_id": a.id, **b} for a in articles for b in a.boilerplate
     ], out_dir / "boilerplate.parquet")
     tables.write_rows("rejected", [
-        {"source_file": r.source_file, "record": r.record, "error": r.error} for r in rejected
+        {"source_file": r.source_file, "record": r.record, "error": r.error, "level": r.level}
+        for r in rejected
     ], out_dir / "rejected.parquet")
-    return len(articles), len(rejected)
+    return len(articles), sum(r.level == "error" for r in rejected)
 
 
 def _article_row(a: Article) -> dict:
@@ -392,8 +396,13 @@ def run_provenance(out: Path, config: dict, resources: dict[str, Path],
 
 
 def check_rejected(rejected_path: Path, ok_out: Path) -> None:
-    """Fail (naming every rejected input) if ingest rejected anything; else write ``ok_out``."""
+    """Fail (naming every rejected input) if ingest rejected anything; else write ``ok_out``.
+    Warnings (``level`` "warning": the article was kept) are printed but do not fail."""
     df = tables.read_table(rejected_path)
+    if "level" in df:
+        for w in df[df.level == "warning"].error:
+            print(f"framing: warning: {w}", file=sys.stderr)
+        df = df[df.level != "warning"]
     if len(df):
         msgs = "\n".join(f"  - {e}" for e in df.error)
         raise SystemExit(f"framing: {len(df)} input(s) rejected (other articles were processed "

@@ -25,6 +25,10 @@ class _LineLoader(yaml.SafeLoader):
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     keys = [loader.construct_object(k, deep=deep) for k, _ in node.value]
+    for k, (knode, _) in zip(keys, node.value, strict=True):
+        if not isinstance(k, str | int | float | bool | type(None)):
+            raise ResourceError(f"line {knode.start_mark.line + 1}: a key must be a plain "
+                                f"value, not {type(k).__name__}")
     dupes = {k for k in keys if keys.count(k) > 1}
     if dupes:
         raise ResourceError(

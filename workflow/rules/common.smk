@@ -1,4 +1,5 @@
 import hashlib
+import os
 
 RAW = config["raw_dir"]
 PROCESSED = config["processed_dir"]
@@ -10,18 +11,43 @@ import framing as _framing
 CODE = Path(_framing.__file__).parent
 
 
-def raw_files():
-    """Every input file under the raw folder (hidden files and READMEs skipped)."""
+def _raw_paths():
     root = Path(RAW)
     if not root.is_dir():
         raise WorkflowError(f"raw data folder {RAW!r} does not exist")
     return sorted(
-        str(p)
+        p
         for p in root.rglob("*")
         if p.is_file()
         and not p.name.startswith(".")
         and p.name.lower() not in {"readme.md", "readme.txt"}
     )
+
+
+def _trackable(path):
+    """Snakemake reads {...} as wildcards and <...> as path variables, writes lock files one
+    path a line, and needs UTF-8 names: other names are tracked by untracked_raw() instead."""
+    s = str(path)
+    return not any(c in s for c in "{}<>\n\r") and s.isprintable() and s == s.encode(
+        "utf-8", "surrogateescape"
+    ).decode("utf-8", "replace")
+
+
+def raw_files():
+    """Every input file under the raw folder (hidden files and READMEs skipped) whose name
+    Snakemake can track; ingest reads the folder itself, so the others are processed too."""
+    return [str(p) for p in _raw_paths() if _trackable(p)]
+
+
+def untracked_raw():
+    """Digest of the raw files raw_files() leaves out (name, size, mtime): a change reruns
+    ingest through its params."""
+    h = hashlib.sha256()
+    for p in _raw_paths():
+        if not _trackable(p):
+            st = p.stat()
+            h.update(os.fsencode(p) + f"\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    return h.hexdigest()[:16]
 
 
 def code_version(*modules):

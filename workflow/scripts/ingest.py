@@ -11,5 +11,7 @@ with logged(snakemake, "ingest") as log:
         Path(snakemake.output.articles),
         Path(snakemake.output.table).parent,
         list(DEFAULT_BOILERPLATE) + extra,
+        max_bytes=int(snakemake.params.max_bytes),
+        max_batch_bytes=int(snakemake.params.max_batch_bytes),
     )
     log.info("%d article(s) ingested, %d input(s) rejected", n, rejected)
