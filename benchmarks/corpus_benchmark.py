@@ -81,6 +81,16 @@ def run_workflow(project: Path, cores: int) -> float:
     return time.perf_counter() - t0
 
 
+def stage_times(project: Path) -> dict[str, float]:
+    """Seconds each stage's script took in the last run (from its log's "done in" line)."""
+    out = {}
+    for log in sorted((project / "data" / "processed" / "logs").glob("*.log")):
+        for line in log.read_text(encoding="utf-8").splitlines():
+            if ": done in " in line:
+                out[log.stem] = float(line.rsplit("done in ", 1)[1].split()[0])
+    return out
+
+
 _FLOOR = None
 
 
@@ -132,6 +142,7 @@ def main() -> int:
     print(f"corpus: {len(records)} documents, {sum(len(r['text']) for r in records):,} chars; "
           f"project {project}")
     e2e = run_workflow(project, args.cores)
+    first_stages = stage_times(project)
     tokens = int(pd.read_parquet(project / "data" / "processed" / "sentences.parquet")
                  .n_tokens.sum())
     # peak RSS of the workflow's own processes, read before the floor's processes exist
@@ -144,6 +155,7 @@ def main() -> int:
     (project / "data" / "raw" / "added.jsonl").write_text(
         json.dumps(extra, ensure_ascii=False) + "\n", encoding="utf-8")
     plus_one = run_workflow(project, args.cores)
+    plus_stages = stage_times(project)
     noop = run_workflow(project, args.cores)
     print(f"end-to-end:      {e2e:8.1f} s  {len(records) / e2e:7.1f} docs/s  "
           f"{tokens / e2e:9.0f} tokens/s ({tokens:,} tokens, {args.cores} cores)")
@@ -152,6 +164,8 @@ def main() -> int:
     print(f"end-to-end / floor: {e2e / floor:.2f}")
     print(f"+1 article:      {plus_one:8.1f} s   (no-op rerun {noop:.1f} s)")
     print(f"peak RSS (largest workflow process, first run): {rss_mb:,.0f} MB")
+    print("stage seconds (first run / +1 article): " + ", ".join(
+        f"{k} {first_stages[k]:.1f}/{plus_stages.get(k, 0.0):.1f}" for k in sorted(first_stages)))
     if args.keep is None:
         shutil.rmtree(scratch, ignore_errors=True)
     return 0
