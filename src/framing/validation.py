@@ -218,21 +218,27 @@ def device_codes(inp: MachineInputs) -> list[dict]:
 def speaker_codes(inp: MachineInputs) -> list[dict]:
     """Per sentence: the speaker of the quote(s) overlapping it (``+``-joined), else ``none``.
 
+    A quote whose speaker is no identifiable actor — unresolved, or a collective such as
+    «эксперты» (``resolution == "collective"``) — counts as ``unknown``, as coders are told.
+
     >>> inp = MachineInputs({"sentences": pd.DataFrame({"article_id": ["a"] * 3, "sent": [0, 1, 2],
     ...     "start": [0, 10, 20], "end": [9, 19, 29]}),
-    ...     "quotes": pd.DataFrame({"article_id": ["a", "a"], "start": [12, 21], "end": [25, 24],
-    ...                             "speaker": ["Путин", ""]})})
+    ...     "quotes": pd.DataFrame({"article_id": ["a", "a", "a"], "start": [12, 21, 2],
+    ...         "end": [25, 24, 5], "speaker": ["Путин", "", "эксперт"],
+    ...         "resolution": ["name", "", "collective"]})})
     >>> [c["value"] for c in speaker_codes(inp)]
-    ['none', 'Путин', 'unknown+Путин']
+    ['unknown', 'Путин', 'unknown+Путин']
     """
     sents, quotes = inp.get("sentences"), inp.get("quotes")
     if sents is None:
         return []
     spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     if quotes is not None:
-        for a, s, e, sp in zip(quotes.article_id, quotes.start, quotes.end, quotes.speaker,
-                               strict=True):
-            who = normalise_value(sp) or UNKNOWN
+        res = (quotes.resolution if "resolution" in quotes.columns
+               else pd.Series([""] * len(quotes), index=quotes.index))
+        for a, s, e, sp, how in zip(quotes.article_id, quotes.start, quotes.end, quotes.speaker,
+                                    res, strict=True):
+            who = UNKNOWN if how == "collective" else normalise_value(sp) or UNKNOWN
             spans[str(a)].append((int(s), int(e), who))
     rows = []
     for aid, sent, s, e in sorted(zip(sents.article_id.astype(str), sents.sent.astype(int),
@@ -566,8 +572,10 @@ def sheet_html(sheet: pd.DataFrame, titles: Mapping[str, str] | None = None,
            "<p>Code every unit from its text alone. Tick <em>present</em> when the category "
            "applies to the unit; for <span class=var>speaker</span> write the actor quoted in "
            "the sentence (<span class=var>none</span> if no quote, <span class=var>unknown</span>"
-           " if the speaker cannot be identified). Enter the codes in the CSV twin of this form "
-           "(columns <span class=var>value</span> and <span class=var>coder</span>).</p>"]
+           " if the speaker is no identifiable actor, e.g. «эксперты»; several speakers: join "
+           "them with <span class=var>+</span> in alphabetical order). Enter the codes in the "
+           "CSV twin of this form (columns <span class=var>value</span> and "
+           "<span class=var>coder</span>).</p>"]
     if descriptions:
         out.append("<h2 class=first>Variables</h2><table>")
         for var in sorted(set(sheet.variable)):
@@ -602,7 +610,8 @@ def variable_descriptions(categories: Mapping[str, str]) -> dict[str, str]:
     """Coder-facing descriptions of the variables (device categories from the codebook)."""
     out = {f"device:{c}": d for c, d in categories.items()}
     out["speaker"] = ("actor quoted (directly or indirectly) in the sentence; 'none' if no "
-                      "quote; 'unknown' if the speaker cannot be identified")
+                      "quote; 'unknown' if the speaker is no identifiable actor (unnamed "
+                      "experts, sources); several: '+'-joined, alphabetical")
     out["sentiment"] = ("how the article treats the actor overall: −1 negative, 0 neutral or "
                         "mixed, +1 positive")
     return out
@@ -878,6 +887,12 @@ def reliability_status(variable: str, reliability_df: pd.DataFrame | None,
     return min(rows.status, key=lambda s: order.get(s, 1))
 
 
+#: Style for :func:`reliability_badge` (to add to a report's stylesheet).
+BADGE_CSS = (".reliability{font-size:.8em;padding:0 .4em;border-radius:.6em;border:1px solid}"
+             ".reliability-reliable{color:#1a7f37}.reliability-tentative{color:#9a6700}"
+             ".reliability-unreliable{color:#cf222e}.reliability-unvalidated{color:#57606a}")
+
+
 def reliability_badge(variable: str, reliability_df: pd.DataFrame | None,
                       level: str | None = None) -> str:
     """An escaped HTML badge for a figure or table built on ``variable``: the status, with
@@ -980,9 +995,7 @@ def report_html(res: ReliabilityResult, coding_path: str = "") -> str:
            "<title>Validation against human coding</title><style>",
            "body{font-family:Arial,sans-serif;max-width:70em;margin:1em auto}"
            "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em}"
-           "td.n{text-align:right}.reliability-reliable{color:#1a7f37}"
-           ".reliability-tentative{color:#9a6700}.reliability-unreliable{color:#cf222e}"
-           ".reliability-unvalidated{color:#57606a}</style></head><body>",
+           "td.n{text-align:right}" + BADGE_CSS + "</style></head><body>",
            "<h1>Validation against human coding</h1>"]
     if coding_path:
         out.append(f"<p>Human coding: <code>{e(coding_path)}</code>.</p>")
