@@ -375,6 +375,44 @@ def test_read_coding_errors_name_file_and_line(tmp_path, text, where, what):
     assert what in msg, msg
 
 
+def test_read_coding_line_numbers_count_multiline_records(tmp_path):
+    p = write(tmp_path, 'unit,variable,value,coder,text\n'
+                        'a,device:x,1,A,"Первая строка\nвторая строка\nтретья"\n'
+                        'b,device:x,5,A,"x"\n')
+    with pytest.raises(v.CodingError, match=r"coding\.csv:5: value '5'"):
+        v.read_coding(p)
+
+
+def test_filled_coding_sheet_reads_back_and_scores(tmp_path, toy_inputs):
+    m, sheet = export(tmp_path, toy_inputs, n_sentences=100, n_articles=10)
+    machine = {(u, var): val for u, var, val in zip(m.unit, m.variable, m.value, strict=True)}
+    filled = []
+    for coder in ("A", "B"):
+        f = sheet.copy()
+        f["coder"] = coder
+        f["value"] = [machine.get((u, var), "0") for u, var in zip(f.unit, f.variable,
+                                                                    strict=True)]
+        filled.append(f)
+    path = tmp_path / "filled.csv"
+    pd.concat(filled).to_csv(path, index=False)
+    human = v.read_coding(path)
+    assert len(human) == 2 * len(sheet)
+    t = v.reliability(human, m, min_units=1).table
+    coded = t[t.n_units > 0]
+    assert (coded.f1.dropna() == 1.0).all() and (coded.alpha_machine.dropna() == 1.0).all()
+    assert set(coded.status) <= {"reliable", "unvalidated"}
+
+
+def test_status_needs_machine_codes_for_the_coded_units():
+    units = [f"a#s{i}" for i in range(12)]
+    human = human_frame([(u, "device:renamed", str(i % 2), c) for i, u in enumerate(units)
+                         for c in "AB"])
+    res = v.reliability(human, machine_frame([(u, "device:x", "0") for u in units]))
+    row = res.table.set_index("variable").loc["device:renamed"]
+    assert row.alpha_human == 1.0 and row.status == "unvalidated"
+    assert len(res.unmatched) == 12
+
+
 def test_read_coding_missing_file(tmp_path):
     with pytest.raises(v.CodingError, match=re.escape(str(tmp_path / "nope.csv"))):
         v.read_coding(tmp_path / "nope.csv")

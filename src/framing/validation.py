@@ -666,8 +666,9 @@ def read_coding(path: Path | str) -> pd.DataFrame:
         if missing:
             raise CodingError(f"{path}:1: missing column(s) {', '.join(missing)} "
                               f"(need {', '.join(CODING_COLUMNS)})")
+        end = 1  # a record (e.g. an article's text) may span several physical lines
         for rec in reader:
-            line = reader.line_num
+            line, end = end + 1, reader.line_num
             if None in rec:
                 raise CodingError(f"{path}:{line}: more fields than columns")
             unit, var = (rec["unit"] or "").strip(), (rec["variable"] or "").strip()
@@ -806,9 +807,9 @@ def reliability(human: pd.DataFrame, machine: pd.DataFrame, min_units: int = 10
                 ) -> ReliabilityResult:
     """Per (variable, level): human–human α, machine-vs-adjudicated α, P/R/F1 and status.
 
-    Variables the machine codes but nobody coded, or coded on fewer than ``min_units`` units
-    (too few for α to mean anything), get the status ``unvalidated``; their α and F1 are still
-    reported.
+    Variables the machine codes but nobody coded, or with fewer than ``min_units`` coded units
+    that the machine also coded (too few for α to mean anything), get the status
+    ``unvalidated``; their α and F1 are still reported.
 
     >>> h = pd.DataFrame({"unit": ["a#s0", "a#s0", "a#s1", "a#s1", "a#s2", "a#s2"],
     ...     "variable": ["device:x"] * 6, "value": ["1", "1", "0", "0", "1", "0"],
@@ -858,7 +859,7 @@ def reliability(human: pd.DataFrame, machine: pd.DataFrame, min_units: int = 10
                      "n_coders": len(coders), "alpha_human": a_h, "alpha_machine": a_m,
                      "precision": p, "recall": r, "f1": f, "support": support,
                      "n_ties": n_ties,
-                     "status": status_of(a_h, a_m) if len(units) >= max(1, min_units)
+                     "status": status_of(a_h, a_m) if len(gold) >= max(1, min_units)
                      else "unvalidated"})
     from .tables import frame
 
