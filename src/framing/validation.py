@@ -965,7 +965,9 @@ def report_markdown(res: ReliabilityResult, coding_path: str = "") -> str:
         "and the adjudicated human code (*α machine*); precision, recall and F1 of the machine "
         "against the adjudicated code over the non-empty values (support = adjudicated "
         "positives). Status from the lower α: ≥ .800 reliable, ≥ .667 tentative, below "
-        "unreliable; variables nobody coded, or whose α is undefined, are unvalidated.", "",
+        "unreliable; variables nobody coded, coded on fewer units than `validation.min_units`, "
+        "or whose α is undefined are unvalidated. α is undefined (—) when the codes do not vary "
+        "(e.g. every coder marked every unit present).", "",
         "| variable | level | units | coders | α human | α machine | P | R | F1 | support | "
         "ties | status |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
