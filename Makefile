@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.framing-installed
 CORES ?= 2
 
-.PHONY: setup run test test-all lint dry-run clean report-open
+.PHONY: setup run test test-all lint dry-run clean report-open coding-sheet validate validate-example
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,20 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python -m framing.runner --cores $(CORES)
 	@echo "Report: reports/index.html"
+
+# Validation against human coding (see README "Validation against human coding").
+coding-sheet: $(STAMP)
+	$(BIN)/snakemake --cores $(CORES) coding_sheet
+	@echo "Coding sheet: reports/validation/coding_sheet.html (+ .csv)"
+
+validate: $(STAMP)
+	$(BIN)/snakemake --cores $(CORES) validate
+	@echo "Reliability: reports/validation/reliability.html"
+
+# The shipped human-coded example (validation/example/), processed in its own folders.
+validate-example: $(STAMP)
+	$(BIN)/snakemake validate --cores $(CORES) --configfile validation/example/config.yaml
+	@echo "Reliability: reports/validation-example/validation/reliability.html"
 
 dry-run: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES) --dry-run
@@ -36,5 +50,5 @@ lint: $(STAMP)
 	$(BIN)/snakemake --lint
 
 clean:
-	rm -rf data/processed/* reports/* .snakemake
+	rm -rf data/processed/* reports/* .snakemake data/validation-example
 	@touch data/processed/.gitkeep reports/.gitkeep

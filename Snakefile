@@ -25,6 +25,7 @@ include: "workflow/rules/devices.smk"
 include: "workflow/rules/sentiment.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/validation.smk"
 
 
 rule all:

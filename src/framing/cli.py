@@ -8,6 +8,9 @@
                                                   score (F1_PN) or predict a RuSentNE file
     framing eval rusentrel DIR [--predict-only --out PREDDIR]
                                                   score or predict RuSentRel document attitudes
+    framing validate-coding CODING.csv [--processed DIR] [--out DIR]
+                                                  reliability of the machine codes against
+                                                  human coding (Krippendorff's α, P/R/F1)
 """
 
 from __future__ import annotations
@@ -43,6 +46,35 @@ def _validate(config_dir: Path) -> int:
     return 1 if failures else 0
 
 
+def _validate_coding(args: argparse.Namespace) -> int:
+    from . import validation as v
+
+    try:
+        human = v.read_coding(args.coding)
+    except v.CodingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not (args.processed / "sentences.parquet").exists():
+        print(f"error: {args.processed}: no sentences.parquet (run the pipeline first)",
+              file=sys.stderr)
+        return 2
+    machine = v.machine_codes(v.load_inputs(args.processed, args.codebook))
+    res = v.reliability(human, machine, args.min_units)
+    print("\n".join(v.summary_lines(res.table)))
+    print(f"{len(res.ties)} tie(s) adjudicated to the first coder; {len(res.unmatched)} coded "
+          "unit(s) without a machine code")
+    if args.out is not None:
+        from .tables import write_table
+
+        write_table(res.table, args.out / "reliability.parquet")
+        (args.out / "reliability.md").write_text(v.report_markdown(res, str(args.coding)),
+                                                 encoding="utf-8")
+        (args.out / "reliability.html").write_text(v.report_html(res, str(args.coding)),
+                                                   encoding="utf-8")
+        print(f"wrote {args.out}/reliability.parquet, .csv, .md, .html")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="framing", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -71,7 +103,19 @@ def main(argv: list[str] | None = None) -> int:
     rel.add_argument("--out", type=Path, help="folder for artN.opin.txt predictions")
     rel.add_argument("--synonyms", type=Path, default=None,
                      help="synonyms.txt (default: beside or above DIR)")
+    vc = sub.add_parser("validate-coding",
+                        help="Krippendorff's α and P/R/F1 of the machine against human coding")
+    vc.add_argument("coding", type=Path, help="CSV with columns unit, variable, value, coder")
+    vc.add_argument("--processed", type=Path, default=Path("data/processed"),
+                    help="folder of the pipeline's tables (default: data/processed)")
+    vc.add_argument("--codebook", type=Path, default=Path("config/codebook.yaml"))
+    vc.add_argument("--out", type=Path, default=None,
+                    help="write reliability.parquet/.csv/.md/.html into this folder")
+    vc.add_argument("--min-units", type=int, default=10,
+                    help="fewer coded units leave a variable unvalidated (default 10)")
     args = parser.parse_args(argv)
+    if args.cmd == "validate-coding":
+        return _validate_coding(args)
     if args.cmd == "train-sentiment":
         from .evaluate import train_sentiment
 

@@ -40,6 +40,9 @@ SCHEMAS: dict[str, tuple[list[str], list[str]]] = {
     "actor_sentiment": (["article_id", "actor", "actor_type", "voice", "n_mentions", "n_pos",
                          "n_neg", "n_neu", "mean_label", "mean_score", "ci_low", "ci_high"],
                         ["article_id", "actor", "voice"]),
+    "reliability": (["variable", "level", "n_units", "n_coders", "alpha_human", "alpha_machine",
+                     "precision", "recall", "f1", "support", "n_ties", "status"],
+                    ["variable", "level"]),
 }
 
 

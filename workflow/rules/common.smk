@@ -70,3 +70,16 @@ def sentiment_model_files():
     d = sentiment_model_dir()
     # local(): the packaged model stays with the installed package, never staged to storage
     return [local(f"{d}/model.json"), local(f"{d}/weights.npz")] if d else []
+
+
+# --- validation against human coding (workflow/rules/validation.smk)
+VALIDATION = config.get("validation", {})
+VALIDATION_SAMPLE = VALIDATION.get("sample", {})
+OPTIONAL_TABLES = ("sv_items", "mfc_frames")
+
+
+def optional_tables(wildcards):
+    """Frame tables (S&V items, MFC frames) when some rule makes them or they exist."""
+    made = {str(f) for r in workflow.rules for f in r.output}
+    paths = [f"{PROCESSED}/{n}.parquet" for n in OPTIONAL_TABLES]
+    return [p for p in paths if p in made or Path(p).exists()]
