@@ -39,6 +39,16 @@ SCHEMAS: dict[str, tuple[list[str], list[str]]] = {
     "actor_sentiment": (["article_id", "actor", "actor_type", "voice", "n_mentions", "n_pos",
                          "n_neg", "n_neu", "mean_label", "mean_score", "ci_low", "ci_high"],
                         ["article_id", "actor", "voice"]),
+    # generic frames (frames.py)
+    "sv_items": (["article_id", "frame", "item", "question", "answer", "evidence", "start", "end",
+                  "reason"], ["article_id", "item"]),
+    "sv_frames": (["article_id", "frame", "score", "n_items", "n_yes"], ["article_id", "frame"]),
+    "mfc_frames": (["article_id", "frame", "label", "score", "present", "n_evidence", "evidence"],
+                   ["article_id", "frame"]),
+    "mfc_evidence": (["article_id", "frame", "start", "end", "text", "rule"],
+                     ["article_id", "frame", "start", "end", "rule"]),
+    "entman": (["article_id", "function", "evidence", "start", "end", "sentence"],
+               ["article_id", "function", "start", "end"]),
 }
 
 
