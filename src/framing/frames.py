@@ -487,14 +487,25 @@ class FrameCoder:
         out: list[Hit] = []
         n_words = 0
         for sent_no, sent in enumerate(doc.sents):
-            toks = [(norm(t.text), alt(t.text, t.pos_, norm(t.lemma_)), t.text, t.pos_,
-                     t.head.i - sent.start, t.dep_) for t in sent]
-            n_words += sum(1 for t in sent if not (t.is_punct or t.is_space))
-            for eid, rule, s, e in self.matcher.match_tokens(toks):
-                span = doc[sent.start + s: sent.start + e]
+            s0 = sent.start
+            toks = []
+            lemmas = []
+            for t in sent:
+                text, pos, lemma = t.text, t.pos_, norm(t.lemma_)
+                toks.append((norm(text), alt(text, pos, lemma), text, pos, t.head.i - s0,
+                             t.dep_))
+                lemmas.append(lemma)
+                if not (t.is_punct or t.is_space):
+                    n_words += 1
+            found = self.matcher.match_tokens(toks)
+            if not found:
+                continue
+            sent_text = sent.text.strip()
+            for eid, rule, s, e in found:
+                span = doc[s0 + s: s0 + e]
                 out.append(Hit(eid, rule, span.start_char, span.end_char, span.text, sent_no,
-                               sent.text.strip(), segment_kind(doc, span.start_char),
-                               " ".join(norm(t.lemma_) for t in span)))
+                               sent_text, segment_kind(doc, span.start_char),
+                               " ".join(lemmas[s:e])))
         out.sort(key=lambda h: (h.start, h.end, h.entry, h.rule))
         return out, n_words
 
