@@ -23,6 +23,7 @@ include: "workflow/rules/actors.smk"
 include: "workflow/rules/quotes.smk"
 include: "workflow/rules/devices.smk"
 include: "workflow/rules/sentiment.smk"
+include: "workflow/rules/frames.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/validation.smk"
@@ -33,4 +34,5 @@ rule all:
         f"{REPORTS}/index.html",
         f"{PROCESSED}/provenance.json",
         f"{PROCESSED}/inputs_ok",
+        rules.frames.output,
     default_target: True

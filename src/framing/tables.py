@@ -43,6 +43,16 @@ SCHEMAS: dict[str, tuple[list[str], list[str]]] = {
     "reliability": (["variable", "level", "n_units", "n_coders", "alpha_human", "alpha_machine",
                      "precision", "recall", "f1", "support", "n_ties", "status"],
                     ["variable", "level"]),
+    # generic frames (frames.py)
+    "sv_items": (["article_id", "frame", "item", "question", "answer", "evidence", "start", "end",
+                  "reason"], ["article_id", "item"]),
+    "sv_frames": (["article_id", "frame", "score", "n_items", "n_yes"], ["article_id", "frame"]),
+    "mfc_frames": (["article_id", "frame", "label", "score", "present", "n_evidence", "evidence"],
+                   ["article_id", "frame"]),
+    "mfc_evidence": (["article_id", "frame", "start", "end", "text", "rule"],
+                     ["article_id", "frame", "start", "end", "rule"]),
+    "entman": (["article_id", "function", "evidence", "start", "end", "sentence"],
+               ["article_id", "function", "start", "end"]),
 }
 
 

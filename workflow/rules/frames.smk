@@ -1,0 +1,23 @@
+rule frames:
+    input:
+        manifest=rules.nlp.output.manifest,
+        frames=RES["frames"],
+        mentions=rules.actors.output.mentions,
+        quotes=rules.quotes.output.quotes,
+        stance=rules.sentiment.output.stance,
+    output:
+        sv_items=f"{PROCESSED}/sv_items.parquet",
+        sv_frames=f"{PROCESSED}/sv_frames.parquet",
+        mfc_frames=f"{PROCESSED}/mfc_frames.parquet",
+        mfc_evidence=f"{PROCESSED}/mfc_evidence.parquet",
+        entman=f"{PROCESSED}/entman.parquet",
+    params:
+        code=code_version(
+            "frames.py", "codebook.py", "devices.py", "lemmas.py", "lexmatch.py", "yamlio.py"
+        ),
+    log:
+        f"{LOGS}/frames.log",
+    conda:
+        "../envs/framing.yaml"
+    script:
+        "../scripts/frames.py"
