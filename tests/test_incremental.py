@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from framing.annotators import ArticleCache, Resources, fingerprint, key_of
+from framing.frames import run_frames
 from framing.stages import run_actors, run_devices, run_ingest, run_nlp, run_quotes, run_sentiment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,7 +18,8 @@ TEXT = ("Внешние силы пытаются вбить клин между
         "«Наши страны остаются надёжными партнёрами», — заявил Путин. По словам Токаева, "
         "отношения двух стран крепнут.\n")
 TABLES = ("sentences", "mentions", "actors", "quotes", "devices", "mention_sentiment",
-          "actor_sentiment", "stance", "stance_corpus")
+          "actor_sentiment", "stance", "stance_corpus", "sv_items", "sv_frames", "mfc_frames",
+          "mfc_evidence", "entman")
 
 
 def build(tmp: Path, warm: bool, codebook: Path = CFG / "codebook.yaml") -> Path:
@@ -28,7 +30,7 @@ def build(tmp: Path, warm: bool, codebook: Path = CFG / "codebook.yaml") -> Path
     out = tmp / "processed"
     run_ingest(raw, out / "articles.jsonl", out)
     res = Resources(CFG / "actors.yaml", CFG / "reporting_verbs.yaml", codebook,
-                    CFG / "sentiment_lexicon.tsv", None)
+                    CFG / "sentiment_lexicon.tsv", None, CFG / "frames.yaml")
     m = out / "nlp" / "docs.tsv"
     run_nlp(out / "articles.jsonl", m, out / "sentences.parquet", warm=res if warm else None)
     run_actors(m, CFG / "actors.yaml", out / "mentions.parquet", out / "actors.parquet")
@@ -39,6 +41,8 @@ def build(tmp: Path, warm: bool, codebook: Path = CFG / "codebook.yaml") -> Path
     run_sentiment(m, out / "mentions.parquet", out / "quotes.parquet",
                   CFG / "sentiment_lexicon.tsv", out / "mention_sentiment.parquet",
                   out / "actor_sentiment.parquet", None, out / "stance.parquet")
+    run_frames(m, CFG / "frames.yaml", out / "mentions.parquet", out / "quotes.parquet",
+               out / "stance.parquet", out)
     return out
 
 
@@ -50,7 +54,7 @@ def computed(caplog, stage: str) -> str:
 def test_warm_up_gives_the_same_tables_and_stages_reuse_it(tmp_path, caplog):
     caplog.set_level(logging.INFO, logger="framing")
     warm = build(tmp_path / "warm", warm=True)
-    for stage in ("actors", "quotes", "devices", "sentiment"):
+    for stage in ("actors", "quotes", "devices", "sentiment", "frames"):
         assert computed(caplog, stage).endswith("0 computed, 2 reused"), stage
     cold = build(tmp_path / "cold", warm=False)
     assert computed(caplog, "devices").endswith("2 computed, 0 reused")

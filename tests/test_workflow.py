@@ -159,7 +159,7 @@ def test_adding_an_article_annotates_only_that_article(project):
     assert "annotated 1 article(s), reused 1 from the cache" in log
     # the NLP workers annotated the new article for every later stage while its Doc was in
     # memory: the stages only reuse cached results
-    for stage in ("actors", "quotes", "sentiment"):
+    for stage in ("actors", "quotes", "sentiment", "frames"):
         slog = (project / "data" / "processed" / "logs" / f"{stage}.log").read_text()
         assert f"{stage}: 2 article(s), 0 computed, 2 reused" in slog, slog
     arts = pd.read_parquet(project / "data" / "processed" / "articles.parquet")

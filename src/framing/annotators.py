@@ -38,6 +38,8 @@ STAGE_MODULES: dict[str, tuple[str, ...]] = {
                 "annotators.py"),
     "sentiment": ("sentiment.py", "sentiment_model.py", "stance.py", "quotes.py",
                   "resources.py", "lemmas.py", "annotators.py"),
+    "frames": ("frames.py", "codebook.py", "devices.py", "lexmatch.py", "lemmas.py",
+               "yamlio.py", "annotators.py"),
 }
 #: Upstream stages whose per-article results each stage reads.
 UPSTREAM: dict[str, tuple[str, ...]] = {
@@ -45,8 +47,8 @@ UPSTREAM: dict[str, tuple[str, ...]] = {
     "quotes": ("actors",),
     "devices": ("actors", "quotes"),
     "sentiment": ("actors", "quotes"),
+    "frames": ("actors", "quotes", "sentiment"),
 }
-ORDER = ("actors", "quotes", "devices", "sentiment")
 
 
 def fingerprint(stage: str, files: Iterable[Path | None]) -> str:
@@ -142,14 +144,13 @@ def write_keys(path: Path, keys: Mapping[str, str]) -> None:
     os.replace(tmp, path)
 
 
-def keys_path(table: Path) -> Path:
-    """Where the per-article result keys of the stage writing ``table`` are kept.
+def keys_path(processed: Path, stage: str) -> Path:
+    """Where a stage's per-article result keys are kept: ``<processed>/<stage>.keys.tsv``.
 
-    >>> keys_path(Path("data/processed/mentions.parquet")).name
-    'mentions.keys.tsv'
+    >>> keys_path(Path("data/processed"), "actors").as_posix()
+    'data/processed/actors.keys.tsv'
     """
-    table = Path(table)
-    return table.with_name(table.stem + ".keys.tsv")
+    return Path(processed) / f"{stage}.keys.tsv"
 
 
 # ----------------------------------------------------------------------------- annotators
@@ -313,6 +314,28 @@ class SentimentAnnotator:
         }
 
 
+class FramesAnnotator:
+    """Generic frames: Semetko–Valkenburg items, MFC dimensions, Entman slots."""
+
+    name = "frames"
+    tables = ("sv_items", "sv_frames", "mfc_frames", "mfc_evidence", "entman")
+
+    def __init__(self, frames_path: Path) -> None:
+        self.frames_path = Path(frames_path)
+        self.fp = fingerprint(self.name, [frames_path])
+
+    @cached_property
+    def coder(self):
+        from .frames import FrameCoder, load_frames
+
+        return FrameCoder(load_frames(self.frames_path))
+
+    def compute(self, doc, upstream: Mapping[str, dict]) -> dict:
+        res = self.coder.code(doc, upstream["actors"]["mentions"], upstream["quotes"]["quotes"],
+                              upstream["sentiment"]["stance"])
+        return {k: getattr(res, k) for k in self.tables}
+
+
 @dataclass(frozen=True)
 class Resources:
     """The resource files the per-article annotators use (what the NLP warm-up needs)."""
@@ -322,10 +345,14 @@ class Resources:
     codebook: Path
     lexicon: Path
     model_dir: Path | None = None
+    frames: Path | None = None
 
     def annotators(self) -> list:
-        return [ActorsAnnotator(self.registry), QuotesAnnotator(self.registry, self.verbs),
-                DevicesAnnotator(self.codebook), SentimentAnnotator(self.lexicon, self.model_dir)]
+        out = [ActorsAnnotator(self.registry), QuotesAnnotator(self.registry, self.verbs),
+               DevicesAnnotator(self.codebook), SentimentAnnotator(self.lexicon, self.model_dir)]
+        if self.frames is not None:
+            out.append(FramesAnnotator(self.frames))
+        return out
 
 
 def annotate_all(doc, doc_key: str, annotators: Sequence, cache_root: Path) -> dict[str, str]:

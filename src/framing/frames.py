@@ -686,40 +686,29 @@ def check_examples(coder: FrameCoder, nlp) -> list[str]:
 
 def run_frames(manifest: Path, frames_path: Path, mentions_path: Path, quotes_path: Path,
                stance_path: Path, out_dir: Path) -> dict[str, int]:
-    """Code every article of the NLP store; write ``sv_items``, ``sv_frames``, ``mfc_frames``,
-    ``mfc_evidence`` and ``entman`` tables (Parquet + CSV) into ``out_dir``.
+    """Code every article of the NLP store (reusing cached per-article results); write
+    ``sv_items``, ``sv_frames``, ``mfc_frames``, ``mfc_evidence`` and ``entman`` tables
+    (Parquet + CSV) into ``out_dir``.
 
     Returns row counts per table.
     """
     from . import tables
-    from .stages import DocStore
+    from .annotators import FramesAnnotator
+    from .stages import concat_results, run_stage
 
-    coder = FrameCoder(load_frames(Path(frames_path)))
-    mentions = _by_article(mentions_path)
-    quotes = _by_article(quotes_path)
-    stance = _by_article(stance_path)
-    out: dict[str, list[dict]] = {k: [] for k in FRAME_TABLES}
-    for doc in DocStore(manifest).docs():
-        aid = doc.user_data["framing"]["id"]
-        res = coder.code(doc, mentions.get(aid, []), quotes.get(aid, []), stance.get(aid, []))
-        for k in FRAME_TABLES:
-            out[k].extend(getattr(res, k))
     out_dir = Path(out_dir)
+    res = run_stage(FramesAnnotator(Path(frames_path)), manifest,
+                    {"actors": Path(mentions_path), "quotes": Path(quotes_path),
+                     "sentiment": Path(stance_path)}, out_dir / "sv_items.parquet")
+    counts = {}
     for k in FRAME_TABLES:
-        tables.write_rows(k, out[k], out_dir / f"{k}.parquet")
-    return {k: len(v) for k, v in out.items()}
+        rows = concat_results(res, k)
+        tables.write_rows(k, rows, out_dir / f"{k}.parquet")
+        counts[k] = len(rows)
+    return counts
 
 
 FRAME_TABLES = ("sv_items", "sv_frames", "mfc_frames", "mfc_evidence", "entman")
-
-
-def _by_article(path: Path) -> dict[str, list[dict]]:
-    from . import tables
-
-    out: dict[str, list[dict]] = defaultdict(list)
-    for rec in tables.read_table(Path(path)).to_dict("records"):
-        out[rec["article_id"]].append(rec)
-    return out
 
 
 # ----------------------------------------------------------------------------- rendering

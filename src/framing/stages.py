@@ -220,7 +220,7 @@ def run_nlp(articles_jsonl: Path, manifest: Path, sentences_out: Path,
 # ----------------------------------------------------------------------------- per-article stages
 
 #: Upstream stage → (table it writes, key of its rows in the cached result).
-_UPSTREAM_TABLE = {"actors": "mentions", "quotes": "quotes"}
+_UPSTREAM_TABLE = {"actors": "mentions", "quotes": "quotes", "sentiment": "stance"}
 
 
 def run_stage(annotator, manifest: Path, upstream_tables: dict[str, Path],
@@ -228,8 +228,9 @@ def run_stage(annotator, manifest: Path, upstream_tables: dict[str, Path],
     """Per-article results of ``annotator`` for every article in the manifest, reused from
     the cache where their inputs are unchanged and computed (and cached) otherwise.
 
-    ``upstream_tables`` maps each upstream stage to the table it wrote (its result keys are
-    read beside it).  The stage's own result keys are written beside ``out_table``.
+    ``upstream_tables`` maps each upstream stage to the table its rows can be read back from
+    should its cached results be lost.  Result keys are kept in ``<processed>/<stage>.keys.tsv``
+    (``processed`` = the folder holding ``out_table``).
     """
     from .annotators import UPSTREAM, ArticleCache, key_of, keys_path, read_keys, write_keys
     from .nlp import blank_vocab, load_doc
@@ -238,8 +239,17 @@ def run_stage(annotator, manifest: Path, upstream_tables: dict[str, Path],
     root = cache_root(manifest)
     cache = ArticleCache(root, annotator.name)
     ups = UPSTREAM[annotator.name]
-    up_keys = {u: read_keys(keys_path(upstream_tables[u])) for u in ups}
+    processed = Path(out_table).parent
+    up_keys: dict[str, dict[str, str]] = {}
     up_tables: dict[str, dict[str, list]] = {}
+    for u in ups:
+        kp = keys_path(processed, u)
+        if kp.exists():
+            up_keys[u] = read_keys(kp)
+        else:  # tables written elsewhere (library use): key the upstream rows by content
+            up_tables[u] = _rows_by_article(upstream_tables[u])
+            up_keys[u] = {aid: _rows_key(up_tables[u].get(aid, []))
+                          for aid, _ in store.entries()}
     results: dict[str, dict] = {}
     keys: dict[str, str] = {}
     vocab = None
@@ -266,10 +276,17 @@ def run_stage(annotator, manifest: Path, upstream_tables: dict[str, Path],
         results[aid], keys[aid] = res, key
         progress.step()
     cache.prune(set(keys.values()))
-    write_keys(keys_path(out_table), keys)
+    write_keys(keys_path(processed, annotator.name), keys)
     log.info("%s: %d article(s), %d computed, %d reused", annotator.name, len(entries),
              missing, len(entries) - missing)
     return results
+
+
+def _rows_key(rows: list[dict]) -> str:
+    import hashlib
+
+    blob = json.dumps(rows, sort_keys=True, default=str, ensure_ascii=False)
+    return "rows-" + hashlib.sha256(blob.encode()).hexdigest()[:20]
 
 
 def _rows_by_article(path: Path) -> dict[str, list[dict]]:
@@ -279,7 +296,8 @@ def _rows_by_article(path: Path) -> dict[str, list[dict]]:
     return out
 
 
-def _concat(results: dict[str, dict], part: str) -> list[dict]:
+def concat_results(results: dict[str, dict], part: str) -> list[dict]:
+    """One table's rows from per-article results, in article order."""
     return [r for aid in sorted(results) for r in results[aid][part]]
 
 
@@ -290,9 +308,9 @@ def run_actors(manifest: Path, registry_path: Path, mentions_out: Path, actors_o
     from .annotators import ActorsAnnotator
 
     res = run_stage(ActorsAnnotator(Path(registry_path)), manifest, {}, mentions_out)
-    mentions = _concat(res, "mentions")
+    mentions = concat_results(res, "mentions")
     tables.write_rows("mentions", mentions, Path(mentions_out))
-    tables.write_rows("actors", _concat(res, "actors"), Path(actors_out))
+    tables.write_rows("actors", concat_results(res, "actors"), Path(actors_out))
     return len(mentions)
 
 
@@ -305,7 +323,7 @@ def run_quotes(manifest: Path, mentions_path: Path, verbs_path: Path, registry_p
 
     ann = QuotesAnnotator(Path(registry_path), Path(verbs_path))
     res = run_stage(ann, manifest, {"actors": Path(mentions_path)}, quotes_out)
-    quotes = _concat(res, "quotes")
+    quotes = concat_results(res, "quotes")
     tables.write_rows("quotes", quotes, Path(quotes_out))
     return len(quotes)
 
@@ -320,7 +338,7 @@ def run_devices(manifest: Path, codebook_path: Path, mentions_path: Path, quotes
     ann = DevicesAnnotator(Path(codebook_path))
     res = run_stage(ann, manifest, {"actors": Path(mentions_path), "quotes": Path(quotes_path)},
                     devices_out)
-    hits = _concat(res, "devices")
+    hits = concat_results(res, "devices")
     tables.write_rows("devices", hits, Path(devices_out))
     return len(hits)
 
@@ -339,9 +357,9 @@ def run_sentiment(manifest: Path, mentions_path: Path, quotes_path: Path, lexico
     ann = SentimentAnnotator(Path(lexicon_path), model_dir)
     res = run_stage(ann, manifest, {"actors": Path(mentions_path), "quotes": Path(quotes_path)},
                     mention_out)
-    rows = _concat(res, "mention_sentiment")
+    rows = concat_results(res, "mention_sentiment")
     types = {(aid, mid): t for aid in res for mid, t in res[aid]["types"]}
-    edges = _concat(res, "stance")
+    edges = concat_results(res, "stance")
     tables.write_rows("mention_sentiment", rows, Path(mention_out))
     tables.write_rows("actor_sentiment", aggregate([MentionSentiment(**r) for r in rows], types),
                       Path(actor_out))

@@ -5,7 +5,7 @@ rule actors:
     output:
         mentions=f"{PROCESSED}/mentions.parquet",
         actors=f"{PROCESSED}/actors.parquet",
-        result_keys=f"{PROCESSED}/mentions.keys.tsv",
+        result_keys=f"{PROCESSED}/actors.keys.tsv",
     params:
         code=code_version("actors.py", "annotators.py", "stages.py", "lexmatch.py", "lemmas.py", "yamlio.py"),
     resources:

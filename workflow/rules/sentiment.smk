@@ -9,7 +9,7 @@ rule sentiment:
         model=sentiment_model_files(),
     output:
         mentions=f"{PROCESSED}/mention_sentiment.parquet",
-        result_keys=f"{PROCESSED}/mention_sentiment.keys.tsv",
+        result_keys=f"{PROCESSED}/sentiment.keys.tsv",
         actors=f"{PROCESSED}/actor_sentiment.parquet",
         stance=f"{PROCESSED}/stance.parquet",
         stance_corpus=f"{PROCESSED}/stance_corpus.parquet",

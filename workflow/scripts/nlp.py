@@ -7,7 +7,8 @@ res = snakemake.config["resources"]
 # resources for the warm-up: new Docs are annotated by every later stage while in memory
 warm = Resources(registry=res["actors"], verbs=res["reporting_verbs"], codebook=res["codebook"],
                  lexicon=res["sentiment_lexicon"],
-                 model_dir=sentiment_model_dir(snakemake.config.get("sentiment_model")))
+                 model_dir=sentiment_model_dir(snakemake.config.get("sentiment_model")),
+                 frames=res["frames"])
 
 with logged(snakemake, "nlp") as log:
     stats = run_nlp(snakemake.input.articles, snakemake.output.manifest,
