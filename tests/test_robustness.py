@@ -253,3 +253,21 @@ def test_second_run_in_the_same_folder_is_refused(tmp_path, capsys):
     with run_lock(tmp_path):
         assert run(1, ["--dry-run"], project=tmp_path) == 1
     assert "another framing run is in progress" in capsys.readouterr().err
+
+
+def test_report_is_written_even_when_every_input_was_rejected(tmp_path, root):
+    """With no article left the index still lists the rejections (and the report job's
+    ``articles/`` output exists, so Snakemake does not delete the index as incomplete)."""
+    from framing.codebook import load_codebook
+    from framing.report import render_reports
+
+    frames = {name: tables.frame(name, []) for name in
+              ("articles", "devices", "mentions", "quotes", "actor_sentiment", "actors", "stance",
+               "stance_corpus")}
+    frames["rejected"] = tables.frame("rejected", [
+        {"source_file": "en.txt", "record": None, "level": "error",
+         "error": "en.txt: no Russian text (no Cyrillic letters)"}])
+    render_reports(frames, [], load_codebook(root / "config" / "codebook.yaml"), tmp_path, {})
+    assert (tmp_path / "articles").is_dir()
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "0 article(s)" in index and "en.txt: no Russian text" in index
