@@ -41,7 +41,7 @@ def test_shipped_config_and_resources_pass_preflight(root, monkeypatch):
 def test_config_errors_name_file_line_and_key(tmp_path, root):
     text = (root / "config" / "config.yaml").read_text(encoding="utf-8")
     text = text.replace("sentiment_model: packaged", "sentiment_model: 5\ncolour: red")
-    text = text.replace("  max_bytes: 20000000", "  max_bytes: big")
+    text = text.replace("  max_bytes: 5000000", "  max_bytes: big")
     cfg, path = _config(tmp_path, text)
     lines = text.splitlines()
     line_of = {key: next(i for i, s in enumerate(lines, 1) if s.lstrip().startswith(key))

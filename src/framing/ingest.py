@@ -37,8 +37,12 @@ from pathlib import Path
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".csv")
 _BATCH_SUFFIXES = (".jsonl", ".csv")
 
+#: Longest segment, in characters: a longer paragraph is split at sentence ends (else at a
+#: space) into several, so the NLP's memory per segment stays bounded whatever the input.
+MAX_SEGMENT_CHARS = 10_000
+
 #: Largest article file (.txt/.html) or batch record, in bytes (``ingest.max_bytes``).
-DEFAULT_MAX_BYTES = 20_000_000
+DEFAULT_MAX_BYTES = 5_000_000
 #: Largest batch file (.jsonl/.csv), in bytes (``ingest.max_batch_bytes``).
 DEFAULT_MAX_BATCH_BYTES = 200_000_000
 
@@ -55,7 +59,8 @@ DEFAULT_BOILERPLATE = (
 )
 
 _DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s+(.*)$", re.S)
-_CREDIT = re.compile(r"\s*(?:Фото|Фотография|Photo|Источник фото|Кадр)\s*:\s*(?P<credit>[^\n]+)$")
+_CREDIT = re.compile(
+    r"\s*(?:Фото|Фотография|Photo|Источник фото|Кадр)\s*:\s*(?P<credit>[^\n]{1,150})$")
 _SENT_BREAK = re.compile(r"(?<=[.!?…])\s+(?=[«\"A-ZА-ЯЁ0-9])")
 _SAFE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
@@ -365,11 +370,36 @@ def split_body(
         body, credit = _split_credit(line)
         if credit is not None:
             dropped.append({"kind": "credit", "text": credit, "line": lineno})
-            if body:
-                segments.append(Segment("caption", body))
+            segments.extend(Segment("caption", p) for p in split_long(body))
             continue
-        segments.append(Segment("prose", line))
+        segments.extend(Segment("prose", p) for p in split_long(line))
     return segments, dropped
+
+
+def split_long(line: str, limit: int = MAX_SEGMENT_CHARS) -> list[str]:
+    """``line`` in pieces of at most ``limit`` characters, cut after a sentence end when there
+    is one in the second half of the window, else at a space, else anywhere.
+
+    >>> split_long("Один. Два. Три.", limit=8)
+    ['Один.', 'Два.', 'Три.']
+    >>> split_long("абв где", limit=4), split_long("абвгдеж", limit=4)
+    (['абв', 'где'], ['абвг', 'деж'])
+    """
+    pieces: list[str] = []
+    start = 0
+    while len(line) - start > limit:
+        window = line[start:start + limit + 1]
+        cut = None
+        for m in _SENT_BREAK.finditer(window, limit // 2):
+            if m.start() <= limit:
+                cut = (start + m.start(), start + m.end())
+        if cut is None:
+            space = window.rfind(" ", limit // 2, limit + 1)
+            cut = (start + space, start + space + 1) if space > 0 else (start + limit,) * 2
+        pieces.append(line[start:cut[0]].strip())
+        start = cut[1]
+    pieces.append(line[start:].strip())
+    return [p for p in pieces if p]
 
 
 def parse_text(
