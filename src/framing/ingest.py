@@ -376,7 +376,7 @@ def split_body(
     return segments, dropped
 
 
-def split_long(line: str, limit: int = MAX_SEGMENT_CHARS) -> list[str]:
+def split_long(line: str, limit: int | None = None) -> list[str]:
     """``line`` in pieces of at most ``limit`` characters, cut after a sentence end when there
     is one in the second half of the window, else at a space, else anywhere.
 
@@ -385,6 +385,7 @@ def split_long(line: str, limit: int = MAX_SEGMENT_CHARS) -> list[str]:
     >>> split_long("абв где", limit=4), split_long("абвгдеж", limit=4)
     (['абв', 'где'], ['абвг', 'деж'])
     """
+    limit = limit or MAX_SEGMENT_CHARS
     pieces: list[str] = []
     start = 0
     while len(line) - start > limit:
