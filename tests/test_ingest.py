@@ -451,3 +451,17 @@ def test_photo_credit_is_only_a_short_line_end(tmp_path):
     arts, errors, _ = _one(tmp_path, "c.txt", text.encode())
     assert [b["text"] for b in arts[0].boilerplate] == ["ТАСС"]
     assert tail.strip() in arts[0].text
+
+
+def test_stray_nul_bytes_and_deep_json_cost_nothing_else(tmp_path):
+    good = json.dumps({"id": "g", "text": RU}, ensure_ascii=False)
+    bad = json.dumps({"id": "n", "text": "Текст\u0000"}).replace("\\u0000", "\x00")
+    deep = "[" * 100_000 + "]" * 100_000
+    (tmp_path / "b.jsonl").write_text("\n".join([good, bad, deep]) + "\n", encoding="utf-8")
+    arts, rej = ingest_dir(tmp_path)
+    assert [a.id for a in arts] == ["b__g", "b__n"] and arts[1].text == "Текст"
+    at = (tmp_path / "b.jsonl").read_bytes().index(0)
+    assert [(r.level, r.error) for r in rej] == [
+        ("warning", f"b.jsonl: 1 NUL byte(s) removed (first at byte {at})"),
+        ("error", "b.jsonl (line 3): JSON nested too deep"),
+    ]

@@ -220,19 +220,24 @@ def decode_report(data: bytes, name: str) -> tuple[str, str, list[str]]:
     for magic, what in _MAGIC:
         if data.startswith(magic):
             raise IngestError(f"{name}: looks like {what}, not text")
-    if b"\x00" in data:
+    warnings: list[str] = []
+    nul = data.count(b"\x00")
+    if nul > len(data) // 100:
         raise IngestError(f"{name}: contains NUL bytes: binary data, or UTF-16/32 text without "
                           f"a byte-order mark (save it as UTF-8)")
+    if nul:  # a few stray NULs in text: drop them, keep the article
+        warnings.append(f"{name}: {nul} NUL byte(s) removed (first at byte {data.index(0)})")
+        data = data.replace(b"\x00", b"")
     try:
-        return data.decode("utf-8"), "utf-8", []
+        return data.decode("utf-8"), "utf-8", warnings
     except UnicodeDecodeError as exc:
         first_bad = exc.start
     loose = data.decode("utf-8", errors="replace")
     bad = loose.count("\ufffd") - data.count(b"\xef\xbf\xbd")
     good = sum(1 for ch in loose if ord(ch) > 127 and ch != "\ufffd")
     if good >= 20 * bad:
-        return loose, "utf-8", [f"{name}: {bad} invalid UTF-8 byte sequence(s) replaced by "
-                                f"U+FFFD (first at byte {first_bad})"]
+        return loose, "utf-8", warnings + [f"{name}: {bad} invalid UTF-8 byte sequence(s) "
+                                           f"replaced by U+FFFD (first at byte {first_bad})"]
     best: tuple[float, str, str] | None = None
     for enc in CYRILLIC_ENCODINGS:
         try:
@@ -243,7 +248,7 @@ def decode_report(data: bytes, name: str) -> tuple[str, str, list[str]]:
         if score is not None and (best is None or score > best[0]):
             best = (score, text, enc)
     if best is not None:
-        return best[1], best[2], []
+        return best[1], best[2], warnings
     from charset_normalizer import from_bytes
 
     guess = from_bytes(data).best()
@@ -253,7 +258,7 @@ def decode_report(data: bytes, name: str) -> tuple[str, str, list[str]]:
     letters = sum(ch.isalpha() for ch in text)
     if letters < 0.5 * len(text.strip()):
         raise IngestError(f"{name}: decoded as {guess.encoding} but looks like binary data")
-    return text, guess.encoding, []
+    return text, guess.encoding, warnings
 
 
 def _cyrillic_score(text: str) -> float | None:
