@@ -465,3 +465,20 @@ def test_stray_nul_bytes_and_deep_json_cost_nothing_else(tmp_path):
         ("warning", f"b.jsonl: 1 NUL byte(s) removed (first at byte {at})"),
         ("error", "b.jsonl (line 3): JSON nested too deep"),
     ]
+
+
+def test_html_page_wrapped_in_a_form_is_read(tmp_path):
+    para = "Президенты двух стран провели переговоры в Астане и подписали декларацию. "
+    page = (f"<html><head><title>Визит</title></head><body><form id='aspnetForm' method='post'>"
+            f"<nav><a href='/'>Главная</a></nav><div class='news'><p>{para * 2}</p>"
+            f"<p>{para}</p></div></form></body></html>")
+    arts, errors, _ = _one(tmp_path, "asp.html", page.encode())
+    assert errors == [] and "переговоры в Астане" in arts[0].text
+
+
+def test_xhtml_with_an_xml_declaration_is_read(tmp_path):
+    para = "Президенты двух стран провели переговоры в Астане и подписали декларацию. "
+    page = ('<?xml version="1.0" encoding="windows-1251"?>\n<html xmlns="http://www.w3.org/1999/'
+            f'xhtml"><head><title>Визит</title></head><body><p>{para * 2}</p></body></html>')
+    arts, errors, _ = _one(tmp_path, "x.html", page.encode("cp1251"))
+    assert errors == [] and "переговоры в Астане" in arts[0].text

@@ -514,14 +514,16 @@ def _read_txt(data: bytes, name: str, stem: str, o: _Opts) -> Iterator[Article |
 
 
 def _non_link_text(html: str) -> str:
-    """Visible text of a page outside links, navigation, headers, footers, forms and scripts."""
+    """Visible text of a page outside links, navigation, headers, footers and scripts (not
+    forms: ASP.NET pages wrap the whole page in one)."""
     import lxml.html
 
-    try:
-        root = lxml.html.document_fromstring(html)
+    try:  # bytes: a str with an XML encoding declaration is refused by lxml
+        root = lxml.html.document_fromstring(
+            html.encode("utf-8", "surrogatepass"), parser=lxml.html.HTMLParser(encoding="utf-8"))
     except (ValueError, lxml.etree.ParserError):
         return ""
-    for el in root.xpath("//a|//nav|//header|//footer|//menu|//aside|//form|//button|//script"
+    for el in root.xpath("//a|//nav|//header|//footer|//menu|//aside|//button|//script"
                          "|//style|//noscript|//template|//select|//title|//head"):
         if el.getparent() is not None:
             el.drop_tree()
