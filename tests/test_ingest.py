@@ -261,7 +261,7 @@ def test_a_50_mb_file_is_refused_without_being_read(tmp_path):
         tracemalloc.stop()
     assert [a.id for a in arts] == ["ok"]
     (r,) = rej
-    assert r.error == ("huge.txt: file is 52,428,800 bytes, over the 20,000,000-byte limit "
+    assert r.error == ("huge.txt: file is 52,428,800 bytes, over the 5,000,000-byte limit "
                        "(raise ingest.max_bytes in config/config.yaml to accept it)")
     assert peak < 5_000_000  # the 50 MB were never read into memory
 
@@ -333,7 +333,8 @@ def test_csv_variants(tmp_path):
     (tmp_path / "notext.csv").write_text("id,body\n1,Текст\n", encoding="utf-8")
     arts, rej = ingest_dir(tmp_path)
     assert [a.id for a in arts] == ["semi__1", "semi__2"]
-    assert arts[1].title == "Вторая" and arts[1].text.endswith(long_text.strip())
+    assert arts[1].title == "Вторая"
+    assert arts[1].text.replace("\n\n", " ").endswith(long_text.strip())
     errors = {r.source_file: r.error for r in rej}
     assert errors["notext.csv"] == ("notext.csv: CSV batch needs a 'text' column "
                                     "(has ['id', 'body'])")
@@ -428,3 +429,56 @@ def test_metadata_is_normalised_and_never_carries_lone_surrogates(tmp_path):
     for value in (a.id, a.title, a.source, a.url, a.text):
         value.encode("utf-8")  # no lone surrogates left to break Parquet/HTML writers
     assert a.title == "T" and a.url == "javascript:alert(1)"
+
+
+def test_overlong_paragraphs_are_split_so_nlp_memory_stays_bounded(tmp_path):
+    from framing.ingest import MAX_SEGMENT_CHARS
+
+    sentence = "Москва и Минск снова обсудили поставки газа на следующий год. "
+    no_stops = "слово " * 5000  # 30,000 characters without a sentence end
+    line = (sentence * 2000).strip() + " " + no_stops + "х" * 25_000
+    arts, errors, _ = _one(tmp_path, "long.txt", ("Заголовок\n\n" + line).encode())
+    assert errors == []
+    prose = [s for s in arts[0].segments if s.kind == "prose"]
+    assert len(prose) >= 18 and max(len(s.text) for s in prose) <= MAX_SEGMENT_CHARS
+    assert all(s.text.endswith(".") for s in prose[:10])  # cut at sentence ends while it can
+    assert "".join(s.text for s in prose).replace(" ", "") == line.replace(" ", "")  # all kept
+
+
+def test_photo_credit_is_only_a_short_line_end(tmp_path):
+    tail = "дальше идёт длинный текст абзаца, который нельзя терять. " * 5
+    text = f"Заголовок\n\nПодпись к снимку Фото: ТАСС\n\nВ тексте упомянуто Фото: {tail}"
+    arts, errors, _ = _one(tmp_path, "c.txt", text.encode())
+    assert [b["text"] for b in arts[0].boilerplate] == ["ТАСС"]
+    assert tail.strip() in arts[0].text
+
+
+def test_stray_nul_bytes_and_deep_json_cost_nothing_else(tmp_path):
+    good = json.dumps({"id": "g", "text": RU}, ensure_ascii=False)
+    bad = json.dumps({"id": "n", "text": "Текст\u0000"}).replace("\\u0000", "\x00")
+    deep = "[" * 100_000 + "]" * 100_000
+    (tmp_path / "b.jsonl").write_text("\n".join([good, bad, deep]) + "\n", encoding="utf-8")
+    arts, rej = ingest_dir(tmp_path)
+    assert [a.id for a in arts] == ["b__g", "b__n"] and arts[1].text == "Текст"
+    at = (tmp_path / "b.jsonl").read_bytes().index(0)
+    assert [(r.level, r.error) for r in rej] == [
+        ("warning", f"b.jsonl: 1 NUL byte(s) removed (first at byte {at})"),
+        ("error", "b.jsonl (line 3): JSON nested too deep"),
+    ]
+
+
+def test_html_page_wrapped_in_a_form_is_read(tmp_path):
+    para = "Президенты двух стран провели переговоры в Астане и подписали декларацию. "
+    page = (f"<html><head><title>Визит</title></head><body><form id='aspnetForm' method='post'>"
+            f"<nav><a href='/'>Главная</a></nav><div class='news'><p>{para * 2}</p>"
+            f"<p>{para}</p></div></form></body></html>")
+    arts, errors, _ = _one(tmp_path, "asp.html", page.encode())
+    assert errors == [] and "переговоры в Астане" in arts[0].text
+
+
+def test_xhtml_with_an_xml_declaration_is_read(tmp_path):
+    para = "Президенты двух стран провели переговоры в Астане и подписали декларацию. "
+    page = ('<?xml version="1.0" encoding="windows-1251"?>\n<html xmlns="http://www.w3.org/1999/'
+            f'xhtml"><head><title>Визит</title></head><body><p>{para * 2}</p></body></html>')
+    arts, errors, _ = _one(tmp_path, "x.html", page.encode("cp1251"))
+    assert errors == [] and "переговоры в Астане" in arts[0].text

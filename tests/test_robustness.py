@@ -41,7 +41,7 @@ def test_shipped_config_and_resources_pass_preflight(root, monkeypatch):
 def test_config_errors_name_file_line_and_key(tmp_path, root):
     text = (root / "config" / "config.yaml").read_text(encoding="utf-8")
     text = text.replace("sentiment_model: packaged", "sentiment_model: 5\ncolour: red")
-    text = text.replace("  max_bytes: 20000000", "  max_bytes: big")
+    text = text.replace("  max_bytes: 5000000", "  max_bytes: big")
     cfg, path = _config(tmp_path, text)
     lines = text.splitlines()
     line_of = {key: next(i for i, s in enumerate(lines, 1) if s.lstrip().startswith(key))
@@ -254,3 +254,21 @@ def test_second_run_in_the_same_folder_is_refused(tmp_path, capsys):
     with run_lock(tmp_path):
         assert run(1, ["--dry-run"], project=tmp_path) == 1
     assert "another framing run is in progress" in capsys.readouterr().err
+
+
+def test_report_is_written_even_when_every_input_was_rejected(tmp_path, root):
+    """With no article left the index still lists the rejections (and the report job's
+    ``articles/`` output exists, so Snakemake does not delete the index as incomplete)."""
+    from framing.codebook import load_codebook
+    from framing.report import render_reports
+
+    frames = {name: tables.frame(name, []) for name in
+              ("articles", "devices", "mentions", "quotes", "actor_sentiment", "actors", "stance",
+               "stance_corpus")}
+    frames["rejected"] = tables.frame("rejected", [
+        {"source_file": "en.txt", "record": None, "level": "error",
+         "error": "en.txt: no Russian text (no Cyrillic letters)"}])
+    render_reports(frames, [], load_codebook(root / "config" / "codebook.yaml"), tmp_path, {})
+    assert (tmp_path / "articles").is_dir()
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "0 article(s)" in index and "en.txt: no Russian text" in index

@@ -37,8 +37,12 @@ from pathlib import Path
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".csv")
 _BATCH_SUFFIXES = (".jsonl", ".csv")
 
+#: Longest segment, in characters: a longer paragraph is split at sentence ends (else at a
+#: space) into several, so the NLP's memory per segment stays bounded whatever the input.
+MAX_SEGMENT_CHARS = 10_000
+
 #: Largest article file (.txt/.html) or batch record, in bytes (``ingest.max_bytes``).
-DEFAULT_MAX_BYTES = 20_000_000
+DEFAULT_MAX_BYTES = 5_000_000
 #: Largest batch file (.jsonl/.csv), in bytes (``ingest.max_batch_bytes``).
 DEFAULT_MAX_BATCH_BYTES = 200_000_000
 
@@ -55,7 +59,8 @@ DEFAULT_BOILERPLATE = (
 )
 
 _DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s+(.*)$", re.S)
-_CREDIT = re.compile(r"\s*(?:Фото|Фотография|Photo|Источник фото|Кадр)\s*:\s*(?P<credit>[^\n]+)$")
+_CREDIT = re.compile(
+    r"\s*(?:Фото|Фотография|Photo|Источник фото|Кадр)\s*:\s*(?P<credit>[^\n]{1,150})$")
 _SENT_BREAK = re.compile(r"(?<=[.!?…])\s+(?=[«\"A-ZА-ЯЁ0-9])")
 _SAFE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
@@ -215,19 +220,24 @@ def decode_report(data: bytes, name: str) -> tuple[str, str, list[str]]:
     for magic, what in _MAGIC:
         if data.startswith(magic):
             raise IngestError(f"{name}: looks like {what}, not text")
-    if b"\x00" in data:
+    warnings: list[str] = []
+    nul = data.count(b"\x00")
+    if nul > len(data) // 100:
         raise IngestError(f"{name}: contains NUL bytes: binary data, or UTF-16/32 text without "
                           f"a byte-order mark (save it as UTF-8)")
+    if nul:  # a few stray NULs in text: drop them, keep the article
+        warnings.append(f"{name}: {nul} NUL byte(s) removed (first at byte {data.index(0)})")
+        data = data.replace(b"\x00", b"")
     try:
-        return data.decode("utf-8"), "utf-8", []
+        return data.decode("utf-8"), "utf-8", warnings
     except UnicodeDecodeError as exc:
         first_bad = exc.start
     loose = data.decode("utf-8", errors="replace")
     bad = loose.count("\ufffd") - data.count(b"\xef\xbf\xbd")
     good = sum(1 for ch in loose if ord(ch) > 127 and ch != "\ufffd")
     if good >= 20 * bad:
-        return loose, "utf-8", [f"{name}: {bad} invalid UTF-8 byte sequence(s) replaced by "
-                                f"U+FFFD (first at byte {first_bad})"]
+        return loose, "utf-8", warnings + [f"{name}: {bad} invalid UTF-8 byte sequence(s) "
+                                           f"replaced by U+FFFD (first at byte {first_bad})"]
     best: tuple[float, str, str] | None = None
     for enc in CYRILLIC_ENCODINGS:
         try:
@@ -238,7 +248,7 @@ def decode_report(data: bytes, name: str) -> tuple[str, str, list[str]]:
         if score is not None and (best is None or score > best[0]):
             best = (score, text, enc)
     if best is not None:
-        return best[1], best[2], []
+        return best[1], best[2], warnings
     from charset_normalizer import from_bytes
 
     guess = from_bytes(data).best()
@@ -248,7 +258,7 @@ def decode_report(data: bytes, name: str) -> tuple[str, str, list[str]]:
     letters = sum(ch.isalpha() for ch in text)
     if letters < 0.5 * len(text.strip()):
         raise IngestError(f"{name}: decoded as {guess.encoding} but looks like binary data")
-    return text, guess.encoding, []
+    return text, guess.encoding, warnings
 
 
 def _cyrillic_score(text: str) -> float | None:
@@ -365,11 +375,37 @@ def split_body(
         body, credit = _split_credit(line)
         if credit is not None:
             dropped.append({"kind": "credit", "text": credit, "line": lineno})
-            if body:
-                segments.append(Segment("caption", body))
+            segments.extend(Segment("caption", p) for p in split_long(body))
             continue
-        segments.append(Segment("prose", line))
+        segments.extend(Segment("prose", p) for p in split_long(line))
     return segments, dropped
+
+
+def split_long(line: str, limit: int | None = None) -> list[str]:
+    """``line`` in pieces of at most ``limit`` characters, cut after a sentence end when there
+    is one in the second half of the window, else at a space, else anywhere.
+
+    >>> split_long("Один. Два. Три.", limit=8)
+    ['Один.', 'Два.', 'Три.']
+    >>> split_long("абв где", limit=4), split_long("абвгдеж", limit=4)
+    (['абв', 'где'], ['абвг', 'деж'])
+    """
+    limit = limit or MAX_SEGMENT_CHARS
+    pieces: list[str] = []
+    start = 0
+    while len(line) - start > limit:
+        window = line[start:start + limit + 1]
+        cut = None
+        for m in _SENT_BREAK.finditer(window, limit // 2):
+            if m.start() <= limit:
+                cut = (start + m.start(), start + m.end())
+        if cut is None:
+            space = window.rfind(" ", limit // 2, limit + 1)
+            cut = (start + space, start + space + 1) if space > 0 else (start + limit,) * 2
+        pieces.append(line[start:cut[0]].strip())
+        start = cut[1]
+    pieces.append(line[start:].strip())
+    return [p for p in pieces if p]
 
 
 def parse_text(
@@ -478,14 +514,16 @@ def _read_txt(data: bytes, name: str, stem: str, o: _Opts) -> Iterator[Article |
 
 
 def _non_link_text(html: str) -> str:
-    """Visible text of a page outside links, navigation, headers, footers, forms and scripts."""
+    """Visible text of a page outside links, navigation, headers, footers and scripts (not
+    forms: ASP.NET pages wrap the whole page in one)."""
     import lxml.html
 
-    try:
-        root = lxml.html.document_fromstring(html)
+    try:  # bytes: a str with an XML encoding declaration is refused by lxml
+        root = lxml.html.document_fromstring(
+            html.encode("utf-8", "surrogatepass"), parser=lxml.html.HTMLParser(encoding="utf-8"))
     except (ValueError, lxml.etree.ParserError):
         return ""
-    for el in root.xpath("//a|//nav|//header|//footer|//menu|//aside|//form|//button|//script"
+    for el in root.xpath("//a|//nav|//header|//footer|//menu|//aside|//button|//script"
                          "|//style|//noscript|//template|//select|//title|//head"):
         if el.getparent() is not None:
             el.drop_tree()

@@ -1,7 +1,7 @@
 """Checks run when the workflow starts, before any job: the configuration against its JSON
 schema, and every analyst-edited resource (codebook, actor registry, reporting verbs, sentiment
 lexicon, extra boilerplate patterns).  Every problem names the file, line and key, e.g.
-``config/config.yaml:24: ingest.max_bytes: 'big' is not of type 'integer'`` or
+``config/config.yaml:28: ingest.max_bytes: 'big' is not of type 'integer'`` or
 ``config/codebook.yaml, line 42, device 'wedge': pattern 3: unknown key(s) ['LEMA']``.
 
 >>> import tempfile, pathlib

@@ -291,6 +291,7 @@ def render_reports(frames: dict, articles: Iterable, codebook, out_dir: Path,
         for cid, c in codebook.categories.items()
     }
     art_rows = {r["article_id"]: r for r in frames["articles"].to_dict("records")}
+    (out_dir / "articles").mkdir(parents=True, exist_ok=True)  # even if every input was rejected
     written = []
     for art in articles:
         row = art_rows[art.id]

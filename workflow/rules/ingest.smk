@@ -9,7 +9,7 @@ rule ingest:
         rejected=f"{PROCESSED}/rejected.parquet",
     params:
         extra_boilerplate=config.get("ingest", {}).get("extra_boilerplate", []),
-        max_bytes=config.get("ingest", {}).get("max_bytes", 20_000_000),
+        max_bytes=config.get("ingest", {}).get("max_bytes", 5_000_000),
         max_batch_bytes=config.get("ingest", {}).get("max_batch_bytes", 200_000_000),
         untracked=untracked_raw(),
         code=code_version("ingest.py", "stages.py", "tables.py"),
