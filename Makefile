@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.framing-installed
 CORES ?= 2
 
-.PHONY: setup run test test-all lint dry-run clean report-open
+.PHONY: setup run test test-all lint dry-run clean report-open report-bundle
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,14 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES) --keep-going
 	@echo "Report: reports/index.html"
+
+# Snakemake's own report (rules, software, config, marked figures and reports): the
+# provenance appendix, one zip file.
+REPORT_BUNDLE ?= reports/snakemake_report.zip
+report-bundle: $(STAMP)
+	$(BIN)/snakemake --cores $(CORES) --keep-going
+	$(BIN)/snakemake --cores $(CORES) --report $(REPORT_BUNDLE)
+	@echo "Snakemake report bundle: $(REPORT_BUNDLE)"
 
 dry-run: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES) --dry-run

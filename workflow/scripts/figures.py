@@ -9,11 +9,14 @@ with logged(snakemake, "figures") as log:
     cb = load_codebook(Path(snakemake.input.codebook))
     frames = {
         "articles": tables.read_table(snakemake.input.articles),
+        "segments": tables.read_table(snakemake.input.segments),
         "devices": tables.read_table(snakemake.input.devices),
         "actor_sentiment": tables.read_table(snakemake.input.sentiment),
+        "stance": tables.read_table(snakemake.input.stance),
     }
     labels = {cid: c.label_en for cid, c in cb.categories.items()}
+    device_labels = {d.id: d.label_en for d in cb.devices}
     cache = Path(snakemake.config["processed_dir"]) / "figure_cache"
     written = render_all(frames, labels, Path(snakemake.output[0]), cache,
-                         workers=snakemake.threads)
+                         workers=snakemake.threads, device_labels=device_labels)
     log.info("%d figure file(s)", len(written))

@@ -3,13 +3,14 @@ from pathlib import Path
 from framing import __version__, tables
 from framing.codebook import load_codebook
 from framing.ingest import read_articles
-from framing.report import render_reports
+from framing.report import STATE_FILE, render_reports, report_provenance
 from framing.workflow import logged
 
 with logged(snakemake, "report") as log:
     inp = snakemake.input
     frames = {
         "articles": tables.read_table(inp.table),
+        "segments": tables.read_table(inp.segments),
         "rejected": tables.read_table(inp.rejected),
         "mentions": tables.read_table(inp.mentions),
         "actors": tables.read_table(inp.actors),
@@ -21,6 +22,8 @@ with logged(snakemake, "report") as log:
     }
     cb = load_codebook(Path(inp.codebook))
     out = Path(snakemake.output.index).parent
+    resources = {k: Path(v) for k, v in snakemake.config["resources"].items()}
+    state = Path(snakemake.config["processed_dir"]) / STATE_FILE
     written = render_reports(frames, read_articles(Path(inp.articles)), cb, out,
-                             {"codebook": cb.sha256, "version": __version__})
+                             report_provenance(cb, resources, __version__), state_path=state)
     log.info("%d report file(s)", len(written))
