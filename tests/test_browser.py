@@ -11,9 +11,9 @@ import io
 import json
 import re
 import shutil
-import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from framing.figures import render_all
@@ -208,13 +208,14 @@ def test_corpus_report_of_20_articles(browser, tmp_path, shared):
     assert page.locator("img[src='figures/corpus/outlets.png']").count() == 1
     assert page.evaluate("Array.from(document.images).every(i => i.naturalWidth > 0)")
     _shot(page, "corpus_index.png")
-    art = sorted((project / "reports" / "articles").glob("*.html"))[0]
+    devices = pd.read_csv(project / "data" / "processed" / "devices.csv")
+    busiest = devices.article_id.value_counts().sort_index().idxmax()
+    art = project / "reports" / "articles" / f"{busiest}.html"
     page, errors, requests = _open(browser, art)
     assert _local(requests) and errors == [], (requests, errors)
     ids = set()
     for attr in page.locator(".article [data-dev]").evaluate_all(
             "els => els.map(e => e.dataset.dev)"):
         ids.update(attr.split())
-    assert len(ids) == page.locator("#t-devices tbody tr").count()
+    assert len(ids) == page.locator("#t-devices tbody tr").count() >= 1
     _shot(page, "corpus_article.png")
-    assert sys.executable  # the workflow ran with this interpreter's packages

@@ -404,7 +404,9 @@ def test_snakemake_report_bundle_builds(tmp_path, root):
     with zipfile.ZipFile(bundle) as z:
         names = z.namelist()
     assert any(n.endswith("corpus/network.png") for n in names), names[:20]
-    assert any(n.endswith("index.html") and "reports" in n for n in names)
+    assert any(n.endswith("/report.html") for n in names)
+    assert any(n.endswith("/index.html") for n in names)  # the corpus report
+    assert any(n.endswith("/000_6710659f3c143ba2.md") for n in names)  # the article's
     assert any(n.endswith("provenance.json") for n in names)
     lint = subprocess.run([sys.executable, "-m", "snakemake", "--lint"], cwd=project,
                           capture_output=True, text=True, timeout=300)

@@ -237,7 +237,7 @@ def device_profile(devices: pd.DataFrame, labels: dict[str, str], colors: dict[s
                     labels.get(c, c)
                 fig_rows.append((c, d, _short(str(name), 34), int(n), int(tot[c]) if i == 0
                                  else None))
-    fig, ax = plt.subplots(figsize=(8, 0.32 * max(len(fig_rows), 3) + 1.5))
+    fig, ax = plt.subplots(figsize=(10, 0.32 * max(len(fig_rows), 6) + 1.5))
     if fig_rows:
         y = np.arange(len(fig_rows))[::-1]
         ax.barh(y, [r[3] for r in fig_rows], color=[colors.get(r[0], "#999999")
@@ -251,8 +251,9 @@ def device_profile(devices: pd.DataFrame, labels: dict[str, str], colors: dict[s
                 cats.append(r[0])
         handles = [plt.Rectangle((0, 0), 1, 1, color=colors.get(c, "#999999")) for c in cats]
         ax.legend(handles, [f"{labels.get(c, c)} ({sum(r[3] for r in fig_rows if r[0] == c)})"
-                            for c in cats], fontsize=8, frameon=False, loc="lower right",
-                  title="category (hits)", title_fontsize=8)
+                            for c in cats], fontsize=8, frameon=False, loc="upper left",
+                  bbox_to_anchor=(1.01, 1.0), title="category (hits)", title_fontsize=8,
+                  alignment="left")
         ax.set_ylim(-0.6, len(fig_rows) - 0.4)
     else:
         _empty(ax, "no framing devices found")
@@ -265,13 +266,18 @@ def device_profile(devices: pd.DataFrame, labels: dict[str, str], colors: dict[s
     return fig
 
 
+def _dodged_height(rows: int, series: int) -> float:
+    """Figure height for ``rows`` groups of ``series`` dodged point ranges."""
+    return (0.22 + 0.14 * max(series, 1)) * max(rows, 3) + 1.6
+
+
 def _pointrange(ax, rows: list[str], series: list[str], est: dict, colors: dict[str, str],
                 markers: dict[str, str] | None = None, short: bool = True) -> None:
     """Dodged points with horizontal interval lines: ``est[(row, series)] = (m, lo, hi, n)``."""
     k = len(series)
     step = 0.7 / max(k, 1)
     for j, s in enumerate(series):
-        off = (j - (k - 1) / 2) * step
+        off = ((k - 1) / 2 - j) * step  # first series on top, as in the legend
         for i, r in enumerate(rows):
             if (r, s) not in est:
                 continue
@@ -333,8 +339,7 @@ def rates_by_group(devices: pd.DataFrame, articles: pd.DataFrame, words: pd.Seri
     colors = {g: PALETTE[(i + 4) % len(PALETTE)] for i, g in enumerate(groups)}
     named = {(rows[i], g): v for i, c in enumerate(cats) for g in groups
              for v in [est.get((c, g))] if v is not None and not math.isnan(v[0])}
-    fig, ax = plt.subplots(figsize=(9, 0.42 * max(len(rows), 3) * max(1, len(groups) ** 0.5)
-                                    + 1.5))
+    fig, ax = plt.subplots(figsize=(9, _dodged_height(len(rows), len(groups))))
     if named:
         legend = {g: f"{g} ({est[('ALL', g)][3]} art.)" for g in groups}
         _pointrange(ax, rows, [legend[g] for g in groups],
@@ -462,7 +467,6 @@ def sentiment_by_group(sent: pd.DataFrame, articles: pd.DataFrame, title: str,
     df = sent[sent.voice == "ALL"] if len(sent) else sent
     if len(df) and "actor_type" in df:
         df = df[df.actor_type != "location"]
-    fig_h = 0.5 * max(min(top, df.actor.nunique() if len(df) else 0), 3) + 1.6
     est, actors, groups = {}, [], []
     if len(df):
         grp = articles.set_index("article_id")[by].fillna("").astype(str).replace(
@@ -476,7 +480,7 @@ def sentiment_by_group(sent: pd.DataFrame, articles: pd.DataFrame, title: str,
                                                 sub.n_mentions.to_numpy(),
                                                 seed_of("outlet", a, g))
             est[(a, g)] = (m, lo, hi, int(sub.n_mentions.sum()))
-    fig, ax = plt.subplots(figsize=(9, fig_h * max(1, len(groups) ** 0.5)))
+    fig, ax = plt.subplots(figsize=(9, _dodged_height(len(actors), len(groups))))
     if est:
         colors = {g: PALETTE[(i + 4) % len(PALETTE)] for i, g in enumerate(groups)}
         _pointrange(ax, actors, groups, est, colors)
@@ -540,7 +544,7 @@ def stance_network(stance: pd.DataFrame, title: str, top_nodes: int = 24,
     """Actors on a circle; arrows source → target coloured by polarity (blue positive,
     vermillion negative, grey balanced), width by the number of polar mentions."""
     nodes, edges = stance_edges(stance, top_nodes)
-    fig, ax = plt.subplots(figsize=(9, 7.6))
+    fig, ax = plt.subplots(figsize=(9, 7.6) if len(edges) else (7, 1.6))
     ax.set_aspect("equal")
     ax.axis("off")
     if len(edges):
@@ -554,9 +558,11 @@ def stance_network(stance: pd.DataFrame, title: str, top_nodes: int = 24,
         for r in edges.itertuples():
             color = {1: POS_COLOR, -1: NEG_COLOR}.get(r.polarity, "#888888")
             width = 0.8 + 4.0 * math.sqrt(r.n / maxn)
+            # chords between ring nodes bend more, so they do not pass through the author
+            rad = 0.1 if "AUTHOR" in (r.source, r.target) else 0.3
             ax.add_patch(FancyArrowPatch(
                 pos[r.source], pos[r.target], arrowstyle="-|>", mutation_scale=8 + 2 * width,
-                connectionstyle="arc3,rad=0.12", color=color, lw=width, alpha=0.75,
+                connectionstyle=f"arc3,rad={rad}", color=color, lw=width, alpha=0.75,
                 shrinkA=10, shrinkB=12))
         for n in nodes:
             x, y = pos[n]
@@ -697,7 +703,9 @@ def heatmap(matrix: pd.DataFrame, title: str, xlabel: str, ylabel: str,
                       fontsize=8.5)
         for s in ax.spines.values():
             s.set_visible(False)
-        fig.colorbar(im, ax=ax, fraction=0.04, pad=0.02)
+        cb = fig.colorbar(im, ax=ax, fraction=0.04, pad=0.02)
+        cb.locator = MaxNLocator(integer=True)
+        cb.update_ticks()
     else:
         _empty(ax, "nothing to show")
     ax.set_xlabel(xlabel)
@@ -751,7 +759,7 @@ def sv_frame_profile(sv: pd.DataFrame, title: str,
                 ax.text(1.03, y[f], f"{m:.2f}  n={len(sc)}", va="center", fontsize=8,
                         clip_on=False)
         ax.set_yticks([y[f] for f in frames], frames)
-        ax.set_xlim(0, 1.0)
+        ax.set_xlim(-0.03, 1.03)
         ax.set_xlabel("frame score (share of items answered yes)")
     else:
         _empty(ax, "no generic-frame scores")

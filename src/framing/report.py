@@ -61,7 +61,7 @@ th[data-asc='0']::after{content:' ▼'} .num{text-align:right;font-variant-numer
 tr.hit{background:#fff3cd} .tablebar{display:flex;justify-content:flex-end;margin:.3em 0}
 button.csv{font:inherit;font-size:.8rem;padding:2px 10px;border:1px solid #bbb;border-radius:4px;
 background:#fff;cursor:pointer} button.csv:hover{background:#f0f0f0}
-.scroll{max-height:480px;overflow:auto;border:1px solid #eee}
+.scroll{max-height:70vh;overflow:auto;border:1px solid #eee} td.zero{color:#bbb}
 .scroll thead th{position:sticky;top:0;z-index:1}
 figure{margin:1em 0} figure img{max-width:100%;border:1px solid #eee;background:#fff}
 figcaption{font-size:.85rem;color:#555;max-width:720px}
@@ -868,6 +868,9 @@ def _index(frames: dict, out_dir: Path, provenance: dict, words: pd.Series,
             v = r[col]
             if pd.isna(v):
                 cells.append('<td class="num"></td>')
+                continue
+            if v == 0:
+                cells.append('<td class="num zero">0</td>')
                 continue
             pct = round(60 * v / shade[col]) if shade.get(col) else 0
             cells.append(f'<td class="num cell-shade" style="--s:{pct}%">{v:.1f}</td>')
