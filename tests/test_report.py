@@ -209,7 +209,22 @@ def test_generic_frames_shown_when_present(two, tmp_path, codebook):
     assert "&lt;b&gt;клин&lt;/b&gt;" in html and "<b>клин" not in html
     assert 'src="../figures/evil/sv_frames.png"' in html
     assert 'src="../figures/evil/mfc_frames.png"' in html
-    assert "figures/corpus/sv_frames.png" in (reports / "index.html").read_text()
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert "figures/corpus/sv_frames.png" in index and 'id="t-frames-outlet"' in index
+
+
+def test_frames_by_outlet_table():
+    from framing.report import frames_by_outlet
+
+    fr = synthetic()
+    t = frames_by_outlet(fr)
+    sv = fr["sv_frames"].merge(fr["articles"], on="article_id")
+    want = sv[(sv.frame == "conflict") & (sv.source == "ТАСС")].score.mean()
+    row = t[(t.scheme == "S&V mean score") & (t.frame == "conflict") & (t.outlet == "ТАСС")]
+    assert row.value.iloc[0] == pytest.approx(want, abs=1e-4) and row.articles.iloc[0] == 3
+    row = t[(t.scheme == "MFC share present") & (t.frame == "economic") & (t.outlet == "РБК")]
+    assert row.value.iloc[0] == 0.0  # РБК articles are a0, a2, a4: economic absent in all
+    assert row.lo.iloc[0] <= row.value.iloc[0] <= row.hi.iloc[0]
 
 
 def test_overlapping_spans_are_split_not_lost():

@@ -150,12 +150,12 @@ def word_counts(segments: pd.DataFrame) -> pd.Series:
     >>> word_counts(pd.DataFrame({"article_id": ["a", "a"], "text": ["Кто-то пришёл.", "Да"]}))
     article_id
     a    3
-    dtype: int64
+    Name: words, dtype: int64
     """
     if not len(segments):
-        return pd.Series(dtype="int64")
+        return pd.Series(dtype="int64", name="words")
     n = segments.text.fillna("").map(lambda t: len(_WORD.findall(t)))
-    return n.groupby(segments.article_id).sum().astype("int64")
+    return n.groupby(segments.article_id).sum().astype("int64").rename("words")
 
 
 def statuses_from_table(reliability: pd.DataFrame | None) -> dict[str, str]:

@@ -829,6 +829,31 @@ def _sentiment_by_outlet(frames: dict, top: int = 12) -> pd.DataFrame:
                           else s).reset_index(drop=True)
 
 
+def frames_by_outlet(frames: dict) -> pd.DataFrame:
+    """Generic frames by outlet: the mean S&V score and the share of articles with each MFC
+    frame present, with 95 % bootstrap intervals over articles."""
+    from .figures import cluster_bootstrap_ratio, seed_of
+
+    cols = ["scheme", "frame", "outlet", "articles", "value", "lo", "hi"]
+    grp = frames["articles"].set_index("article_id").source.fillna("").astype(str).replace(
+        "", "(no outlet)")
+    rows = []
+    for scheme, name, col in (("S&V mean score", "sv_frames", "score"),
+                              ("MFC share present", "mfc_frames", "present")):
+        df = frames.get(name)
+        if df is None or not len(df):
+            continue
+        df = df.assign(outlet=df.article_id.map(grp).fillna("(no outlet)"),
+                       _v=df[col].astype(float))
+        for (f, g), sub in df.groupby(["frame", "outlet"], sort=True):
+            m, lo, hi = cluster_bootstrap_ratio(sub._v.to_numpy(), [1.0] * len(sub),
+                                                seed_of(name, f, g))
+            rows.append({"scheme": scheme, "frame": f, "outlet": g,
+                         "articles": int(sub.article_id.nunique()), "value": m, "lo": lo,
+                         "hi": hi})
+    return pd.DataFrame(rows, columns=cols)
+
+
 def _index(frames: dict, out_dir: Path, provenance: dict, words: pd.Series,
            labels: Mapping[str, str], colors: Mapping[str, str], prev: dict | None,
            snapshot: dict, status: Mapping[str, str] | None = None) -> list[Path]:
@@ -926,7 +951,16 @@ def _index(frames: dict, out_dir: Path, provenance: dict, words: pd.Series,
                   f'{esc(outlets.group.iloc[0]) if len(outlets) else "—"}.</p>')
     frames_figs = ""
     if frames.get("sv_frames") is not None or frames.get("mfc_frames") is not None:
-        frames_figs = "<h2>Generic frames</h2>" + figs("sv_frames", "mfc_frames")
+        fvars = figure_variables("sv_frames", dev, frames) + \
+            figure_variables("mfc_frames", dev, frames)
+        frames_figs = (f"<h2>Generic frames{badge_html(fvars, status)}</h2>" +
+                       figs("sv_frames", "mfc_frames") + "<h3>By outlet</h3>" +
+                       _table(frames_by_outlet(frames),
+                              [("scheme", "measure"), ("frame", "frame"), ("outlet", "outlet"),
+                               ("articles", "articles"), ("value", "value"),
+                               ("lo", "CI low"), ("hi", "CI high")],
+                              table_id="t-frames-outlet", csv_name="frames_by_outlet.csv",
+                              scroll=True))
     body = f"""
 <h1>Framing report — {len(arts)} article(s)</h1>
 <p class="meta">codebook sha256 {esc(provenance.get('codebook', '')[:16])} ·
