@@ -83,6 +83,8 @@ grid-template-columns:auto 1fr;gap:0 .8em} #info dt{color:#666} #info dd{margin:
 details{margin:.6em 0} summary{cursor:pointer;color:#0b5cad}
 .cell-shade{background:color-mix(in srgb,#0072B2 var(--s),#fff)}
 .delta-up{color:#0072B2} .delta-down{color:#D55E00}
+@media print{.legend,#info,.tablebar{display:none} .scroll{max-height:none;overflow:visible}
+main{max-width:none;padding:0} figure{break-inside:avoid}}
 """
 
 JS = """
