@@ -395,6 +395,17 @@ def test_frame_profiles_per_article_and_corpus(tmp_path):
     assert "absent" in (tmp_path / "mfc1.svg").read_text(encoding="utf-8")
 
 
+def test_device_profile_keeps_the_most_frequent_devices(tmp_path):
+    dev = pd.DataFrame({"category": ["m"] * 6 + ["t"] * 3,
+                        "device_id": ["a", "a", "a", "b", "c", "d", "e", "e", "f"]})
+    F.save(F.device_profile(dev, {"m": "Метафора", "t": "Угроза"}, {}, "x",
+                            {"a": "Клин", "e": "Угроза миру"}, max_rows=3), tmp_path / "d")
+    svg = (tmp_path / "d.svg").read_text(encoding="utf-8")
+    assert "Клин" in svg and "Угроза миру" in svg and ">d<" not in svg
+    assert "the 3 most frequent of 6 devices" in svg
+    assert "Метафора (6)" in svg and "Угроза (3)" in svg  # category totals stay whole
+
+
 def test_heatmap_counts_targets_split_on_semicolons():
     dev = pd.DataFrame({"category": ["m", "m", "t"], "target": ["A; B", "A", ""]})
     m = F.actor_device_matrix(dev, {"m": "M"})

@@ -221,10 +221,12 @@ def _short(s: str, n: int = 28) -> str:
 
 def device_profile(devices: pd.DataFrame, labels: dict[str, str], colors: dict[str, str],
                    title: str, device_labels: dict[str, str] | None = None,
-                   status_by_variable: Mapping[str, str] | None = None):
+                   status_by_variable: Mapping[str, str] | None = None, max_rows: int = 30):
     """Horizontal bars: device hits per device, grouped and coloured by category (categories
-    by total, devices by count); the category total is printed at the group's first bar."""
+    by total, devices by count; the legend gives category totals).  At most ``max_rows``
+    devices, the most frequent, are drawn (the axis label says how many are left out)."""
     fig_rows = []
+    tot = pd.Series(dtype=int)
     if len(devices):
         dev_col = "device_id" if "device_id" in devices else "category"
         g = devices.groupby(["category", dev_col]).size()
@@ -237,6 +239,10 @@ def device_profile(devices: pd.DataFrame, labels: dict[str, str], colors: dict[s
                     labels.get(c, c)
                 fig_rows.append((c, d, _short(str(name), 34), int(n), int(tot[c]) if i == 0
                                  else None))
+    n_all = len(fig_rows)
+    if n_all > max_rows:
+        keep = sorted(range(n_all), key=lambda i: (-fig_rows[i][3], i))[:max_rows]
+        fig_rows = [fig_rows[i] for i in sorted(keep)]
     fig, ax = plt.subplots(figsize=(10, 0.32 * max(len(fig_rows), 6) + 1.5))
     if fig_rows:
         y = np.arange(len(fig_rows))[::-1]
@@ -250,14 +256,15 @@ def device_profile(devices: pd.DataFrame, labels: dict[str, str], colors: dict[s
             if r[0] not in cats:
                 cats.append(r[0])
         handles = [plt.Rectangle((0, 0), 1, 1, color=colors.get(c, "#999999")) for c in cats]
-        ax.legend(handles, [f"{labels.get(c, c)} ({sum(r[3] for r in fig_rows if r[0] == c)})"
-                            for c in cats], fontsize=8, frameon=False, loc="upper left",
+        ax.legend(handles, [f"{labels.get(c, c)} ({int(tot[c])})" for c in cats], fontsize=8,
+                  frameon=False, loc="upper left",
                   bbox_to_anchor=(1.01, 1.0), title="category (hits)", title_fontsize=8,
                   alignment="left")
         ax.set_ylim(-0.6, len(fig_rows) - 0.4)
     else:
         _empty(ax, "no framing devices found")
-    ax.set_xlabel("device hits")
+    ax.set_xlabel("device hits" + (f" (the {len(fig_rows)} most frequent of {n_all} devices)"
+                                   if len(fig_rows) < n_all else ""))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(title, fontsize=11, loc="left")
     variables = sorted(set(devices.category)) + (sorted(set(devices.device_id))
