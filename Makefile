@@ -7,7 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.framing-installed
 CORES ?= 2
 
-.PHONY: setup run test test-all lint dry-run clean report-open coding-sheet validate validate-example
+.PHONY: setup run test test-all lint dry-run clean report-open report-bundle coding-sheet \
+	validate validate-example
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +36,14 @@ validate: $(STAMP)
 validate-example: $(STAMP)
 	$(BIN)/snakemake validate --cores $(CORES) --configfile validation/example/config.yaml
 	@echo "Reliability: reports/validation-example/validation/reliability.html"
+
+# Snakemake's own report (rules, software, config, marked figures and reports): the
+# provenance appendix, one zip file.
+REPORT_BUNDLE ?= reports/snakemake_report.zip
+report-bundle: $(STAMP)
+	$(BIN)/snakemake --cores $(CORES) --keep-going
+	$(BIN)/snakemake --cores $(CORES) --report $(REPORT_BUNDLE)
+	@echo "Snakemake report bundle: $(REPORT_BUNDLE)"
 
 dry-run: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES) --dry-run

@@ -149,18 +149,25 @@ def test_warnings_are_listed_but_do_not_fail_the_run(tmp_path, capsys):
     assert not (out / "inputs_ok").exists()
 
 
-def test_index_lists_rejections_and_warnings_escaped(tmp_path):
-    from framing.report import _index
+def _render_index(frames: dict, out: Path, codebook) -> None:
+    """The corpus index of a run where no article survived (only rejections/warnings)."""
+    from framing.report import render_reports
 
     empty = {name: tables.frame(name, []) for name in
-             ("articles", "devices", "mentions", "quotes", "stance_corpus")}
+             ("articles", "segments", "devices", "mentions", "actors", "quotes",
+              "actor_sentiment", "stance", "stance_corpus")}
+    render_reports({**empty, **frames}, [], codebook, out, {})
+
+
+def test_index_lists_rejections_and_warnings_escaped(tmp_path, codebook):
+    empty = {}
     rejected = tables.frame("rejected", [
         {"source_file": "<b>x</b>.txt", "record": None, "level": "error",
          "error": "<b>x</b>.txt: file is empty"},
         {"source_file": "d.jsonl", "record": 3, "level": "warning",
          "error": "d.jsonl (line 3): date '<script>alert(1)</script>' does not parse"},
     ])
-    _index({**empty, "rejected": rejected}, tmp_path, {})
+    _render_index({**empty, "rejected": rejected}, tmp_path, codebook)
     html = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "1 input(s) rejected" in html and "1 warning(s) about kept articles" in html
     assert "&lt;b&gt;x&lt;/b&gt;.txt: file is empty" in html
@@ -169,14 +176,10 @@ def test_index_lists_rejections_and_warnings_escaped(tmp_path):
     assert "## Rejected inputs" in md and "## Warnings (articles kept)" in md
 
 
-def test_index_reads_rejected_tables_without_a_level_column(tmp_path):
-    from framing.report import _index
-
-    frames = {name: tables.frame(name, []) for name in
-              ("articles", "devices", "mentions", "quotes", "stance_corpus")}
-    frames["rejected"] = pd.DataFrame({"source_file": ["a.txt"], "record": [None],
-                                       "error": ["a.txt: file is empty"]})
-    _index(frames, tmp_path, {})
+def test_index_reads_rejected_tables_without_a_level_column(tmp_path, codebook):
+    frames = {"rejected": pd.DataFrame({"source_file": ["a.txt"], "record": [None],
+                                        "error": ["a.txt: file is empty"]})}
+    _render_index(frames, tmp_path, codebook)
     assert "1 input(s) rejected" in (tmp_path / "index.html").read_text(encoding="utf-8")
 
 

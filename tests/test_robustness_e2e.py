@@ -206,7 +206,7 @@ def test_every_html_output_shows_hostile_text_inert(offline):
     from framing import report
 
     project, _, _ = offline
-    static_source = inspect.getsource(report)
+    static_source = inspect.getsource(report) + report.JS  # JS as evaluated, escapes and all
     pages = sorted((project / "reports").rglob("*.html"))
     assert len(pages) >= 7
     shown = ""

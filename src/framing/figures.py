@@ -1,24 +1,56 @@
-"""Figures (matplotlib, Agg): device counts by category and sentiment toward actors.
+"""Figures (matplotlib, Agg) for one article and for the corpus.
 
-Cyrillic-safe (DejaVu Sans ships with matplotlib), colour-blind-safe (Okabe–Ito + Tol), and
-byte-reproducible: PNG and SVG are written without timestamps or software stamps.
+- device profile by category and device (counts), and device rates per 1,000 words by outlet;
+- sentiment toward actors: diverging counts, and author vs quoted voices with bootstrap
+  intervals; actor sentiment by outlet;
+- the stance network (source → target, coloured by polarity, width by evidence);
+- timelines of device rates and actor sentiment across article dates;
+- an actor × device-category heat map (device hits that target the actor);
+- generic frames: Semetko & Valkenburg scores and Media Frames Corpus frames.
+
+Cyrillic-safe (DejaVu Sans ships with matplotlib), colour-blind-safe (Okabe–Ito + Tol, and
+cividis for heat maps), and byte-reproducible: PNG and SVG are written without timestamps or
+software stamps, bootstrap resampling uses fixed seeds, layouts are deterministic.
+
+Figures built on variables whose reliability is *unreliable* (Krippendorff's α < .667) or
+*tentative* (.667 ≤ α < .800) carry a visible badge; pass ``status_by_variable`` (variable →
+``reliable|tentative|unreliable|unvalidated``).  Variable names are the device category ids,
+the device ids, ``sentiment``, ``stance`` and the frame names (``sv:<frame>``,
+``mfc:<frame>``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import math
+import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.patches import FancyArrowPatch  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 #: Okabe–Ito without black/grey, then Paul Tol's muted colours: 12 colour-blind-safe hues.
 PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
            "#882255", "#44AA99", "#332288", "#999933", "#CC6677"]
 POS_COLOR, NEG_COLOR, NEU_COLOR = "#0072B2", "#D55E00", "#BBBBBB"
+#: voices: the author (indigo circles) and quoted speakers (orange squares)
+VOICE_STYLE = {"author": ("#332288", "o"), "quoted": ("#E69F00", "s")}
+#: badge colours and wording for reliability statuses that need a warning
+BADGES = {"unreliable": ("#D55E00", "unreliable (α < .667)"),
+          "tentative": ("#E69F00", "tentative (α .667–.800)")}
+N_BOOT = 1000
+#: PNG resolution: 1.5 × the 100-dpi layout, shown at layout size (sharp on HiDPI screens)
+PNG_DPI = 150
+#: single-hue sequential map (white → blue → indigo) for counts; zero cells stay blank
+HEAT_CMAP = matplotlib.colors.LinearSegmentedColormap.from_list(
+    "framing_blues", ["#F2F7FB", "#56B4E9", "#0072B2", "#332288"])
 
 plt.rcParams.update({
     "font.family": "DejaVu Sans",
@@ -44,34 +76,316 @@ def save(fig, stem: Path) -> list[Path]:
     stem.parent.mkdir(parents=True, exist_ok=True)
     png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
     fig.tight_layout()  # one layout pass for both formats (bbox_inches="tight" redraws each)
-    fig.savefig(png, metadata={"Software": None})
+    fig.savefig(png, dpi=PNG_DPI, metadata={"Software": None})
     fig.savefig(svg, metadata={"Date": None, "Creator": None})
     plt.close(fig)
     return [png, svg]
 
 
+# --- statistics -------------------------------------------------------------------------------
+
+def seed_of(*parts: object) -> int:
+    """A fixed seed from text parts (same parts → same seed, on every machine).
+
+    >>> seed_of("a", 1) == seed_of("a", 1) != seed_of("a", 2)
+    True
+    """
+    return int(hashlib.sha256("\x00".join(map(str, parts)).encode()).hexdigest()[:8], 16)
+
+
+def bootstrap_counts_ci(n_pos: int, n_neg: int, n_neu: int, seed: int, n_boot: int = N_BOOT,
+                        level: float = 0.95) -> tuple[float, float]:
+    """Percentile bootstrap interval of the mean label of mentions labelled +1/−1/0 (given as
+    counts): resampling mentions with replacement.
+
+    >>> bootstrap_counts_ci(3, 0, 0, seed=1)
+    (1.0, 1.0)
+    >>> lo, hi = bootstrap_counts_ci(5, 5, 0, seed=1); lo < 0 < hi
+    True
+    """
+    n = n_pos + n_neg + n_neu
+    if n == 0:
+        return (math.nan, math.nan)
+    rng = np.random.default_rng(seed)
+    draws = rng.multinomial(n, [n_pos / n, n_neg / n, n_neu / n], size=n_boot)
+    means = (draws[:, 0] - draws[:, 1]) / n
+    lo, hi = np.quantile(means, [(1 - level) / 2, 1 - (1 - level) / 2])
+    return round(float(lo), 4), round(float(hi), 4)
+
+
+def cluster_bootstrap_ratio(num: Iterable[float], den: Iterable[float], seed: int,
+                            n_boot: int = N_BOOT, level: float = 0.95
+                            ) -> tuple[float, float, float]:
+    """Ratio of sums ``Σnum / Σden`` over clusters (articles) with a percentile bootstrap
+    interval from resampling whole clusters — the honest interval when mentions or device
+    hits within an article are not independent.  Returns (estimate, low, high).
+
+    >>> cluster_bootstrap_ratio([2, 4], [1, 1], seed=0)[0]
+    3.0
+    >>> cluster_bootstrap_ratio([1], [0], seed=0)
+    (nan, nan, nan)
+    """
+    num, den = np.asarray(list(num), float), np.asarray(list(den), float)
+    if len(den) == 0 or den.sum() <= 0:
+        return (math.nan, math.nan, math.nan)
+    est = float(num.sum() / den.sum())
+    if len(den) == 1:
+        return (round(est, 4), math.nan, math.nan)
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(den), size=(n_boot, len(den)))
+    d = den[idx].sum(axis=1)
+    ok = d > 0
+    ratios = num[idx].sum(axis=1)[ok] / d[ok]
+    lo, hi = np.quantile(ratios, [(1 - level) / 2, 1 - (1 - level) / 2])
+    return round(est, 4), round(float(lo), 4), round(float(hi), 4)
+
+
+_WORD = re.compile(r"\w+(?:[-‐]\w+)*")
+
+
+def word_counts(segments: pd.DataFrame) -> pd.Series:
+    """Words per article (``\\w+`` runs, hyphenated words count once) over all segments
+    (title, captions and prose: devices are found in all of them).
+
+    >>> word_counts(pd.DataFrame({"article_id": ["a", "a"], "text": ["Кто-то пришёл.", "Да"]}))
+    article_id
+    a    3
+    Name: words, dtype: int64
+    """
+    if not len(segments):
+        return pd.Series(dtype="int64", name="words")
+    n = segments.text.fillna("").map(lambda t: len(_WORD.findall(t)))
+    return n.groupby(segments.article_id).sum().astype("int64").rename("words")
+
+
+def statuses_from_table(reliability: pd.DataFrame | None) -> dict[str, str]:
+    """``reliability`` table (variable, status; see :mod:`framing.validation`) → mapping for
+    ``status_by_variable``, under the names figures use: ``device:<category>`` also as
+    ``<category>``, and ``sv:<item>`` also as ``sv:<frame>`` (the worst of its items).  With
+    several levels (sentence, article) the worst status counts.
+
+    >>> statuses_from_table(pd.DataFrame({"variable": ["x"], "status": ["tentative"]}))
+    {'x': 'tentative'}
+    >>> t = pd.DataFrame({"variable": ["device:threat", "sv:conflict_1", "sv:conflict_2"],
+    ...                   "status": ["unreliable", "reliable", "tentative"]})
+    >>> m = statuses_from_table(t)
+    >>> m["threat"], m["sv:conflict"]
+    ('unreliable', 'tentative')
+    """
+    if reliability is None or not len(reliability):
+        return {}
+    rank = {"unreliable": 0, "tentative": 1, "reliable": 2, "unvalidated": 3}
+    out: dict[str, str] = {}
+
+    def put(key: str, status: str) -> None:
+        if key not in out or rank.get(status, 3) < rank.get(out[key], 3):
+            out[key] = status
+
+    for v, st in zip(reliability.variable.astype(str), reliability.status.astype(str),
+                     strict=True):
+        put(v, st)
+        if v.startswith("device:"):
+            put(v.split(":", 1)[1], st)
+        elif v.startswith("sv:") and "_" in v:
+            put(v.rsplit("_", 1)[0], st)
+    return dict(sorted(out.items()))
+
+
+def badge_status(variables: Iterable[str], status_by_variable: Mapping[str, str] | None
+                 ) -> tuple[str, list[str]] | None:
+    """The worst warning status among ``variables`` and the variables that have it, or None
+    when every variable is reliable, unvalidated or unknown.
+
+    >>> badge_status(["a", "b", "c"], {"a": "tentative", "b": "unreliable", "c": "reliable"})
+    ('unreliable', ['b'])
+    >>> badge_status(["a"], {"a": "reliable"}) is None
+    True
+    """
+    if not status_by_variable:
+        return None
+    for status in ("unreliable", "tentative"):
+        hit = sorted({v for v in variables if status_by_variable.get(v) == status})
+        if hit:
+            return status, hit
+    return None
+
+
+def add_badge(fig, variables: Iterable[str], status_by_variable: Mapping[str, str] | None
+              ) -> str | None:
+    """Stamp a coloured reliability badge in the figure's top-right corner; return status."""
+    found = badge_status(variables, status_by_variable)
+    if found is None:
+        return None
+    status, names = found
+    color, text = BADGES[status]
+    shown = ", ".join(names[:3]) + (f" +{len(names) - 3}" if len(names) > 3 else "")
+    fig.text(0.99, 0.995, f"⚠ {text}: {shown}", ha="right", va="top", fontsize=8,
+             color="white", fontweight="bold",
+             bbox={"boxstyle": "round,pad=0.3", "facecolor": color, "edgecolor": color})
+    return status
+
+
+def _empty(ax, message: str) -> None:
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes,
+            color="#555555")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for s in ax.spines.values():
+        s.set_visible(False)
+
+
+def _short(s: str, n: int = 28) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+# --- devices ----------------------------------------------------------------------------------
+
 def device_profile(devices: pd.DataFrame, labels: dict[str, str], colors: dict[str, str],
-                   title: str):
-    """Horizontal bars: number of device hits per category."""
-    counts = devices.groupby("category").size() if len(devices) else pd.Series(dtype=int)
-    cats = sorted(counts.index, key=lambda c: (-counts[c], c))
-    fig, ax = plt.subplots(figsize=(7, 0.45 * max(len(cats), 2) + 1.2))
-    if cats:
-        ax.barh([labels.get(c, c) for c in cats][::-1], [counts[c] for c in cats][::-1],
-                color=[colors.get(c, "#999999") for c in cats][::-1])
-        for i, c in enumerate(cats[::-1]):
-            ax.text(counts[c] + 0.1, i, str(int(counts[c])), va="center", fontsize=9)
+                   title: str, device_labels: dict[str, str] | None = None,
+                   status_by_variable: Mapping[str, str] | None = None, max_rows: int = 30):
+    """Horizontal bars: device hits per device, grouped and coloured by category (categories
+    by total, devices by count; the legend gives category totals).  At most ``max_rows``
+    devices, the most frequent, are drawn (the axis label says how many are left out)."""
+    fig_rows = []
+    tot = pd.Series(dtype=int)
+    if len(devices):
+        dev_col = "device_id" if "device_id" in devices else "category"
+        g = devices.groupby(["category", dev_col]).size()
+        tot = devices.groupby("category").size()
+        for c in sorted(tot.index, key=lambda c: (-tot[c], c)):
+            sub = g[c].sort_values(ascending=False, kind="mergesort")
+            sub = sub.iloc[np.lexsort((sub.index.astype(str), -sub.values))]
+            for i, (d, n) in enumerate(sub.items()):
+                name = (device_labels or {}).get(d, d) if dev_col == "device_id" else \
+                    labels.get(c, c)
+                fig_rows.append((c, d, _short(str(name), 34), int(n), int(tot[c]) if i == 0
+                                 else None))
+    n_all = len(fig_rows)
+    if n_all > max_rows:
+        keep = sorted(range(n_all), key=lambda i: (-fig_rows[i][3], i))[:max_rows]
+        fig_rows = [fig_rows[i] for i in sorted(keep)]
+    fig, ax = plt.subplots(figsize=(10, 0.32 * max(len(fig_rows), 6) + 1.5))
+    if fig_rows:
+        y = np.arange(len(fig_rows))[::-1]
+        ax.barh(y, [r[3] for r in fig_rows], color=[colors.get(r[0], "#999999")
+                                                     for r in fig_rows], height=0.75)
+        ax.set_yticks(y, [r[2] for r in fig_rows], fontsize=8.5)
+        for yi, r in zip(y, fig_rows, strict=True):
+            ax.text(r[3] + 0.1, yi, str(r[3]), va="center", fontsize=8)
+        cats = []
+        for r in fig_rows:
+            if r[0] not in cats:
+                cats.append(r[0])
+        handles = [plt.Rectangle((0, 0), 1, 1, color=colors.get(c, "#999999")) for c in cats]
+        ax.legend(handles, [f"{labels.get(c, c)} ({int(tot[c])})" for c in cats], fontsize=8,
+                  frameon=False, loc="upper left",
+                  bbox_to_anchor=(1.01, 1.0), title="category (hits)", title_fontsize=8,
+                  alignment="left")
+        ax.set_ylim(-0.6, len(fig_rows) - 0.4)
     else:
-        ax.text(0.5, 0.5, "no framing devices found", ha="center", va="center",
-                transform=ax.transAxes)
-        ax.set_yticks([])
-    ax.set_xlabel("device hits")
+        _empty(ax, "no framing devices found")
+    ax.set_xlabel("device hits" + (f" (the {len(fig_rows)} most frequent of {n_all} devices)"
+                                   if len(fig_rows) < n_all else ""))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(title, fontsize=11, loc="left")
+    variables = sorted(set(devices.category)) + (sorted(set(devices.device_id))
+                                                 if "device_id" in devices else [])
+    add_badge(fig, variables, status_by_variable)
     return fig
 
 
-def sentiment_bars(sent: pd.DataFrame, title: str, top: int = 15):
+def _dodged_height(rows: int, series: int) -> float:
+    """Figure height for ``rows`` groups of ``series`` dodged point ranges."""
+    return (0.22 + 0.14 * max(series, 1)) * max(rows, 3) + 1.6
+
+
+def _pointrange(ax, rows: list[str], series: list[str], est: dict, colors: dict[str, str],
+                markers: dict[str, str] | None = None, short: bool = True) -> None:
+    """Dodged points with horizontal interval lines: ``est[(row, series)] = (m, lo, hi, n)``."""
+    k = len(series)
+    step = 0.7 / max(k, 1)
+    for j, s in enumerate(series):
+        off = ((k - 1) / 2 - j) * step  # first series on top, as in the legend
+        for i, r in enumerate(rows):
+            if (r, s) not in est:
+                continue
+            m, lo, hi, _n = est[(r, s)]
+            yy = len(rows) - 1 - i + off
+            if not (math.isnan(lo) or math.isnan(hi)):
+                ax.plot([lo, hi], [yy, yy], color=colors[s], lw=1.6, solid_capstyle="butt")
+            ax.plot([m], [yy], marker=(markers or {}).get(s, "o"), color=colors[s], ms=6,
+                    linestyle="none")
+    ax.set_yticks(range(len(rows)), [_short(r, 32) if short else r for r in rows][::-1],
+                  fontsize=9)
+    handles = [plt.Line2D([], [], color=colors[s], marker=(markers or {}).get(s, "o"), lw=1.6)
+               for s in series]
+    ax.legend(handles, [_short(s, 30) for s in series], fontsize=8, frameon=False,
+              loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.grid(axis="x", color="#eeeeee", lw=0.8)
+    ax.set_axisbelow(True)
+
+
+def device_rates(devices: pd.DataFrame, articles: pd.DataFrame, words: pd.Series,
+                 labels: dict[str, str], by: str = "source") -> dict:
+    """Device hits per 1,000 words by ``by`` (articles column) and category, with cluster
+    (article) bootstrap intervals: ``{(category or "ALL", group): (rate, lo, hi, n_articles)}``.
+    """
+    arts = articles[["article_id", by]].copy()
+    arts[by] = arts[by].fillna("").astype(str).replace("", "(no outlet)")
+    arts["words"] = arts.article_id.map(words).fillna(0).astype(float)
+    counts = (devices.groupby(["article_id", "category"]).size().unstack(fill_value=0)
+              if len(devices) else pd.DataFrame(index=pd.Index([], name="article_id")))
+    out = {}
+    for grp, sub in arts.groupby(by, sort=True):
+        den = (sub.words / 1000.0).to_numpy()
+        cnt = counts.reindex(sub.article_id).fillna(0)
+        allhits = cnt.sum(axis=1).to_numpy()
+        out[("ALL", grp)] = (*cluster_bootstrap_ratio(allhits, den, seed_of("rate", grp)),
+                             len(sub))
+        for c in sorted(counts.columns):
+            out[(c, grp)] = (*cluster_bootstrap_ratio(cnt[c].to_numpy(), den,
+                                                      seed_of("rate", grp, c)), len(sub))
+    return out
+
+
+def rates_by_group(devices: pd.DataFrame, articles: pd.DataFrame, words: pd.Series,
+                   labels: dict[str, str], title: str, by: str = "source",
+                   status_by_variable: Mapping[str, str] | None = None):
+    """Point ranges: device hits per 1,000 words (all devices, then each category) for each
+    outlet (``by="source"``), with article-level bootstrap intervals."""
+    est = device_rates(devices, articles, words, labels, by)
+    groups = sorted({g for _, g in est})
+    cats = ["ALL"] + sorted({c for c, _ in est if c != "ALL"},
+                            key=lambda c: (-est.get((c, groups[0]), (0,))[0]
+                                           if groups else 0, c))
+    if groups:
+        tot = {c: sum(est[(c, g)][0] for g in groups if not math.isnan(est[(c, g)][0]))
+               for c in cats[1:]}
+        cats = ["ALL"] + sorted(cats[1:], key=lambda c: (-tot[c], c))
+    rows = [("all devices" if c == "ALL" else labels.get(c, c)) for c in cats]
+    colors = {g: PALETTE[(i + 4) % len(PALETTE)] for i, g in enumerate(groups)}
+    named = {(rows[i], g): v for i, c in enumerate(cats) for g in groups
+             for v in [est.get((c, g))] if v is not None and not math.isnan(v[0])}
+    fig, ax = plt.subplots(figsize=(9, _dodged_height(len(rows), len(groups))))
+    if named:
+        legend = {g: f"{g} ({est[('ALL', g)][3]} art.)" for g in groups}
+        _pointrange(ax, rows, [legend[g] for g in groups],
+                    {(r, legend[g]): v for (r, g), v in named.items()},
+                    {legend[g]: colors[g] for g in groups})
+        ax.set_xlabel("device hits per 1,000 words (95 % bootstrap interval over articles)")
+        ax.set_xlim(left=0)
+    else:
+        _empty(ax, "no articles")
+    ax.set_title(title, fontsize=11, loc="left")
+    add_badge(fig, sorted(set(devices.category)) if len(devices) else [], status_by_variable)
+    return fig
+
+
+# --- sentiment --------------------------------------------------------------------------------
+
+def sentiment_bars(sent: pd.DataFrame, title: str, top: int = 15,
+                   status_by_variable: Mapping[str, str] | None = None):
     """Diverging bars per actor (locations left out): negative mentions left, positive right;
     the mean label (with its bootstrap interval for a single article) is printed beside it."""
     df = sent[sent.voice == "ALL"].copy() if len(sent) else sent
@@ -104,76 +418,584 @@ def sentiment_bars(sent: pd.DataFrame, title: str, top: int = 15):
         ax.set_xlabel("mentions (negative ← | → positive)")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     else:
-        ax.text(0.5, 0.5, "no actor mentions", ha="center", va="center", transform=ax.transAxes)
-        ax.set_yticks([])
+        _empty(ax, "no actor mentions")
     ax.set_title(title, fontsize=11, loc="left")
+    add_badge(fig, ["sentiment"], status_by_variable)
     return fig
 
 
-def _draw(task: tuple) -> list[Path]:
-    """Draw one per-article figure (module-level so worker processes can run it)."""
-    kind, df, stem, category_labels, colors = task
-    if kind == "devices":
-        fig = device_profile(df, category_labels, colors, "Framing devices by category")
+def _voice_table(sent: pd.DataFrame) -> pd.DataFrame:
+    """actor_sentiment rows → per article × actor × voice group (author / quoted) counts."""
+    df = sent[sent.voice != "ALL"].copy()
+    if "actor_type" in df:
+        df = df[df.actor_type != "location"]
+    df["group"] = np.where(df.voice == "AUTHOR", "author", "quoted")
+    return df.groupby(["article_id", "actor", "group"], as_index=False)[
+        ["n_pos", "n_neg", "n_neu", "n_mentions"]].sum()
+
+
+def voice_estimates(sent: pd.DataFrame, top: int = 12) -> tuple[list[str], dict]:
+    """Mean sentiment label per actor for the author's and the quoted speakers' voices with
+    95 % bootstrap intervals (mentions resampled within one article; articles resampled for a
+    corpus).  Returns (actors by mentions, {(actor, voice): (mean, lo, hi, n)})."""
+    if not len(sent):
+        return [], {}
+    v = _voice_table(sent)
+    if not len(v):
+        return [], {}
+    tot = v.groupby("actor").n_mentions.sum()
+    actors = sorted(tot.index, key=lambda a: (-tot[a], a))[:top]
+    single = v.article_id.nunique() == 1
+    est = {}
+    for (actor, group), sub in v[v.actor.isin(actors)].groupby(["actor", "group"], sort=True):
+        n = int(sub.n_mentions.sum())
+        if single:
+            p, q, z = (int(sub[c].sum()) for c in ("n_pos", "n_neg", "n_neu"))
+            lo, hi = bootstrap_counts_ci(p, q, z, seed_of("voice", actor, group))
+            m = (p - q) / n
+        else:
+            m, lo, hi = cluster_bootstrap_ratio((sub.n_pos - sub.n_neg).to_numpy(),
+                                                sub.n_mentions.to_numpy(),
+                                                seed_of("voice", actor, group))
+        est[(actor, group)] = (m, lo, hi, n)
+    return actors, est
+
+
+def sentiment_by_voice(sent: pd.DataFrame, title: str, top: int = 12,
+                       status_by_variable: Mapping[str, str] | None = None):
+    """Mean sentiment toward each actor (−1 … +1) in the author's voice and in quoted
+    speakers' voices, with 95 % bootstrap intervals; n mentions printed on the right."""
+    actors, est = voice_estimates(sent, top)
+    fig, ax = plt.subplots(figsize=(8, 0.45 * max(len(actors), 3) + 1.6))
+    if actors:
+        colors = {k: c for k, (c, _) in VOICE_STYLE.items()}
+        markers = {k: m for k, (_, m) in VOICE_STYLE.items()}
+        series = [s for s in ("author", "quoted") if any(k[1] == s for k in est)]
+        rows = [a + "  (" + " · ".join(f"{s[0]} {est[(a, s)][3]}" for s in series
+                                       if (a, s) in est) + ")" for a in actors]
+        est = {(rows[i], s): v for i, a in enumerate(actors) for s in series
+               for v in [est.get((a, s))] if v is not None}
+        _pointrange(ax, rows, series, est, colors, markers, short=False)
+        ax.axvline(0, color="#333333", lw=0.8)
+        ax.set_xlim(-1.08, 1.08)
+        ax.set_xlabel("mean sentiment label, negative −1 … +1 positive (95 % bootstrap "
+                      "interval)\nlabels: mentions in the author's (a) and quoted (q) voices")
     else:
-        fig = sentiment_bars(df, "Sentiment toward actors (all voices)")
-    return save(fig, Path(stem))
+        _empty(ax, "no actor mentions")
+    ax.set_title(title, fontsize=11, loc="left")
+    add_badge(fig, ["sentiment"], status_by_variable)
+    return fig
+
+
+def sentiment_by_group(sent: pd.DataFrame, articles: pd.DataFrame, title: str,
+                       by: str = "source", top: int = 10,
+                       status_by_variable: Mapping[str, str] | None = None):
+    """Mean sentiment (all voices) toward the most-mentioned actors, per outlet, with
+    article-level bootstrap intervals."""
+    df = sent[sent.voice == "ALL"] if len(sent) else sent
+    if len(df) and "actor_type" in df:
+        df = df[df.actor_type != "location"]
+    est, actors, groups = {}, [], []
+    if len(df):
+        grp = articles.set_index("article_id")[by].fillna("").astype(str).replace(
+            "", "(no outlet)")
+        df = df.assign(group=df.article_id.map(grp).fillna("(no outlet)"))
+        tot = df.groupby("actor").n_mentions.sum()
+        actors = sorted(tot.index, key=lambda a: (-tot[a], a))[:top]
+        groups = sorted(df.group.unique())
+        for (a, g), sub in df[df.actor.isin(actors)].groupby(["actor", "group"], sort=True):
+            m, lo, hi = cluster_bootstrap_ratio((sub.n_pos - sub.n_neg).to_numpy(),
+                                                sub.n_mentions.to_numpy(),
+                                                seed_of("outlet", a, g))
+            est[(a, g)] = (m, lo, hi, int(sub.n_mentions.sum()))
+    fig, ax = plt.subplots(figsize=(9, _dodged_height(len(actors), len(groups))))
+    if est:
+        colors = {g: PALETTE[(i + 4) % len(PALETTE)] for i, g in enumerate(groups)}
+        _pointrange(ax, actors, groups, est, colors)
+        ax.axvline(0, color="#333333", lw=0.8)
+        ax.set_xlim(-1.08, 1.08)
+        ax.set_xlabel("mean sentiment label, −1 … +1 (95 % bootstrap interval over articles)")
+    else:
+        _empty(ax, "no actor mentions")
+    ax.set_title(title, fontsize=11, loc="left")
+    add_badge(fig, ["sentiment"], status_by_variable)
+    return fig
+
+
+# --- stance network ---------------------------------------------------------------------------
+
+def stance_edges(stance: pd.DataFrame, top_nodes: int = 24) -> tuple[list[str], pd.DataFrame]:
+    """Edges source → target summed over articles and voices, restricted to the ``top_nodes``
+    actors with the most evidence; returns (nodes in drawing order, edges)."""
+    if not len(stance):
+        return [], pd.DataFrame(columns=["source", "target", "n_pos", "n_neg", "n", "polarity"])
+    e = stance.groupby(["source", "target"], as_index=False)[["n_pos", "n_neg"]].sum()
+    e["n"] = e.n_pos + e.n_neg
+    e = e[e.n > 0]
+    e["polarity"] = np.sign(e.n_pos - e.n_neg).astype(int)
+    weight: dict[str, int] = {}
+    for r in e.itertuples():
+        weight[r.source] = weight.get(r.source, 0) + r.n
+        weight[r.target] = weight.get(r.target, 0) + r.n
+    nodes = sorted(weight, key=lambda a: (-weight[a], a))[:top_nodes]
+    e = e[e.source.isin(nodes) & e.target.isin(nodes) & (e.source != e.target)]
+    # drawing order around the circle: strongest node first, then by name — stable
+    return nodes, e.sort_values(["n", "source", "target"], ascending=[True, True, True])
+
+
+def circular_layout(nodes: list[str], centre: str | None = "AUTHOR"
+                    ) -> dict[str, tuple[float, float]]:
+    """Deterministic layout: ``centre`` (the author) in the middle, the other nodes evenly on
+    the unit circle, first at the top, clockwise; nodes come strongest first and are spread
+    with a fixed stride so that strong nodes are not crowded side by side.
+
+    >>> circular_layout(["a", "b"])["a"]
+    (0.0, 1.0)
+    >>> circular_layout(["AUTHOR", "a"])["AUTHOR"]
+    (0.0, 0.0)
+    """
+    ring = [n for n in nodes if n != centre]
+    k = max(len(ring), 1)
+    stride = 1
+    if k > 4:
+        stride = next(s for s in range(round(k * 0.382), k) if math.gcd(s, k) == 1)
+    out = {centre: (0.0, 0.0)} if centre in nodes else {}
+    for i, n in enumerate(ring):
+        j = (i * stride) % k
+        out[n] = (round(math.sin(2 * math.pi * j / k), 6) + 0.0,
+                  round(math.cos(2 * math.pi * j / k), 6) + 0.0)
+    return out
+
+
+def stance_network(stance: pd.DataFrame, title: str, top_nodes: int = 24,
+                   status_by_variable: Mapping[str, str] | None = None):
+    """Actors on a circle; arrows source → target coloured by polarity (blue positive,
+    vermillion negative, grey balanced), width by the number of polar mentions."""
+    nodes, edges = stance_edges(stance, top_nodes)
+    fig, ax = plt.subplots(figsize=(9, 7.6) if len(edges) else (7, 1.6))
+    ax.set_aspect("equal")
+    ax.axis("off")
+    if len(edges):
+        pos = circular_layout(nodes)
+        maxn = max(int(edges.n.max()), 1)
+        strength = {n: 0 for n in nodes}
+        for r in edges.itertuples():
+            strength[r.source] += r.n
+            strength[r.target] += r.n
+        maxs = max(strength.values()) or 1
+        for r in edges.itertuples():
+            color = {1: POS_COLOR, -1: NEG_COLOR}.get(r.polarity, "#888888")
+            width = 0.8 + 4.0 * math.sqrt(r.n / maxn)
+            # chords between ring nodes bend more, so they do not pass through the author
+            rad = 0.1 if "AUTHOR" in (r.source, r.target) else 0.3
+            ax.add_patch(FancyArrowPatch(
+                pos[r.source], pos[r.target], arrowstyle="-|>", mutation_scale=8 + 2 * width,
+                connectionstyle=f"arc3,rad={rad}", color=color, lw=width, alpha=0.75,
+                shrinkA=10, shrinkB=12))
+        for n in nodes:
+            x, y = pos[n]
+            size = 60 + 340 * strength[n] / maxs
+            ax.scatter([x], [y], s=size, color="#FFFFFF" if n != "AUTHOR" else "#DDDDDD",
+                       edgecolors="#333333", linewidths=1.0, zorder=3)
+            if n == "AUTHOR":
+                ax.text(0, -0.07, "author", ha="center", va="top", fontsize=9,
+                        fontweight="bold", zorder=4,
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1,
+                              "alpha": 0.8})
+                continue
+            ax.text(x * 1.1, y * 1.1, _short(n, 22), ha="left" if x > 0.05 else
+                    "right" if x < -0.05 else "center", va="bottom" if y > 0.05 else
+                    "top" if y < -0.05 else "center", fontsize=8.5)
+        ax.set_xlim(-1.65, 1.65)
+        ax.set_ylim(-1.25, 1.25)
+        handles = [plt.Line2D([], [], color=POS_COLOR, lw=2.5),
+                   plt.Line2D([], [], color=NEG_COLOR, lw=2.5),
+                   plt.Line2D([], [], color="#888888", lw=2.5)]
+        ax.legend(handles, ["positive", "negative", "balanced"], fontsize=8, frameon=False,
+                  loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3,
+                  title=f"arrow: source → target; width: polar mentions (max {maxn})",
+                  title_fontsize=8)
+    else:
+        _empty(ax, "no stance edges")
+    ax.set_title(title, fontsize=11, loc="left")
+    add_badge(fig, ["stance", "sentiment"], status_by_variable)
+    return fig
+
+
+# --- timelines and heat maps ------------------------------------------------------------------
+
+def _dates(articles: pd.DataFrame) -> pd.Series:
+    d = pd.to_datetime(articles.date.fillna("").astype(str).str[:10], format="%Y-%m-%d",
+                       errors="coerce")
+    return pd.Series(d.to_numpy(), index=articles.article_id.to_numpy())
+
+
+def timeline(devices: pd.DataFrame, sent: pd.DataFrame, articles: pd.DataFrame,
+             words: pd.Series, title: str, top_actors: int = 4,
+             status_by_variable: Mapping[str, str] | None = None):
+    """Two panels over article dates (day, or month when the dates span > 120 days):
+    device hits per 1,000 words, and mean sentiment toward the most-mentioned actors, each
+    with article-level bootstrap intervals.  Undated articles are left out (and counted)."""
+    dates = _dates(articles)
+    dated = dates.dropna()
+    n_missing = int(dates.isna().sum())
+    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(9, 7), sharex=True)
+    if dated.nunique() < 2:
+        _empty(ax1, f"timeline needs articles from at least two dates "
+                    f"({len(dated)} dated, {n_missing} undated)")
+        _empty(ax2, "")
+        ax1.set_title(title, fontsize=11, loc="left")
+        add_badge(fig, ["sentiment"], status_by_variable)
+        return fig
+    monthly = (dated.max() - dated.min()).days > 120
+    period = dated.dt.to_period("M").dt.to_timestamp() if monthly else dated
+    period = period.dt.normalize()
+    hits = devices.groupby("article_id").size() if len(devices) else pd.Series(dtype=int)
+    xs = sorted(period.unique())
+    rate = []
+    for x in xs:
+        ids = period.index[period == x]
+        rate.append(cluster_bootstrap_ratio(hits.reindex(ids).fillna(0).to_numpy(),
+                                            words.reindex(ids).fillna(0).to_numpy() / 1000,
+                                            seed_of("timeline", x)))
+    r = np.array(rate, dtype=float)
+    ax1.fill_between(xs, r[:, 1], r[:, 2], color=PALETTE[1], alpha=0.3, lw=0,
+                     label="95 % bootstrap interval")
+    ax1.plot(xs, r[:, 0], marker="o", color=PALETTE[4], label="all devices")
+    ax1.set_ylabel("device hits per 1,000 words")
+    ax1.set_ylim(bottom=0)
+    ax1.legend(fontsize=8, frameon=False, loc="upper left")
+    ax1.set_title(title, fontsize=11, loc="left")
+    df = sent[sent.voice == "ALL"] if len(sent) else sent
+    if len(df) and "actor_type" in df:
+        df = df[df.actor_type != "location"]
+    df = df[df.article_id.isin(period.index)] if len(df) else df
+    if len(df):
+        tot = df.groupby("actor").n_mentions.sum()
+        actors = sorted(tot.index, key=lambda a: (-tot[a], a))[:top_actors]
+        for j, a in enumerate(actors):
+            sub = df[df.actor == a].assign(x=lambda s: s.article_id.map(period))
+            pts = []
+            for x, g in sub.groupby("x", sort=True):
+                pts.append((x, *cluster_bootstrap_ratio((g.n_pos - g.n_neg).to_numpy(),
+                                                        g.n_mentions.to_numpy(),
+                                                        seed_of("tl", a, x))))
+            p = np.array([q[1:] for q in pts], dtype=float)
+            px = [q[0] for q in pts]
+            c = PALETTE[(2 * j) % len(PALETTE)]
+            ax2.errorbar(px, p[:, 0], yerr=[np.nan_to_num(p[:, 0] - p[:, 1]),
+                                            np.nan_to_num(p[:, 2] - p[:, 0])],
+                         marker="os^D"[j % 4], color=c, capsize=3, lw=1.4, label=_short(a, 24))
+        ax2.axhline(0, color="#333333", lw=0.8)
+        ax2.set_ylim(-1.1, 1.1)
+        ax2.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    else:
+        _empty(ax2, "no actor mentions on dated articles")
+    ax2.set_ylabel("mean sentiment (−1 … +1)")
+    note = f" · {n_missing} undated article(s) left out" if n_missing else ""
+    ax2.set_xlabel(("month" if monthly else "date") + note)
+    fig.autofmt_xdate()
+    add_badge(fig, sorted(set(devices.category)) + ["sentiment"] if len(devices)
+              else ["sentiment"], status_by_variable)
+    return fig
+
+
+def _split_targets(devices: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for r in devices[["category", "target"]].itertuples(index=False):
+        for t in str(r.target or "").split(";"):
+            if t.strip():
+                rows.append((t.strip(), r.category))
+    return pd.DataFrame(rows, columns=["actor", "category"])
+
+
+def heatmap(matrix: pd.DataFrame, title: str, xlabel: str, ylabel: str,
+            status_vars: Iterable[str] = (), status_by_variable: Mapping[str, str] | None = None,
+            fmt: str = "{:.0f}", cmap=None):
+    """An annotated heat map of ``matrix`` (rows × columns; sequential, colour-blind safe)."""
+    fig, ax = plt.subplots(figsize=(max(6.5, 0.75 * matrix.shape[1] + 3.5),
+                                    0.42 * max(matrix.shape[0], 3) + 2.4))
+    if matrix.size and np.nanmax(matrix.to_numpy(dtype=float)) > 0:
+        vals = matrix.to_numpy(dtype=float)
+        vmax = float(np.nanmax(vals))
+        im = ax.imshow(np.ma.masked_equal(vals, 0), aspect="auto", cmap=cmap or HEAT_CMAP,
+                       vmin=0, vmax=vmax)
+        for i in range(vals.shape[0]):
+            for j in range(vals.shape[1]):
+                if vals[i, j] > 0:
+                    ax.text(j, i, fmt.format(vals[i, j]), ha="center", va="center", fontsize=8,
+                            color="white" if vals[i, j] > 0.55 * vmax else "#1d1d1f")
+        ax.set_xticks(range(vals.shape[1]), [_short(str(c), 22) for c in matrix.columns],
+                      rotation=35, ha="right", fontsize=8.5)
+        ax.set_yticks(range(vals.shape[0]), [_short(str(r), 28) for r in matrix.index],
+                      fontsize=8.5)
+        for s in ax.spines.values():
+            s.set_visible(False)
+        cb = fig.colorbar(im, ax=ax, fraction=0.04, pad=0.02)
+        cb.locator = MaxNLocator(integer=True)
+        cb.update_ticks()
+    else:
+        _empty(ax, "nothing to show")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=11, loc="left")
+    add_badge(fig, status_vars, status_by_variable)
+    return fig
+
+
+def actor_device_matrix(devices: pd.DataFrame, labels: dict[str, str], top: int = 15
+                        ) -> pd.DataFrame:
+    """Device hits targeting each actor, by category: the ``top`` most-targeted actors."""
+    t = _split_targets(devices) if len(devices) and "target" in devices else \
+        pd.DataFrame(columns=["actor", "category"])
+    if not len(t):
+        return pd.DataFrame()
+    m = t.groupby(["actor", "category"]).size().unstack(fill_value=0)
+    order = sorted(m.index, key=lambda a: (-int(m.loc[a].sum()), a))[:top]
+    cols = sorted(m.columns, key=lambda c: (-int(m[c].sum()), c))
+    m = m.loc[order, cols]
+    m.columns = [labels.get(c, c) for c in cols]
+    return m
+
+
+# --- generic frames ---------------------------------------------------------------------------
+
+def sv_frame_profile(sv: pd.DataFrame, title: str,
+                     status_by_variable: Mapping[str, str] | None = None):
+    """Semetko & Valkenburg frame scores (0–1; share of the frame's yes/no items answered yes).
+    One article: a bar per frame with ``n_yes/n_items``.  Several: the mean score per frame
+    with an article-level bootstrap interval and one grey dot per article."""
+    fig, ax = plt.subplots(figsize=(8, 0.5 * max(sv.frame.nunique() if len(sv) else 0, 3)
+                                    + 1.5))
+    frames = sorted(sv.frame.unique()) if len(sv) else []
+    if frames:
+        y = {f: len(frames) - 1 - i for i, f in enumerate(frames)}
+        if sv.article_id.nunique() == 1:
+            ax.barh([y[f] for f in sv.frame], sv.score, color=PALETTE[4], height=0.6)
+            for r in sv.itertuples():
+                ax.text(r.score + 0.01, y[r.frame], f"{r.score:.2f}  ({r.n_yes}/{r.n_items})",
+                        va="center", fontsize=8)
+        else:
+            for f, sub in sv.groupby("frame", sort=True):
+                sc = sub.score.astype(float).to_numpy()
+                jitter = (np.arange(len(sc)) % 7 - 3) * 0.04
+                ax.scatter(sc, y[f] + jitter, s=9, color="#BBBBBB", zorder=1)
+                m, lo, hi = cluster_bootstrap_ratio(sc, np.ones(len(sc)), seed_of("sv", f))
+                if not math.isnan(lo):
+                    ax.plot([lo, hi], [y[f], y[f]], color=PALETTE[4], lw=2.2, zorder=2)
+                ax.plot([m], [y[f]], "o", color=PALETTE[4], ms=7, zorder=3)
+                ax.text(1.03, y[f], f"{m:.2f}  n={len(sc)}", va="center", fontsize=8,
+                        clip_on=False)
+        ax.set_yticks([y[f] for f in frames], frames)
+        ax.set_xlim(-0.03, 1.03)
+        ax.set_xlabel("frame score (share of items answered yes)")
+    else:
+        _empty(ax, "no generic-frame scores")
+    ax.set_title(title, fontsize=11, loc="left")
+    add_badge(fig, [f"sv:{f}" for f in frames], status_by_variable)
+    return fig
+
+
+def mfc_frame_profile(mfc: pd.DataFrame, title: str,
+                      status_by_variable: Mapping[str, str] | None = None):
+    """Media Frames Corpus frames.  One article: score per frame (filled = present, with the
+    evidence count).  Several: share of articles in which each frame is present, with an
+    article-level bootstrap interval."""
+    fig, ax = plt.subplots(figsize=(8, 0.4 * max(mfc.frame.nunique() if len(mfc) else 0, 3)
+                                    + 1.5))
+    if len(mfc):
+        names = mfc.groupby("frame").label.first().to_dict()
+        if mfc.article_id.nunique() == 1:
+            df = mfc.sort_values(["score", "frame"], ascending=[True, True])
+            y = np.arange(len(df))
+            present = df.present.astype(bool).to_numpy()
+            ax.barh(y, df.score, color=[PALETTE[0] if p else "#FFFFFF" for p in present],
+                    edgecolor=PALETTE[0], height=0.65)
+            for yi, r in zip(y, df.itertuples(), strict=True):
+                ax.text(r.score + 0.01 * max(df.score.max(), 1), yi,
+                        f"{r.n_evidence} evidence" + ("" if r.present else " · absent"),
+                        va="center", fontsize=8)
+            ax.set_yticks(y, [_short(str(names.get(f, f)), 34) for f in df.frame])
+            ax.set_xlabel("frame score (filled: frame present)")
+            ax.set_xlim(0, max(float(df.score.max()), 1e-9) * 1.35)
+        else:
+            rows = []
+            for f, sub in mfc.groupby("frame", sort=True):
+                p = sub.present.astype(float).to_numpy()
+                rows.append((f, *cluster_bootstrap_ratio(p, np.ones(len(p)), seed_of("mfc", f)),
+                             len(p)))
+            rows.sort(key=lambda r: (r[1], r[0]))
+            y = np.arange(len(rows))
+            ax.barh(y, [r[1] for r in rows], color=PALETTE[0], height=0.6)
+            for yi, r in zip(y, rows, strict=True):
+                if not math.isnan(r[2]):
+                    ax.plot([r[2], r[3]], [yi, yi], color="#333333", lw=1.2)
+                ax.text(1.02, yi, f"{r[1]:.0%} of {r[4]}", va="center", fontsize=8,
+                        clip_on=False)
+            ax.set_yticks(y, [_short(str(names.get(r[0], r[0])), 34) for r in rows])
+            ax.set_xlim(0, 1)
+            ax.set_xlabel("share of articles where the frame is present (95 % bootstrap)")
+    else:
+        _empty(ax, "no MFC frames")
+    ax.set_title(title, fontsize=11, loc="left")
+    add_badge(fig, [f"mfc:{f}" for f in sorted(set(mfc.frame))] if len(mfc) else [],
+              status_by_variable)
+    return fig
+
+
+# --- drawing all figures ----------------------------------------------------------------------
+
+#: per-article figure kinds (file stems), in report order
+ARTICLE_FIGURES = ("devices", "sentiment", "voice", "network", "sv_frames", "mfc_frames")
+#: corpus figure kinds (file stems under ``corpus/``)
+CORPUS_FIGURES = ("devices", "outlets", "sentiment", "voice", "outlet_sentiment", "network",
+                  "heatmap", "timeline", "sv_frames", "mfc_frames")
+
+
+def draw(kind: str, data: dict, ctx: dict, corpus: bool = False):
+    """One figure: ``kind`` as in ARTICLE_FIGURES / CORPUS_FIGURES, ``data`` its tables."""
+    st = ctx.get("status")
+    n = ctx.get("n_articles", 1)
+    where = f"\ncorpus of {n} article{'' if n == 1 else 's'}" if corpus else ""
+    if kind == "devices":
+        return device_profile(data["devices"], ctx["labels"], ctx["colors"],
+                              "Framing devices by category and device" + where,
+                              ctx.get("device_labels"), st)
+    if kind == "sentiment":
+        return sentiment_bars(data["sent"], "Sentiment toward actors (all voices)" + where,
+                              status_by_variable=st)
+    if kind == "voice":
+        return sentiment_by_voice(data["sent"], "Sentiment toward actors: author vs quoted "
+                                  "speakers" + where, status_by_variable=st)
+    if kind == "network":
+        return stance_network(data["stance"], "Stance network: who evaluates whom" + where,
+                              status_by_variable=st)
+    if kind == "outlets":
+        return rates_by_group(data["devices"], data["articles"], data["words"], ctx["labels"],
+                              "Device rates by outlet" + where, status_by_variable=st)
+    if kind == "outlet_sentiment":
+        return sentiment_by_group(data["sent"], data["articles"],
+                                  "Sentiment toward actors by outlet" + where,
+                                  status_by_variable=st)
+    if kind == "timeline":
+        return timeline(data["devices"], data["sent"], data["articles"], data["words"],
+                        "Across article dates" + where, status_by_variable=st)
+    if kind == "heatmap":
+        m = actor_device_matrix(data["devices"], ctx["labels"])
+        return heatmap(m, "Device hits targeting each actor, by category" + where,
+                       "device category", "target actor",
+                       sorted(set(data["devices"].category)) if len(data["devices"]) else [],
+                       st)
+    if kind == "sv_frames":
+        return sv_frame_profile(data["sv"], "Generic frames (Semetko & Valkenburg)" + where, st)
+    if kind == "mfc_frames":
+        return mfc_frame_profile(data["mfc"], "Media Frames Corpus frames" + where, st)
+    raise ValueError(f"unknown figure kind {kind!r}")
+
+
+def _draw(task: tuple) -> list[Path]:
+    """Draw one figure (module-level so worker processes can run it)."""
+    kind, data, stem, ctx, corpus = task
+    return save(draw(kind, data, ctx, corpus), Path(stem))
 
 
 def _key(*parts) -> str:
-    import hashlib
-
     h = hashlib.sha256()
     for p in parts:
-        h.update(p.to_csv(index=False).encode() if isinstance(p, pd.DataFrame) else
-                 repr(p).encode())
+        if isinstance(p, pd.DataFrame | pd.Series):
+            h.update(p.to_csv().encode())
+        elif isinstance(p, dict):
+            for k in sorted(p):
+                h.update(repr(k).encode())
+                h.update(_key(p[k]).encode())
+        else:
+            h.update(repr(p).encode())
     h.update(matplotlib.__version__.encode())
     h.update(Path(__file__).read_bytes())
     return h.hexdigest()[:24]
 
 
-def render_all(frames: dict[str, pd.DataFrame], category_labels: dict[str, str],
-               out_dir: Path, cache: Path | None = None, workers: int = 1) -> list[Path]:
-    """Per-article and corpus figures into ``out_dir``; returns written paths.
+def _by_article(df: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    return dict(tuple(df.groupby("article_id"))) if df is not None and len(df) else {}
 
-    With ``cache``, a per-article figure whose data did not change is copied, not redrawn
-    (so adding one article redraws one article's figures and the corpus figures).  Figures
-    to draw are shared among ``workers`` processes.
+
+def render_all(frames: dict[str, pd.DataFrame], category_labels: dict[str, str],
+               out_dir: Path, cache: Path | None = None, workers: int = 1,
+               device_labels: dict[str, str] | None = None,
+               status_by_variable: Mapping[str, str] | None = None) -> list[Path]:
+    """Per-article figures into ``out_dir/<article_id>/`` and corpus figures into
+    ``out_dir/corpus/``; returns the written paths.
+
+    ``frames`` needs ``articles``, ``devices`` and ``actor_sentiment``; ``stance`` and
+    ``segments`` (word counts) add the network, outlet, timeline and heat-map figures;
+    ``sv_frames`` / ``mfc_frames`` add the generic-frame profiles.  With ``cache``, a
+    per-article figure whose data did not change is copied, not redrawn (so adding one
+    article redraws one article's figures and the corpus figures).  Figures to draw are
+    shared among ``workers`` processes.
     """
     import shutil
 
     out_dir = Path(out_dir)
+    articles = frames["articles"]
+    for col in ("source", "date"):  # optional metadata: absent means unknown
+        if col not in articles:
+            articles = articles.assign(**{col: ""})
     devices = frames["devices"]
     sent = frames["actor_sentiment"]
-    colors = category_colors(list(category_labels))
-    dev_by = dict(tuple(devices.groupby("article_id"))) if len(devices) else {}
-    sent_by = dict(tuple(sent.groupby("article_id"))) if len(sent) else {}
-    empty_d, empty_s = devices.iloc[0:0], sent.iloc[0:0]
-    labels = sorted(category_labels.items())
+    stance = frames.get("stance")
+    segments = frames.get("segments")
+    sv, mfc = frames.get("sv_frames"), frames.get("mfc_frames")
+    ctx = {"labels": dict(category_labels), "colors": category_colors(list(category_labels)),
+           "device_labels": dict(device_labels or {}),
+           "status": dict(status_by_variable or {}), "n_articles": len(articles)}
+    by = {"devices": _by_article(devices), "sent": _by_article(sent),
+          "stance": _by_article(stance), "sv": _by_article(sv), "mfc": _by_article(mfc)}
+    empty = {"devices": devices.iloc[0:0], "sent": sent.iloc[0:0],
+             "stance": stance.iloc[0:0] if stance is not None else None,
+             "sv": sv.iloc[0:0] if sv is not None else None,
+             "mfc": mfc.iloc[0:0] if mfc is not None else None}
+    needs = {"devices": ["devices"], "sentiment": ["sent"], "voice": ["sent"],
+             "network": ["stance"], "sv_frames": ["sv"], "mfc_frames": ["mfc"]}
+    art_ctx = {k: v for k, v in ctx.items() if k != "n_articles"}  # cache key: not the corpus
     todo: dict[str, tuple] = {}  # where to draw → task
     copies: list[tuple[Path, Path]] = []  # (drawn stem, article stem)
-    for aid in sorted(frames["articles"].article_id):
-        d = dev_by.get(aid, empty_d)[["category"]]
-        s = sent_by.get(aid, empty_s)
-        for kind, df, key in (("devices", d, _key("dev", d, labels)),
-                              ("sentiment", s, _key("sent", s))):
+    for aid in sorted(articles.article_id):
+        for kind in ARTICLE_FIGURES:
+            if any(empty[k] is None for k in needs[kind]):
+                continue
+            data = {k: by[k].get(aid, empty[k]) for k in needs[kind]}
+            if kind == "devices":
+                data["devices"] = data["devices"][["category", "device_id"]] \
+                    if "device_id" in data["devices"] else data["devices"][["category"]]
             stem = out_dir / aid / kind
             if cache is None:
-                todo[str(stem)] = (kind, df, stem, category_labels, colors)
+                todo[str(stem)] = (kind, data, stem, ctx, False)
                 continue
-            drawn = Path(cache) / key
+            drawn = Path(cache) / _key(kind, data, art_ctx)
             if not all(drawn.with_suffix(e).exists() for e in (".png", ".svg")):
-                todo[str(drawn)] = (kind, df, drawn, category_labels, colors)
+                todo[str(drawn)] = (kind, data, drawn, ctx, False)
             copies.append((drawn, stem))
+    words = word_counts(segments) if segments is not None else None
+    whole = {"devices": devices, "sent": sent, "stance": stance, "articles": articles,
+             "words": words, "sv": sv, "mfc": mfc}
+    corpus_needs = {"outlets": ["words"], "timeline": ["words"], "network": ["stance"],
+                    "sv_frames": ["sv"], "mfc_frames": ["mfc"]}
+    for kind in CORPUS_FIGURES:
+        if any(whole[k] is None for k in corpus_needs.get(kind, [])):
+            continue
+        todo[str(out_dir / "corpus" / kind)] = (kind, whole, out_dir / "corpus" / kind, ctx,
+                                                True)
     tasks = list(todo.values())
     if workers > 1 and len(tasks) > 8:
         import multiprocessing as mp
 
         with mp.get_context("fork").Pool(workers) as pool:
-            drawn_files = [p for ps in pool.map(_draw, tasks, chunksize=8) for p in ps]
+            drawn_files = [p for ps in pool.map(_draw, tasks, chunksize=4) for p in ps]
     else:
         drawn_files = [p for t in tasks for p in _draw(t)]
-    written: list[Path] = [] if cache is not None else drawn_files
+    corpus_dir = out_dir / "corpus"
+    written: list[Path] = [p for p in drawn_files
+                           if cache is None or corpus_dir in p.parents]
     for src, stem in copies:
         stem.parent.mkdir(parents=True, exist_ok=True)
         for ext in (".png", ".svg"):
@@ -184,10 +1006,4 @@ def render_all(frames: dict[str, pd.DataFrame], category_labels: dict[str, str],
         for f in Path(cache).glob("*.*"):
             if f.stem not in live:
                 f.unlink()
-    n = len(frames["articles"])
-    written += save(device_profile(devices, category_labels, colors,
-                                   f"Framing devices by category — corpus ({n} articles)"),
-                    out_dir / "corpus" / "devices")
-    written += save(sentiment_bars(sent, f"Sentiment toward actors — corpus ({n} articles)"),
-                    out_dir / "corpus" / "sentiment")
-    return written
+    return sorted(written)

@@ -1,19 +1,39 @@
-"""HTML and Markdown reports: one per article plus an index.
+"""HTML and Markdown reports: one per article plus a corpus index.
 
-Every piece of article text is HTML-escaped; the page is self-contained (inline CSS and a tiny
-script for the category toggles; figures are files beside it) and makes no network request.
+Every piece of article text is HTML-escaped (and JSON embedded in a page has ``<``, ``>`` and
+``&`` escaped); the page is self-contained (inline CSS and a small script for the category
+toggles, the evidence panel, table sorting and CSV downloads built in the browser from the
+table itself; figures are files beside it) and makes no network request (its
+Content-Security-Policy forbids any).
+
+The index compares the articles side by side (device rates per 1,000 words, sentiment, stance)
+and says what changed since the last run of a *different* corpus: a small state file
+(``report_state.json`` in the processed folder) keeps the aggregates of the current and the
+previous corpus, keyed by the corpus' content hashes — so rerunning the same inputs, or
+running them in a fresh project, gives byte-identical reports.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
+import math
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
 
-from .figures import category_colors
+from .figures import (
+    ARTICLE_FIGURES,
+    BADGES,
+    CORPUS_FIGURES,
+    badge_status,
+    category_colors,
+    device_rates,
+    word_counts,
+)
 
 esc = html.escape
 
@@ -22,24 +42,54 @@ body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-se
 color:#1d1d1f;background:#fafafa;line-height:1.55}
 main{max-width:1100px;margin:0 auto;padding:24px 32px 64px}
 h1{font-size:1.6rem;margin:.2em 0 .4em} h2{font-size:1.2rem;margin-top:2em;border-bottom:1px solid
-#ddd;padding-bottom:.2em} .meta{color:#555;font-size:.9rem} table.meta{width:auto;background:none}
+#ddd;padding-bottom:.2em} h3{font-size:1rem;margin:1.4em 0 .3em}
+.meta{color:#555;font-size:.9rem} table.meta{width:auto;background:none}
 table.meta td{border:none;padding:0 1.5em 0 0}
 .article{background:#fff;border:1px solid #e3e3e3;border-radius:8px;padding:12px 24px}
 .article p{margin:.7em 0} p.title{font-size:1.15rem;font-weight:600} p.caption{font-style:italic;
 color:#444;border-left:3px solid #ccc;padding-left:8px}
 .dev{border-bottom:3px solid var(--c);background:color-mix(in srgb,var(--c) 22%,transparent);
-cursor:help} .act{text-decoration:underline dotted #333;text-underline-offset:3px}
-.quote{color:#2b4a7a} .legend label{margin-right:1em;white-space:nowrap;font-size:.9rem}
+cursor:pointer} .act{text-decoration:underline dotted #333;text-underline-offset:3px;
+cursor:pointer} .quote{color:#2b4a7a;cursor:pointer} .sel{outline:2px solid #1d1d1f;
+outline-offset:1px} .legend label{margin-right:1em;white-space:nowrap;font-size:.9rem}
+.legend{position:sticky;top:0;background:#fafafa;padding:6px 0;z-index:2}
 .swatch{display:inline-block;width:.9em;height:.9em;border-radius:2px;vertical-align:-1px;
 margin-right:.3em} table{border-collapse:collapse;width:100%;font-size:.88rem;background:#fff}
 th,td{border:1px solid #e0e0e0;padding:4px 6px;text-align:left;vertical-align:top}
-th{background:#f0f0f0;cursor:pointer} .num{text-align:right} figure{margin:1em 0}
-figure img{max-width:100%;border:1px solid #eee;background:#fff} .pos{color:#0072B2}
-.neg{color:#D55E00} .warn{background:#fff3cd;border:1px solid #e0c36b;padding:8px 12px;
-border-radius:6px} a{color:#0b5cad}
+th{background:#f0f0f0;cursor:pointer;position:relative} th[data-asc='1']::after{content:' ▲'}
+th[data-asc='0']::after{content:' ▼'} .num{text-align:right;font-variant-numeric:tabular-nums}
+tr.hit{background:#fff3cd} .tablebar{display:flex;justify-content:flex-end;margin:.3em 0}
+button.csv{font:inherit;font-size:.8rem;padding:2px 10px;border:1px solid #bbb;border-radius:4px;
+background:#fff;cursor:pointer} button.csv:hover{background:#f0f0f0}
+.scroll{max-height:70vh;overflow:auto;border:1px solid #eee} td.zero{color:#bbb}
+.scroll thead th{position:sticky;top:0;z-index:1}
+figure{margin:1em 0} figure img{max-width:100%;border:1px solid #eee;background:#fff}
+figcaption{font-size:.85rem;color:#555;max-width:720px}
+.figs{display:flex;flex-wrap:wrap;gap:4px 16px;align-items:flex-start}
+figure img{height:auto}
+#t-articles th{font-size:.78rem;vertical-align:bottom} #t-articles td:first-child{min-width:16em}
+#t-articles td{white-space:nowrap} #t-articles td:first-child{white-space:normal}
+.pos{color:#0072B2} .neg{color:#D55E00} .warn{background:#fff3cd;border:1px solid #e0c36b;
+padding:8px 12px;border-radius:6px} a{color:#0b5cad}
+.badge{display:inline-block;font-size:.78rem;font-weight:600;color:#fff;border-radius:4px;
+padding:1px 7px;margin-left:.5em;vertical-align:2px} .badge.unreliable{background:#D55E00}
+.badge.tentative{background:#B07800}
+#info{position:fixed;right:16px;bottom:16px;width:360px;max-height:60vh;overflow:auto;
+background:#fff;border:1px solid #bbb;border-radius:8px;box-shadow:0 4px 18px rgba(0,0,0,.15);
+padding:10px 14px;font-size:.88rem;z-index:5} #info[hidden]{display:none}
+#info h4{margin:.6em 0 .1em;font-size:.92rem} #info dl{margin:0;display:grid;
+grid-template-columns:auto 1fr;gap:0 .8em} #info dt{color:#666} #info dd{margin:0}
+#info button{float:right;border:none;background:none;font-size:1.1rem;cursor:pointer}
+details{margin:.6em 0} summary{cursor:pointer;color:#0b5cad}
+.cell-shade{background:color-mix(in srgb,#0072B2 var(--s),#fff)}
+.delta-up{color:#0072B2} .delta-down{color:#D55E00}
+@media print{.legend,#info,.tablebar{display:none} .scroll{max-height:none;overflow:visible}
+main{max-width:none;padding:0} figure{break-inside:avoid}}
 """
 
 JS = """
+(function(){
+function byId(id){ return document.getElementById(id); }
 document.querySelectorAll('input[data-toggle]').forEach(function(box){
   box.addEventListener('change', function(){
     document.body.classList.toggle('hide-' + box.dataset.toggle, !box.checked);
@@ -55,50 +105,180 @@ document.querySelectorAll('table.sortable th').forEach(function(th, idx){
       var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y, 'ru');
       return asc ? c : -c;
     });
+    table.querySelectorAll('th').forEach(function(h){ delete h.dataset.asc; });
     th.dataset.asc = asc ? '1' : '0';
     rows.forEach(function(r){ body.appendChild(r); });
   });
 });
+function csvCell(s){
+  s = s.replace(/\\s+/g, ' ').trim();
+  if (/^[=+@\\t]/.test(s) || /^-[^0-9.]/.test(s)) { s = "'" + s; }
+  return /[",;\\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+}
+document.querySelectorAll('button.csv').forEach(function(btn){
+  btn.addEventListener('click', function(){
+    var table = byId(btn.dataset.table), lines = [];
+    Array.from(table.rows).forEach(function(row){
+      lines.push(Array.from(row.cells).map(function(c){
+        return csvCell(c.dataset.v !== undefined ? c.dataset.v : c.textContent);
+      }).join(','));
+    });
+    var blob = new Blob(['\\ufeff' + lines.join('\\r\\n') + '\\r\\n'],
+                        {type: 'text/csv;charset=utf-8'});
+    var a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = btn.dataset.file;
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function(){ URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  });
+});
+var dataEl = byId('evidence-data'), info = byId('info');
+if (!dataEl || !info) { return; }
+var data = JSON.parse(dataEl.textContent);
+function add(parent, tag, text){
+  var el = document.createElement(tag); el.textContent = text; parent.appendChild(el); return el;
+}
+function fields(parent, pairs){
+  var dl = document.createElement('dl');
+  pairs.forEach(function(p){ if (p[1] !== '' && p[1] !== null && p[1] !== undefined) {
+    add(dl, 'dt', p[0]); add(dl, 'dd', String(p[1])); } });
+  parent.appendChild(dl);
+}
+function show(span){
+  document.querySelectorAll('.sel').forEach(function(e){ e.classList.remove('sel'); });
+  document.querySelectorAll('tr.hit').forEach(function(e){ e.classList.remove('hit'); });
+  span.classList.add('sel');
+  var body = byId('info-body'); body.textContent = '';
+  (span.dataset.dev || '').split(' ').filter(Boolean).forEach(function(id){
+    var d = data.d[id]; if (!d) { return; }
+    add(body, 'h4', d.label + ' (#' + id + ')');
+    fields(body, [['category', d.category], ['definition', d.definition], ['rule', d.rule],
+                  ['speaker', d.speaker], ['target', d.target || '—'], ['evidence', d.text]]);
+    var row = document.querySelector('tr[data-hit="' + id + '"]');
+    if (row) { row.classList.add('hit'); }
+  });
+  (span.dataset.men || '').split(' ').filter(Boolean).forEach(function(id){
+    var m = data.m[id]; if (!m) { return; }
+    add(body, 'h4', 'actor: ' + m.actor);
+    fields(body, [['type', m.type], ['in text', m.text], ['resolved by', m.resolution]]);
+  });
+  (span.dataset.quo || '').split(' ').filter(Boolean).forEach(function(id){
+    var q = data.q[id]; if (!q) { return; }
+    add(body, 'h4', 'quote #' + id);
+    fields(body, [['speaker', q.speaker || 'unattributed'], ['introduced as', q.speaker_text],
+                  ['verb', q.verb], ['verb type', q.verb_type], ['kind', q.kind]]);
+  });
+  info.hidden = false;
+}
+document.querySelectorAll('.article span[title]').forEach(function(span){
+  span.addEventListener('click', function(ev){ ev.stopPropagation(); show(span); });
+});
+byId('info-close').addEventListener('click', function(){ info.hidden = true; });
+})();
 """
+
+CSP = ("default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
+       "script-src 'unsafe-inline'")
+PACKAGES = ("natasha", "slovnet", "navec", "razdel", "pymorphy3", "pymorphy3-dicts-ru", "spacy",
+            "snakemake", "trafilatura", "charset-normalizer", "pandas", "pyarrow", "matplotlib",
+            "scikit-learn", "numpy")
+STATE_FILE = "report_state.json"
 
 
 def _page(title: str, body: str, extra_css: str = "") -> str:
     return (
         "<!DOCTYPE html>\n<html lang=\"ru\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-        "img-src 'self' data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n"
+        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         f"<title>{esc(title)}</title>\n<style>{CSS}{extra_css}</style>\n</head>\n"
         f"<body>\n<main>\n{body}\n</main>\n<script>{JS}</script>\n</body>\n</html>\n"
     )
 
 
-def _table(df: pd.DataFrame, cols: list[tuple[str, str]], cls: str = "sortable") -> str:
+def json_for_html(obj) -> str:
+    """JSON safe to embed in ``<script type="application/json">``: ``<``, ``>`` and ``&``
+    are written as ``\\u`` escapes, so no text can close the element.
+
+    >>> json_for_html({"t": "</script><b>&"})
+    '{"t": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
+    """
+    return (json.dumps(obj, ensure_ascii=False, sort_keys=True)
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def _fmt(v) -> tuple[str, bool]:
+    """Cell text and whether it is numeric."""
+    if isinstance(v, bool):
+        return str(v), False
+    if isinstance(v, float):
+        return ("" if pd.isna(v) else f"{v:.2f}"), True
+    if isinstance(v, int):
+        return str(v), True
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return "", False
+    return str(v), False
+
+
+def _table(df: pd.DataFrame, cols: list[tuple[str, str]], cls: str = "sortable",
+           table_id: str = "", csv_name: str = "", row_attr: str = "",
+           shade: Mapping[str, float] | None = None, scroll: bool = False) -> str:
+    """A sortable table; with ``table_id`` and ``csv_name`` a button downloads it as CSV
+    (built in the browser from the table).  ``row_attr`` names a column copied into each
+    row's ``data-hit``; ``shade`` maps columns to their maximum for a blue cell background."""
     head = "".join(f"<th>{esc(label)}</th>" for _, label in cols)
     rows = []
     for rec in df.to_dict("records"):
         cells = []
         for key, _ in cols:
-            v = rec.get(key, "")
-            num = isinstance(v, (int, float)) and not isinstance(v, bool)
-            if isinstance(v, float):
-                v = "" if pd.isna(v) else f"{v:.2f}"
-            cells.append(f"<td class=\"num\">{esc(str(v))}</td>" if num
-                         else f"<td>{esc(str(v))}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return (f"<table class=\"{cls}\"><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+            text, num = _fmt(rec.get(key, ""))
+            attrs = ' class="num"' if num else ""
+            if shade and key in shade and num and text and shade[key] > 0:
+                pct = round(60 * float(rec[key]) / shade[key])
+                attrs = f' class="num cell-shade" style="--s:{pct}%"'
+            cells.append(f"<td{attrs}>{esc(text)}</td>")
+        ra = f' data-hit="{esc(str(rec[row_attr]))}"' if row_attr else ""
+        rows.append(f"<tr{ra}>" + "".join(cells) + "</tr>")
+    tid = f' id="{esc(table_id)}"' if table_id else ""
+    table = (f"<table class=\"{cls}\"{tid}><thead><tr>{head}</tr></thead>"
+             f"<tbody>{''.join(rows)}</tbody></table>")
+    if scroll:
+        table = f'<div class="scroll">{table}</div>'
+    if table_id and csv_name:
+        table = (f'<div class="tablebar"><button class="csv" type="button" '
+                 f'data-table="{esc(table_id)}" data-file="{esc(csv_name)}">Download CSV '
+                 f'({len(df)} rows)</button></div>' + table)
+    return table
+
+
+def badge_html(variables: Iterable[str], status_by_variable: Mapping[str, str] | None) -> str:
+    """A visible badge when any variable is unreliable or tentative (else "").
+
+    >>> badge_html(["x"], {"x": "unreliable"})
+    '<span class="badge unreliable" title="reliability: x">⚠ unreliable (α &lt; .667)</span>'
+    """
+    found = badge_status(variables, status_by_variable)
+    if found is None:
+        return ""
+    status, names = found
+    return (f'<span class="badge {status}" title="reliability: {esc(", ".join(names))}">'
+            f"⚠ {esc(BADGES[status][1])}</span>")
 
 
 def highlight(text: str, segments: Iterable[tuple[str, int, int]], devices: pd.DataFrame,
               mentions: pd.DataFrame, quotes: pd.DataFrame, categories: dict[str, dict]) -> str:
     """The article as HTML paragraphs with device, actor and quote spans (overlaps split into
-    elementary pieces, each carrying every annotation active on it)."""
+    elementary pieces, each carrying every annotation active on it).  Each piece names its
+    device hits (``data-dev``), mentions (``data-men``) and quotes (``data-quo``) for the
+    evidence panel, and has a hover title with the same facts."""
     dev = list(devices[["start", "end", "hit_id", "category", "label", "rule_id", "speaker",
                         "target", "device_id"]].itertuples(index=False)) if len(devices) else []
-    men = list(mentions[["start", "end", "actor", "resolution"]].itertuples(index=False)) \
-        if len(mentions) else []
-    quo = list(quotes[["start", "end", "speaker", "verb"]].itertuples(index=False)) \
-        if len(quotes) else []
+    men = mentions.assign(mention_id=mentions.mention_id if "mention_id" in mentions else "")
+    men = list(men[["start", "end", "actor", "resolution", "mention_id"]].itertuples(
+        index=False)) if len(men) else []
+    quo = quotes.assign(quote_id=quotes.quote_id if "quote_id" in quotes else "")
+    quo = list(quo[["start", "end", "speaker", "verb", "quote_id"]].itertuples(index=False)) \
+        if len(quo) else []
     # one sweep over all boundaries: linear in text + annotations, overlaps split into pieces
     anns = sorted([("d", r) for r in dev] + [("m", r) for r in men] + [("q", r) for r in quo],
                   key=lambda x: (x[1][0], x[1][1]))
@@ -144,9 +324,11 @@ def highlight(text: str, segments: Iterable[tuple[str, int, int]], devices: pd.D
                                 f"target: {r.target or '—'}. {definition}")
             if ms:
                 classes.append("act")
+                attrs.append(f'data-men="{esc(" ".join(str(r.mention_id) for r in ms))}"')
                 tips += [f"actor: {r.actor} ({r.resolution})" for r in ms]
             if qs:
                 classes.append("quote")
+                attrs.append(f'data-quo="{esc(" ".join(str(r.quote_id) for r in qs))}"')
                 tips += [f"quote — speaker: {r.speaker or 'unattributed'} ({r.verb})" for r in qs]
             pieces.append(f'<span class="{" ".join(classes)}" {" ".join(attrs)} '
                           f'title="{esc(chr(10).join(tips))}">{chunk}</span>')
@@ -154,22 +336,143 @@ def highlight(text: str, segments: Iterable[tuple[str, int, int]], devices: pd.D
     return "\n".join(out)
 
 
-def _fig(src: str, alt: str) -> str:
-    return f'<figure><img src="{esc(src)}" alt="{esc(alt)}"></figure>'
+def evidence_data(dev: pd.DataFrame, men: pd.DataFrame, quo: pd.DataFrame,
+                  cats: dict[str, dict]) -> dict:
+    """What the evidence panel shows for a clicked span: device hits, mentions and quotes by
+    id (device label, category, definition, rule id, speaker, target; actor; quote speaker)."""
+    d = {}
+    for r in dev.itertuples():
+        c = cats.get(r.category, {})
+        d[str(r.hit_id)] = {"label": r.label, "category": c.get("label", r.category),
+                            "definition": c.get("definitions", {}).get(r.device_id, ""),
+                            "rule": r.rule_id, "speaker": r.speaker, "target": r.target or "",
+                            "text": r.text}
+    m = {str(r.mention_id): {"actor": r.actor, "type": r.actor_type, "text": r.text,
+                             "resolution": r.resolution}
+         for r in men.itertuples()} if len(men) and "mention_id" in men else {}
+    q = {str(r.quote_id): {"speaker": r.speaker or "", "speaker_text": r.speaker_text or "",
+                           "verb": r.verb or "", "verb_type": r.verb_type or "",
+                           "kind": r.kind or ""}
+         for r in quo.itertuples()} if len(quo) and "quote_id" in quo else {}
+    return {"d": d, "m": m, "q": q}
+
+
+FIGURE_TITLES = {
+    "devices": "Framing devices by category and device",
+    "outlets": "Device hits per 1,000 words by outlet (95 % bootstrap intervals over articles)",
+    "sentiment": "Sentiment toward actors: negative and positive mentions",
+    "voice": "Sentiment toward actors: the author's voice vs quoted speakers (95 % bootstrap)",
+    "outlet_sentiment": "Sentiment toward the most-mentioned actors by outlet (95 % bootstrap)",
+    "network": "Stance network: source → target, colour = polarity, width = evidence",
+    "heatmap": "Actor × device category: device hits that target each actor",
+    "timeline": "Device rates and actor sentiment across article dates",
+    "sv_frames": "Generic frames (Semetko & Valkenburg scores)",
+    "mfc_frames": "Media Frames Corpus frames",
+}
+
+
+def figure_variables(kind: str, devices: pd.DataFrame, frames: dict) -> list[str]:
+    """The variables a figure is built on (for its reliability badge)."""
+    dev_vars = (sorted(set(devices.category)) + sorted(set(devices.device_id))
+                if len(devices) and "device_id" in devices else [])
+    if kind in ("devices", "outlets", "heatmap"):
+        return dev_vars
+    if kind in ("sentiment", "voice", "outlet_sentiment"):
+        return ["sentiment"]
+    if kind == "network":
+        return ["stance", "sentiment"]
+    if kind == "timeline":
+        return dev_vars + ["sentiment"]
+    if kind == "sv_frames":
+        df = frames.get("sv_frames")
+        return [f"sv:{f}" for f in sorted(set(df.frame))] if df is not None and len(df) else []
+    if kind == "mfc_frames":
+        df = frames.get("mfc_frames")
+        return [f"mfc:{f}" for f in sorted(set(df.frame))] if df is not None and len(df) else []
+    return []
+
+
+def _figures(fig_dir: Path, rel: str, kinds: Iterable[str], devices: pd.DataFrame,
+             frames: dict, status: Mapping[str, str] | None) -> str:
+    """``<figure>`` for each drawn figure (PNG shown, SVG linked); absent ones are skipped."""
+    out = []
+    for kind in kinds:
+        if not (fig_dir / f"{kind}.png").exists():
+            continue
+        title = FIGURE_TITLES.get(kind, kind)
+        badge = badge_html(figure_variables(kind, devices, frames), status)
+        size = _png_size(fig_dir / f"{kind}.png")
+        out.append(f'<figure><img src="{esc(rel)}/{kind}.png" alt="{esc(title)}" {size}'
+                   f'><figcaption>{esc(title)}{badge} · '
+                   f'<a href="{esc(rel)}/{kind}.svg">SVG</a></figcaption></figure>')
+    return f'<div class="figs">{"".join(out)}</div>' if out else \
+        '<p class="meta">No figures were drawn for this page.</p>'
+
+
+def _png_size(path: Path) -> str:
+    """``width``/``height`` attributes showing a PNG at its layout size (drawn at 1.5×)."""
+    import struct
+
+    from .figures import PNG_DPI
+
+    head = Path(path).read_bytes()[:24]
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        return ""
+    w, h = struct.unpack(">II", head[16:24])
+    scale = 100 / PNG_DPI
+    return f'width="{round(w * scale)}" height="{round(h * scale)}" '
+
+
+def report_provenance(codebook, resources: Mapping[str, Path] | None = None,
+                      version: str = "") -> dict:
+    """Package versions, codebook and resource hashes for the report (no run time: the
+    report stays byte-identical across runs; provenance.json keeps the time)."""
+    from importlib import metadata
+
+    pkgs = {}
+    for name in PACKAGES:
+        try:
+            pkgs[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pkgs[name] = ""
+    res = {k: hashlib.sha256(Path(v).read_bytes()).hexdigest()
+           for k, v in sorted((resources or {}).items())}
+    return {"codebook": codebook.sha256, "version": version, "packages": pkgs,
+            "resources": res}
+
+
+def _provenance_html(provenance: dict) -> str:
+    rows = [("framing", provenance.get("version", "")),
+            ("codebook sha256", provenance.get("codebook", ""))]
+    rows += [(f"{k} sha256", v) for k, v in sorted(provenance.get("resources", {}).items())]
+    rows += [(k, v or "not installed") for k, v in sorted(provenance.get("packages", {}).items())]
+    cells = "".join(f"<tr><td>{esc(k)}</td><td><code>{esc(str(v))}</code></td></tr>"
+                    for k, v in rows)
+    return (f'<details><summary>Provenance: package versions and resource hashes</summary>'
+            f'<table class="meta">{cells}</table></details>')
+
+
+def _empty_like(frames: dict, name: str, cols: list[str]) -> pd.DataFrame:
+    df = frames.get(name)
+    return df if df is not None else pd.DataFrame(columns=cols)
 
 
 def article_html(art: dict, segs: list[tuple[str, int, int]], text: str, frames: dict,
-                 cats: dict[str, dict], provenance: dict) -> str:
+                 cats: dict[str, dict], provenance: dict, fig_dir: Path | None = None,
+                 status_by_variable: Mapping[str, str] | None = None) -> str:
+    """One article's page: metadata, provenance, figures, the highlighted text with toggles
+    and an evidence panel, and downloadable tables."""
     aid = art["article_id"]
+    st = status_by_variable
     dev = frames["devices"][frames["devices"].article_id == aid]
     men = frames["mentions"][frames["mentions"].article_id == aid]
     quo = frames["quotes"][frames["quotes"].article_id == aid]
     sent = frames["actor_sentiment"]
     sent = sent[(sent.article_id == aid) & (sent.voice == "ALL")]
     acts = frames["actors"][frames["actors"].article_id == aid]
-    stance = frames.get("stance")
-    stance = stance[stance.article_id == aid] if stance is not None else pd.DataFrame(
-        columns=["source", "target", "voice", "polarity", "n_pos", "n_neg", "evidence"])
+    stance = _empty_like(frames, "stance", ["article_id", "source", "target", "voice",
+                                            "polarity", "n_pos", "n_neg", "evidence"])
+    stance = stance[stance.article_id == aid]
     actors = acts.merge(sent[["actor", "mean_label", "ci_low", "ci_high", "n_pos", "n_neg",
                               "n_neu"]], on="actor", how="left")
     actors = actors.sort_values(["n_mentions", "actor"], ascending=[False, True])
@@ -183,44 +486,102 @@ def article_html(art: dict, segs: list[tuple[str, int, int]], text: str, frames:
     toggle_css = "".join(
         f".hide-cat-{c} .cat-{c}{{background:none;border-bottom:none}}" for c in cats)
     toggle_css += ".hide-act .act{text-decoration:none}.hide-quote .quote{color:inherit}"
+    words = frames.get("_words", {}).get(aid)
     meta_rows = "".join(
         f"<tr><td>{esc(k)}</td><td>{esc(str(v))}</td></tr>"
-        for k, v in (("date", art["date"]), ("source", art["source"] or "—"),
+        for k, v in (("date", art["date"] or "—"), ("outlet", art["source"] or "—"),
                      ("file", art["source_file"]), ("url", art["url"] or "—"),
-                     ("characters", art["n_chars"]), ("content hash", art["content_hash"][:16]),
+                     ("characters", art["n_chars"]),
+                     ("words", words if words is not None else "—"),
+                     ("device hits", f"{len(dev)}" + (
+                         f" ({1000 * len(dev) / words:.1f} per 1,000 words)"
+                         if words else "")),
+                     ("content hash", art["content_hash"][:16]),
                      ("codebook sha256", provenance.get("codebook", "")[:16]),
                      ("framing", provenance.get("version", ""))))
+    figs = _figures(fig_dir / aid, f"../figures/{aid}", ARTICLE_FIGURES, dev, frames, st) \
+        if fig_dir is not None else ""
+    frames_html = ""
+    sv = frames.get("sv_frames")
+    if sv is not None:
+        sv = sv[sv.article_id == aid]
+        frames_html += (f"<h3>Semetko &amp; Valkenburg frames"
+                        f"{badge_html([f'sv:{f}' for f in sv.frame], st)}</h3>" +
+                        _table(sv, [("frame", "frame"), ("score", "score"),
+                                    ("n_yes", "items yes"), ("n_items", "items")],
+                               table_id="t-sv", csv_name=f"{aid}_sv_frames.csv"))
+    items = frames.get("sv_items")
+    if items is not None:
+        items = items[items.article_id == aid]
+        frames_html += ("<h4>Items answered, with the evidence that answered them</h4>" +
+                        _table(items, [("frame", "frame"), ("item", "item"),
+                                       ("question", "question"), ("answer", "answer"),
+                                       ("evidence", "evidence"), ("reason", "reason")],
+                               table_id="t-sv-items", csv_name=f"{aid}_sv_items.csv"))
+    mfc = frames.get("mfc_frames")
+    if mfc is not None:
+        mfc = mfc[mfc.article_id == aid]
+        frames_html += (f"<h3>Media Frames Corpus frames"
+                        f"{badge_html([f'mfc:{f}' for f in mfc.frame], st)}</h3>" +
+                        _table(mfc, [("frame", "frame"), ("label", "label"), ("score", "score"),
+                                     ("present", "present"), ("n_evidence", "evidence n"),
+                                     ("evidence", "evidence")],
+                               table_id="t-mfc", csv_name=f"{aid}_mfc_frames.csv"))
+    ent = frames.get("entman")
+    if ent is not None:
+        ent = ent[ent.article_id == aid]
+        frames_html += ("<h3>Entman's functions (where the text supports them)</h3>" +
+                        _table(ent, [("function", "function"), ("evidence", "evidence"),
+                                     ("sentence", "sentence")],
+                               table_id="t-entman", csv_name=f"{aid}_entman.csv"))
+    if frames_html:
+        frames_html = "<h2>Generic frames</h2>" + frames_html
+    dev_vars = sorted(set(dev.category)) + sorted(set(dev.device_id)) if len(dev) else []
     body = f"""
 <p class="meta"><a href="../index.html">← all articles</a></p>
 <h1>{esc(art['title'] or aid)}</h1>
 <table class="meta">{meta_rows}</table>
-<h2>Figures</h2>
-{_fig(f'../figures/{aid}/devices.png', 'Framing devices by category')}
-{_fig(f'../figures/{aid}/sentiment.png', 'Sentiment toward actors')}
-<h2>Article with evidence</h2>
+{_provenance_html(provenance)}
+<p class="meta">Jump to: <a href="#figures">figures</a> · <a href="#text">text with
+evidence</a> · <a href="#devices">devices</a> · <a href="#actors">actors</a> ·
+<a href="#stance">stance</a> · <a href="#quotes">quotes</a></p>
+<h2 id="figures">Figures</h2>
+{figs}
+<h2 id="text">Article with evidence</h2>
+<p class="meta">Hover over a highlight for a summary; click it for the device's definition,
+rule, speaker and target.</p>
 <div class="legend">{legend}</div>
 <div class="article">
 {highlight(text, segs, dev, men, quo, cats)}
 </div>
-<h2>Framing devices ({len(dev)})</h2>
+<aside id="info" hidden><button id="info-close" type="button" aria-label="close">×</button>
+<strong>Evidence</strong><div id="info-body"></div></aside>
+<script type="application/json" id="evidence-data">{json_for_html(
+        evidence_data(dev, men, quo, cats))}</script>
+<h2 id="devices">Framing devices ({len(dev)}){badge_html(dev_vars, st)}</h2>
 {_table(dev, [("hit_id", "#"), ("category", "category"), ("label", "device"),
               ("text", "evidence"), ("speaker", "speaker"), ("target", "target"),
-              ("segment", "segment"), ("rule_id", "rule")])}
-<h2>Actors ({len(actors)})</h2>
+              ("segment", "segment"), ("rule_id", "rule")],
+        table_id="t-devices", csv_name=f"{aid}_devices.csv", row_attr="hit_id")}
+<h2 id="actors">Actors ({len(actors)}){badge_html(["sentiment"], st)}</h2>
 {_table(actors, [("actor", "actor"), ("actor_type", "type"), ("n_mentions", "mentions"),
                  ("mean_label", "sentiment"), ("ci_low", "CI low"), ("ci_high", "CI high"),
                  ("n_pos", "+"), ("n_neg", "−"), ("n_neu", "0"),
-                 ("surface_forms", "forms in text"), ("resolutions", "resolved by")])}
-<h2>Stance network ({len(stance)} edges)</h2>
+                 ("surface_forms", "forms in text"), ("resolutions", "resolved by")],
+        table_id="t-actors", csv_name=f"{aid}_actors.csv")}
+<h2 id="stance">Stance network ({len(stance)} edges){badge_html(["stance", "sentiment"], st)}
+</h2>
 <p class="meta">Who evaluates whom: the source is the quoted speaker, the subject of the
 governing predicate, or the author; polarity from mention-level sentiment.</p>
 {_table(stance, [("source", "source"), ("target", "target"), ("voice", "voice"),
                  ("polarity", "polarity"), ("n_pos", "+"), ("n_neg", "−"),
-                 ("evidence", "evidence")])}
-<h2>Quotes ({len(quo)})</h2>
+                 ("evidence", "evidence")], table_id="t-stance", csv_name=f"{aid}_stance.csv")}
+<h2 id="quotes">Quotes ({len(quo)})</h2>
 {_table(quo, [("quote_id", "#"), ("kind", "kind"), ("speaker", "speaker"),
               ("speaker_text", "introduced as"), ("resolution", "resolved by"), ("verb", "verb"),
-              ("verb_type", "verb type"), ("text", "text")])}
+              ("verb_type", "verb type"), ("text", "text")],
+        table_id="t-quotes", csv_name=f"{aid}_quotes.csv")}
+{frames_html}
 """
     return _page(art["title"] or aid, body, toggle_css)
 
@@ -239,22 +600,47 @@ def _md_table(df: pd.DataFrame, cols: list[tuple[str, str]]) -> str:
     return "\n".join(lines)
 
 
-def article_md(art: dict, text: str, frames: dict) -> str:
+
+def _write(path: Path, content: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(content, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def article_md(art: dict, text: str, frames: dict, fig_dir: Path | None = None,
+               provenance: dict | None = None,
+               status_by_variable: Mapping[str, str] | None = None) -> str:
+    """The article's report as Markdown (figures linked, tables as pipe tables)."""
     aid = art["article_id"]
     dev = frames["devices"][frames["devices"].article_id == aid]
     quo = frames["quotes"][frames["quotes"].article_id == aid]
     sent = frames["actor_sentiment"]
     sent = sent[(sent.article_id == aid) & (sent.voice == "ALL")]
     sent = sent.sort_values(["n_mentions", "actor"], ascending=[False, True])
+    prov = provenance or {}
+    figs = [f"![{FIGURE_TITLES[k]}](../figures/{aid}/{k}.png)" for k in ARTICLE_FIGURES
+            if fig_dir is not None and (fig_dir / aid / f"{k}.png").exists()]
+    warn = badge_status(figure_variables("devices", dev, frames) + ["sentiment", "stance"],
+                        status_by_variable)
     parts = [
         f"# {art['title'] or aid}", "",
-        f"- date: {art['date']}", f"- file: {art['source_file']}",
-        f"- content hash: {art['content_hash'][:16]}", "",
-        f"![Framing devices](../figures/{aid}/devices.png)",
-        f"![Sentiment toward actors](../figures/{aid}/sentiment.png)", "",
+        f"- date: {art['date'] or '—'}", f"- outlet: {art['source'] or '—'}",
+        f"- file: {art['source_file']}",
+        f"- content hash: {art['content_hash'][:16]}",
+        f"- codebook sha256: {prov.get('codebook', '')[:16]}",
+        f"- framing: {prov.get('version', '')}",
+        "- packages: " + ", ".join(f"{k} {v}" for k, v in sorted(
+            prov.get("packages", {}).items()) if v), "",
+    ]
+    if warn:
+        parts += [f"> ⚠ {BADGES[warn[0]][1]}: {', '.join(warn[1])}", ""]
+    parts += figs + [""] if figs else []
+    parts += [
         f"## Framing devices ({len(dev)})", "",
         _md_table(dev, [("hit_id", "#"), ("category", "category"), ("label", "device"),
-                        ("text", "evidence"), ("speaker", "speaker"), ("target", "target")]),
+                        ("text", "evidence"), ("speaker", "speaker"), ("target", "target"),
+                        ("rule_id", "rule")]),
         "", f"## Sentiment toward actors ({len(sent)})", "",
         _md_table(sent, [("actor", "actor"), ("n_mentions", "mentions"),
                          ("mean_label", "mean"), ("ci_low", "CI low"), ("ci_high", "CI high"),
@@ -266,59 +652,286 @@ def article_md(art: dict, text: str, frames: dict) -> str:
                    ("polarity", "polarity"), ("n_pos", "+"), ("n_neg", "−")]),
         "", f"## Quotes ({len(quo)})", "",
         _md_table(quo, [("speaker", "speaker"), ("verb", "verb"), ("verb_type", "type"),
-                        ("text", "text")]),
-        "", "## Text", "", text, "",
+                        ("text", "text")]), "",
     ]
+    for name, title, cols in (
+            ("sv_frames", "Semetko & Valkenburg frames", [("frame", "frame"), ("score", "score"),
+                                                          ("n_yes", "yes"), ("n_items", "items")]),
+            ("sv_items", "Semetko & Valkenburg items", [("item", "item"), ("answer", "answer"),
+                                                        ("evidence", "evidence"),
+                                                        ("reason", "reason")]),
+            ("mfc_frames", "MFC frames", [("frame", "frame"), ("label", "label"),
+                                          ("score", "score"), ("present", "present"),
+                                          ("n_evidence", "evidence n"), ("evidence", "evidence")]),
+            ("entman", "Entman's functions", [("function", "function"),
+                                              ("evidence", "evidence")])):
+        if frames.get(name) is not None:
+            df = frames[name][frames[name].article_id == aid]
+            parts += [f"## {title}", "", _md_table(df, cols), ""]
+    parts += ["## Text", "", text, ""]
     return "\n".join(parts)
 
 
-def _write(path: Path, content: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(content, encoding="utf-8")
-    os.replace(tmp, path)
+# --- what changed since the last run ----------------------------------------------------------
+
+def corpus_snapshot(frames: dict, words: Mapping[str, int], labels: Mapping[str, str]) -> dict:
+    """The aggregates the index compares between runs, keyed by the corpus (article ids and
+    content hashes) — no time, so equal inputs give equal snapshots."""
+    arts = frames["articles"].sort_values("article_id")
+    key = hashlib.sha256("\n".join(f"{r.article_id}\t{r.content_hash}"
+                                   for r in arts.itertuples()).encode()).hexdigest()[:16]
+    dev = frames["devices"]
+    total_words = int(sum(words.get(a, 0) for a in arts.article_id))
+
+    def per_k(n: int) -> float | None:
+        return round(1000 * n / total_words, 3) if total_words else None
+
+    rates = {"all devices": per_k(len(dev))}
+    for c in sorted(set(dev.category)):
+        rates[labels.get(c, c)] = per_k(int((dev.category == c).sum()))
+    sent = frames["actor_sentiment"]
+    sent = sent[sent.voice == "ALL"]
+    if "actor_type" in sent:
+        sent = sent[sent.actor_type != "location"]
+    agg = sent.groupby("actor").agg(n=("n_mentions", "sum"), pos=("n_pos", "sum"),
+                                    neg=("n_neg", "sum")) if len(sent) else pd.DataFrame()
+    actors = {}
+    if len(agg):
+        for a in sorted(agg.index, key=lambda a: (-int(agg.n[a]), a))[:15]:
+            actors[a] = {"n": int(agg.n[a]),
+                         "mean": round(float(agg.pos[a] - agg.neg[a]) / int(agg.n[a]), 3)}
+    sc = frames.get("stance_corpus")
+    return {"key": key,
+            "articles": {r.article_id: {"title": r.title or "", "hash": r.content_hash[:16]}
+                         for r in arts.itertuples()},
+            "aggregates": {"articles": len(arts), "words": total_words,
+                           "device hits": int(len(dev)), "rates": rates,
+                           "stance edges": int(len(sc)) if sc is not None else None,
+                           "actors": actors}}
 
 
-def render_reports(frames: dict, articles: Iterable, codebook, out_dir: Path,
-                   provenance: dict) -> list[Path]:
-    """Write ``articles/<id>.html|.md`` and ``index.html|.md`` into ``out_dir``."""
-    out_dir = Path(out_dir)
-    colors = category_colors(list(codebook.categories))
-    cats = {
-        cid: {"label": c.label_en, "color": colors[cid],
-              "definitions": {d.id: d.definition for d in codebook.devices
-                              if d.category == cid}}
-        for cid, c in codebook.categories.items()
-    }
-    art_rows = {r["article_id"]: r for r in frames["articles"].to_dict("records")}
-    (out_dir / "articles").mkdir(parents=True, exist_ok=True)  # even if every input was rejected
-    written = []
-    for art in articles:
-        row = art_rows[art.id]
-        segs = [(s.kind, s.start, s.end) for s in art.segments]
-        p = out_dir / "articles" / f"{art.id}.html"
-        _write(p, article_html(row, segs, art.text, frames, cats, provenance))
-        m = out_dir / "articles" / f"{art.id}.md"
-        _write(m, article_md(row, art.text, frames))
-        written += [p, m]
-    written += _index(frames, out_dir, provenance)
-    return written
+def update_state(path: Path, snapshot: dict) -> dict | None:
+    """Record ``snapshot`` in the state file and return the snapshot to compare with: the
+    last one of a *different* corpus (None on a first run).  Rerunning the same corpus keeps
+    the comparison (and refreshes the current aggregates)."""
+    path = Path(path)
+    state = {"current": None, "previous": None}
+    if path.exists():
+        try:
+            state = json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise ValueError(f"{path}: unreadable report state ({e}); delete it to start "
+                             "afresh") from e
+    cur = state.get("current")
+    if cur is not None and cur.get("key") != snapshot["key"]:
+        state["previous"] = cur
+    state["current"] = snapshot
+    _write(path, json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    return state.get("previous")
 
 
-def _index(frames: dict, out_dir: Path, provenance: dict) -> list[Path]:
+def _delta(a, b, digits: int = 2) -> str:
+    if a is None or b is None or (isinstance(a, float) and math.isnan(a)):
+        return ""
+    d = b - a
+    if abs(d) < 10 ** -(digits + 1):
+        return "="
+    cls = "delta-up" if d > 0 else "delta-down"
+    return f'<span class="{cls}">{"▲" if d > 0 else "▼"} {d:+.{digits}f}</span>'
+
+
+def changes_html(prev: dict | None, cur: dict) -> str:
+    """The "What changed since the last run" section."""
+    if prev is None:
+        return ("<p>This is the first run on record: there is no earlier run of a different "
+                "corpus to compare with. The next run on a changed corpus will list new and "
+                "removed articles and how the aggregates moved.</p>")
+    pa, ca = prev["articles"], cur["articles"]
+    new = sorted(set(ca) - set(pa))
+    gone = sorted(set(pa) - set(ca))
+    changed = sorted(a for a in set(pa) & set(ca) if pa[a]["hash"] != ca[a]["hash"])
+
+    def items(ids, arts, link):
+        return "".join(
+            f'<li><a href="articles/{esc(a)}.html">{esc(arts[a]["title"] or a)}</a></li>'
+            if link else f'<li>{esc(arts[a]["title"] or a)} <code>{esc(a)}</code></li>'
+            for a in ids[:50]) + (f"<li>… and {len(ids) - 50} more</li>" if len(ids) > 50
+                                  else "")
+    out = [f'<p>Compared with the previous corpus ({prev["aggregates"]["articles"]} '
+           f'article(s)): {len(new)} new, {len(gone)} removed, {len(changed)} changed.</p>']
+    if new:
+        out.append(f"<h3>New articles ({len(new)})</h3><ul>{items(new, ca, True)}</ul>")
+    if gone:
+        out.append(f"<h3>Removed articles ({len(gone)})</h3><ul>{items(gone, pa, False)}</ul>")
+    if changed:
+        out.append(f"<h3>Changed text ({len(changed)})</h3><ul>{items(changed, ca, True)}</ul>")
+    pg, cg = prev["aggregates"], cur["aggregates"]
+    rows = []
+    for k in ("articles", "words", "device hits", "stance edges"):
+        rows.append((k, pg.get(k), cg.get(k), 0))
+    for k in sorted(set(pg["rates"]) | set(cg["rates"]),
+                    key=lambda k: (k != "all devices", k)):
+        rows.append((f"{k} per 1,000 words", pg["rates"].get(k), cg["rates"].get(k), 2))
+    for a in sorted(set(pg["actors"]) | set(cg["actors"])):
+        p, c = pg["actors"].get(a), cg["actors"].get(a)
+        rows.append((f"sentiment toward {a} (mean, mentions {p['n'] if p else '—'} → "
+                     f"{c['n'] if c else '—'})", p and p["mean"], c and c["mean"], 2))
+    body = "".join(
+        f"<tr><td>{esc(k)}</td><td class=\"num\">{'' if a is None else esc(f'{a:.{d}f}')}</td>"
+        f"<td class=\"num\">{'' if b is None else esc(f'{b:.{d}f}')}</td>"
+        f"<td class=\"num\">{_delta(a, b, d)}</td></tr>"
+        for k, a, b, d in rows)
+    out.append('<h3>How the aggregates moved</h3><div class="tablebar"><button class="csv" '
+               'type="button" data-table="t-changes" data-file="changes.csv">Download CSV'
+               '</button></div><table class="sortable" id="t-changes"><thead><tr>'
+               '<th>aggregate</th><th>before</th><th>now</th><th>change</th></tr></thead>'
+               f"<tbody>{body}</tbody></table>")
+    return "\n".join(out)
+
+
+def changes_md(prev: dict | None, cur: dict) -> list[str]:
+    if prev is None:
+        return ["First run on record: nothing to compare with.", ""]
+    new = sorted(set(cur["articles"]) - set(prev["articles"]))
+    gone = sorted(set(prev["articles"]) - set(cur["articles"]))
+    pr, cr = prev["aggregates"]["rates"], cur["aggregates"]["rates"]
+    out = [f"New articles: {len(new)}; removed: {len(gone)}.", ""]
+    out += [f"- new: {a}" for a in new[:50]] + [f"- removed: {a}" for a in gone[:50]] + [""]
+    out += ["| aggregate | before | now |", "|---|---|---|"]
+    for k in ("articles", "words", "device hits"):
+        out.append(f"| {k} | {prev['aggregates'][k]} | {cur['aggregates'][k]} |")
+    for k in sorted(set(pr) | set(cr)):
+        out.append(f"| {_md_cell(k)} per 1,000 words | {pr.get(k, '')} | {cr.get(k, '')} |")
+    return out + [""]
+
+
+# --- the corpus index -------------------------------------------------------------------------
+
+def _outlet_table(frames: dict, words: pd.Series, labels: Mapping[str, str],
+                  by: str = "source") -> pd.DataFrame:
+    est = device_rates(frames["devices"], frames["articles"], words, dict(labels), by)
     arts = frames["articles"].copy()
-    dev_n = frames["devices"].groupby("article_id").size()
+    arts["_g"] = arts[by].fillna("").astype(str).replace("", "(no outlet)")
+    arts["_w"] = arts.article_id.map(words).fillna(0).astype(int)
+    hits = frames["devices"].groupby("article_id").size()
+    arts["_h"] = arts.article_id.map(hits).fillna(0).astype(int)
+    rows = []
+    for g, sub in arts.groupby("_g", sort=True):
+        r, lo, hi, n = est[("ALL", g)]
+        rows.append({"group": g, "articles": n, "words": int(sub._w.sum()),
+                     "hits": int(sub._h.sum()), "rate": r, "lo": lo, "hi": hi})
+    return pd.DataFrame(rows, columns=["group", "articles", "words", "hits", "rate", "lo",
+                                       "hi"])
+
+
+def _sentiment_by_outlet(frames: dict, top: int = 12) -> pd.DataFrame:
+    from .figures import cluster_bootstrap_ratio, seed_of
+
+    sent = frames["actor_sentiment"]
+    sent = sent[sent.voice == "ALL"]
+    if "actor_type" in sent:
+        sent = sent[sent.actor_type != "location"]
+    cols = ["actor", "outlet", "articles", "mentions", "mean", "lo", "hi"]
+    if not len(sent):
+        return pd.DataFrame(columns=cols)
+    grp = frames["articles"].set_index("article_id").source.fillna("").astype(str).replace(
+        "", "(no outlet)")
+    sent = sent.assign(outlet=sent.article_id.map(grp).fillna("(no outlet)"))
+    tot = sent.groupby("actor").n_mentions.sum()
+    actors = sorted(tot.index, key=lambda a: (-tot[a], a))[:top]
+    rows = []
+    for (a, g), sub in sent[sent.actor.isin(actors)].groupby(["actor", "outlet"], sort=True):
+        m, lo, hi = cluster_bootstrap_ratio((sub.n_pos - sub.n_neg).to_numpy(),
+                                            sub.n_mentions.to_numpy(), seed_of("outlet", a, g))
+        rows.append({"actor": a, "outlet": g, "articles": int(sub.article_id.nunique()),
+                     "mentions": int(sub.n_mentions.sum()), "mean": m, "lo": lo, "hi": hi})
+    df = pd.DataFrame(rows, columns=cols)
+    order = {a: i for i, a in enumerate(actors)}
+    return df.sort_values(["actor", "outlet"], key=lambda s: s.map(order) if s.name == "actor"
+                          else s).reset_index(drop=True)
+
+
+def frames_by_outlet(frames: dict) -> pd.DataFrame:
+    """Generic frames by outlet: the mean S&V score and the share of articles with each MFC
+    frame present, with 95 % bootstrap intervals over articles."""
+    from .figures import cluster_bootstrap_ratio, seed_of
+
+    cols = ["scheme", "frame", "outlet", "articles", "value", "lo", "hi"]
+    grp = frames["articles"].set_index("article_id").source.fillna("").astype(str).replace(
+        "", "(no outlet)")
+    rows = []
+    for scheme, name, col in (("S&V mean score", "sv_frames", "score"),
+                              ("MFC share present", "mfc_frames", "present")):
+        df = frames.get(name)
+        if df is None or not len(df):
+            continue
+        df = df.assign(outlet=df.article_id.map(grp).fillna("(no outlet)"),
+                       _v=df[col].astype(float))
+        for (f, g), sub in df.groupby(["frame", "outlet"], sort=True):
+            m, lo, hi = cluster_bootstrap_ratio(sub._v.to_numpy(), [1.0] * len(sub),
+                                                seed_of(name, f, g))
+            rows.append({"scheme": scheme, "frame": f, "outlet": g,
+                         "articles": int(sub.article_id.nunique()), "value": m, "lo": lo,
+                         "hi": hi})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _index(frames: dict, out_dir: Path, provenance: dict, words: pd.Series,
+           labels: Mapping[str, str], colors: Mapping[str, str], prev: dict | None,
+           snapshot: dict, status: Mapping[str, str] | None = None) -> list[Path]:
+    arts = frames["articles"].copy()
+    dev = frames["devices"]
+    dev_n = dev.groupby("article_id").size()
     men_n = frames["mentions"].groupby("article_id").size()
     quo_n = frames["quotes"].groupby("article_id").size()
+    arts["words"] = arts.article_id.map(words).fillna(0).astype(int)
     arts["devices"] = arts.article_id.map(dev_n).fillna(0).astype(int)
+    arts["rate"] = [1000 * d / w if w else float("nan") for d, w in zip(arts.devices,
+                                                                          arts.words,
+                                                                          strict=True)]
     arts["mentions"] = arts.article_id.map(men_n).fillna(0).astype(int)
     arts["quotes"] = arts.article_id.map(quo_n).fillna(0).astype(int)
-    rows = "".join(
-        f"<tr><td><a href=\"articles/{esc(r.article_id)}.html\">{esc(r.title or r.article_id)}"
-        f"</a></td><td>{esc(r.date)}</td><td>{esc(r.source_file)}</td>"
-        f"<td class=\"num\">{r.devices}</td><td class=\"num\">{r.mentions}</td>"
-        f"<td class=\"num\">{r.quotes}</td></tr>"
-        for r in arts.itertuples())
+    cats = sorted(set(dev.category), key=lambda c: (-int((dev.category == c).sum()), c))
+    by_cat = dev.groupby(["article_id", "category"]).size().unstack(fill_value=0) \
+        if len(dev) else pd.DataFrame()
+    cat_cols = []
+    for c in cats:
+        col = f"cat:{c}"
+        n = arts.article_id.map(by_cat[c]).fillna(0)
+        arts[col] = [1000 * x / w if w else float("nan") for x, w in zip(n, arts.words,
+                                                                         strict=True)]
+        cat_cols.append((col, labels.get(c, c)))
+    shade = {col: float(arts[col].max()) for col, _ in cat_cols if len(arts)}
+    shade["rate"] = float(arts.rate.max()) if len(arts) else 0.0
+    head = ["title", "outlet", "date", "words", "device hits", "per 1,000 words"] + \
+        [lab for _, lab in cat_cols] + ["mentions", "quotes"]
+    rows = []
+    for r in arts.to_dict("records"):
+        cells = [f'<td><a href="articles/{esc(r["article_id"])}.html">'
+                 f'{esc(r["title"] or r["article_id"])}</a></td>',
+                 f'<td>{esc(r["source"] or "")}</td>', f'<td>{esc(r["date"] or "")}</td>',
+                 f'<td class="num">{r["words"]}</td>', f'<td class="num">{r["devices"]}</td>']
+        for col in ["rate"] + [c for c, _ in cat_cols]:
+            v = r[col]
+            if pd.isna(v):
+                cells.append('<td class="num"></td>')
+                continue
+            if v == 0:
+                cells.append('<td class="num zero">0</td>')
+                continue
+            pct = round(60 * v / shade[col]) if shade.get(col) else 0
+            cells.append(f'<td class="num cell-shade" style="--s:{pct}%">{v:.1f}</td>')
+        cells += [f'<td class="num">{r["mentions"]}</td>', f'<td class="num">{r["quotes"]}</td>']
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    swatches = "".join(f'<th><span class="swatch" style="background:{colors.get(c, "#999")}">'
+                       f"</span>{esc(labels.get(c, c))}</th>" for c in cats)
+    head_html = ("".join(f"<th>{esc(h)}</th>" for h in head[:6]) + swatches +
+                 "<th>mentions</th><th>quotes</th>")
+    art_table = ('<div class="tablebar"><button class="csv" type="button" '
+                 'data-table="t-articles" data-file="articles.csv">Download CSV '
+                 f'({len(arts)} rows)</button></div><div class="scroll">'
+                 f'<table class="sortable" id="t-articles"><thead><tr>{head_html}</tr></thead>'
+                 f'<tbody>{"".join(rows)}</tbody></table></div>')
     rejected = frames.get("rejected", pd.DataFrame(columns=["source_file", "error"]))
     is_warning = (rejected.level == "warning") if "level" in rejected else \
         pd.Series(False, index=rejected.index)
@@ -337,33 +950,150 @@ def _index(frames: dict, out_dir: Path, provenance: dict) -> list[Path]:
     n_edges = len(sc)
     top = sc.assign(_n=sc.n_pos + sc.n_neg).sort_values(
         ["_n", "source", "target"], ascending=[False, True, True]).head(50)
+    fig_dir = out_dir / "figures" / "corpus"
+
+    def figs(*kinds):
+        return _figures(fig_dir, "figures/corpus", kinds, dev, frames, status)
+
+    outlets = _outlet_table(frames, words, labels)
+    dated = arts[pd.to_datetime(arts.date.fillna("").astype(str).str[:10], format="%Y-%m-%d",
+                                errors="coerce").notna()]
+    date_html = ""
+    if dated.date.nunique() >= 2:
+        by_date = _outlet_table(frames, words, labels, by="date")
+        by_date = by_date[by_date.group != "(no outlet)"]
+        date_html = _table(by_date, [("group", "date"), ("articles", "articles"),
+                                     ("words", "words"), ("hits", "device hits"),
+                                     ("rate", "per 1,000 words"), ("lo", "CI low"),
+                                     ("hi", "CI high")], table_id="t-dates",
+                           csv_name="device_rates_by_date.csv", scroll=True) + \
+            figs("timeline")
+    else:
+        date_html = (f'<p class="meta">{len(dated)} of {len(arts)} article(s) carry a date; '
+                     "a timeline needs articles from at least two dates.</p>")
+    n_undated = len(arts) - len(dated)
+    if n_undated and dated.date.nunique() >= 2:
+        date_html = f'<p class="meta">{n_undated} undated article(s) left out.</p>' + date_html
+    sent_outlet = _sentiment_by_outlet(frames)
+    several = len(outlets) > 1
+    one_outlet = ('<p class="meta">All articles come from one outlet (or none is recorded): '
+                  f'{esc(outlets.group.iloc[0]) if len(outlets) else "—"}.</p>')
+    frames_figs = ""
+    if frames.get("sv_frames") is not None or frames.get("mfc_frames") is not None:
+        fvars = figure_variables("sv_frames", dev, frames) + \
+            figure_variables("mfc_frames", dev, frames)
+        frames_figs = (f"<h2>Generic frames{badge_html(fvars, status)}</h2>" +
+                       figs("sv_frames", "mfc_frames") + "<h3>By outlet</h3>" +
+                       _table(frames_by_outlet(frames),
+                              [("scheme", "measure"), ("frame", "frame"), ("outlet", "outlet"),
+                               ("articles", "articles"), ("value", "value"),
+                               ("lo", "CI low"), ("hi", "CI high")],
+                              table_id="t-frames-outlet", csv_name="frames_by_outlet.csv",
+                              scroll=True))
     body = f"""
 <h1>Framing report — {len(arts)} article(s)</h1>
 <p class="meta">codebook sha256 {esc(provenance.get('codebook', '')[:16])} ·
 framing {esc(provenance.get('version', ''))}</p>
+{_provenance_html(provenance)}
 {rej_html}
-<table class="sortable"><thead><tr><th>title</th><th>date</th><th>file</th><th>devices</th>
-<th>mentions</th><th>quotes</th></tr></thead><tbody>{rows}</tbody></table>
-<h2>Corpus</h2>
-{_fig('figures/corpus/devices.png', 'Framing devices by category, corpus')}
-{_fig('figures/corpus/sentiment.png', 'Sentiment toward actors, corpus')}
-<h2>Corpus stance network (strongest {len(top)} of {n_edges} edges)</h2>
+<h2>Articles side by side</h2>
+<p class="meta">Device hits per 1,000 words, overall and by category (darker = higher).
+Click a column to sort.</p>
+{art_table}
+<h2>What changed since the last run</h2>
+{changes_html(prev, snapshot)}
+<h2>Framing devices</h2>
+{figs("devices", "heatmap")}
+<h3>Device rates by outlet</h3>
+{_table(outlets, [("group", "outlet"), ("articles", "articles"), ("words", "words"),
+                  ("hits", "device hits"), ("rate", "per 1,000 words"), ("lo", "CI low"),
+                  ("hi", "CI high")], table_id="t-outlets", csv_name="device_rates_by_outlet.csv")}
+{figs("outlets") if several else one_outlet}
+<h3>By date</h3>
+{date_html}
+<h2>Sentiment toward actors{badge_html(["sentiment"], status)}</h2>
+{figs("sentiment", "voice")}
+<h3>By outlet</h3>
+{_table(sent_outlet, [("actor", "actor"), ("outlet", "outlet"), ("articles", "articles"),
+                      ("mentions", "mentions"), ("mean", "mean"), ("lo", "CI low"),
+                      ("hi", "CI high")], table_id="t-sent-outlet",
+        csv_name="sentiment_by_outlet.csv", scroll=True)}
+{figs("outlet_sentiment") if several else ""}
+{frames_figs}
+<h2>Corpus stance network{badge_html(["stance", "sentiment"], status)}</h2>
+{figs("network")}
+<h3>Strongest {len(top)} of {n_edges} edges</h3>
 <p class="meta">All edges: <code>data/processed/stance_corpus.csv</code>.</p>
 {_table(top, [("source", "source"), ("target", "target"), ("n_articles", "articles"),
-              ("n_pos", "+"), ("n_neg", "−"), ("polarity", "polarity")])}
+              ("n_pos", "+"), ("n_neg", "−"), ("polarity", "polarity")],
+        table_id="t-stance", csv_name="stance_top_edges.csv", scroll=True)}
 """
     p = out_dir / "index.html"
     _write(p, _page("Framing report", body))
-    md = ["# Framing report", "", f"{len(arts)} article(s).", ""]
+    md = ["# Framing report", "", f"{len(arts)} article(s). codebook sha256 "
+          f"{provenance.get('codebook', '')[:16]}, framing {provenance.get('version', '')}.", ""]
     if len(rejected):
         md += ["## Rejected inputs", ""] + [f"- {e}" for e in rejected.error] + [""]
     if len(warnings):
         md += ["## Warnings (articles kept)", ""] + [f"- {e}" for e in warnings.error] + [""]
-    md += [_md_table(arts, [("article_id", "id"), ("title", "title"), ("date", "date"),
-                            ("devices", "devices"), ("mentions", "mentions"),
+    md += [_md_table(arts, [("article_id", "id"), ("title", "title"), ("source", "outlet"),
+                            ("date", "date"), ("words", "words"), ("devices", "devices"),
+                            ("rate", "per 1,000 words"), ("mentions", "mentions"),
                             ("quotes", "quotes")]), "",
-           "![Devices](figures/corpus/devices.png)", "",
-           "![Sentiment](figures/corpus/sentiment.png)", ""]
+           "## What changed since the last run", ""] + changes_md(prev, snapshot)
+    md += ["## Device rates by outlet", "",
+           _md_table(outlets, [("group", "outlet"), ("articles", "articles"),
+                               ("words", "words"), ("hits", "hits"), ("rate", "per 1,000"),
+                               ("lo", "CI low"), ("hi", "CI high")]), ""]
+    md += [f"![{FIGURE_TITLES[k]}](figures/corpus/{k}.png)" for k in CORPUS_FIGURES
+           if (fig_dir / f"{k}.png").exists()] + [""]
     m = out_dir / "index.md"
     _write(m, "\n".join(md))
     return [p, m]
+
+
+def render_reports(frames: dict, articles: Iterable, codebook, out_dir: Path,
+                   provenance: dict, state_path: Path | None = None,
+                   status_by_variable: Mapping[str, str] | None = None) -> list[Path]:
+    """Write ``articles/<id>.html|.md`` and ``index.html|.md`` into ``out_dir``.
+
+    ``frames`` holds the tables (``articles``, ``rejected``, ``mentions``, ``actors``,
+    ``quotes``, ``devices``, ``actor_sentiment``; optionally ``stance``, ``stance_corpus``,
+    ``segments`` for word counts, ``sv_frames`` and ``mfc_frames``).  Figures are taken from
+    ``out_dir/figures`` when present.  ``state_path`` (the processed folder's
+    ``report_state.json``) enables "What changed since the last run".
+    """
+    out_dir = Path(out_dir)
+    colors = category_colors(list(codebook.categories))
+    cats = {
+        cid: {"label": c.label_en, "color": colors[cid],
+              "definitions": {d.id: d.definition for d in codebook.devices
+                              if d.category == cid}}
+        for cid, c in codebook.categories.items()
+    }
+    labels = {cid: c.label_en for cid, c in codebook.categories.items()}
+    art_rows = {r["article_id"]: r for r in frames["articles"].to_dict("records")}
+    fig_dir = out_dir / "figures"
+    segs_df = frames.get("segments")
+    words: dict[str, int] = word_counts(segs_df).to_dict() if segs_df is not None else {}
+    frames = {**frames, "_words": words}
+    (out_dir / "articles").mkdir(parents=True, exist_ok=True)  # even if every input was rejected
+    written = []
+    for art in articles:
+        row = art_rows[art.id]
+        if segs_df is None:
+            words[art.id] = int(word_counts(pd.DataFrame(
+                {"article_id": [art.id], "text": [art.text]})).get(art.id, 0))
+        segs = [(s.kind, s.start, s.end) for s in art.segments]
+        p = out_dir / "articles" / f"{art.id}.html"
+        _write(p, article_html(row, segs, art.text, frames, cats, provenance, fig_dir,
+                               status_by_variable))
+        m = out_dir / "articles" / f"{art.id}.md"
+        _write(m, article_md(row, art.text, frames, fig_dir, provenance, status_by_variable))
+        written += [p, m]
+    words_s = pd.Series(words, dtype="int64")
+    snap = corpus_snapshot(frames, words, labels)
+    prev = update_state(Path(state_path), snap) if state_path is not None else None
+    written += _index(frames, out_dir, provenance, words_s, labels, colors, prev, snap,
+                      status_by_variable)
+    return written

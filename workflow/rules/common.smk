@@ -83,3 +83,11 @@ def optional_tables(wildcards):
     made = {str(f) for r in workflow.rules for f in r.output}
     paths = [f"{PROCESSED}/{n}.parquet" for n in OPTIONAL_TABLES]
     return [p for p in paths if p in made or Path(p).exists()]
+
+
+def reliability_table():
+    """The reliability table of a validation run, if one was made: figures and reports then
+    mark what rests on unreliable or tentative variables.  (Not a dependency: the validation
+    rules are explicit targets.)"""
+    p = Path(PROCESSED) / "reliability.parquet"
+    return [str(p)] if p.exists() else []

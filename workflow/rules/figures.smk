@@ -1,11 +1,21 @@
 rule figures:
     input:
         articles=rules.ingest.output.table,
+        segments=rules.ingest.output.segments,
         devices=rules.devices.output.devices,
         sentiment=rules.sentiment.output.actors,
+        stance=rules.sentiment.output.stance,
+        sv_frames=rules.frames.output.sv_frames,
+        mfc_frames=rules.frames.output.mfc_frames,
+        reliability=reliability_table(),
         codebook=RES["codebook"],
     output:
-        directory(f"{REPORTS}/figures"),
+        report(
+            directory(f"{REPORTS}/figures"),
+            patterns=["corpus/{figure}.png"],
+            caption="../report/figures.rst",
+            category="Figures",
+        ),
     params:
         code=code_version("figures.py"),
     threads: 64  # capped at --cores when run locally; cluster profiles set their own

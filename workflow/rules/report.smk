@@ -1,7 +1,11 @@
+report: "../report/workflow.rst"
+
+
 rule report:
     input:
         articles=rules.ingest.output.articles,
         table=rules.ingest.output.table,
+        segments=rules.ingest.output.segments,
         rejected=rules.ingest.output.rejected,
         mentions=rules.actors.output.mentions,
         actors=rules.actors.output.actors,
@@ -10,14 +14,34 @@ rule report:
         sentiment=rules.sentiment.output.actors,
         stance=rules.sentiment.output.stance,
         stance_corpus=rules.sentiment.output.stance_corpus,
+        sv_items=rules.frames.output.sv_items,
+        sv_frames=rules.frames.output.sv_frames,
+        mfc_frames=rules.frames.output.mfc_frames,
+        entman=rules.frames.output.entman,
+        reliability=reliability_table(),
         figures=rules.figures.output[0],
+        resources=list(RES.values()),
         codebook=RES["codebook"],
     output:
-        index=f"{REPORTS}/index.html",
-        index_md=f"{REPORTS}/index.md",
-        articles=directory(f"{REPORTS}/articles"),
+        index=report(
+            f"{REPORTS}/index.html",
+            caption="../report/index.rst",
+            category="Reports",
+        ),
+        index_md=report(
+            f"{REPORTS}/index.md",
+            caption="../report/index_md.rst",
+            category="Reports",
+        ),
+        articles=report(
+            directory(f"{REPORTS}/articles"),
+            patterns=["{article}.md"],
+            caption="../report/articles.rst",
+            category="Reports",
+            subcategory="Articles",
+        ),
     params:
-        code=code_version("report.py"),
+        code=code_version("report.py", "figures.py"),
     resources:
         mem_mb=2000,
         runtime=60,
@@ -35,7 +59,11 @@ rule provenance:
         resources=list(RES.values()),
         report=rules.report.output.index,
     output:
-        f"{PROCESSED}/provenance.json",
+        report(
+            f"{PROCESSED}/provenance.json",
+            caption="../report/provenance.rst",
+            category="Provenance",
+        ),
     params:
         config=config,
         resources=RES,

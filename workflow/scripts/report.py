@@ -3,13 +3,23 @@ from pathlib import Path
 from framing import __version__, tables
 from framing.codebook import load_codebook
 from framing.ingest import read_articles
-from framing.report import render_reports
+from framing.report import STATE_FILE, render_reports, report_provenance
 from framing.workflow import logged
+
+
+def reliability_statuses(smk) -> dict:
+    """Statuses of validated variables (empty unless a validation run made the table)."""
+    from framing.figures import statuses_from_table
+
+    paths = list(smk.input.reliability)
+    return statuses_from_table(tables.read_table(paths[0])) if paths else {}
+
 
 with logged(snakemake, "report") as log:
     inp = snakemake.input
     frames = {
         "articles": tables.read_table(inp.table),
+        "segments": tables.read_table(inp.segments),
         "rejected": tables.read_table(inp.rejected),
         "mentions": tables.read_table(inp.mentions),
         "actors": tables.read_table(inp.actors),
@@ -18,9 +28,16 @@ with logged(snakemake, "report") as log:
         "actor_sentiment": tables.read_table(inp.sentiment),
         "stance": tables.read_table(inp.stance),
         "stance_corpus": tables.read_table(inp.stance_corpus),
+        "sv_items": tables.read_table(inp.sv_items),
+        "sv_frames": tables.read_table(inp.sv_frames),
+        "mfc_frames": tables.read_table(inp.mfc_frames),
+        "entman": tables.read_table(inp.entman),
     }
     cb = load_codebook(Path(inp.codebook))
     out = Path(snakemake.output.index).parent
+    resources = {k: Path(v) for k, v in snakemake.config["resources"].items()}
+    state = Path(snakemake.config["processed_dir"]) / STATE_FILE
     written = render_reports(frames, read_articles(Path(inp.articles)), cb, out,
-                             {"codebook": cb.sha256, "version": __version__})
+                             report_provenance(cb, resources, __version__), state_path=state,
+                             status_by_variable=reliability_statuses(snakemake))
     log.info("%d report file(s)", len(written))
