@@ -16,8 +16,23 @@ def test_every_codebook_example_and_near_miss(matcher, nlp):
 
 def test_every_device_has_examples_and_near_misses(codebook):
     for d in codebook.devices:
-        assert d.examples, d.id
-        assert d.near_misses, d.id
+        assert len(d.examples) >= 3, d.id
+        assert len(d.near_misses) >= 2, d.id
+        assert len(set(d.examples)) == len(d.examples), d.id
+
+
+def test_codebook_covers_the_literature(codebook):
+    """Gamson & Modigliani's framing and reasoning devices and the SemEval-2023 Task 3
+    techniques with lexical or syntactic signals are all present."""
+    cats = {d.category for d in codebook.devices}
+    assert {"metaphor", "exemplar", "catchphrase", "depiction", "roots", "consequences",
+            "principle", "economic", "glorification"} <= cats
+    ids = {d.id for d in codebook.devices}
+    assert {"loaded_language", "name_calling", "doubt", "appeal_to_fear", "flag_waving",
+            "appeal_to_authority", "slogan", "repetition", "exaggeration", "minimisation",
+            "questioning_reputation"} <= ids
+    for d in codebook.devices:
+        assert d.label_ru and d.label_en and d.definition, d.id
 
 
 def test_codebook_covers_the_sample_categories(codebook):
