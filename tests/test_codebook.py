@@ -289,3 +289,28 @@ def test_new_pattern_options_are_validated(pattern, message, lemmatizer):
         _matcher(pattern, lemmatizer)
     assert 'cb.yaml:10: device "a": pattern 1' in str(err.value)
     assert message in str(err.value)
+
+
+def test_validate_codebook_accepts_the_shipped_codebook(root, codebook):
+    from framing.codebook import validate_codebook
+
+    assert validate_codebook(root / "config" / "codebook.yaml") == len(codebook.devices)
+
+
+def test_workflow_stops_on_a_codebook_error_before_any_article(tmp_path):
+    """The workflow validates the codebook when it starts: the error names file, line and
+    device, and no article has been ingested or parsed."""
+    from tests.test_workflow import SAMPLE, make_project, snakemake
+
+    p = make_project(tmp_path, {SAMPLE.name: SAMPLE.read_bytes()})
+    cb = p / "config" / "codebook.yaml"
+    lines = cb.read_text(encoding="utf-8").split("\n")
+    n = lines.index("      - dep: [\"вбить|вбивать|вбиваться\", \"клин\"]")
+    lines.insert(n + 1, "        LEMA: клин")
+    cb.write_text("\n".join(lines), encoding="utf-8")
+    r = snakemake(p)
+    assert r.returncode != 0
+    assert f'codebook.yaml:{n + 1}: device "wedge": pattern 1: unknown attribute "LEMA"' in (
+        r.stderr + r.stdout)
+    assert not (p / "data" / "processed" / "articles.jsonl").exists()
+    assert not (p / "data" / "processed" / "nlp").exists()

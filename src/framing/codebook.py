@@ -179,6 +179,34 @@ def load_codebook(path: Path, lemmatizer: Lemmatizer | None = None) -> Codebook:
     return cb
 
 
+class _SurfaceForms:
+    """Stand-in lemmatizer for :func:`validate_codebook`: words stand for themselves."""
+
+    @staticmethod
+    def candidates(word: str) -> frozenset[str]:
+        return frozenset({word.lower()})
+
+
+def validate_codebook(path: Path) -> int:
+    """Check a codebook's structure quickly (no morphology loaded); return its device count.
+
+    The workflow calls this when it starts, so a codebook error stops the run — naming file,
+    line and entry — before any article is processed.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "codebook.yaml"
+    >>> _ = p.write_text("categories:\\n  m: {label: {ru: М, en: M}}\\ndevices:\\n"
+    ...   "  - id: wedge\\n    label: {ru: к, en: w}\\n    category: m\\n    definition: x\\n"
+    ...   "    patterns:\\n      - dep: [вбить, клин]\\n        rel: [obj]\\n"
+    ...   "      - phrase: клин\\n        LEMA: клин\\n", encoding="utf-8")
+    >>> validate_codebook(p)
+    Traceback (most recent call last):
+    ...
+    framing.yamlio.ResourceError: ...codebook.yaml:11: device "wedge": pattern 2: unknown ...
+    """
+    return len(parse_codebook(load_yaml(Path(path)), str(path), _SurfaceForms()).devices)
+
+
 def _label(raw: object, where: str) -> tuple[str, str]:
     if isinstance(raw, dict) and isinstance(raw.get("ru"), str) and isinstance(raw.get("en"), str):
         return raw["ru"], raw["en"]
@@ -189,7 +217,8 @@ def _at(name: str, line: int | None) -> str:
     return f"{name}:{line}" if line else name
 
 
-def parse_codebook(data: object, name: str, lemmatizer: Lemmatizer) -> Codebook:
+def parse_codebook(data: object, name: str, lemmatizer: Lemmatizer | _SurfaceForms
+                   ) -> Codebook:
     """Validate and compile parsed codebook YAML; errors read ``file:line: device "id": …``."""
     if not isinstance(data, dict):
         raise ResourceError(f"{name}: expected a mapping with 'categories' and 'devices'")
