@@ -22,4 +22,4 @@ def test_validate_reports_codebook_error_with_file_and_line(root, tmp_path, caps
     cb.write_text(text, encoding="utf-8")
     assert main(["validate", "--config-dir", str(cfg)]) == 2
     err = capsys.readouterr().err
-    assert "codebook.yaml, line" in err and "device 'kindergarten'" in err and "colour" in err
+    assert "codebook.yaml:" in err and 'device "kindergarten"' in err and "colour" in err

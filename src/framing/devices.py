@@ -62,15 +62,36 @@ class DeviceMatcher:
         self._rules: list[tuple[str, Pattern]] = [
             (d.id, p) for d in codebook.devices for p in d.patterns
         ]
+        self._has_repeat = any(p.kind == "repeat" for _d, p in self._rules)
 
     @staticmethod
     def _m(word: Word, t: DTok) -> bool:
         return word.matches(t[0], t[1], t[2])
 
-    def _pattern_hits(self, p: Pattern, toks: Sequence[DTok]) -> list[tuple[int, int]]:
+    @staticmethod
+    def _form_ok(p: Pattern, toks: Sequence[DTok]) -> bool:
+        """The shape constraints (final punctuation, length in words) of a token run."""
+        if p.ends_with and not _ends_with(toks, p.ends_with):
+            return False
+        if p.min_words or p.max_words:
+            n = _n_words(toks)
+            if n < p.min_words or (p.max_words and n > p.max_words):
+                return False
+        return True
+
+    def _context_ok(self, p: Pattern, toks: Sequence[DTok], s: int, e: int) -> bool:
+        lo, hi = max(0, s - p.context_window), min(len(toks), e + p.context_window)
+        return any(self._m(w, toks[j]) for w in p.context for j in range(lo, hi)
+                   if not s <= j < e)
+
+    def _pattern_hits(self, p: Pattern, toks: Sequence[DTok],
+                      ents: Sequence[str] | None = None) -> list[tuple[int, int]]:
         n = len(toks)
         if p.veto and any(self._m(v, t) for v in p.veto for t in toks):
             return []
+        if p.kind != "shape" or p.shape == "sentence":
+            if not self._form_ok(p, toks):
+                return []
         hits: list[tuple[int, int]] = []
         if p.kind == "phrase":
             k = len(p.words)
@@ -91,7 +112,7 @@ class DeviceMatcher:
                     used.add(min(cand, key=lambda j: abs(j - i)))
                 else:
                     hits.append((min(used), max(used) + 1))
-        else:  # dep
+        elif p.kind == "dep":
             head_w, dep_w = p.words
             for j, t in enumerate(toks):
                 h = t[4]
@@ -100,52 +121,233 @@ class DeviceMatcher:
                 if self._m(head_w, toks[h]) and (not p.rels or t[5] in p.rels):
                     if not p.pos or toks[h][3] == p.pos:
                         hits.append((min(h, j), max(h, j) + 1))
+        elif p.shape == "sentence":
+            idx = [i for i, t in enumerate(toks) if t[2].strip()]
+            if idx and _has_pos(p, toks):
+                hits.append((idx[0], idx[-1] + 1))
+        else:  # quoted
+            for s, e in quotations(toks):
+                inner = toks[s + 1:e - 1]
+                if self._form_ok(p, inner) and _has_pos(p, inner):
+                    hits.append((s, e))
+        if p.context:
+            hits = [(s, e) for s, e in hits if self._context_ok(p, toks, s, e)]
+        if p.ner:
+            labels = ents or [""] * n
+            hits = [(s, e) for s, e in hits
+                    if any(labels[j] in p.ner
+                           for j in range(max(0, s - p.ner_window), min(n, e + p.ner_window)))]
         return hits
 
-    def match_tokens(self, toks: Sequence[DTok]) -> list[tuple[str, str, int, int]]:
-        """All ``(device_id, rule_id, start, end)`` hits in one sentence, one per device+span."""
+    def match_tokens(self, toks: Sequence[DTok],
+                     ents: Sequence[str] | None = None) -> list[tuple[str, str, int, int]]:
+        """All ``(device_id, rule_id, start, end)`` hits in one sentence, one per device+span.
+
+        ``ents`` gives each token's named-entity label ("" outside entities) for ``ner``."""
         lemmas: set[str] = {t[0] for t in toks}
         for t in toks:
             lemmas |= t[1]
         out: dict[tuple[str, int, int], str] = {}
         for did, p in self._rules:
-            if not (p.words[0].lemmas & lemmas) or not all(w.lemmas & lemmas for w in p.words):
+            if p.kind == "repeat":
                 continue
-            for s, e in self._pattern_hits(p, toks):
+            if not all(w.lemmas & lemmas for w in p.words):
+                continue
+            for s, e in self._pattern_hits(p, toks, ents):
                 out.setdefault((did, s, e), p.rule_id)
-        # drop a device's hit nested inside a longer hit of the same device
-        keys = sorted(out, key=lambda k: (k[1], -(k[2] - k[1]), k[0]))
-        kept: list[tuple[str, str, int, int]] = []
-        for did, s, e in keys:
-            if any(k[0] == did and k[2] <= s < k[3] for k in kept):
+        return [(did, rule, s, e) for (did, s, e), rule in _outermost(out)]
+
+    def match_repeats(self, words: Sequence[RTok]) -> list[tuple[str, str, int, int]]:
+        """``repeat`` patterns over a document's words: ``(device, rule, first, last)`` word
+        indices (inclusive) of each run of repetitions.
+
+        >>> from framing.codebook import parse_codebook
+        >>> cb = parse_codebook({"categories": {"m": {"label": {"ru": "м", "en": "m"}}},
+        ...     "devices": [{"id": "rep", "label": {"ru": "р", "en": "r"}, "category": "m",
+        ...                  "definition": "d", "patterns": [{"repeat": 1, "times": 3}]}]},
+        ...     "inline", Lemmatizer())
+        >>> ws = [("нет", "PART", 0, True, frozenset()), ("война", "NOUN", 0, False, frozenset()),
+        ...       ("нет", "PART", 0, False, frozenset()), ("война", "NOUN", 0, False, frozenset()),
+        ...       ("война", "NOUN", 0, False, frozenset())]
+        >>> DeviceMatcher(cb).match_repeats(ws)
+        [('rep', 'rep#1', 1, 4)]
+        >>> ws[4] = ("война", "NOUN", 1, False, frozenset())  # next paragraph: no run of three
+        >>> DeviceMatcher(cb).match_repeats(ws)
+        []
+        """
+        out: dict[tuple[str, int, int], str] = {}
+        for did, p in self._rules:
+            if p.kind != "repeat":
                 continue
-            kept.append((did, out[(did, s, e)], s, e))
-        return kept
+            for s, e in _repeat_runs(p, words):
+                if p.veto and any(not w[4].isdisjoint(v.lemmas) or w[0] in v.lemmas
+                                  for v in p.veto for w in words[s:e + 1]):
+                    continue
+                out.setdefault((did, s, e + 1), p.rule_id)
+        return [(did, rule, s, e - 1) for (did, s, e), rule in _outermost(out)]
 
     def match_doc(self, doc, quotes: Sequence = (), mentions: Sequence = ()) -> list[DeviceHit]:
         from .nlp import segment_kind
 
         aid = doc.user_data["framing"]["id"]
         hits: list[DeviceHit] = []
-        for sent_no, sent in enumerate(doc.sents):
-            alt = self.lemmatizer.alternatives
+        sents = list(doc.sents)
+
+        def add(did: str, rule: str, span, sent_no: int, context) -> None:
+            dev = self.codebook.device(did)
+            hits.append(DeviceHit(
+                article_id=aid, hit_id=0, device_id=did, label=dev.label_en,
+                category=dev.category, rule_id=rule, start=span.start_char,
+                end=span.end_char, text=span.text, sent=sent_no,
+                sentence=context.text.strip(), segment=segment_kind(doc, span.start_char),
+                speaker=speaker_at(quotes, span.start_char),
+                target="; ".join(targets_for(doc, span, context, mentions)),
+            ))
+
+        alt = self.lemmatizer.alternatives
+        for sent_no, sent in enumerate(sents):
             toks = [(norm(t.text), alt(t.text, t.pos_, norm(t.lemma_)), t.text, t.pos_,
                      t.head.i - sent.start, t.dep_) for t in sent]
-            for did, rule, s, e in self.match_tokens(toks):
-                span = doc[sent.start + s: sent.start + e]
-                dev = self.codebook.device(did)
-                hits.append(DeviceHit(
-                    article_id=aid, hit_id=0, device_id=did, label=dev.label_en,
-                    category=dev.category, rule_id=rule, start=span.start_char,
-                    end=span.end_char, text=span.text, sent=sent_no,
-                    sentence=sent.text.strip(), segment=segment_kind(doc, span.start_char),
-                    speaker=speaker_at(quotes, span.start_char),
-                    target="; ".join(targets_for(doc, span, sent, mentions)),
-                ))
+            ents = [t.ent_type_ for t in sent]
+            for did, rule, s, e in self.match_tokens(toks, ents):
+                add(did, rule, doc[sent.start + s: sent.start + e], sent_no, sent)
+        if self._has_repeat:
+            words, where = _doc_words(doc, sents, alt)
+            for did, rule, s, e in self.match_repeats(words):
+                (i, si), (j, sj) = where[s], where[e]
+                add(did, rule, doc[i:j + 1], si, doc[sents[si].start:sents[sj].end])
         hits.sort(key=lambda h: (h.start, h.end, h.device_id))
         for n, h in enumerate(hits):
             h.hit_id = n
         return hits
+
+
+#: A word seen by ``repeat`` patterns: (lemma, UD tag, paragraph number, opens a sentence,
+#: lemma alternatives used by ``not_near``)
+RTok = tuple[str, str, int, bool, frozenset[str]]
+
+_CLOSERS = {"»", '"', "”", "“", "’", "'", ")", "]", "›"}
+_OPENERS = {"«": "»", "„": "“", "“": "”"}
+
+
+def _n_words(toks: Sequence[DTok]) -> int:
+    return sum(any(ch.isalnum() for ch in t[2]) for t in toks)
+
+
+def _ends_with(toks: Sequence[DTok], ends: tuple[str, ...]) -> bool:
+    """The run's final punctuation (closing quotes and brackets skipped) is one of ``ends``."""
+    tail = ""
+    for t in reversed(toks):
+        txt = t[2].strip()
+        if not txt or txt in _CLOSERS:
+            if tail:
+                break
+            continue
+        if any(ch.isalnum() for ch in txt):
+            break
+        tail = txt + tail
+    return any(tail.endswith(e) for e in ends) if tail else False
+
+
+def _has_pos(p: Pattern, toks: Sequence[DTok]) -> bool:
+    return not p.has_pos or any(t[3] in p.has_pos for t in toks)
+
+
+def quotations(toks: Sequence[DTok]) -> list[tuple[int, int]]:
+    """Token spans ``(open, close + 1)`` of outermost quotations «…» („…“, “…”, "…") in a
+    sentence.
+
+    >>> F = frozenset()
+    >>> toks = [(w, F, w, "X", 0, "") for w in "под лозунгом « Мы вместе ! »".split()]
+    >>> quotations(toks)
+    [(2, 7)]
+    """
+    out: list[tuple[int, int]] = []
+    stack: list[tuple[int, str]] = []
+    for i, t in enumerate(toks):
+        txt = t[2]
+        if stack and txt == stack[-1][1]:
+            start, _ = stack.pop()
+            if not stack and i > start + 1:
+                out.append((start, i + 1))
+        elif txt in _OPENERS:
+            stack.append((i, _OPENERS[txt]))
+        elif txt == '"':
+            stack.append((i, '"'))
+    return out
+
+
+def _repeat_runs(p: Pattern, words: Sequence[RTok]) -> list[tuple[int, int]]:
+    """(first, last) word indices of runs of one n-gram repeated ``p.times`` times or more."""
+    n = p.ngram
+    occ: dict[tuple[str, ...], list[int]] = {}
+    for i in range(len(words) - n + 1):
+        gram = words[i:i + n]
+        if not p.anaphora and len({w[2] for w in gram}) != 1:
+            continue  # an n-gram stays inside its paragraph
+        if p.anaphora and not gram[0][3]:
+            continue
+        if not any(w[1] in p.content_pos for w in gram):
+            continue
+        if p.ignore and any(w[0] in v.lemmas or not v.lemmas.isdisjoint(w[4])
+                            for v in p.ignore for w in gram):
+            continue
+        occ.setdefault(tuple(w[0] for w in gram), []).append(i)
+    sent_of: list[int] = []
+    k = -1
+    for w in words:
+        k += w[3]
+        sent_of.append(k)
+    runs: list[tuple[int, int]] = []
+    for starts in occ.values():
+        run: list[int] = []
+        for i in starts:
+            if run:
+                prev = run[-1]
+                gap = sent_of[i] - sent_of[prev] if p.anaphora else i - prev
+                same_par = words[i][2] == words[prev][2] and (
+                    p.scope != "sentence" or sent_of[i] == sent_of[prev])
+                if i < prev + n or not (gap <= p.window and (p.anaphora or same_par)):
+                    if i < prev + n:
+                        continue  # overlapping occurrence
+                    if len(run) >= p.times:
+                        runs.append((run[0], run[-1] + n - 1))
+                    run = []
+            run.append(i)
+        if len(run) >= p.times:
+            runs.append((run[0], run[-1] + n - 1))
+    return sorted(runs)
+
+
+def _outermost(out: dict[tuple[str, int, int], str]) -> list[tuple[tuple[str, int, int], str]]:
+    """Drop a device's hit that starts inside a longer (or earlier) hit of the same device."""
+    keys = sorted(out, key=lambda k: (k[1], -(k[2] - k[1]), k[0]))
+    kept: list[tuple[str, int, int]] = []
+    for did, s, e in keys:
+        if any(k[0] == did and k[1] <= s < k[2] for k in kept):
+            continue
+        kept.append((did, s, e))
+    return [(k, out[k]) for k in kept]
+
+
+def _doc_words(doc, sents, alt) -> tuple[list[RTok], list[tuple[int, int]]]:
+    """A document's words for ``repeat`` patterns, and each word's (token index, sentence)."""
+    bounds = [(s, e) for _k, s, e in doc.user_data["framing"]["segments"]]
+    words: list[RTok] = []
+    where: list[tuple[int, int]] = []
+    par = 0
+    for sn, sent in enumerate(sents):
+        first = True
+        for t in sent:
+            if not any(ch.isalnum() for ch in t.text):
+                continue
+            while par < len(bounds) - 1 and t.idx >= bounds[par][1]:
+                par += 1
+            lemma = norm(t.lemma_)
+            words.append((lemma, t.pos_, par, first, alt(t.text, t.pos_, lemma)))
+            where.append((t.i, sn))
+            first = False
+    return words, where
 
 
 def targets_for(doc, span, sent, mentions: Sequence) -> list[str]:

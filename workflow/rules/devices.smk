@@ -1,3 +1,9 @@
+from framing.codebook import validate_codebook
+
+# A codebook error (file:line: device "id": …) stops the run here, before any article is processed.
+validate_codebook(RES["codebook"])
+
+
 rule devices:
     input:
         manifest=rules.nlp.output.manifest,
