@@ -99,6 +99,27 @@ def test_resource_errors_name_file_line_and_entry(tmp_path, root, monkeypatch):
         preflight(cfg, [cfg_dir / "config.yaml"], SCHEMA)
 
 
+def test_every_named_resource_must_exist(tmp_path, root, monkeypatch):
+    monkeypatch.chdir(root)
+    cfg = yaml.safe_load((root / "config" / "config.yaml").read_text(encoding="utf-8"))
+    cfg["resources"]["stopwords"] = "config/no_such_file.txt"
+    cfg["resources"]["notes"] = "README.md"
+    assert check_resources(cfg) == [
+        "config/no_such_file.txt: file not found (resources.stopwords in config/config.yaml)"]
+
+
+def test_frames_resource_is_validated_when_the_frames_module_exists(tmp_path, root,
+                                                                    monkeypatch):
+    pytest.importorskip("framing.frames", reason="the frames stage is not on this branch")
+    monkeypatch.chdir(root)
+    cfg = yaml.safe_load((root / "config" / "config.yaml").read_text(encoding="utf-8"))
+    bad = tmp_path / "frames.yaml"
+    bad.write_text("colour: red\n", encoding="utf-8")
+    cfg["resources"]["frames"] = str(bad)
+    (problem,) = check_resources(cfg)
+    assert problem.startswith(str(bad)) and "colour" in problem
+
+
 def _project(tmp: Path, raw: dict[str, bytes]) -> Path:
     for item in ("Snakefile", "workflow", "config"):
         src = ROOT / item

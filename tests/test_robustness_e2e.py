@@ -119,7 +119,8 @@ def offline(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess]:
     site.mkdir()
     marks.mkdir()
     (site / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(site), "FRAMING_TEST_MARKS": str(marks)}
+    path = os.pathsep.join(x for x in (str(site), os.environ.get("PYTHONPATH")) if x)
+    env = {**os.environ, "PYTHONPATH": path, "FRAMING_TEST_MARKS": str(marks)}
     r = subprocess.run([sys.executable, "-m", "framing.runner", "--cores", "2"], cwd=project,
                        env=env, capture_output=True, text=True, timeout=900)
     return project, marks, r

@@ -125,29 +125,52 @@ def check_boilerplate(patterns: Sequence[Any], where: str) -> list[str]:
     return out
 
 
+def _load_registry(path: Path) -> None:
+    from .actors import parse_registry
+    from .yamlio import load_yaml
+
+    parse_registry(load_yaml(path), str(path))
+
+
+def _load_verbs(path: Path) -> None:
+    from .quotes import ReportingVerbs
+
+    ReportingVerbs.from_yaml(path)
+
+
+#: Resource key → loader (``framing`` module, function); each validates its file and raises
+#: ResourceError naming file, line and entry.  A loader whose module is not installed, and any
+#: other resource, is checked for existence only.
+_LOADERS = {
+    "codebook": ("codebook", "load_codebook"),
+    "actors": ("preflight", "_load_registry"),
+    "reporting_verbs": ("preflight", "_load_verbs"),
+    "sentiment_lexicon": ("sentiment", "load_lexicon"),
+    "frames": ("frames", "load_frames"),
+}
+
+
 def check_resources(config: dict, config_name: str = "config/config.yaml") -> list[str]:
     """Load and validate every resource named in ``config``; each problem as a message naming
     the file, line and entry."""
-    from .actors import parse_registry
-    from .codebook import load_codebook
-    from .quotes import ReportingVerbs
-    from .sentiment import load_lexicon
-    from .yamlio import load_yaml
+    import importlib
 
     res = config.get("resources") or {}
-    loaders = {
-        "codebook": load_codebook,
-        "actors": lambda p: parse_registry(load_yaml(p), str(p)),
-        "reporting_verbs": ReportingVerbs.from_yaml,
-        "sentiment_lexicon": load_lexicon,
-    }
+    order = {k: n for n, k in enumerate(_LOADERS)}
     problems: list[str] = []
-    for key, load in loaders.items():
-        if key not in res:
-            continue
-        path = Path(res[key])
+    for key in sorted(res, key=lambda k: (order.get(k, len(order)), k)):
+        path = Path(str(res[key]))
         if not path.is_file():
             problems.append(f"{path}: file not found (resources.{key} in {config_name})")
+            continue
+        if key not in _LOADERS:
+            continue
+        module, func = _LOADERS[key]
+        try:
+            load = getattr(importlib.import_module(f"framing.{module}"), func)
+        except ModuleNotFoundError as exc:
+            if exc.name != f"framing.{module}":
+                raise
             continue
         try:
             load(path)
