@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -76,8 +77,13 @@ def save(fig, stem: Path) -> list[Path]:
     stem.parent.mkdir(parents=True, exist_ok=True)
     png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
     fig.tight_layout()  # one layout pass for both formats (bbox_inches="tight" redraws each)
-    fig.savefig(png, dpi=PNG_DPI, metadata={"Software": None})
-    fig.savefig(svg, metadata={"Date": None, "Creator": None})
+    # written under a temporary name and renamed: a killed run never leaves a truncated figure
+    # that the figure cache would later reuse
+    for path, fmt, meta in ((png, "png", {"Software": None}),
+                            (svg, "svg", {"Date": None, "Creator": None})):
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        fig.savefig(tmp, format=fmt, metadata=meta, **({"dpi": PNG_DPI} if fmt == "png" else {}))
+        os.replace(tmp, path)
     plt.close(fig)
     return [png, svg]
 
