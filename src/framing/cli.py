@@ -8,6 +8,12 @@
                                                   score (F1_PN) or predict a RuSentNE file
     framing eval rusentrel DIR [--predict-only --out PREDDIR]
                                                   score or predict RuSentRel document attitudes
+    framing export ruopinionne [--processed DIR] [--out FILE]
+                                                  opinion tuples of the processed corpus as
+                                                  RuOpinionNE-2024 JSONL
+    framing export ruopinionne --input TASK.jsonl --out PRED.jsonl
+                                                  predict opinion tuples for a RuOpinionNE file
+                                                  (same sent_id/text; for the official scorer)
 """
 
 from __future__ import annotations
@@ -44,6 +50,32 @@ def _validate(config_dir: Path) -> int:
     return 1 if failures else 0
 
 
+def _export_ruopinionne(args, parser) -> int:
+    from .opinions import export_ruopinionne, predict_ruopinionne
+    from .resources import default_path
+
+    if args.input is not None:
+        if args.out is None:
+            parser.error("--input needs --out")
+        res = predict_ruopinionne(args.input, args.out, model_dir=args.model)
+        print(f"{args.input}: {res['sentences']} sentences, {res['opinions']} opinion tuples "
+              f"→ {args.out}")
+        return 0
+    proc = args.processed
+    need = {"manifest": proc / "nlp" / "docs.tsv", "mentions": proc / "mentions.parquet",
+            "quotes": proc / "quotes.parquet", "sentiment": proc / "mention_sentiment.parquet"}
+    missing = [str(p) for p in need.values() if not p.exists()]
+    if missing:
+        print(f"error: {proc} lacks {', '.join(missing)} (run the pipeline first)",
+              file=sys.stderr)
+        return 2
+    out = args.out or proc / "opinions.jsonl"
+    n = export_ruopinionne(need["manifest"], need["mentions"], need["quotes"], need["sentiment"],
+                           default_path("sentiment_lexicon.tsv"), out)
+    print(f"{n} opinion tuples → {out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="framing", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -72,7 +104,19 @@ def main(argv: list[str] | None = None) -> int:
     rel.add_argument("--out", type=Path, help="folder for artN.opin.txt predictions")
     rel.add_argument("--synonyms", type=Path, default=None,
                      help="synonyms.txt (default: beside or above DIR)")
+    exp = sub.add_parser("export", help="export results in a shared-task format")
+    exps = exp.add_subparsers(dest="format", required=True)
+    ron = exps.add_parser("ruopinionne", help="RuOpinionNE-2024 opinion tuples (JSONL)")
+    ron.add_argument("--processed", type=Path, default=Path("data/processed"),
+                     help="processed folder of a pipeline run (default: data/processed)")
+    ron.add_argument("--input", type=Path, default=None,
+                     help="RuOpinionNE-format JSONL (sent_id, text) to predict instead")
+    ron.add_argument("--out", type=Path, default=None,
+                     help="JSONL to write (default: <processed>/opinions.jsonl)")
+    ron.add_argument("--model", type=Path, default=None, help="model folder (default: packaged)")
     args = parser.parse_args(argv)
+    if args.cmd == "export":
+        return _export_ruopinionne(args, parser)
     if args.cmd == "train-sentiment":
         from .evaluate import train_sentiment
 

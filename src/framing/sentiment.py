@@ -180,13 +180,14 @@ def naming_complement(doc, start: int, end: int) -> set[int]:
     inside = set(range(start, end))
     t, verb = root, None
     for _ in range(3):
-        if t.head.i == t.i or t.dep_.startswith("nsubj") or t.dep_ == "csubj":
+        if t.head.i == t.i:
             return set()
-        t = t.head
-        if t.pos_ == "VERB":
-            if norm(t.lemma_) in NAMING_VERBS:
-                verb = t
+        if t.head.pos_ == "VERB":
+            # the mention must be in the object (or mis-parsed into the label itself)
+            if norm(t.head.lemma_) in NAMING_VERBS and t.dep_ in {"obj", "xcomp"}:
+                verb = t.head
             break
+        t = t.head
     if verb is None:
         return set()
     out: set[int] = set()
@@ -218,13 +219,30 @@ def score_mention(doc, start: int, end: int, lexicon: dict[str, float],
     author's, ``-1``), words in another voice than ``voice`` are not counted, except the label
     a naming verb gives the mention (:func:`naming_complement`).
     """
+    score, hits = evidence_spans(doc, start, end, lexicon, other_mentions, voice_of, voice)
+    return score, [("не " if neg else "") + doc[a:b].text for a, b, _, neg in hits]
+
+
+def evidence_spans(doc, start: int, end: int, lexicon: dict[str, float],
+                   other_mentions: set[int] = frozenset(),
+                   voice_of: dict[int, object] | None = None, voice: object = -1
+                   ) -> tuple[float, list[tuple[int, int, float, bool]]]:
+    """:func:`score_mention` with its evidence as token spans: ``(score, [(first, end,
+    signed contribution, negated), …])`` in text order."""
     score = 0.0
-    evidence: list[str] = []
+    hits: list[tuple[int, int, float, bool]] = []
     root = doc[start:end].root
     dist = neighbourhood(doc, start, end)
     label = naming_complement(doc, start, end)
     for i in label:
         dist[i] = 1
+    if (root.dep_ in {"nsubj", "nsubj:pass"} and norm(root.head.lemma_) in NAMING_VERBS
+            and any(c.dep_ == "obj" for c in root.head.children)):
+        # «Токаев назвал Трампа великим»: the label is the object's, not the namer's
+        for c in root.head.children:
+            if c.dep_ == "xcomp" or (c.dep_ == "obl" and c.morph.get("Case") == ["Ins"]):
+                for t in c.subtree:
+                    dist.pop(t.i, None)
     used: set[int] = set()
     for i, d in sorted(dist.items(), reverse=True):
         if i in other_mentions or i in used:
@@ -242,15 +260,13 @@ def score_mention(doc, start: int, end: int, lexicon: dict[str, float],
         if first < start <= i:
             continue  # a phrase running into the mention itself
         used.update(range(first, i + 1))
-        words = doc[first:i + 1].text
-        if _negated(tok):
+        neg = _negated(tok)
+        if neg:
             w = -w
-            evidence.append(f"не {words}")
-        else:
-            evidence.append(words)
+        hits.append((first, i + 1, w / d, neg))
         score += w / d
-    evidence.reverse()
-    return round(score, 4), evidence
+    hits.reverse()
+    return round(score, 4), hits
 
 
 def label_of(score: float) -> int:

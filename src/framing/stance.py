@@ -76,15 +76,22 @@ def evidence_backed(row) -> bool:
 
 def attribute(doc, mention, mentions: Sequence, quotes: Sequence) -> tuple[str, str]:
     """(source, voice) of one mention's evaluation."""
+    source, voice, _ = attribute_holder(doc, mention, mentions, quotes)
+    return source, voice
+
+
+def attribute_holder(doc, mention, mentions: Sequence, quotes: Sequence):
+    """(source, voice, holder mention) of one mention's evaluation; the holder mention is the
+    subject's mention for ``actor`` voice, else ``None``."""
     speaker = speaker_at(quotes, mention.start)
     if speaker not in {"AUTHOR", "UNATTRIBUTED"}:
-        return speaker, "quoted"
+        return speaker, "quoted", None
     subj = _governing_subject(doc, doc[mention.tok_start:mention.tok_end].root)
     if subj is not None:
         for m in mentions:
             if m.tok_start <= subj.i < m.tok_end and m.actor != mention.actor:
-                return m.actor, "actor"
-    return "AUTHOR", "author"
+                return m.actor, "actor", m
+    return "AUTHOR", "author", None
 
 
 def stance_edges(doc, mentions: Sequence, quotes: Sequence, sentiments: Sequence
