@@ -209,6 +209,21 @@ def naming_complement(doc, start: int, end: int) -> set[int]:
     return out
 
 
+def _compared_against(root, tok) -> bool:
+    """``root`` is in the standard of comparison of the comparative ``tok`` (a dependent after
+    it that is not its subject: «X выгоднее обещаний <root>», «лучше, чем <root>»)."""
+    if tok.morph.get("Degree") != ["Cmp"]:
+        return False
+    t = root
+    for _ in range(4):
+        if t.head.i == t.i:
+            return False
+        if t.head.i == tok.i:
+            return t.i > tok.i and not t.dep_.startswith("nsubj")
+        t = t.head
+    return False
+
+
 def score_mention(doc, start: int, end: int, lexicon: dict[str, float],
                   other_mentions: set[int] = frozenset(),
                   voice_of: dict[int, object] | None = None,
@@ -263,6 +278,8 @@ def evidence_spans(doc, start: int, end: int, lexicon: dict[str, float],
         neg = _negated(tok)
         if neg:
             w = -w
+        if _compared_against(root, tok):
+            w = -w  # «добрососедство выгоднее обещаний из-за океана»: the loser of a comparison
         hits.append((first, i + 1, w / d, neg))
         score += w / d
     hits.reverse()
