@@ -440,7 +440,8 @@ def _pair_card(cv: dict, folds: int, seed: int, C: float, n_docs: int, n_pairs: 
         "the subject governing the target, order, distance, entity types and frequencies. "
         "JSON + NPZ, no pickle.",
         "",
-        f"**Training data.** RuSentRel 1.1 train split: {n_docs} documents, {n_pairs:,} candidate "
+        f"**Training data.** RuSentRel 1.1 train split (MIT licence): {n_docs} documents, "
+        f"{n_pairs:,} candidate "
         f"pairs; {in_cand} of the {n_gold} gold attitudes have both entities in one sentence "
         "(the recall ceiling of this candidate set). Nothing of the dataset's text is stored "
         "here.",
