@@ -144,3 +144,10 @@ def test_reporting_clause_before_with_nested_naming(annotate, registry, quote_fi
     text = "Песков заявил: «Байден назвал это „ошибкой“, и мы согласны»."
     qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "direct"]
     assert qs and all(q.speaker == "Дмитрий Песков" for q in qs)
+
+
+def test_any_person_noun_is_a_title(annotate, registry, quote_finder):
+    text = ("Бывший дипломат Сергей Марков выступил в Сеуле. По словам 87-летнего политика, "
+            "надежды на перемены тщетны.")
+    qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "indirect"]
+    assert [(q.speaker, q.resolution) for q in qs] == [("Сергей Марков", "title")]

@@ -8,8 +8,9 @@ parentheticals («как считает X», «…, считает X, …», «�
 
 Speakers resolve to actors: a named mention (``name``), a pronoun (``pronoun``: nearest preceding
 person outside quotes), a title with a country («президент РФ», «лидер Казахстана»:
-``descriptor``, the nearest person affiliated with that country), a bare title («президент»,
-«политолог»: ``title``, the nearest person), or an unnamed collective («эксперты»:
+``descriptor``, the nearest person affiliated with that country), a bare title
+(«президент», «политолог», «87-летний политик»: ``title``, the subject of the nearest sentence
+that names a person, else the nearest person), or an unnamed collective («эксперты»:
 ``collective``).  Text outside every quote is the author's voice.
 """
 
@@ -32,7 +33,10 @@ _TITLES = {"президент", "лидер", "глава", "министр", "
            "депутат", "сенатор", "председатель", "генсек", "канцлер", "губернатор", "мэр",
            "представитель", "советник", "руководитель", "глава мид", "дипломат", "коллега",
            "востоковед", "историк", "экономист", "профессор", "замгендиректора", "замглавы",
-           "замминистра", "вице-премьер", "вице-президент", "пресс-секретарь"}
+           "замминистра", "вице-премьер", "вице-президент", "пресс-секретарь", "политик",
+           "собеседник", "политтехнолог", "социолог", "исследователь", "чиновник",
+           "генерал", "адвокат", "юрист", "экс-президент", "экс-премьер", "экс-глава",
+           "ученый"}
 
 
 @dataclass
