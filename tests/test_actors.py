@@ -133,3 +133,24 @@ def test_sample_descriptors_and_pronouns(sample_mentions):
             ("Российский лидер", "Владимир Путин"),
             ("казахстанского лидера", "Касым-Жомарт Токаев"),
             ("последнего", "Дональд Трамп"), ("он", "Касым-Жомарт Токаев")} <= got
+
+
+def test_sample_descriptor_and_anaphora_mentions(sample_mentions, expected):
+    by_text: dict[str, set[str]] = {}
+    for m in sample_mentions:
+        by_text.setdefault(m.text, set()).add(m.actor)
+    for text, actor in expected["mentions"].items():
+        assert by_text.get(text) == {actor}, (text, by_text.get(text))
+
+
+def test_colleague_is_the_counterpart_in_that_state(annotate, registry):
+    doc = annotate("Токаев поддержал настрой своего российского коллеги.")
+    got = {(m.text, m.actor, m.resolution) for m in find_mentions(doc, registry)}
+    assert ("российского коллеги", "Владимир Путин", "descriptor") in got
+
+
+def test_pronoun_prefers_the_previous_sentence_subject(annotate, registry):
+    doc = annotate("Токаев поддержал настрой своего российского коллеги. "
+                   "Он пригласил его в Астану.")
+    on = next(m for m in find_mentions(doc, registry) if m.text == "Он")
+    assert (on.actor, on.resolution) == ("Касым-Жомарт Токаев", "pronoun")

@@ -69,3 +69,59 @@ def test_train_split_scores(shared):
     res = eval_rusentrel(shared / "datasets" / "rusentrel-train" / "train")
     assert res["documents"] == 42
     assert res["f1"] > 10
+
+
+DOCS = [
+    "Москва резко осудила агрессивную политику США.",
+    "Россия и Китай остаются надёжными партнёрами.",
+    "США обвинили Россию в агрессии. Китай поддержал Россию.",
+    "Вашингтон критикует Пекин. Москва хвалит Пекин за честность.",
+]
+GOLD = [
+    {("Россия", "США", "neg")},
+    {("Россия", "Китай", "pos"), ("Китай", "Россия", "pos")},
+    {("США", "Россия", "neg"), ("Китай", "Россия", "pos")},
+    {("США", "Китай", "neg"), ("Россия", "Китай", "pos")},
+]
+
+
+def write_corpus(tmp_path):
+    import re
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    forms = ["Москва", "США", "Россия", "Китай", "Россию", "Вашингтон", "Пекин"]
+    for n, (body, gold) in enumerate(zip(DOCS, GOLD, strict=True), 1):
+        text = f"{{Author, Unknown}} Заголовок\r\n\r\n{{Author, Unknown}} {body}\r\n"
+        ents = []
+        for k, m in enumerate(re.finditer("|".join(forms), text), 1):
+            ents.append(f"T{k}\tGEOPOLIT {m.start()} {m.end()}\t{m.group(0)}")
+        (folder / f"art{n}.txt").write_bytes(text.encode("utf-8"))
+        (folder / f"art{n}.ann").write_text("\n".join(ents) + "\n", encoding="utf-8")
+        (folder / f"art{n}.opin.txt").write_text(
+            "".join(f"{s}, {t}, {c}, current\n" for s, t, c in sorted(gold)), encoding="utf-8")
+    (folder / "synonyms.txt").write_text(
+        "россия, москва, россию\nсша, вашингтон\nкитай, пекин\n", encoding="utf-8")
+    return folder
+
+
+def test_pair_model_trains_by_document_and_predicts(tmp_path, capsys, root, monkeypatch):
+    monkeypatch.chdir(root)
+    folder = write_corpus(tmp_path)
+    model = tmp_path / "pairs"
+    assert main(["train-rusentrel", "--data", str(folder), "--out", str(model), "--folds", "2",
+                 "--cache", str(tmp_path / "cache")]) == 0
+    assert "2-fold CV by document" in capsys.readouterr().out
+    assert (model / "model.json").exists() and (model / "weights.npz").exists()
+    assert "by document" in (model / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert list((tmp_path / "cache").glob("rusentrel-*.spacy"))  # parsed once, reused
+
+    from framing.rusentrel import eval_rusentrel
+
+    res = eval_rusentrel(folder, tmp_path / "pred", cache_dir=tmp_path / "cache",
+                         pair_model_dir=model)
+    assert res["method"] == "pair model" and res["documents"] == 4
+    assert res["f1"] > 0  # trained on these very documents: it must find some of them
+    votes = eval_rusentrel(folder, cache_dir=tmp_path / "cache",
+                           pair_model_dir=tmp_path / "no-model")
+    assert votes["method"] == "votes"

@@ -28,6 +28,9 @@ def _score(annotate, registry, lexicon, text, actor):
     ("Это не может не радовать Москву.", "Россия", 1),      # double negation
     ("Россия провела заседание.", "Россия", 0),
     ("Токаев назвал Трампа великим деятелем.", "Дональд Трамп", 1),
+    ("Токаев назвал Трампа «великим государственным деятелем».", "Дональд Трамп", 1),
+    ("Добрососедство выгоднее обещаний Вашингтона.", "США", -1),  # loser of a comparison
+    ("Путина считают деятелем глобального масштаба.", "Владимир Путин", 1),  # lexicon phrase
 ])
 def test_mention_labels(annotate, registry, lexicon, text, actor, label):
     rows = _score(annotate, registry, lexicon, text, actor)

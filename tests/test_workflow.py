@@ -178,3 +178,16 @@ def test_workflow_lint_is_clean():
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "Congratulations" in r.stdout + r.stderr
+
+
+def test_opinions_rule_writes_ruopinionne_jsonl(project):
+    import json
+
+    r = snakemake(project, "data/processed/opinions.jsonl")
+    assert r.returncode == 0, r.stderr[-3000:]
+    path = project / "data" / "processed" / "opinions.jsonl"
+    recs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert recs and all(set(x) == {"sent_id", "text", "opinions"} for x in recs)
+    got = {(o["Source"][0][0], o["Target"][0][0], o["Polarity"])
+           for x in recs for o in x["opinions"]}
+    assert ("AUTHOR", "США", "NEG") in got

@@ -26,6 +26,8 @@ _GENERIC_TITLES = {"лидер": {"президент", "председател�
                    "председатель": {"председатель"}, "глава": {"президент", "председатель"},
                    "руководитель": {"президент", "председатель"}}
 _PRONOUNS = {"он", "она"}
+#: «российский коллега» / «визави»: the counterpart of the person just mentioned
+_COLLEAGUE = {"коллега", "визави", "counterpart"}
 _NER_TYPE = {"PER": "person", "ORG": "organisation", "LOC": "location"}
 _PLACE_PREPS = {"в": {"Loc", "Acc"}, "во": {"Loc", "Acc"}, "на": {"Loc"}, "из": {"Gen"}}
 _GENDER = {"Masc": "masc", "Fem": "femn", "Neut": "neut"}
@@ -279,7 +281,7 @@ def _descriptors(doc, registry: ActorRegistry, found, date: str):
             for k in range(i, j):
                 state_at[k] = (actor, j)
     persons = {k for i, j, _, typ, _ in found if typ == "person" for k in range(i, j)}
-    out = []
+    out = _colleagues(doc, registry, found, date)
     titles_multi = [t for t in registry.roles if len(t) > 1]
     firsts = {t[0] for t in titles_multi}
     lemmas = [norm(t.lemma_) for t in doc]
@@ -311,6 +313,31 @@ def _descriptors(doc, registry: ActorRegistry, found, date: str):
     return out
 
 
+def _colleagues(doc, registry: ActorRegistry, found, date: str):
+    """«(своего) российского коллеги» → the person holding, in that state, the office the
+    nearest preceding person (same or previous sentence) holds at the article's date."""
+    out = []
+    persons = sorted((i, actor) for i, _, actor, typ, _ in found if typ == "person")
+    for tok in doc:
+        if norm(tok.lemma_) not in _COLLEAGUE or tok.i == 0:
+            continue
+        adj = norm(doc[tok.i - 1].lemma_)
+        state = registry.adjective_of.get(adj, "")
+        if not state:
+            continue
+        sent_start = doc[tok.sent.start - 1].sent.start if tok.sent.start > 0 else 0
+        before = [a for i, a in persons if sent_start <= i < tok.i]
+        if not before:
+            continue
+        entry = registry.entries.get(before[-1])
+        titles = {tuple(norm(registry.lemmatizer.lemma(w)) for w in r.title.split())
+                  for r in (entry.roles if entry else []) if r.holds(date) and r.of != state}
+        person = registry.role_holder(titles, state, date) if titles else ""
+        if person and person != before[-1]:
+            out.append((tok.i - 1, tok.i + 1, person, "person", "descriptor"))
+    return out
+
+
 def _pronouns(doc, found, registry: ActorRegistry, sent_of: list[int]):
     """Third-person pronouns («он», «её») and «последний» → the nearest preceding person
     mention (gender-compatible, within three sentences)."""
@@ -331,7 +358,8 @@ def _pronouns(doc, found, registry: ActorRegistry, sent_of: list[int]):
             continue
         gender = tok.morph.get("Gender")
         best = None
-        # walk back from the pronoun: the nearest compatible person wins
+        # walk back from the pronoun: in the nearest sentence with a compatible person, its
+        # subject if one of them is, else the nearest («последний»: always the nearest)
         for k in range(bisect_right(ends, tok.i) - 1, -1, -1):
             i, j, actor = persons[k]
             if sent_of[tok.i] - sent_of[i] > 3:
@@ -339,8 +367,16 @@ def _pronouns(doc, found, registry: ActorRegistry, sent_of: list[int]):
             g = doc[j - 1].morph.get("Gender")
             if gender and g and gender != g:
                 continue
-            best = actor
-            break
+            if best is not None and sent_of[i] != best[1]:
+                break
+            if best is None:
+                best = (actor, sent_of[i])
+                if is_latter or sent_of[i] == sent_of[tok.i]:
+                    break
+            if doc[i:j].root.dep_ in {"nsubj", "nsubj:pass"}:
+                best = (actor, sent_of[i])
+                break
+        best = best[0] if best is not None else None
         if best is not None:
             out.append((tok.i, tok.i + 1, best, "person", "pronoun"))
     return out

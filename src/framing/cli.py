@@ -11,6 +11,14 @@
     framing validate-coding CODING.csv [--processed DIR] [--out DIR]
                                                   reliability of the machine codes against
                                                   human coding (Krippendorff's α, P/R/F1)
+    framing train-rusentrel --data DIR --out DIR  cross-validate (by document) and train the
+                                                  RuSentRel pair model
+    framing export ruopinionne [--processed DIR] [--out FILE]
+                                                  opinion tuples of the processed corpus as
+                                                  RuOpinionNE-2024 JSONL
+    framing export ruopinionne --input TASK.jsonl --out PRED.jsonl
+                                                  predict opinion tuples for a RuOpinionNE file
+                                                  (same sent_id/text; for the official scorer)
 """
 
 from __future__ import annotations
@@ -75,6 +83,32 @@ def _validate_coding(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_ruopinionne(args, parser) -> int:
+    from .opinions import export_ruopinionne, predict_ruopinionne
+    from .resources import default_path
+
+    if args.input is not None:
+        if args.out is None:
+            parser.error("--input needs --out")
+        res = predict_ruopinionne(args.input, args.out, model_dir=args.model)
+        print(f"{args.input}: {res['sentences']} sentences, {res['opinions']} opinion tuples "
+              f"→ {args.out}")
+        return 0
+    proc = args.processed
+    need = {"manifest": proc / "nlp" / "docs.tsv", "mentions": proc / "mentions.parquet",
+            "quotes": proc / "quotes.parquet", "sentiment": proc / "mention_sentiment.parquet"}
+    missing = [str(p) for p in need.values() if not p.exists()]
+    if missing:
+        print(f"error: {proc} lacks {', '.join(missing)} (run the pipeline first)",
+              file=sys.stderr)
+        return 2
+    out = args.out or proc / "opinions.jsonl"
+    n = export_ruopinionne(need["manifest"], need["mentions"], need["quotes"], need["sentiment"],
+                           default_path("sentiment_lexicon.tsv"), out)
+    print(f"{n} opinion tuples → {out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="framing", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -90,6 +124,17 @@ def main(argv: list[str] | None = None) -> int:
     tr.add_argument("--folds", type=int, default=5)
     tr.add_argument("--seed", type=int, default=0)
     tr.add_argument("--C", type=float, default=0.03)
+    tr.add_argument("--cache", type=Path, default=None,
+                    help="folder to keep parsed sentences in (reused when retraining)")
+    trr = sub.add_parser("train-rusentrel", help="cross-validate and train the pair model")
+    trr.add_argument("--data", type=Path, required=True, help="RuSentRel-format folder")
+    trr.add_argument("--out", type=Path, required=True, help="model folder to write")
+    trr.add_argument("--folds", type=int, default=5)
+    trr.add_argument("--seed", type=int, default=0)
+    trr.add_argument("--C", type=float, default=0.3)
+    trr.add_argument("--synonyms", type=Path, default=None)
+    trr.add_argument("--cache", type=Path, default=None,
+                     help="folder to keep parsed documents in (reused on the next run)")
     ev = sub.add_parser("eval", help="benchmarks on public gold data")
     evs = ev.add_subparsers(dest="task", required=True)
     ne = evs.add_parser("rusentne", help="entity sentiment, official F1_PN")
@@ -103,6 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     rel.add_argument("--out", type=Path, help="folder for artN.opin.txt predictions")
     rel.add_argument("--synonyms", type=Path, default=None,
                      help="synonyms.txt (default: beside or above DIR)")
+    rel.add_argument("--cache", type=Path, default=None,
+                     help="folder to keep parsed documents in (reused on the next run)")
+    rel.add_argument("--pair-model", type=Path, default=None,
+                     help="pair model folder (default: packaged; votes if there is none)")
     vc = sub.add_parser("validate-coding",
                         help="Krippendorff's α and P/R/F1 of the machine against human coding")
     vc.add_argument("coding", type=Path, help="CSV with columns unit, variable, value, coder")
@@ -113,17 +162,41 @@ def main(argv: list[str] | None = None) -> int:
                     help="write reliability.parquet/.csv/.md/.html into this folder")
     vc.add_argument("--min-units", type=int, default=10,
                     help="fewer coded units leave a variable unvalidated (default 10)")
+    exp = sub.add_parser("export", help="export results in a shared-task format")
+    exps = exp.add_subparsers(dest="format", required=True)
+    ron = exps.add_parser("ruopinionne", help="RuOpinionNE-2024 opinion tuples (JSONL)")
+    ron.add_argument("--processed", type=Path, default=Path("data/processed"),
+                     help="processed folder of a pipeline run (default: data/processed)")
+    ron.add_argument("--input", type=Path, default=None,
+                     help="RuOpinionNE-format JSONL (sent_id, text) to predict instead")
+    ron.add_argument("--out", type=Path, default=None,
+                     help="JSONL to write (default: <processed>/opinions.jsonl)")
+    ron.add_argument("--model", type=Path, default=None, help="model folder (default: packaged)")
     args = parser.parse_args(argv)
     if args.cmd == "validate-coding":
         return _validate_coding(args)
+    if args.cmd == "export":
+        return _export_ruopinionne(args, parser)
     if args.cmd == "train-sentiment":
         from .evaluate import train_sentiment
 
-        res = train_sentiment(args.data, args.out, args.folds, args.seed, args.C)
+        res = train_sentiment(args.data, args.out, args.folds, args.seed, args.C,
+                              cache_dir=args.cache)
         cv = res["cv"]
         print(f"{cv['folds']}-fold CV F1_PN {cv['f1_pn']:.2f} (folds mean {cv['f1_pn_mean']:.2f}"
               f" ± {cv['f1_pn_std']:.2f}); {res['features']} features; "
               f"{res['ms_per_mention']:.3f} ms/mention; model in {args.out}")
+        return 0
+    if args.cmd == "train-rusentrel":
+        from .rusentrel import train_rusentrel
+
+        res = train_rusentrel(args.data, args.out, args.folds, args.seed, args.C,
+                              args.synonyms, args.cache)
+        cv = res["cv"]
+        print(f"{args.folds}-fold CV by document: F1 {cv['f1']:.2f} (F1_pos {cv['f1_pos']:.2f}, "
+              f"F1_neg {cv['f1_neg']:.2f}); {res['pairs']} candidate pairs, "
+              f"{res['gold_in_candidates']}/{res['gold']} gold in candidates; "
+              f"model in {args.out}")
         return 0
     if args.cmd == "eval" and args.task == "rusentne":
         from .evaluate import eval_rusentne
@@ -144,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.predict_only and args.out is None:
             parser.error("--predict-only needs --out")
-        res = eval_rusentrel(args.dir, args.out, args.synonyms, args.predict_only)
+        res = eval_rusentrel(args.dir, args.out, args.synonyms, args.predict_only,
+                             cache_dir=args.cache, pair_model_dir=args.pair_model)
         if "f1" in res:
             print(f"{args.dir}: {res['documents']} documents, F1 {res['f1']:.2f} "
                   f"(F1_pos {res['f1_pos']:.2f}, F1_neg {res['f1_neg']:.2f}; "

@@ -49,19 +49,56 @@ def read_rusentne(path: Path) -> list[dict]:
     return rows
 
 
-def rusentne_features(rows: Sequence[dict], nlp, lexicon: dict[str, float],
-                      emb: Embeddings | None, progress: bool = False) -> list[dict]:
-    """Parse every distinct sentence once and compute its entity's features."""
-    from .ingest import Article, Segment
+def parse_sentences(sentences: Sequence[str], nlp, cache_dir: Path | None = None,
+                    progress: bool = False) -> dict[str, object]:
+    """Sentence → annotated Doc for every distinct sentence.  With ``cache_dir`` the Docs are
+    kept in one DocBin named by the sentences' and the NLP code's hash, so retraining with new
+    features does not parse again."""
+    import hashlib
 
+    from spacy.tokens import DocBin
+
+    from .ingest import Article, Segment
+    from .nlp import _code_fingerprint, blank_vocab
+
+    uniq = sorted(set(sentences))
+    path = None
+    if cache_dir is not None:
+        h = hashlib.sha256(_code_fingerprint().encode())
+        for x in uniq:
+            h.update(x.encode("utf-8") + b"\x00")
+        path = Path(cache_dir) / f"sentences-{h.hexdigest()[:16]}.spacy"
+        if path.exists():
+            db = DocBin(store_user_data=True).from_bytes(path.read_bytes())
+            return {d.text: d for d in db.get_docs(blank_vocab())}
     docs: dict[str, object] = {}
+    t0 = time.perf_counter()
+    arts = (Article(id="s", source_file="rusentne", text=x,
+                    segments=[Segment("prose", x, 0, len(x))]) for x in uniq)
+    for n, (x, doc) in enumerate(zip(uniq, nlp.pipe(arts), strict=True)):
+        docs[x] = doc
+        if progress and n and n % 500 == 0:
+            rate = n / (time.perf_counter() - t0)
+            print(f"  parsed {n}/{len(uniq)} sentences ({rate:.0f}/s)", file=sys.stderr)
+    if path is not None:
+        db = DocBin(store_user_data=True)
+        for x in uniq:
+            db.add(docs[x])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.with_suffix(".tmp").write_bytes(db.to_bytes())
+        path.with_suffix(".tmp").replace(path)
+    return docs
+
+
+def rusentne_features(rows: Sequence[dict], nlp, lexicon: dict[str, float],
+                      emb: Embeddings | None, progress: bool = False,
+                      cache_dir: Path | None = None) -> list[dict]:
+    """Parse every distinct sentence once and compute its entity's features."""
+    docs = parse_sentences([r["sentence"] for r in rows], nlp, cache_dir, progress)
     out = []
     t0 = time.perf_counter()
     for n, r in enumerate(rows):
         s = r["sentence"]
-        if s not in docs:
-            docs[s] = nlp(Article(id="s", source_file="rusentne", text=s,
-                                  segments=[Segment("prose", s, 0, len(s))]))
         doc = docs[s]
         a, b = r["entity_pos_start_rel"], r["entity_pos_end_rel"]
         span = doc.char_span(a, b, alignment_mode="expand") or doc[0:1]
@@ -118,7 +155,7 @@ def _lexicon_path() -> Path:
 
 
 def train_sentiment(data: Path, out: Path, folds: int = 5, seed: int = 0, C: float = 0.03,
-                    lexicon_path: Path | None = None) -> dict:
+                    lexicon_path: Path | None = None, cache_dir: Path | None = None) -> dict:
     """Cross-validate, then fit on all of ``data`` and save model + card into ``out``."""
     from .nlp import NLP
     from .sentiment import load_lexicon
@@ -128,7 +165,8 @@ def train_sentiment(data: Path, out: Path, folds: int = 5, seed: int = 0, C: flo
         raise ValueError(f"{data}: training needs a 'label' for every row")
     lexicon = load_lexicon(lexicon_path or _lexicon_path())
     print(f"parsing {len(rows)} rows …", file=sys.stderr)
-    X = rusentne_features(rows, NLP(), lexicon, Embeddings(), progress=True)
+    X = rusentne_features(rows, NLP(), lexicon, Embeddings(), progress=True,
+                          cache_dir=cache_dir)
     y = [r["label"] for r in rows]
     print(f"{folds}-fold cross-validation …", file=sys.stderr)
     cv = cross_validate(X, y, folds, seed, C)
@@ -161,9 +199,11 @@ def model_card(cv: dict, rows: int, n_features: int, ms: float, data_name: str) 
         "",
         "**Model.** Multinomial logistic regression (scikit-learn, class-balanced, "
         f"C={cv['C']}) over {n_features:,} features: masked context lemmas with position "
-        "buckets, sentence bag of lemmas, dependency-neighbourhood lemmas, evaluative-lexicon "
-        "score (negation-aware), entity type, voice cues, and mean navec embeddings (shipped "
-        "with `natasha`) of the window and the sentence. Stored as JSON + NPZ (no pickle); "
+        "buckets and masked window bigrams, sentence bag of lemmas, dependency-neighbourhood "
+        "lemmas, the mention's role with its governor and the predicates above it, "
+        "evaluative-lexicon score in the neighbourhood (negation-aware) and lexicon words in "
+        "the sentence, entity type, voice cues, and mean navec embeddings (shipped with "
+        "`natasha`) of the window and the sentence. Stored as JSON + NPZ (no pickle); "
         "inference needs numpy only.",
         "",
         f"**Training data.** `{data_name}`: RuSentNE-2023 train split ({rows:,} mentions), "
@@ -193,8 +233,8 @@ def model_card(cv: dict, rows: int, n_features: int, ms: float, data_name: str) 
         "sarcasm. It was trained on general news sentences; political framing texts can differ.",
         "The held-out RuSentNE test split was not used.",
         "",
-        "**Reproduce.** `framing train-sentiment --data <path>/train_data.csv --out <dir>` "
-        "or `snakemake train_sentiment`.",
+        "**Reproduce.** `framing train-sentiment --data <path>/train_data.csv --out <dir> "
+        "[--cache <dir>]` or `snakemake train_sentiment`.",
         "",
         f"_Card written {datetime.date.today().isoformat()}._",
         "",

@@ -8,8 +8,9 @@ parentheticals («как считает X», «…, считает X, …», «�
 
 Speakers resolve to actors: a named mention (``name``), a pronoun (``pronoun``: nearest preceding
 person outside quotes), a title with a country («президент РФ», «лидер Казахстана»:
-``descriptor``, the nearest person affiliated with that country), a bare title («президент»,
-«политолог»: ``title``, the nearest person), or an unnamed collective («эксперты»:
+``descriptor``, the nearest person affiliated with that country), a bare title
+(«президент», «политолог», «87-летний политик»: ``title``, the subject of the nearest sentence
+that names a person, else the nearest person), or an unnamed collective («эксперты»:
 ``collective``).  Text outside every quote is the author's voice.
 """
 
@@ -32,7 +33,10 @@ _TITLES = {"президент", "лидер", "глава", "министр", "
            "депутат", "сенатор", "председатель", "генсек", "канцлер", "губернатор", "мэр",
            "представитель", "советник", "руководитель", "глава мид", "дипломат", "коллега",
            "востоковед", "историк", "экономист", "профессор", "замгендиректора", "замглавы",
-           "замминистра", "вице-премьер", "вице-президент", "пресс-секретарь"}
+           "замминистра", "вице-премьер", "вице-президент", "пресс-секретарь", "политик",
+           "собеседник", "политтехнолог", "социолог", "исследователь", "чиновник",
+           "генерал", "адвокат", "юрист", "экс-президент", "экс-премьер", "экс-глава",
+           "ученый"}
 
 
 @dataclass
@@ -186,23 +190,35 @@ class QuoteFinder:
                 continue  # inside a quote: not an antecedent for the narrator's references
             outside.append(m)
         self._outside = (outside, [m.start for m in outside])
+        self._is_subject = {m.mention_id: self._doc[m.tok_start:m.tok_end].root.dep_
+                            in {"nsubj", "nsubj:pass"} for m in outside}
 
     def _nearest_person(self, before: int, affiliated: str = ""):
-        """Nearest person mentioned before ``before`` outside quotes (optionally affiliated)."""
+        """The person a pronoun or bare title before ``before`` refers to: in the nearest
+        sentence (outside quotes) that mentions a compatible person, its grammatical subject
+        if one of them is («Токаев поддержал настрой своего российского коллеги. «…», —
+        заявил президент» → Токаев), else the nearest of them."""
         persons, starts = self._outside
+        found = None
         for k in range(bisect_left(starts, before) - 1, -1, -1):
             m = persons[k]
             if affiliated:
                 aff = m.affiliation or self.affiliations.get(m.actor, "")
                 if aff != affiliated:
                     continue
-            return m
-        return None
+            if found is not None and m.sent != found.sent:
+                break
+            if found is None:
+                found = m
+            if self._is_subject.get(m.mention_id):
+                return m
+        return found
 
     def find(self, doc, mentions: Sequence) -> list[Quote]:
         aid = doc.user_data["framing"]["id"]
         # Doc.text joins every token on each access: read it once per document
         text = self._text = doc.text
+        self._doc = doc
         spans = quote_spans(text)
         self._prepare(mentions, spans)
         quotes: list[Quote] = []

@@ -24,6 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 PREFIX = re.compile(r"^\{[^}]*\}\s?", re.M)
 
 
@@ -165,6 +167,137 @@ def pair_votes(sdoc, doc: RelDoc, syn: Synonyms, model, emb, lexicon) -> dict:
     return votes
 
 
+def _doc_mentions(sdoc, doc: RelDoc, syn: Synonyms) -> list:
+    from .actors import Mention
+
+    mentions = []
+    for n, e in enumerate(doc.entities):
+        span = sdoc.char_span(e.start, e.end, alignment_mode="expand")
+        if span is None or span.root.is_space:
+            continue
+        mentions.append(Mention(doc.name, n, syn.of(e.text), e.type, e.text, e.start, e.end,
+                                span.start, span.end, 0, "ann", "prose"))
+    return mentions
+
+
+_TAG = {"PER": "PERSON", "ORG": "ORGANIZATION", "LOC": "COUNTRY", "GEOPOLIT": "COUNTRY"}
+
+
+def _bucket(n: float) -> str:
+    return "0" if n <= 0 else "1" if n <= 1 else "2-3" if n <= 3 else "4+"
+
+
+def pair_features(sdoc, doc: RelDoc, syn: Synonyms, model, emb, lexicon
+                  ) -> dict[tuple[str, str], dict[str, float]]:
+    """Features of every ordered pair of entity groups that share a sentence: co-occurrence
+    counts, the sentiment model's and the lexicon's polarity of each side's mentions there,
+    who is the subject of the predicate governing the target, order and distance, entity types
+    and document frequencies."""
+    from .lexmatch import norm
+    from .sentiment import score_mention
+    from .sentiment_model import mention_features
+    from .stance import _governing_subject
+
+    mentions = _doc_mentions(sdoc, doc, syn)
+    freq: dict[str, int] = defaultdict(int)
+    for m in mentions:
+        freq[m.actor] += 1
+    top = sorted(freq, key=lambda a: (-freq[a], a))[:2]
+    pol: dict[int, tuple[int, float, float]] = {}
+    by_sent: dict[int, list] = defaultdict(list)
+    for m in mentions:
+        by_sent[sdoc[m.tok_start].sent.start].append(m)
+    feats: dict[tuple[str, str], dict[str, float]] = {}
+    sent_no = {st.start: n for n, st in enumerate(sdoc.sents)}
+    for ms in by_sent.values():
+        groups = {m.actor for m in ms}
+        if len(groups) < 2:
+            continue
+        toks = {i for m in ms for i in range(m.tok_start, m.tok_end)}
+        for m in ms:
+            if m.mention_id not in pol:
+                label, score = (model.predict_one(mention_features(
+                    sdoc, m.tok_start, m.tok_end, lexicon, _TAG.get(m.actor_type, ""), emb))
+                    if model is not None else (0, 0.0))
+                own = set(range(m.tok_start, m.tok_end))
+                lex, _ = score_mention(sdoc, m.tok_start, m.tok_end, lexicon, toks - own)
+                pol[m.mention_id] = (label, score, lex)
+        sent = sdoc[ms[0].tok_start].sent
+        slex_pos = sum(1 for t in sent if lexicon.get(norm(t.lemma_), 0) > 0)
+        slex_neg = sum(1 for t in sent if lexicon.get(norm(t.lemma_), 0) < 0)
+        subj_of = {}
+        for m in ms:
+            subj = _governing_subject(sdoc, sdoc[m.tok_start:m.tok_end].root)
+            subj_of[m.mention_id] = next((x.actor for x in ms if subj is not None
+                                          and x.tok_start <= subj.i < x.tok_end), None)
+        for a in groups:
+            for b in groups:
+                if a == b:
+                    continue
+                f = feats.setdefault((a, b), defaultdict(float))
+                f["cooc"] += 1
+                ma = [m for m in ms if m.actor == a]
+                mb = [m for m in ms if m.actor == b]
+                for m in mb:
+                    label, score, lex = pol[m.mention_id]
+                    f["t_score"] += score
+                    f["t_lex"] += lex
+                    f[f"t_label:{label}"] += 1
+                    if subj_of[m.mention_id] == a:
+                        f["subj"] += 1
+                        f["subj_score"] += score
+                        f["subj_lex"] += lex
+                for m in ma:
+                    label, score, lex = pol[m.mention_id]
+                    f["s_score"] += score
+                    f[f"s_label:{label}"] += 1
+                    if subj_of[m.mention_id] == b:
+                        f["obj_score"] += score
+                f["a_first"] += 1 if ma[0].tok_start < mb[0].tok_start else 0
+                dist = min(abs(x.tok_start - y.tok_start) for x in ma for y in mb)
+                f["near"] += 1 if dist <= 5 else 0
+                f["slex_pos"] += slex_pos
+                f["slex_neg"] += slex_neg
+                f["both_pos"] += 1 if slex_pos and not slex_neg else 0
+                f["both_neg"] += 1 if slex_neg and not slex_pos else 0
+                f["early"] += 1 if sent_no[sent.start] < 3 else 0
+    out: dict[tuple[str, str], dict[str, float]] = {}
+    types = {m.actor: m.actor_type for m in mentions}
+    for (a, b), f in feats.items():
+        n = f["cooc"]
+        g = {k: v / n for k, v in f.items() if k != "cooc"}
+        g.update({k + ":sum": v for k, v in f.items() if k in {"t_score", "subj_score",
+                                                                 "t_lex", "subj", "subj_lex"}})
+        g[f"cooc:{_bucket(n)}"] = 1.0
+        g["log_cooc"] = float(np.log1p(n))
+        g[f"types:{types[a]}>{types[b]}"] = 1.0
+        g["a_top"] = 1.0 if a in top else 0.0
+        g["b_top"] = 1.0 if b in top else 0.0
+        g["log_fa"] = float(np.log1p(freq[a]))
+        g["log_fb"] = float(np.log1p(freq[b]))
+        out[(a, b)] = g
+    return out
+
+
+def _gold_label(gold: set[tuple[str, str, str]], pair: tuple[str, str]) -> int:
+    pos = (pair[0], pair[1], "pos") in gold
+    neg = (pair[0], pair[1], "neg") in gold
+    return 1 if pos and not neg else -1 if neg and not pos else 0
+
+
+def predict_pairs(model, feats: dict[tuple[str, str], dict[str, float]], margin: float = 0.0
+                  ) -> set[tuple[str, str, str]]:
+    """Pairs the pair model labels polar (P(label) must beat P(none) by ``margin``)."""
+    out = set()
+    for pair, f in feats.items():
+        p = model.predict_proba_one(f)
+        cls = model.classes
+        k = int(np.argmax(p))
+        if cls[k] and p[k] - p[cls.index(0)] >= margin:
+            out.add((pair[0], pair[1], "pos" if cls[k] > 0 else "neg"))
+    return out
+
+
 def predict(votes: dict, threshold: float) -> set[tuple[str, str, str]]:
     return {(s, t, "pos" if v > 0 else "neg") for (s, t), v in votes.items()
             if abs(v) >= threshold}
@@ -198,10 +331,48 @@ def evaluate(gold: list[set], pred: list[set]) -> dict:
 DEFAULT_THRESHOLD = 0.5
 
 
-def eval_rusentrel(folder: Path, out: Path | None = None, synonyms: Path | None = None,
-                   predict_only: bool = False, threshold: float = DEFAULT_THRESHOLD) -> dict:
-    """Predict every document of ``folder``; write ``artN.opin.txt`` files to ``out``; score
-    against the gold opinions unless ``predict_only``."""
+#: The pair model shipped with the package (trained on the RuSentRel train split).
+PACKAGED_PAIR_MODEL = Path(__file__).resolve().parent / "models" / "rusentrel"
+#: How much P(pos|neg) must beat P(none) for a pair to be output (chosen by CV on train).
+PAIR_MARGIN = 0.3
+
+
+def load_pair_model(model_dir: Path | None = None):
+    from .sentiment_model import LinearSentimentModel
+
+    d = Path(model_dir) if model_dir is not None else PACKAGED_PAIR_MODEL
+    return LinearSentimentModel.load(d) if (d / "model.json").exists() else None
+
+
+def _parsed(folder: Path, docs: list[RelDoc], nlp, cache_dir: Path | None) -> list:
+    """Annotated documents, from one DocBin in ``cache_dir`` when the texts and NLP match."""
+    import hashlib
+
+    from spacy.tokens import DocBin
+
+    from .nlp import _code_fingerprint, blank_vocab
+
+    path = None
+    if cache_dir is not None:
+        h = hashlib.sha256(_code_fingerprint().encode())
+        for d in docs:
+            h.update(d.name.encode() + b"\x00" + d.text.encode("utf-8") + b"\x00")
+        path = Path(cache_dir) / f"rusentrel-{h.hexdigest()[:16]}.spacy"
+        if path.exists():
+            db = DocBin(store_user_data=True).from_bytes(path.read_bytes())
+            return list(db.get_docs(blank_vocab()))
+    sdocs = [nlp(_article(d)) for d in docs]
+    if path is not None:
+        db = DocBin(store_user_data=True)
+        for sd in sdocs:
+            db.add(sd)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.with_suffix(".tmp").write_bytes(db.to_bytes())
+        path.with_suffix(".tmp").replace(path)
+    return sdocs
+
+
+def _context(folder: Path, synonyms: Path | None, cache_dir: Path | None):
     from .nlp import NLP
     from .resources import default_path, load_sentiment_model
     from .sentiment import load_lexicon
@@ -212,13 +383,94 @@ def eval_rusentrel(folder: Path, out: Path | None = None, synonyms: Path | None 
     nlp = NLP()
     syn = Synonyms(find_synonyms(folder, synonyms).read_text(encoding="utf-8").splitlines(),
                    nlp.lemmatizer)
-    model = load_sentiment_model()
-    emb = Embeddings()
-    lexicon = load_lexicon(default_path("sentiment_lexicon.tsv"))
+    sdocs = _parsed(folder, docs, nlp, cache_dir)
+    return (docs, sdocs, syn, load_sentiment_model(), Embeddings(),
+            load_lexicon(default_path("sentiment_lexicon.tsv")))
+
+
+def train_rusentrel(folder: Path, out: Path, folds: int = 5, seed: int = 0, C: float = 0.3,
+                    synonyms: Path | None = None, cache_dir: Path | None = None) -> dict:
+    """Pair model: k-fold cross-validation *by document* with the official metric, then fit
+    on every document of ``folder`` and save (JSON + NPZ) with a model card into ``out``."""
+    from sklearn.model_selection import KFold
+
+    from .sentiment_model import LinearSentimentModel
+
+    docs, sdocs, syn, model, emb, lexicon = _context(folder, synonyms, cache_dir)
+    if any(d.opinions is None for d in docs):
+        raise ValueError(f"{folder}: training needs artN.opin.txt for every document")
+    feats = [pair_features(sd, d, syn, model, emb, lexicon) for sd, d in zip(sdocs, docs,
+                                                                           strict=True)]
+    golds = [{(syn.of(s), syn.of(t), c) for s, t, c in d.opinions} for d in docs]
+    preds: list[set] = [set() for _ in docs]
+    for tr, te in KFold(folds, shuffle=True, random_state=seed).split(docs):
+        X = [f for i in tr for f in feats[i].values()]
+        y = [_gold_label(golds[i], pair) for i in tr for pair in feats[i]]
+        m = LinearSentimentModel.fit(X, y, C=C, seed=seed)
+        for i in te:
+            preds[i] = predict_pairs(m, feats[i], PAIR_MARGIN)
+    cv = evaluate(golds, preds)
+    X = [f for fs in feats for f in fs.values()]
+    y = [_gold_label(g, pair) for g, fs in zip(golds, feats, strict=True) for pair in fs]
+    final = LinearSentimentModel.fit(X, y, C=C, seed=seed, meta={
+        "task": "rusentrel-pairs", "documents": len(docs), "pairs": len(y), "cv": cv,
+        "folds": folds})
+    final.save(Path(out))
+    in_cand = sum(1 for g, fs in zip(golds, feats, strict=True) for s, t, _ in g
+                  if (s, t) in fs)
+    n_gold = sum(len(g) for g in golds)
+    (Path(out) / "MODEL_CARD.md").write_text(_pair_card(cv, folds, seed, C, len(docs), len(y),
+                                                        n_gold, in_cand), encoding="utf-8")
+    return {"cv": cv, "documents": len(docs), "pairs": len(y), "gold": n_gold,
+            "gold_in_candidates": in_cand}
+
+
+def _pair_card(cv: dict, folds: int, seed: int, C: float, n_docs: int, n_pairs: int,
+               n_gold: int, in_cand: int) -> str:
+    return "\n".join([
+        "# Model card — framing RuSentRel pair model (linear)",
+        "",
+        "**Task.** Document-level attitudes between named entities (RuSentRel 1.1, extraction",
+        "mode): for every ordered pair of entity synonym groups sharing a sentence, pos / neg /",
+        "none.",
+        "",
+        "**Model.** Multinomial logistic regression (class-balanced, C="
+        f"{C}) over pair features: co-occurrence counts, the mention-sentiment model's and the "
+        "lexicon's polarity of each side's mentions in shared sentences, whether the source is "
+        "the subject governing the target, order, distance, entity types and frequencies. "
+        "JSON + NPZ, no pickle.",
+        "",
+        f"**Training data.** RuSentRel 1.1 train split (MIT licence): {n_docs} documents, "
+        f"{n_pairs:,} candidate "
+        f"pairs; {in_cand} of the {n_gold} gold attitudes have both entities in one sentence "
+        "(the recall ceiling of this candidate set). Nothing of the dataset's text is stored "
+        "here.",
+        "",
+        f"**Cross-validation** ({folds}-fold by document, seed {seed}, official metric):",
+        f"F1 **{cv['f1']:.2f}** (F1_pos {cv['f1_pos']:.2f}, F1_neg {cv['f1_neg']:.2f}; "
+        f"P_pos {cv['p_pos']:.2f} R_pos {cv['r_pos']:.2f} P_neg {cv['p_neg']:.2f} "
+        f"R_neg {cv['r_neg']:.2f}). The held-out test split was not used.",
+        "",
+        "**Reproduce.** `framing train-rusentrel --data <rusentrel>/train --out <dir>`.",
+        "",
+    ])
+
+
+def eval_rusentrel(folder: Path, out: Path | None = None, synonyms: Path | None = None,
+                   predict_only: bool = False, threshold: float = DEFAULT_THRESHOLD,
+                   cache_dir: Path | None = None, pair_model_dir: Path | None = None) -> dict:
+    """Predict every document of ``folder`` (with the pair model when there is one, else by
+    summing attributed mention votes); write ``artN.opin.txt`` files to ``out``; score
+    against the gold opinions unless ``predict_only``."""
+    docs, sdocs, syn, model, emb, lexicon = _context(folder, synonyms, cache_dir)
+    pair_model = load_pair_model(pair_model_dir)
     preds, golds = [], []
-    for d in docs:
-        votes = pair_votes(nlp(_article(d)), d, syn, model, emb, lexicon)
-        pred = predict(votes, threshold)
+    for d, sd in zip(docs, sdocs, strict=True):
+        if pair_model is not None:
+            pred = predict_pairs(pair_model, pair_features(sd, d, syn, model, emb, lexicon),
+                                 PAIR_MARGIN)
+        else:
+            pred = predict(pair_votes(sd, d, syn, model, emb, lexicon), threshold)
         preds.append(pred)
         if d.opinions is not None:
             golds.append({(syn.of(s), syn.of(t), c) for s, t, c in d.opinions})
@@ -227,7 +479,8 @@ def eval_rusentrel(folder: Path, out: Path | None = None, synonyms: Path | None 
             lines = [f"{s}, {t}, {c}, current" for s, t, c in sorted(pred)]
             (Path(out) / f"{d.name}.opin.txt").write_text(
                 "".join(line + "\n" for line in lines), encoding="utf-8")
-    result: dict = {"documents": len(docs)}
+    result: dict = {"documents": len(docs),
+                    "method": "pair model" if pair_model is not None else "votes"}
     if not predict_only:
         if len(golds) != len(docs):
             raise ValueError(f"{folder}: some documents have no .opin.txt; use --predict-only")

@@ -1,12 +1,20 @@
 """Sentiment toward each actor: mention-level polarity from evaluative lemmas near the mention.
 
-For every actor mention we collect evaluative lemmas (``config/sentiment_lexicon.tsv``) in its
-syntactic neighbourhood — its governor, the governor's other dependents, its own dependents,
-and for subjects and objects the predicate's complements — up to two arcs away.  Each hit counts
+For every actor mention we collect evaluative lemmas and lemma phrases
+(``config/sentiment_lexicon.tsv``; «глобальный масштаб» is a phrase) in its syntactic
+neighbourhood — its governor, the governor's other dependents, its own dependents, and for
+subjects and objects the predicate's complements — up to two arcs away.  Each hit counts
 ``polarity × weight / distance``; negation («не», «нет», «ни», «без») on the evaluative word or on
-its governor flips it, so «не может не радовать» stays positive.  Mentions are labelled −1/0/+1
-and aggregated per actor per article, overall and per voice (author vs each quoted speaker),
-with a seeded percentile bootstrap interval of the mean.
+its governor flips it, so «не может не радовать» stays positive.  Only words in the mention's own
+voice count (the author's, or the quoted speaker's), except the label a naming verb gives its
+object («назвал последнего «великим деятелем»», «Путина считают деятелем …»), which counts at
+distance 1 whatever the quotes.  Mentions are labelled −1/0/+1 and aggregated per actor per
+article, overall and per voice (author vs each quoted speaker), with a seeded percentile
+bootstrap interval of the mean.
+
+With a trained model the model decides, except when the lexical evidence around the mention is
+strong (``|lexicon score| ≥ STRONG``) and the model disagrees: then the evidence wins
+(:func:`combine`).
 """
 
 from __future__ import annotations
@@ -31,8 +39,15 @@ ATTITUDE_VERBS = {"поддержать", "поддерживать", "осуд�
                   "раскритиковать", "похвалить", "хвалить", "одобрить", "одобрять",
                   "приветствовать", "благодарить", "поблагодарить", "поздравить", "поздравлять",
                   "обвинить", "обвинять", "уважать", "ценить", "любить", "доверять",
-                  "восхищаться", "ненавидеть", "презирать", "упрекнуть", "упрекать"}
+                  "восхищаться", "ненавидеть", "презирать", "упрекнуть", "упрекать",
+                  "пригласить", "приглашать"}
+#: Verbs that give their object a label in a complement («назвать X великим», «считать X
+#: деятелем»): the complement is the subject's evaluation of the object.
+NAMING_VERBS = {"назвать", "называть", "считать", "счесть", "охарактеризовать", "окрестить",
+                "именовать", "величать", "признать", "признавать"}
 THRESHOLD = 0.5
+#: Lexical evidence this strong overrides a disagreeing model decision.
+STRONG = 1.0
 
 
 @dataclass
@@ -71,10 +86,42 @@ def load_lexicon(path: Path) -> dict[str, float]:
             if pol not in (-1, 1) or not 0 < weight <= 5:
                 raise ResourceError(f"{path}: row {n} ({lemma!r}): polarity must be 1 or -1 "
                                     f"and weight in (0, 5]")
-            if norm(lemma) in lex:
+            key = " ".join(norm(w) for w in lemma.split())
+            if key in lex:
                 raise ResourceError(f"{path}: row {n}: duplicate lemma {lemma!r}")
-            lex[norm(lemma)] = pol * weight
+            lex[key] = pol * weight
     return lex
+
+
+_PHRASES: dict[int, tuple[int, dict[str, list[tuple[tuple[str, ...], float]]]]] = {}
+
+
+def _phrases(lexicon: dict[str, float]) -> dict[str, list[tuple[tuple[str, ...], float]]]:
+    """Multi-word entries of ``lexicon`` indexed by their last lemma (cached per lexicon)."""
+    cached = _PHRASES.get(id(lexicon))
+    if cached is not None and cached[0] == len(lexicon):
+        return cached[1]
+    out: dict[str, list[tuple[tuple[str, ...], float]]] = {}
+    for key, w in lexicon.items():
+        if " " in key:
+            words = tuple(key.split())
+            out.setdefault(words[-1], []).append((words, w))
+    for v in out.values():
+        v.sort(key=lambda x: -len(x[0]))
+    _PHRASES[id(lexicon)] = (len(lexicon), out)
+    return out
+
+
+def lexicon_hit(doc, i: int, lexicon: dict[str, float]) -> tuple[float, int] | None:
+    """Weight of the lexicon entry ending at token ``i`` and its first token: a phrase
+    («глобального масштаба») wins over its last word alone."""
+    lemma = norm(doc[i].lemma_)
+    for words, w in _phrases(lexicon).get(lemma, ()):
+        k = len(words)
+        if i - k + 1 >= 0 and tuple(norm(t.lemma_) for t in doc[i - k + 1:i + 1]) == words:
+            return w, i - k + 1
+    w = lexicon.get(lemma)
+    return (w, i) if w is not None else None
 
 
 def _negated(tok) -> bool:
@@ -99,8 +146,8 @@ def neighbourhood(doc, start: int, end: int) -> dict[int, int]:
         if d >= 2:
             continue
         nbrs = list(tok.children)
-        if tok.head.i != tok.i:
-            nbrs.append(tok.head)
+        if tok.head.i != tok.i and tok.dep_ != "acl:relcl":
+            nbrs.append(tok.head)  # a relative clause's antecedent is not its subject's
         for n in nbrs:
             if n.i in seen or not (sent.start <= n.i < sent.end):
                 continue
@@ -125,38 +172,142 @@ def neighbourhood(doc, start: int, end: int) -> dict[int, int]:
     return dist
 
 
+def naming_complement(doc, start: int, end: int) -> set[int]:
+    """Tokens of the label a naming verb gives the mention («назвал последнего «великим
+    государственным деятелем»», «президента Путина считают деятелем глобального масштаба»):
+    the verb's ``xcomp`` with its modifiers (two levels), when the mention is in the object."""
+    root = doc[start:end].root
+    inside = set(range(start, end))
+    t, verb = root, None
+    for _ in range(3):
+        if t.head.i == t.i:
+            return set()
+        if t.head.pos_ == "VERB":
+            # the mention must be in the object (or mis-parsed into the label itself)
+            if norm(t.head.lemma_) in NAMING_VERBS and t.dep_ in {"obj", "xcomp"}:
+                verb = t.head
+            break
+        t = t.head
+    if verb is None:
+        return set()
+    out: set[int] = set()
+    # the label: the verb's xcomp, or an instrumental the parser hung on the verb or on the
+    # object itself («назвал лидера «великим деятелем»» parsed as an apposition)
+    heads = [c for c in verb.children if c.dep_ == "xcomp"
+             or (c.dep_ == "obl" and c.morph.get("Case") == ["Ins"])]
+    heads += [c for t in doc[start:end] for c in t.children
+              if c.dep_ in {"appos", "nmod"} and c.morph.get("Case") == ["Ins"]]
+    for c in heads:
+        if c.i in inside:
+            continue
+        out.add(c.i)
+        for g in c.children:
+            if g.dep_ in {"amod", "nmod", "appos", "conj"} and g.i not in inside:
+                out.add(g.i)
+                out.update(x.i for x in g.children if x.dep_ in {"amod", "nmod"}
+                           and x.i not in inside)
+    return out
+
+
+def _compared_against(root, tok) -> bool:
+    """``root`` is in the standard of comparison of the comparative ``tok`` (a dependent after
+    it that is not its subject: «X выгоднее обещаний <root>», «лучше, чем <root>»)."""
+    if tok.morph.get("Degree") != ["Cmp"]:
+        return False
+    t = root
+    for _ in range(4):
+        if t.head.i == t.i:
+            return False
+        if t.head.i == tok.i:
+            return t.i > tok.i and not t.dep_.startswith("nsubj")
+        t = t.head
+    return False
+
+
 def score_mention(doc, start: int, end: int, lexicon: dict[str, float],
-                  other_mentions: set[int] = frozenset(), voice_of: dict[int, int] | None = None,
-                  voice: int = -1) -> tuple[float, list[str]]:
+                  other_mentions: set[int] = frozenset(),
+                  voice_of: dict[int, object] | None = None,
+                  voice: object = -1) -> tuple[float, list[str]]:
     """Polarity score of one mention and the evidence words behind it.
 
-    With ``voice_of`` (token → quote id), words in another voice than ``voice`` (−1: the
-    author's) are not counted.
+    With ``voice_of`` (token → voice, e.g. the quoted speaker; tokens absent are the
+    author's, ``-1``), words in another voice than ``voice`` are not counted, except the label
+    a naming verb gives the mention (:func:`naming_complement`).
     """
+    score, hits = evidence_spans(doc, start, end, lexicon, other_mentions, voice_of, voice)
+    return score, [("не " if neg else "") + doc[a:b].text for a, b, _, neg in hits]
+
+
+def evidence_spans(doc, start: int, end: int, lexicon: dict[str, float],
+                   other_mentions: set[int] = frozenset(),
+                   voice_of: dict[int, object] | None = None, voice: object = -1
+                   ) -> tuple[float, list[tuple[int, int, float, bool]]]:
+    """:func:`score_mention` with its evidence as token spans: ``(score, [(first, end,
+    signed contribution, negated), …])`` in text order."""
     score = 0.0
-    evidence: list[str] = []
+    hits: list[tuple[int, int, float, bool]] = []
     root = doc[start:end].root
-    for i, d in sorted(neighbourhood(doc, start, end).items()):
-        if i in other_mentions or (voice_of is not None and voice_of.get(i, -1) != voice):
+    dist = neighbourhood(doc, start, end)
+    label = naming_complement(doc, start, end)
+    for i in label:
+        dist[i] = 1
+    if (root.dep_ in {"nsubj", "nsubj:pass"} and norm(root.head.lemma_) in NAMING_VERBS
+            and any(c.dep_ == "obj" for c in root.head.children)):
+        # «Токаев назвал Трампа великим»: the label is the object's, not the namer's
+        for c in root.head.children:
+            if c.dep_ == "xcomp" or (c.dep_ == "obl" and c.morph.get("Case") == ["Ins"]):
+                for t in c.subtree:
+                    dist.pop(t.i, None)
+    used: set[int] = set()
+    for i, d in sorted(dist.items(), reverse=True):
+        if i in other_mentions or i in used:
+            continue
+        if voice_of is not None and voice_of.get(i, -1) != voice and i not in label:
             continue
         tok = doc[i]
         if (root.dep_ in {"nsubj", "nsubj:pass"} and tok.i == root.head.i
                 and norm(tok.lemma_) in ATTITUDE_VERBS):
             continue  # the subject holds this attitude; it is not evaluated by it
-        w = lexicon.get(norm(tok.lemma_))
-        if w is None:
+        hit = lexicon_hit(doc, i, lexicon)
+        if hit is None:
             continue
-        if _negated(tok):
+        w, first = hit
+        if first < start <= i:
+            continue  # a phrase running into the mention itself
+        used.update(range(first, i + 1))
+        neg = _negated(tok)
+        if neg:
             w = -w
-            evidence.append(f"не {tok.text}")
-        else:
-            evidence.append(tok.text)
+        if _compared_against(root, tok):
+            w = -w  # «добрососедство выгоднее обещаний из-за океана»: the loser of a comparison
+        hits.append((first, i + 1, w / d, neg))
         score += w / d
-    return round(score, 4), evidence
+    hits.reverse()
+    return round(score, 4), hits
 
 
 def label_of(score: float) -> int:
+    """−1/0/+1 from a lexicon score.
+
+    >>> [label_of(x) for x in (-0.7, 0.2, 0.5)]
+    [-1, 0, 1]
+    """
     return 1 if score >= THRESHOLD else -1 if score <= -THRESHOLD else 0
+
+
+def combine(model_label: int, model_score: float, lex_score: float) -> tuple[int, float, str]:
+    """Final (label, score, method) of a mention from the model and the lexical evidence:
+    strong evidence (``|lex_score| ≥ STRONG``) that the model contradicts or misses wins.
+
+    >>> combine(-1, -0.02, 1.5)
+    (1, 1.5, 'lexicon')
+    >>> combine(1, 0.4, 0.5)
+    (1, 0.4, 'model')
+    """
+    lex_label = label_of(lex_score)
+    if abs(lex_score) >= STRONG and model_label != lex_label:
+        return lex_label, lex_score, "lexicon"
+    return model_label, model_score, "model"
 
 
 _TAG = {"person": "PERSON", "state": "COUNTRY", "organisation": "ORGANIZATION",
@@ -171,14 +322,14 @@ def mention_sentiment(doc, mentions: Sequence, quotes: Sequence, lexicon: dict[s
 
     out = []
     mention_toks = {i for m in mentions for i in range(m.tok_start, m.tok_end)}
-    quote_of = _quote_index(doc, quotes)
+    voice_of = _voice_index(doc, quotes)
     for m in mentions:
         own = set(range(m.tok_start, m.tok_end))
-        # evaluation does not cross a quote boundary: the speaker outside a quote is not
+        # evaluation does not cross a voice boundary: the speaker outside a quote is not
         # evaluated by the quote's words, nor a mention inside by the reporting clause
-        q = quote_of.get(m.tok_start, -1)
+        v = voice_of.get(m.tok_start, -1)
         lex_score, ev = score_mention(doc, m.tok_start, m.tok_end, lexicon,
-                                      mention_toks - own, quote_of, q)
+                                      mention_toks - own, voice_of, v)
         voice = speaker_at(quotes, m.start)
         row = MentionSentiment(m.article_id, m.mention_id, m.actor, voice, lex_score,
                                label_of(lex_score), "; ".join(ev), "lexicon", lex_score)
@@ -186,8 +337,9 @@ def mention_sentiment(doc, mentions: Sequence, quotes: Sequence, lexicon: dict[s
             feats = mention_features(doc, m.tok_start, m.tok_end, lexicon,
                                      _TAG.get(m.actor_type, ""), emb, voice != "AUTHOR")
             label, score = model.predict_one(feats)
-            row.label, row.score, row.method = int(label), round(score, 4), "model"
-            if label:
+            label, score, method = combine(int(label), score, lex_score)
+            row.label, row.score, row.method = int(label), round(score, 4), method
+            if label and method == "model":
                 row.model_evidence = "; ".join(
                     f.split(":", 1)[-1].split("@")[0]
                     for f in model.top_features(feats, label, 4))
@@ -195,14 +347,15 @@ def mention_sentiment(doc, mentions: Sequence, quotes: Sequence, lexicon: dict[s
     return out
 
 
-def _quote_index(doc, quotes: Sequence) -> dict[int, int]:
-    """Token index → id of the (innermost) quote containing it."""
-    out: dict[int, int] = {}
+def _voice_index(doc, quotes: Sequence) -> dict[int, str]:
+    """Token index → speaker of the (innermost) quote containing it; the author's tokens are
+    absent.  Two quotes of the same speaker are one voice."""
+    out: dict[int, str] = {}
     for q in sorted(quotes, key=lambda q: -(q.end - q.start)):
         span = doc.char_span(q.start, q.end, alignment_mode="expand")
         if span is not None:
             for i in range(span.start, span.end):
-                out[i] = q.quote_id
+                out[i] = q.speaker or f"UNATTRIBUTED:{q.quote_id}"
     return out
 
 

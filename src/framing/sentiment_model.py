@@ -8,8 +8,11 @@ Features of one mention, all computed from the annotated ``Doc`` (no torch at in
 * ``d:<rel>:<lemma>`` — lemmas within two dependency arcs of the mention, with the arc label;
 * ``lex:*`` — the evaluative-lexicon score and counts from :mod:`framing.sentiment`
   (negation-aware), so the model sees the same evidence the report shows;
-* ``tag:<TYPE>``, ``role:<dep>`` and ``q:*`` voice features (inside a quote, subject of a
+* ``tag:<TYPE>``, ``role:<dep>``, ``rh:<dep>:<governor>``, ``tr:<TYPE>:<dep>``, ``anc:<lemma>``
+  (predicates up to four arcs above) and ``q:*`` voice features (inside a quote, subject of a
   reporting verb);
+* ``bg:<a>_<b>`` — lemma bigrams of the window with the mention masked as ``ENT``;
+* ``lx:<lemma>``, ``slex:*`` — evaluative-lexicon words anywhere in the sentence;
 * ``e<k>``, ``s<k>`` — mean navec embeddings (300 d, the vectors shipped in ``natasha``) of the
   window and of the whole sentence, mention masked.
 
@@ -77,25 +80,37 @@ def mention_features(doc, start: int, end: int, lexicon: dict[str, float],
     f[f"head:{norm(root.head.lemma_)}"] = 1.0 if root.head.i not in inside else 0.0
     vecs = []
     svecs = []
+    words = []  # masked window words for bigrams («ENT» stands for the mention)
+    pos = neg = 0.0  # evaluative words anywhere in the sentence
     for t in sent:
-        if t.i in inside or t.is_space or t.is_punct:
+        if t.is_space or t.is_punct:
+            continue
+        if t.i in inside:
+            if not words or words[-1][1] != "ENT":
+                words.append((t.i, "ENT"))
             continue
         lem = norm(t.lemma_)
         f[f"b:{lem}"] = 1.0
-        if emb is not None:
-            v = emb.vector(t.lower_)
-            if v is not None:
-                svecs.append(v)
+        v = emb.vector(t.lower_) if emb is not None else None
+        if v is not None:
+            svecs.append(v)
         d = t.i - start if t.i < start else t.i - (end - 1)
         if abs(d) <= WINDOW:
             f[f"w:{lem}@{_bucket(d)}"] = 1.0
             f[f"w:{lem}"] = 1.0
-            if emb is not None:
-                v = emb.vector(t.lower_)
-                if v is not None:
-                    vecs.append(v)
+            if v is not None:
+                vecs.append(v)
+        if abs(t.i - start) <= WINDOW + 1:
+            words.append((t.i, lem))
         if t.lower_ in NEGATORS and abs(d) <= 3:
             f["neg_near"] = 1.0
+        w = lexicon.get(lem)
+        if w:
+            f[f"lx:{lem}"] = 1.0
+            pos, neg = (pos + w, neg) if w > 0 else (pos, neg - w)
+    for (_, a), (_, b) in zip(words, words[1:], strict=False):
+        f[f"bg:{a}_{b}"] = 1.0
+    f["slex:pos"], f["slex:neg"] = pos, neg
     # dependency neighbourhood
     for t in list(root.children) + ([root.head] if root.head.i != root.i else []):
         if t.i in inside:
@@ -108,6 +123,14 @@ def mention_features(doc, start: int, end: int, lexicon: dict[str, float],
     f["lex:score"] = score
     f["lex:pos"] = float(sum(1 for e in evidence if not e.startswith("не ")) if score > 0 else 0)
     f["lex:neg"] = float(sum(1 for e in evidence) if score < 0 else 0)
+    # the mention's role with its governor's lemma, and the predicates above it
+    f[f"rh:{root.dep_}:{norm(root.head.lemma_)}"] = 1.0
+    f[f"tr:{tag}:{root.dep_}"] = 1.0
+    t, k = root, 0
+    while t.head.i != t.i and k < 4:
+        t, k = t.head, k + 1
+        if t.pos_ in {"VERB", "ADJ", "NOUN"}:
+            f[f"anc:{norm(t.lemma_)}"] = 1.0
     # voice
     if in_quote:
         f["q:inside"] = 1.0

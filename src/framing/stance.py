@@ -1,6 +1,8 @@
 """Source → target stance network from mention-level sentiment.
 
-Every polar mention (label ±1) of a target actor is attributed to a *source*:
+Every polar mention (label ±1) of a target actor whose polarity is backed by evidence words in
+its voice (the lexicon's score has the label's sign: a model decision with no evaluative word
+around the target makes no edge) is attributed to a *source*:
 
 1. the speaker of the quote it sits in (``voice = quoted``);
 2. else the subject of the predicate that governs it, when that subject is another actor
@@ -18,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from .quotes import speaker_at
+from .sentiment import label_of
 
 
 @dataclass
@@ -37,20 +40,22 @@ class StanceEdge:
 
 
 def _governing_subject(doc, tok):
-    """Subject token of the nearest predicate above ``tok`` (shared subjects of conjuncts and
-    a preceding subject in the sentence count)."""
+    """Subject token of the nearest predicate above ``tok`` (shared subjects of conjuncts and,
+    for a predicate with none, the closest subject before it in the sentence count)."""
     seen = set()
     t = tok
+    first = None  # the first predicate reached: a mis-attached conjunct's anchor
     while t.i not in seen:
         seen.add(t.i)
         if t.pos_ in {"VERB", "ADJ"} and t.i != tok.i:
+            first = first or t
             for c in t.children:
                 if c.dep_ in {"nsubj", "nsubj:pass"} and c.i != tok.i:
                     return c
             if t.dep_ == "conj":
                 t = t.head
                 continue
-            return next((x for x in reversed(doc[t.sent.start:t.i])
+            return next((x for x in reversed(doc[first.sent.start:first.i])
                          if x.dep_ in {"nsubj", "nsubj:pass"} and x.i != tok.i), None)
         if t.head.i == t.i:
             return None
@@ -58,17 +63,35 @@ def _governing_subject(doc, tok):
     return None
 
 
+def evidence_backed(row) -> bool:
+    """A polar mention whose evaluative words (lexicon score) agree with its label.
+
+    >>> from types import SimpleNamespace as R
+    >>> evidence_backed(R(label=-1, lexicon_score=-0.5)), evidence_backed(R(label=-1,
+    ...     lexicon_score=0.0))
+    (True, False)
+    """
+    return bool(row.label) and label_of(row.lexicon_score) == row.label
+
+
 def attribute(doc, mention, mentions: Sequence, quotes: Sequence) -> tuple[str, str]:
     """(source, voice) of one mention's evaluation."""
+    source, voice, _ = attribute_holder(doc, mention, mentions, quotes)
+    return source, voice
+
+
+def attribute_holder(doc, mention, mentions: Sequence, quotes: Sequence):
+    """(source, voice, holder mention) of one mention's evaluation; the holder mention is the
+    subject's mention for ``actor`` voice, else ``None``."""
     speaker = speaker_at(quotes, mention.start)
     if speaker not in {"AUTHOR", "UNATTRIBUTED"}:
-        return speaker, "quoted"
+        return speaker, "quoted", None
     subj = _governing_subject(doc, doc[mention.tok_start:mention.tok_end].root)
     if subj is not None:
         for m in mentions:
             if m.tok_start <= subj.i < m.tok_end and m.actor != mention.actor:
-                return m.actor, "actor"
-    return "AUTHOR", "author"
+                return m.actor, "actor", m
+    return "AUTHOR", "author", None
 
 
 def stance_edges(doc, mentions: Sequence, quotes: Sequence, sentiments: Sequence
@@ -77,7 +100,7 @@ def stance_edges(doc, mentions: Sequence, quotes: Sequence, sentiments: Sequence
     by_id = {m.mention_id: m for m in mentions}
     groups: dict[tuple[str, str, str], list] = defaultdict(list)
     for s in sentiments:
-        if not s.label:
+        if not evidence_backed(s):
             continue
         m = by_id[s.mention_id]
         source, voice = attribute(doc, m, mentions, quotes)

@@ -46,3 +46,22 @@ rule train_sentiment:
         "../envs/framing.yaml"
     script:
         "../scripts/train_sentiment.py"
+
+
+rule opinions:
+    input:
+        manifest=rules.nlp.output.manifest,
+        mentions=rules.actors.output.mentions,
+        quotes=rules.quotes.output.quotes,
+        sentiment=rules.sentiment.output.mentions,
+        lexicon=RES["sentiment_lexicon"],
+    output:
+        opinions=f"{PROCESSED}/opinions.jsonl",
+    params:
+        code=code_version("opinions.py", "sentiment.py", "stance.py"),
+    log:
+        f"{LOGS}/opinions.log",
+    conda:
+        "../envs/framing.yaml"
+    script:
+        "../scripts/opinions.py"
