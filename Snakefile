@@ -1,4 +1,5 @@
 # framing: media-framing analysis pipeline.  Run `make run` (or `snakemake --cores 2`).
+import os
 from pathlib import Path
 
 from snakemake.utils import min_version, validate
@@ -7,6 +8,12 @@ min_version("8.0")
 
 
 configfile: "config/config.yaml"
+
+
+# Jobs parallelise over articles with processes: one BLAS thread each (set before the jobs'
+# Python processes import numpy; the NLP workers also enforce it with threadpoolctl).
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 
 from framing.preflight import preflight, workflow_config_files

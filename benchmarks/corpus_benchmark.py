@@ -96,6 +96,9 @@ _FLOOR = None
 
 def _floor_init() -> None:
     global _FLOOR
+    from framing.stages import single_threaded_blas
+
+    single_threaded_blas()  # as in the pipeline's workers: the floor is not handicapped
     from natasha import NewsEmbedding, NewsMorphTagger, NewsNERTagger, NewsSyntaxParser, Segmenter
 
     emb = NewsEmbedding()

@@ -94,3 +94,38 @@ def test_keys_depend_on_resources_and_upstream(tmp_path, stage):
     f.write_text("b", encoding="utf-8")
     assert fingerprint(stage, [f]) != fp1
     assert key_of(fp1, "doc", {"actors": "x"}) != key_of(fp1, "doc2", {"actors": "x"})
+
+
+def test_report_pages_are_reused_while_their_inputs_are_unchanged(tmp_path, codebook):
+    from framing import tables
+    from framing.ingest import read_articles
+    from framing.report import render_reports
+
+    out = build(tmp_path / "p", warm=True)
+    frames = {k: tables.read_table(out / f"{k}.parquet") for k in (
+        "articles", "segments", "rejected", "mentions", "actors", "quotes", "devices",
+        "stance", "stance_corpus")}
+    frames["actor_sentiment"] = tables.read_table(out / "actor_sentiment.parquet")
+    arts = list(read_articles(out / "articles.jsonl"))
+    cache = tmp_path / "pages"
+    keys = {"a": "k1", "b": "k2"}
+    render_reports(frames, arts, codebook, tmp_path / "r1", {}, page_cache=cache,
+                   page_inputs=keys)
+    assert len(list(cache.glob("*.html"))) == 2
+    page = cache / next(f.name for f in cache.glob("*.html"))
+    page.write_text("from the cache", encoding="utf-8")
+    (page.with_suffix(".md")).write_text("from the cache", encoding="utf-8")
+    render_reports(frames, arts, codebook, tmp_path / "r2", {}, page_cache=cache,
+                   page_inputs=keys)
+    got = {f.name: f.read_text(encoding="utf-8") for f in (tmp_path / "r2" / "articles").iterdir()}
+    assert sum(v == "from the cache" for v in got.values()) == 2  # one article's html + md
+    # an input key changes: that article is rendered again, its stale page pruned
+    render_reports(frames, arts, codebook, tmp_path / "r3", {}, page_cache=cache,
+                   page_inputs={"a": "k1-new", "b": "k2-new"})
+    got = {f.name: f.read_text(encoding="utf-8") for f in (tmp_path / "r3" / "articles").iterdir()}
+    assert not any(v == "from the cache" for v in got.values())
+    assert len(list(cache.glob("*.html"))) == 2
+    # with the cache, the pages are the same bytes as without it
+    render_reports(frames, arts, codebook, tmp_path / "r4", {})
+    for f in (tmp_path / "r4" / "articles").iterdir():
+        assert f.read_bytes() == (tmp_path / "r3" / "articles" / f.name).read_bytes()

@@ -908,7 +908,9 @@ def _draw(task: tuple) -> list[Path]:
 def _key(*parts) -> str:
     h = hashlib.sha256()
     for p in parts:
-        if isinstance(p, pd.DataFrame | pd.Series):
+        if isinstance(p, pd.DataFrame):  # rows, not their positions in the corpus table
+            h.update(p.to_csv(index=False).encode())
+        elif isinstance(p, pd.Series):
             h.update(p.to_csv().encode())
         elif isinstance(p, dict):
             for k in sorted(p):
@@ -916,9 +918,35 @@ def _key(*parts) -> str:
                 h.update(_key(p[k]).encode())
         else:
             h.update(repr(p).encode())
-    h.update(matplotlib.__version__.encode())
-    h.update(Path(__file__).read_bytes())
+    h.update(_CODE_VERSION.encode())
     return h.hexdigest()[:24]
+
+
+#: The drawing code and matplotlib's version: a change redraws every cached figure.
+_CODE_VERSION = hashlib.sha256(Path(__file__).read_bytes()
+                               + matplotlib.__version__.encode()).hexdigest()
+
+
+def _has_data(kind: str, data: dict) -> bool:
+    """Whether an article's figure of ``kind`` would show anything.
+
+    >>> _has_data("network", {"stance": pd.DataFrame({"source": []})})
+    False
+    """
+    if kind == "devices":
+        return len(data["devices"]) > 0
+    if kind in ("sentiment", "voice"):
+        sent = data["sent"]
+        if "actor_type" in sent:
+            sent = sent[sent.actor_type != "location"]
+        return len(sent) > 0
+    if kind == "network":
+        return len(data["stance"]) > 0
+    if kind == "sv_frames":
+        return bool(len(data["sv"]) and (data["sv"].score > 0).any())
+    if kind == "mfc_frames":
+        return bool(len(data["mfc"]) and (data["mfc"].score > 0).any())
+    return True
 
 
 def _by_article(df: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
@@ -970,6 +998,8 @@ def render_all(frames: dict[str, pd.DataFrame], category_labels: dict[str, str],
             if any(empty[k] is None for k in needs[kind]):
                 continue
             data = {k: by[k].get(aid, empty[k]) for k in needs[kind]}
+            if not _has_data(kind, data):  # nothing to show: the report says so, no figure
+                continue
             if kind == "devices":
                 data["devices"] = data["devices"][["category", "device_id"]] \
                     if "device_id" in data["devices"] else data["devices"][["category"]]

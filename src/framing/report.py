@@ -1052,16 +1052,45 @@ Click a column to sort.</p>
     return [p, m]
 
 
+#: This module's code: a change renders every cached page again.
+_CODE_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def _page_key(shared: str, inputs_key: str, row: dict, fig_dir: Path | None) -> str:
+    """Key of one article's pages: everything they show comes from these inputs."""
+    h = hashlib.sha256(shared.encode())
+    h.update(inputs_key.encode())
+    h.update(json.dumps(row, sort_keys=True, default=str, ensure_ascii=False).encode())
+    if fig_dir is not None and fig_dir.is_dir():
+        for f in sorted(fig_dir.iterdir()):
+            h.update(f"{f.name}:{f.stat().st_size}".encode())
+    return h.hexdigest()[:24]
+
+
+def _copy_atomic(src: Path, dst: Path) -> None:
+    import shutil
+
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dst.with_name(f"{dst.name}.{os.getpid()}.tmp")
+    shutil.copyfile(src, tmp)
+    os.replace(tmp, dst)
+
+
 def render_reports(frames: dict, articles: Iterable, codebook, out_dir: Path,
                    provenance: dict, state_path: Path | None = None,
-                   status_by_variable: Mapping[str, str] | None = None) -> list[Path]:
+                   status_by_variable: Mapping[str, str] | None = None,
+                   page_cache: Path | None = None,
+                   page_inputs: Mapping[str, str] | None = None) -> list[Path]:
     """Write ``articles/<id>.html|.md`` and ``index.html|.md`` into ``out_dir``.
 
     ``frames`` holds the tables (``articles``, ``rejected``, ``mentions``, ``actors``,
     ``quotes``, ``devices``, ``actor_sentiment``; optionally ``stance``, ``stance_corpus``,
     ``segments`` for word counts, ``sv_frames`` and ``mfc_frames``).  Figures are taken from
     ``out_dir/figures`` when present.  ``state_path`` (the processed folder's
-    ``report_state.json``) enables "What changed since the last run".
+    ``report_state.json``) enables "What changed since the last run".  With ``page_cache``
+    and ``page_inputs`` (article id → a key of everything upstream its pages show, e.g. the
+    stages' per-article result keys), an article's pages whose inputs did not change are
+    copied from the cache instead of rendered again.
     """
     out_dir = Path(out_dir)
     colors = category_colors(list(codebook.categories))
@@ -1079,18 +1108,39 @@ def render_reports(frames: dict, articles: Iterable, codebook, out_dir: Path,
     frames = {**frames, "_words": words}
     (out_dir / "articles").mkdir(parents=True, exist_ok=True)  # even if every input was rejected
     written = []
+    shared = json.dumps([provenance, dict(status_by_variable or {}), _CODE_VERSION],
+                        sort_keys=True, default=str)
+    live: set[str] = set()
     for art in articles:
         row = art_rows[art.id]
         if segs_df is None:
             words[art.id] = int(word_counts(pd.DataFrame(
                 {"article_id": [art.id], "text": [art.text]})).get(art.id, 0))
-        segs = [(s.kind, s.start, s.end) for s in art.segments]
         p = out_dir / "articles" / f"{art.id}.html"
+        m = out_dir / "articles" / f"{art.id}.md"
+        key = None
+        if page_cache is not None and page_inputs and art.id in page_inputs:
+            key = _page_key(shared, page_inputs[art.id], row,
+                            fig_dir / art.id if fig_dir is not None else None)
+            live.add(key)
+            cached = (Path(page_cache) / f"{key}.html", Path(page_cache) / f"{key}.md")
+            if all(c.exists() for c in cached):
+                _copy_atomic(cached[0], p)
+                _copy_atomic(cached[1], m)
+                written += [p, m]
+                continue
+        segs = [(s.kind, s.start, s.end) for s in art.segments]
         _write(p, article_html(row, segs, art.text, frames, cats, provenance, fig_dir,
                                status_by_variable))
-        m = out_dir / "articles" / f"{art.id}.md"
         _write(m, article_md(row, art.text, frames, fig_dir, provenance, status_by_variable))
+        if key is not None:
+            _copy_atomic(p, Path(page_cache) / f"{key}.html")
+            _copy_atomic(m, Path(page_cache) / f"{key}.md")
         written += [p, m]
+    if page_cache is not None and Path(page_cache).is_dir():  # drop pages of past inputs
+        for f in Path(page_cache).iterdir():
+            if f.name.split(".", 1)[0] not in live:
+                f.unlink()
     words_s = pd.Series(words, dtype="int64")
     snap = corpus_snapshot(frames, words, labels)
     prev = update_state(Path(state_path), snap) if state_path is not None else None

@@ -20,6 +20,14 @@ rule report:
         entman=rules.frames.output.entman,
         reliability=reliability_table(),
         figures=rules.figures.output[0],
+        result_keys=[
+            rules.nlp.output.manifest,
+            rules.actors.output.result_keys,
+            rules.quotes.output.result_keys,
+            rules.devices.output.result_keys,
+            rules.sentiment.output.result_keys,
+            rules.frames.output.result_keys,
+        ],
         resources=list(RES.values()),
         codebook=RES["codebook"],
     output:
@@ -41,7 +49,7 @@ rule report:
             subcategory="Articles",
         ),
     params:
-        code=code_version("report.py", "figures.py"),
+        code=code_version("report.py", "figures.py", "annotators.py"),
     resources:
         mem_mb=2000,
         runtime=60,

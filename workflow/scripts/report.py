@@ -7,6 +7,14 @@ from framing.report import STATE_FILE, render_reports, report_provenance
 from framing.workflow import logged
 
 
+def page_inputs(key_files) -> dict:
+    """Article id → the keys of every per-article result its pages show (Doc and stages)."""
+    from framing.annotators import read_keys
+
+    keys = [read_keys(Path(f)) for f in key_files]
+    return {aid: "|".join(k.get(aid, "") for k in keys) for aid in keys[0]}
+
+
 def reliability_statuses(smk) -> dict:
     """Statuses of validated variables (empty unless a validation run made the table)."""
     from framing.figures import statuses_from_table
@@ -39,5 +47,7 @@ with logged(snakemake, "report") as log:
     state = Path(snakemake.config["processed_dir"]) / STATE_FILE
     written = render_reports(frames, read_articles(Path(inp.articles)), cb, out,
                              report_provenance(cb, resources, __version__), state_path=state,
-                             status_by_variable=reliability_statuses(snakemake))
+                             status_by_variable=reliability_statuses(snakemake),
+                             page_cache=state.parent / "cache" / "report",
+                             page_inputs=page_inputs(inp.result_keys))
     log.info("%d report file(s)", len(written))
