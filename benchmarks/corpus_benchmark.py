@@ -43,6 +43,8 @@ def load_source(src: Path) -> list[str]:
 
 
 def build_corpus(texts: list[str], n: int) -> list[dict]:
+    # the pipeline is Russian-first and rejects texts with no Cyrillic: keep those out
+    texts = [t for t in texts if any("а" <= c.lower() <= "я" or c in "ёЁ" for c in t)]
     out = []
     for i in range(n):
         base = texts[i % len(texts)]
