@@ -438,11 +438,14 @@ def test_shipped_coding_is_complete_and_two_coded():
                                               "102_fakes_law"}
     sent = df[df.level == "sentence"]
     coded = set(sent.variable)
-    # every sentence carries the same variables, all of them current codebook categories (a
-    # category added later stays "unvalidated" until it is coded)
+    # every sentence carries the same variables: exactly the current codebook categories and
+    # the speaker (a category added to the codebook must be coded here too)
     assert sent.groupby(["unit", "coder"]).variable.nunique().eq(len(coded)).all()
     current = {f"device:{c}" for c in v.codebook_categories(ROOT / "config" / "codebook.yaml")}
-    assert "speaker" in coded and coded - {"speaker"} <= current and len(coded) >= 11
+    assert coded == current | {"speaker"} and len(current) == 20
+    arts = df[df.level == "article"]
+    assert set(arts.variable) == current
+    assert arts.groupby(["unit", "coder"]).variable.nunique().eq(len(current)).all()
     # the two coders really are two passes: they disagree somewhere, agree mostly
     wide = df.pivot_table(index=["unit", "variable"], columns="coder", values="value",
                           aggfunc="first")
@@ -466,7 +469,7 @@ def test_shipped_coding_against_machine_codes_library_level():
     machine = a.drop(columns="coder")
     res = v.reliability(human, machine)
     t = res.table[res.table.n_units > 0]
-    assert len(t) == 22  # 10 categories × 2 levels + speaker + sentiment
+    assert len(t) == 42  # 20 categories × 2 levels + speaker + sentiment
     assert (t.f1.dropna() == 1.0).all()
     assert (t.n_coders == 2).all()
     assert (t.alpha_machine.dropna() == 1.0).all()
@@ -501,8 +504,12 @@ def test_validate_target_on_shipped_example(tmp_path):
     assert list(table.columns) == SCHEMAS["reliability"][0]
     coded = table[table.n_units > 0]
     assert set(coded.level) == {"sentence", "article", "actor"}
-    assert coded[coded.level == "sentence"].f1.notna().all()
-    assert coded[coded.level == "sentence"].alpha_human.notna().all()
+    sent = coded[coded.level == "sentence"]
+    found = sent[sent.support > 0]
+    assert len(found) >= 19 and found.f1.notna().all() and found.alpha_human.notna().all()
+    # a category nobody found in the example (call, depiction) has no α or F1: unvalidated
+    nothing = sent[sent.support == 0]
+    assert nothing.f1.isna().all() and (nothing.status == "unvalidated").all()
     html_page = (proj / "reports/validation-example/validation/reliability.html").read_text()
     assert "Validation against human coding" in html_page and "<script" not in html_page
     md = (proj / "reports/validation-example/validation/reliability.md").read_text()
