@@ -301,15 +301,17 @@ class SentimentAnnotator:
     def compute(self, doc, upstream: Mapping[str, dict]) -> dict:
         from .actors import Mention
         from .quotes import Quote
-        from .sentiment import mention_sentiment
+        from .sentiment import aggregate, mention_sentiment
         from .stance import stance_edges
 
         mentions = _records(upstream["actors"]["mentions"], Mention)
         quotes = _records(upstream["quotes"]["quotes"], Quote)
         scored = mention_sentiment(doc, mentions, quotes, self.lexicon, self.model, self.emb)
+        types = {(m.article_id, m.mention_id): m.actor_type for m in mentions}
         return {
             "mention_sentiment": [r.as_row() for r in scored],
-            "types": [[m.mention_id, m.actor_type] for m in mentions],
+            # per article × actor × voice, bootstrap included: computed once per article
+            "actor_sentiment": aggregate(scored, types),
             "stance": [e.as_row() for e in stance_edges(doc, mentions, quotes, scored)],
         }
 

@@ -364,18 +364,15 @@ def run_sentiment(manifest: Path, mentions_path: Path, quotes_path: Path, lexico
                   stance_out: Path | None = None) -> int:
     """Score every mention (trained model in ``model_dir`` if given, else the lexicon)."""
     from .annotators import SentimentAnnotator
-    from .sentiment import MentionSentiment, aggregate
     from .stance import corpus_edges
 
     ann = SentimentAnnotator(Path(lexicon_path), model_dir)
     res = run_stage(ann, manifest, {"actors": Path(mentions_path), "quotes": Path(quotes_path)},
                     mention_out)
     rows = concat_results(res, "mention_sentiment")
-    types = {(aid, mid): t for aid in res for mid, t in res[aid]["types"]}
     edges = concat_results(res, "stance")
     tables.write_rows("mention_sentiment", rows, Path(mention_out))
-    tables.write_rows("actor_sentiment", aggregate([MentionSentiment(**r) for r in rows], types),
-                      Path(actor_out))
+    tables.write_rows("actor_sentiment", concat_results(res, "actor_sentiment"), Path(actor_out))
     if stance_out is not None:
         tables.write_rows("stance", edges, Path(stance_out))
         tables.write_rows("stance_corpus", corpus_edges(edges),
