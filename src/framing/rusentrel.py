@@ -129,17 +129,10 @@ def _article(doc: RelDoc):
 
 def pair_votes(sdoc, doc: RelDoc, syn: Synonyms, model, emb, lexicon) -> dict:
     """Signed votes per (source group, target group) in one annotated document."""
-    from .actors import Mention
     from .sentiment_model import mention_features
     from .stance import _governing_subject
 
-    mentions = []
-    for n, e in enumerate(doc.entities):
-        span = sdoc.char_span(e.start, e.end, alignment_mode="expand")
-        if span is None or span.root.is_space:
-            continue
-        mentions.append(Mention(doc.name, n, syn.of(e.text), e.type, e.text, e.start, e.end,
-                                span.start, span.end, 0, "ann", "prose"))
+    mentions = _doc_mentions(sdoc, doc, syn)
     by_sent: dict[int, list] = defaultdict(list)
     for m in mentions:
         by_sent[sdoc[m.tok_start].sent.start].append(m)
