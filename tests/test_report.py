@@ -438,3 +438,29 @@ def test_snakemake_report_bundle_builds(tmp_path, root):
     lint = subprocess.run([sys.executable, "-m", "snakemake", "--lint"], cwd=project,
                           capture_output=True, text=True, timeout=300)
     assert lint.returncode == 0 and "good condition" in lint.stdout + lint.stderr
+
+
+def test_per_article_figures_can_be_switched_off(two, tmp_path, codebook):
+    """A large corpus gets corpus figures only; its article pages say why (config key)."""
+    out, frames = two
+    assert F.per_article_enabled(100, 100) and not F.per_article_enabled(101, 100)
+    assert F.per_article_enabled(10**6, -1) and not F.per_article_enabled(1, 0)
+    reports = tmp_path / "rep"
+    written = render_all(frames, {"m": "M"}, reports / "figures", per_article=False)
+    assert written and all(p.parent.name == "corpus" for p in written)
+    note = "Per-article figures are drawn for corpora of up to 0 articles <config>"
+    render_reports(frames, read_articles(out / "articles.jsonl"), codebook, reports,
+                   {"codebook": "x", "version": "t"}, figures_note=note)
+    html = (reports / "articles" / "evil.html").read_text(encoding="utf-8")
+    assert "up to 0 articles &lt;config&gt;" in html and "<figure>" not in html
+    assert "figures/corpus/devices.png" in (reports / "index.html").read_text(encoding="utf-8")
+
+
+def test_cached_figures_are_linked_not_redrawn(tmp_path):
+    frames = synthetic(2)
+    cache = tmp_path / "cache"
+    render_all(frames, LABELS, tmp_path / "a", cache)
+    render_all(frames, LABELS, tmp_path / "b", cache)
+    f = tmp_path / "b" / "a1" / "devices.png"
+    assert f.read_bytes() == (tmp_path / "a" / "a1" / "devices.png").read_bytes()
+    assert any(f.samefile(c) for c in cache.iterdir())  # a hard link, no copy

@@ -953,22 +953,45 @@ def _by_article(df: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
     return dict(tuple(df.groupby("article_id"))) if df is not None and len(df) else {}
 
 
+def per_article_enabled(n_articles: int, max_articles: int) -> bool:
+    """Whether to draw per-article figures: only for corpora of at most ``max_articles``
+    (``figures.per_article_max`` in the config; a negative value means always).  Drawing six
+    figures in two formats costs about a second per article, more than the article's NLP; a
+    newsroom archive is read through its corpus figures and the article pages' tables.
+
+    >>> per_article_enabled(10, 50), per_article_enabled(51, 50), per_article_enabled(9, -1)
+    (True, False, True)
+    """
+    return max_articles < 0 or n_articles <= max_articles
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    """``dst`` as a hard link to the cached ``src`` (a copy where links are not possible)."""
+    import shutil
+
+    tmp = dst.with_name(f"{dst.name}.{os.getpid()}.tmp")
+    try:
+        os.link(src, tmp)
+    except OSError:
+        shutil.copyfile(src, tmp)
+    os.replace(tmp, dst)
+
+
 def render_all(frames: dict[str, pd.DataFrame], category_labels: dict[str, str],
                out_dir: Path, cache: Path | None = None, workers: int = 1,
                device_labels: dict[str, str] | None = None,
-               status_by_variable: Mapping[str, str] | None = None) -> list[Path]:
-    """Per-article figures into ``out_dir/<article_id>/`` and corpus figures into
-    ``out_dir/corpus/``; returns the written paths.
+               status_by_variable: Mapping[str, str] | None = None,
+               per_article: bool = True) -> list[Path]:
+    """Per-article figures into ``out_dir/<article_id>/`` (unless ``per_article`` is false)
+    and corpus figures into ``out_dir/corpus/``; returns the written paths.
 
     ``frames`` needs ``articles``, ``devices`` and ``actor_sentiment``; ``stance`` and
     ``segments`` (word counts) add the network, outlet, timeline and heat-map figures;
     ``sv_frames`` / ``mfc_frames`` add the generic-frame profiles.  With ``cache``, a
-    per-article figure whose data did not change is copied, not redrawn (so adding one
+    per-article figure whose data did not change is linked, not redrawn (so adding one
     article redraws one article's figures and the corpus figures).  Figures to draw are
     shared among ``workers`` processes.
     """
-    import shutil
-
     out_dir = Path(out_dir)
     articles = frames["articles"]
     for col in ("source", "date"):  # optional metadata: absent means unknown
@@ -993,7 +1016,7 @@ def render_all(frames: dict[str, pd.DataFrame], category_labels: dict[str, str],
     art_ctx = {k: v for k, v in ctx.items() if k != "n_articles"}  # cache key: not the corpus
     todo: dict[str, tuple] = {}  # where to draw → task
     copies: list[tuple[Path, Path]] = []  # (drawn stem, article stem)
-    for aid in sorted(articles.article_id):
+    for aid in sorted(articles.article_id) if per_article else []:
         for kind in ARTICLE_FIGURES:
             if any(empty[k] is None for k in needs[kind]):
                 continue
@@ -1035,7 +1058,7 @@ def render_all(frames: dict[str, pd.DataFrame], category_labels: dict[str, str],
     for src, stem in copies:
         stem.parent.mkdir(parents=True, exist_ok=True)
         for ext in (".png", ".svg"):
-            shutil.copyfile(src.with_suffix(ext), stem.with_suffix(ext))
+            _link_or_copy(src.with_suffix(ext), stem.with_suffix(ext))
             written.append(stem.with_suffix(ext))
     if cache is not None:  # drop cached figures of data that no longer exists
         live = {src.stem for src, _ in copies}

@@ -393,7 +393,7 @@ def figure_variables(kind: str, devices: pd.DataFrame, frames: dict) -> list[str
 
 
 def _figures(fig_dir: Path, rel: str, kinds: Iterable[str], devices: pd.DataFrame,
-             frames: dict, status: Mapping[str, str] | None) -> str:
+             frames: dict, status: Mapping[str, str] | None, note: str | None = None) -> str:
     """``<figure>`` for each drawn figure (PNG shown, SVG linked); absent ones are skipped."""
     out = []
     for kind in kinds:
@@ -406,7 +406,7 @@ def _figures(fig_dir: Path, rel: str, kinds: Iterable[str], devices: pd.DataFram
                    f'><figcaption>{esc(title)}{badge} · '
                    f'<a href="{esc(rel)}/{kind}.svg">SVG</a></figcaption></figure>')
     return f'<div class="figs">{"".join(out)}</div>' if out else \
-        '<p class="meta">No figures were drawn for this page.</p>'
+        f'<p class="meta">{esc(note or "No figures were drawn for this page.")}</p>'
 
 
 def _png_size(path: Path) -> str:
@@ -499,8 +499,8 @@ def article_html(art: dict, segs: list[tuple[str, int, int]], text: str, frames:
                      ("content hash", art["content_hash"][:16]),
                      ("codebook sha256", provenance.get("codebook", "")[:16]),
                      ("framing", provenance.get("version", ""))))
-    figs = _figures(fig_dir / aid, f"../figures/{aid}", ARTICLE_FIGURES, dev, frames, st) \
-        if fig_dir is not None else ""
+    figs = _figures(fig_dir / aid, f"../figures/{aid}", ARTICLE_FIGURES, dev, frames, st,
+                    frames.get("_figures_note")) if fig_dir is not None else ""
     frames_html = ""
     sv = frames.get("sv_frames")
     if sv is not None:
@@ -1080,7 +1080,8 @@ def render_reports(frames: dict, articles: Iterable, codebook, out_dir: Path,
                    provenance: dict, state_path: Path | None = None,
                    status_by_variable: Mapping[str, str] | None = None,
                    page_cache: Path | None = None,
-                   page_inputs: Mapping[str, str] | None = None) -> list[Path]:
+                   page_inputs: Mapping[str, str] | None = None,
+                   figures_note: str | None = None) -> list[Path]:
     """Write ``articles/<id>.html|.md`` and ``index.html|.md`` into ``out_dir``.
 
     ``frames`` holds the tables (``articles``, ``rejected``, ``mentions``, ``actors``,
@@ -1090,7 +1091,8 @@ def render_reports(frames: dict, articles: Iterable, codebook, out_dir: Path,
     ``report_state.json``) enables "What changed since the last run".  With ``page_cache``
     and ``page_inputs`` (article id → a key of everything upstream its pages show, e.g. the
     stages' per-article result keys), an article's pages whose inputs did not change are
-    copied from the cache instead of rendered again.
+    copied from the cache instead of rendered again.  ``figures_note`` replaces "no figures"
+    on article pages (e.g. why per-article figures were not drawn).
     """
     out_dir = Path(out_dir)
     colors = category_colors(list(codebook.categories))
@@ -1105,10 +1107,11 @@ def render_reports(frames: dict, articles: Iterable, codebook, out_dir: Path,
     fig_dir = out_dir / "figures"
     segs_df = frames.get("segments")
     words: dict[str, int] = word_counts(segs_df).to_dict() if segs_df is not None else {}
-    frames = {**frames, "_words": words}
+    frames = {**frames, "_words": words, "_figures_note": figures_note}
     (out_dir / "articles").mkdir(parents=True, exist_ok=True)  # even if every input was rejected
     written = []
-    shared = json.dumps([provenance, dict(status_by_variable or {}), _CODE_VERSION],
+    shared = json.dumps([provenance, dict(status_by_variable or {}), _CODE_VERSION,
+                         figures_note],
                         sort_keys=True, default=str)
     live: set[str] = set()
     for art in articles:

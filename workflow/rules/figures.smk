@@ -18,6 +18,7 @@ rule figures:
         ),
     params:
         code=code_version("figures.py"),
+        per_article_max=config["figures"]["per_article_max"],
     threads: 64  # capped at --cores when run locally; cluster profiles set their own
     resources:
         mem_mb=lambda wc, threads: 1000 + 500 * threads,

@@ -50,6 +50,7 @@ rule report:
         ),
     params:
         code=code_version("report.py", "figures.py", "annotators.py"),
+        per_article_max=config["figures"]["per_article_max"],
     resources:
         mem_mb=2000,
         runtime=60,

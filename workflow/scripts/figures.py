@@ -2,7 +2,7 @@ from pathlib import Path
 
 from framing import tables
 from framing.codebook import load_codebook
-from framing.figures import render_all
+from framing.figures import per_article_enabled, render_all
 from framing.workflow import logged
 
 
@@ -30,5 +30,8 @@ with logged(snakemake, "figures") as log:
     cache = Path(snakemake.config["processed_dir"]) / "figure_cache"
     written = render_all(frames, labels, Path(snakemake.output[0]), cache,
                          workers=snakemake.threads, device_labels=device_labels,
-                         status_by_variable=reliability_statuses(snakemake))
+                         status_by_variable=reliability_statuses(snakemake),
+                         per_article=per_article_enabled(
+                             len(frames["articles"]),
+                             snakemake.params.per_article_max))
     log.info("%d figure file(s)", len(written))

@@ -15,6 +15,17 @@ def page_inputs(key_files) -> dict:
     return {aid: "|".join(k.get(aid, "") for k in keys) for aid in keys[0]}
 
 
+def figures_note(n_articles: int, max_articles: int) -> str | None:
+    """What article pages say when per-article figures were not drawn for this corpus."""
+    from framing.figures import per_article_enabled
+
+    if per_article_enabled(n_articles, max_articles):
+        return None
+    return (f"Per-article figures are drawn for corpora of up to {max_articles} articles "
+            f"(figures.per_article_max in the config); this corpus has {n_articles}. "
+            "The corpus figures are on the index page; this article's tables are below.")
+
+
 def reliability_statuses(smk) -> dict:
     """Statuses of validated variables (empty unless a validation run made the table)."""
     from framing.figures import statuses_from_table
@@ -49,5 +60,7 @@ with logged(snakemake, "report") as log:
                              report_provenance(cb, resources, __version__), state_path=state,
                              status_by_variable=reliability_statuses(snakemake),
                              page_cache=state.parent / "cache" / "report",
-                             page_inputs=page_inputs(inp.result_keys))
+                             page_inputs=page_inputs(inp.result_keys),
+                             figures_note=figures_note(len(frames["articles"]),
+                                                       snakemake.params.per_article_max))
     log.info("%d report file(s)", len(written))
