@@ -85,7 +85,7 @@ class ActorRegistry:
 
     def __init__(self, entries: list[ActorEntry], lemmatizer: Lemmatizer | None = None) -> None:
         self.entries = {e.id: e for e in entries}
-        self.lemmatizer = lemmatizer or Lemmatizer()
+        self.lemmatizer = lemmatizer or Lemmatizer.shared()
         self.index = PhraseIndex(self.lemmatizer)
         for e in entries:
             for a in e.aliases:

@@ -245,7 +245,7 @@ class DevicesAnnotator:
         from .devices import DeviceMatcher
         from .lemmas import Lemmatizer
 
-        lem = Lemmatizer()
+        lem = Lemmatizer.shared()
         return DeviceMatcher(load_codebook(self.codebook_path, lem), lem)
 
     def compute(self, doc, upstream: Mapping[str, dict]) -> dict:

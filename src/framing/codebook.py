@@ -173,7 +173,7 @@ def load_codebook(path: Path, lemmatizer: Lemmatizer | None = None) -> Codebook:
     path = Path(path)
     raw = path.read_bytes()
     data = load_yaml(path)
-    cb = parse_codebook(data, str(path), lemmatizer or Lemmatizer())
+    cb = parse_codebook(data, str(path), lemmatizer or Lemmatizer.shared())
     cb.path = str(path)
     cb.sha256 = hashlib.sha256(raw).hexdigest()
     return cb

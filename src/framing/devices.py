@@ -58,11 +58,23 @@ class DeviceMatcher:
 
     def __init__(self, codebook: Codebook, lemmatizer: Lemmatizer | None = None) -> None:
         self.codebook = codebook
-        self.lemmatizer = lemmatizer or Lemmatizer()
+        self.lemmatizer = lemmatizer or Lemmatizer.shared()
         self._rules: list[tuple[str, Pattern]] = [
             (d.id, p) for d in codebook.devices for p in d.patterns
         ]
         self._has_repeat = any(p.kind == "repeat" for _d, p in self._rules)
+        # inverted index: a lemma of a rule's first word → the rule's position; a sentence is
+        # only tried on rules whose first word it contains (rules without words: always)
+        self._always: list[int] = []
+        self._by_lemma: dict[str, list[int]] = {}
+        for i, (_d, p) in enumerate(self._rules):
+            if p.kind == "repeat":
+                continue
+            if not p.words:
+                self._always.append(i)
+                continue
+            for lem in p.words[0].lemmas:
+                self._by_lemma.setdefault(lem, []).append(i)
 
     @staticmethod
     def _m(word: Word, t: DTok) -> bool:
@@ -147,11 +159,16 @@ class DeviceMatcher:
         lemmas: set[str] = {t[0] for t in toks}
         for t in toks:
             lemmas |= t[1]
+        cand = set(self._always)
+        by_lemma = self._by_lemma
+        for lem in lemmas:
+            rules = by_lemma.get(lem)
+            if rules:
+                cand.update(rules)
         out: dict[tuple[str, int, int], str] = {}
-        for did, p in self._rules:
-            if p.kind == "repeat":
-                continue
-            if not all(w.lemmas & lemmas for w in p.words):
+        for i in sorted(cand):
+            did, p = self._rules[i]
+            if not all(not w.lemmas.isdisjoint(lemmas) for w in p.words[1:]):
                 continue
             for s, e in self._pattern_hits(p, toks, ents):
                 out.setdefault((did, s, e), p.rule_id)
@@ -205,10 +222,7 @@ class DeviceMatcher:
             ))
 
         alt = self.lemmatizer.alternatives
-        for sent_no, sent in enumerate(sents):
-            toks = [(norm(t.text), alt(t.text, t.pos_, norm(t.lemma_)), t.text, t.pos_,
-                     t.head.i - sent.start, t.dep_) for t in sent]
-            ents = [t.ent_type_ for t in sent]
+        for sent_no, (sent, toks, ents, _n) in enumerate(sentence_tokens(doc, self.lemmatizer)):
             for did, rule, s, e in self.match_tokens(toks, ents):
                 add(did, rule, doc[sent.start + s: sent.start + e], sent_no, sent)
         if self._has_repeat:
@@ -220,6 +234,36 @@ class DeviceMatcher:
         for n, h in enumerate(hits):
             h.hit_id = n
         return hits
+
+
+_MEMO: list = [None, None, None]  # the last Doc, its lemmatizer, its sentence tokens
+
+
+def sentence_tokens(doc, lemmatizer: Lemmatizer
+                    ) -> list[tuple[object, list[DTok], list[str], int]]:
+    """Each sentence of ``doc`` with its matcher tokens, named-entity labels and number of
+    words (tokens that are neither punctuation nor space).
+
+    The devices and the frames stages match the same sentences one after the other: the last
+    Doc's tokens are kept so the second asks spaCy and pymorphy3 nothing again.
+    """
+    if _MEMO[0] is doc and _MEMO[1] is lemmatizer:
+        return _MEMO[2]
+    alt = lemmatizer.alternatives
+    out = []
+    for sent in doc.sents:
+        s0 = sent.start
+        toks, ents = [], []
+        n_words = 0
+        for t in sent:
+            text, pos = t.text, t.pos_
+            toks.append((norm(text), alt(text, pos, norm(t.lemma_)), text, pos,
+                         t.head.i - s0, t.dep_))
+            ents.append(t.ent_type_)
+            n_words += not (t.is_punct or t.is_space)
+        out.append((sent, toks, ents, n_words))
+    _MEMO[:] = [doc, lemmatizer, out]
+    return out
 
 
 #: A word seen by ``repeat`` patterns: (lemma, UD tag, paragraph number, opens a sentence,

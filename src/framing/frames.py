@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .codebook import Codebook, Device, Pattern, Word, _compile_pattern, _compile_word
+from .devices import sentence_tokens
 from .lemmas import Lemmatizer
 from .lexmatch import norm
 from .yamlio import ResourceError, line_of, load_yaml
@@ -158,7 +159,7 @@ def load_frames(path: Path, lemmatizer: Lemmatizer | None = None) -> FrameSpec:
     """
     path = Path(path)
     raw = path.read_bytes()
-    spec = parse_frames(load_yaml(path), str(path), lemmatizer or Lemmatizer())
+    spec = parse_frames(load_yaml(path), str(path), lemmatizer or Lemmatizer.shared())
     spec.path = str(path)
     spec.sha256 = hashlib.sha256(raw).hexdigest()
     return spec
@@ -468,7 +469,7 @@ class FrameCoder:
         from .devices import DeviceMatcher
 
         self.spec = spec
-        self.lemmatizer = lemmatizer or Lemmatizer()
+        self.lemmatizer = lemmatizer or Lemmatizer.shared()
         devices = [Device(it.id, it.question_ru, it.question_en, "sv", "", it.patterns)
                    for it in spec.sv_items]
         devices += [Device("mfc:" + d.id, d.label_ru, d.label_en, "mfc", "", d.patterns)
@@ -483,20 +484,11 @@ class FrameCoder:
         """Every pattern hit in ``doc`` and the number of word tokens."""
         from .nlp import segment_kind
 
-        alt = self.lemmatizer.alternatives
         out: list[Hit] = []
         n_words = 0
-        for sent_no, sent in enumerate(doc.sents):
+        for sent_no, (sent, toks, _ents, n) in enumerate(sentence_tokens(doc, self.lemmatizer)):
             s0 = sent.start
-            toks = []
-            lemmas = []
-            for t in sent:
-                text, pos, lemma = t.text, t.pos_, norm(t.lemma_)
-                toks.append((norm(text), alt(text, pos, lemma), text, pos, t.head.i - s0,
-                             t.dep_))
-                lemmas.append(lemma)
-                if not (t.is_punct or t.is_space):
-                    n_words += 1
+            n_words += n
             found = self.matcher.match_tokens(toks)
             if not found:
                 continue
@@ -505,7 +497,7 @@ class FrameCoder:
                 span = doc[s0 + s: s0 + e]
                 out.append(Hit(eid, rule, span.start_char, span.end_char, span.text, sent_no,
                                sent_text, segment_kind(doc, span.start_char),
-                               " ".join(lemmas[s:e])))
+                               " ".join(norm(t.lemma_) for t in span)))
         out.sort(key=lambda h: (h.start, h.end, h.entry, h.rule))
         return out, n_words
 

@@ -58,19 +58,33 @@ class _SafeAnalyzer(pymorphy3.MorphAnalyzer):
             return []
 
 
+_SHARED: Lemmatizer | None = None
+
+
 class Lemmatizer:
     """pymorphy3 lemmatiser guided by UD POS/feats, with an LRU cache."""
 
     def __init__(self, cache_size: int = 200_000) -> None:
         self.morph = _SafeAnalyzer()
+        # one pymorphy3 analysis per distinct lower-cased word, shared by the three methods
+        self._parse = lru_cache(maxsize=cache_size)(self.morph.parse)
         self.lemma = lru_cache(maxsize=cache_size)(self._lemma)  # type: ignore[method-assign]
         self.candidates = lru_cache(maxsize=cache_size)(self._candidates)  # type: ignore[method-assign]
         self.alternatives = lru_cache(maxsize=cache_size)(self._alternatives)  # type: ignore[method-assign]
 
+    @classmethod
+    def shared(cls) -> Lemmatizer:
+        """The process-wide instance: one pymorphy3 dictionary and one set of caches for the
+        NLP stage and every annotator (a word analysed once is cached for all of them)."""
+        global _SHARED
+        if _SHARED is None:
+            _SHARED = cls()
+        return _SHARED
+
     def _candidates(self, word: str) -> frozenset[str]:
         """Every normal form pymorphy3 knows for ``word`` (lower-cased)."""
         w = word.lower().replace("ё", "е")
-        return frozenset(p.normal_form.replace("ё", "е") for p in self.morph.parse(w)) | {w}
+        return frozenset(p.normal_form.replace("ё", "е") for p in self._parse(w)) | {w}
 
     def _alternatives(self, word: str, pos: str, lemma: str) -> frozenset[str]:
         """``lemma`` plus every normal form of a parse whose POS agrees with ``pos``.
@@ -79,7 +93,7 @@ class Lemmatizer:
         """
         w = word.lower().replace("ё", "е")
         out = {lemma, w}
-        for p in self.morph.parse(w):
+        for p in self._parse(w):
             ud = _ud_pos(p)
             if ud == pos or ud in _UD_COMPAT.get(pos, ()):
                 out.add(p.normal_form.replace("ё", "е"))
@@ -91,7 +105,7 @@ class Lemmatizer:
             return w
         if pos in {"PUNCT", "SYM", "NUM"} and not w.isalpha():
             return w
-        parses = self.morph.parse(w)
+        parses = self._parse(w)
         if not parses:
             return w
         want = dict(kv.split("=", 1) for kv in feats.split("|") if "=" in kv)

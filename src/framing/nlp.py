@@ -88,7 +88,7 @@ class NLP:
         self.morph.navec(navec)
         self.syntax.navec(navec)
         self.ner.navec(navec)
-        self.lemmatizer = Lemmatizer()
+        self.lemmatizer = Lemmatizer.shared()
         self.vocab = spacy.blank("ru").vocab
 
     # -- tokenisation ---------------------------------------------------------------------
