@@ -369,6 +369,8 @@ def bootstrap_ci(values: Sequence[float], seed: int, n_boot: int = 1000,
     vals = np.asarray(values, dtype=float)
     if len(vals) == 0:
         return (float("nan"), float("nan"))
+    if (vals == vals[0]).all():  # every resample has the same mean (most actors: one label)
+        return round(float(vals[0]), 4), round(float(vals[0]), 4)
     rng = np.random.default_rng(seed)
     means = vals[rng.integers(0, len(vals), size=(n_boot, len(vals)))].mean(axis=1)
     lo, hi = np.quantile(means, [(1 - level) / 2, 1 - (1 - level) / 2])
