@@ -464,3 +464,20 @@ def test_cached_figures_are_linked_not_redrawn(tmp_path):
     f = tmp_path / "b" / "a1" / "devices.png"
     assert f.read_bytes() == (tmp_path / "a" / "a1" / "devices.png").read_bytes()
     assert any(f.samefile(c) for c in cache.iterdir())  # a hard link, no copy
+
+
+def test_pages_rendered_in_parallel_are_identical(two, tmp_path, codebook, monkeypatch):
+    import framing.report as R
+
+    out, frames = two
+    arts = list(read_articles(out / "articles.jsonl"))
+    prov = {"codebook": "x", "version": "t"}
+    render_reports(frames, arts, codebook, tmp_path / "serial", prov)
+    monkeypatch.setattr(R, "MIN_PARALLEL_PAGES", 0)
+    render_reports(frames, arts, codebook, tmp_path / "pool", prov, workers=2)
+    names = sorted(p.name for p in (tmp_path / "serial" / "articles").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "pool" / "articles").iterdir())
+    assert len(names) == 2 * len(arts)
+    for n in names:
+        assert ((tmp_path / "serial" / "articles" / n).read_bytes()
+                == (tmp_path / "pool" / "articles" / n).read_bytes()), n

@@ -20,6 +20,7 @@ import html
 import json
 import math
 import os
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -220,6 +221,17 @@ def _fmt(v) -> tuple[str, bool]:
     return str(v), False
 
 
+def _records(df: pd.DataFrame) -> list[dict]:
+    """``df.to_dict("records")`` without pandas' per-row overhead (same Python values).
+
+    >>> _records(pd.DataFrame({"a": [1, 2], "b": ["x", None]}))
+    [{'a': 1, 'b': 'x'}, {'a': 2, 'b': None}]
+    """
+    cols = list(df.columns)
+    return [dict(zip(cols, row, strict=True))
+            for row in zip(*(df[c].tolist() for c in cols), strict=True)] if cols else []
+
+
 def _table(df: pd.DataFrame, cols: list[tuple[str, str]], cls: str = "sortable",
            table_id: str = "", csv_name: str = "", row_attr: str = "",
            shade: Mapping[str, float] | None = None, scroll: bool = False) -> str:
@@ -228,7 +240,7 @@ def _table(df: pd.DataFrame, cols: list[tuple[str, str]], cls: str = "sortable",
     row's ``data-hit``; ``shade`` maps columns to their maximum for a blue cell background."""
     head = "".join(f"<th>{esc(label)}</th>" for _, label in cols)
     rows = []
-    for rec in df.to_dict("records"):
+    for rec in _records(df):
         cells = []
         for key, _ in cols:
             text, num = _fmt(rec.get(key, ""))
@@ -476,10 +488,11 @@ def article_html(art: dict, segs: list[tuple[str, int, int]], text: str, frames:
     actors = acts.merge(sent[["actor", "mean_label", "ci_low", "ci_high", "n_pos", "n_neg",
                               "n_neu"]], on="actor", how="left")
     actors = actors.sort_values(["n_mentions", "actor"], ascending=[False, True])
+    per_cat = Counter(dev.category.tolist()) if len(dev) else Counter()
     legend = "".join(
         f'<label><input type="checkbox" checked data-toggle="cat-{esc(c)}">'
         f'<span class="swatch" style="background:{v["color"]}"></span>{esc(v["label"])} '
-        f'({int((dev.category == c).sum())})</label>'
+        f'({per_cat[c]})</label>'
         for c, v in sorted(cats.items()))
     legend += ('<label><input type="checkbox" checked data-toggle="act">actor mentions</label>'
                '<label><input type="checkbox" checked data-toggle="quote">quotes</label>')
@@ -595,7 +608,7 @@ def _md_cell(v) -> str:
 def _md_table(df: pd.DataFrame, cols: list[tuple[str, str]]) -> str:
     lines = ["| " + " | ".join(label for _, label in cols) + " |",
              "|" + "---|" * len(cols)]
-    for rec in df.to_dict("records"):
+    for rec in _records(df):
         lines.append("| " + " | ".join(_md_cell(rec.get(k, "")) for k, _ in cols) + " |")
     return "\n".join(lines)
 
@@ -1067,6 +1080,18 @@ def _page_key(shared: str, inputs_key: str, row: dict, fig_dir: Path | None) -> 
     return h.hexdigest()[:24]
 
 
+def _link_atomic(src: Path, dst: Path) -> None:
+    """``dst`` as a hard link to the cached page ``src`` (a copy where links fail).  A link
+    appears whole or not at all, so no temporary name is needed when ``dst`` is absent (the
+    usual case: Snakemake empties the output folder before the job)."""
+    try:
+        if dst.exists():
+            dst.unlink()
+        os.link(src, dst)
+    except OSError:
+        _copy_atomic(src, dst)
+
+
 def _copy_atomic(src: Path, dst: Path) -> None:
     import shutil
 
@@ -1076,12 +1101,31 @@ def _copy_atomic(src: Path, dst: Path) -> None:
     os.replace(tmp, dst)
 
 
+#: fewer pages than this are rendered in the calling process (a pool costs more than them)
+MIN_PARALLEL_PAGES = 8
+#: What the page workers share (set by :func:`render_reports`, inherited by forked workers).
+_PAGES: dict = {}
+
+
+def _render_page(job: tuple) -> None:
+    """Write one article's HTML and Markdown pages (module-level: run in worker processes)."""
+    art, row, p, m, _key = job
+    frames, empty = _PAGES["frames"], _PAGES["empty"]
+    sub = {**frames, **{name: groups.get(art.id, empty[name])
+                        for name, groups in _PAGES["by_article"].items()}}
+    segs = [(s.kind, s.start, s.end) for s in art.segments]
+    _write(p, article_html(row, segs, art.text, sub, _PAGES["cats"], _PAGES["provenance"],
+                           _PAGES["fig_dir"], _PAGES["status"]))
+    _write(m, article_md(row, art.text, sub, _PAGES["fig_dir"], _PAGES["provenance"],
+                         _PAGES["status"]))
+
+
 def render_reports(frames: dict, articles: Iterable, codebook, out_dir: Path,
                    provenance: dict, state_path: Path | None = None,
                    status_by_variable: Mapping[str, str] | None = None,
                    page_cache: Path | None = None,
                    page_inputs: Mapping[str, str] | None = None,
-                   figures_note: str | None = None) -> list[Path]:
+                   figures_note: str | None = None, workers: int = 1) -> list[Path]:
     """Write ``articles/<id>.html|.md`` and ``index.html|.md`` into ``out_dir``.
 
     ``frames`` holds the tables (``articles``, ``rejected``, ``mentions``, ``actors``,
@@ -1092,7 +1136,8 @@ def render_reports(frames: dict, articles: Iterable, codebook, out_dir: Path,
     and ``page_inputs`` (article id → a key of everything upstream its pages show, e.g. the
     stages' per-article result keys), an article's pages whose inputs did not change are
     copied from the cache instead of rendered again.  ``figures_note`` replaces "no figures"
-    on article pages (e.g. why per-article figures were not drawn).
+    on article pages (e.g. why per-article figures were not drawn).  Pages to render are
+    shared among ``workers`` processes.
     """
     out_dir = Path(out_dir)
     colors = category_colors(list(codebook.categories))
@@ -1114,6 +1159,7 @@ def render_reports(frames: dict, articles: Iterable, codebook, out_dir: Path,
                          figures_note],
                         sort_keys=True, default=str)
     live: set[str] = set()
+    todo: list[tuple] = []  # pages to render: (article, table row, html path, md path, key)
     for art in articles:
         row = art_rows[art.id]
         if segs_df is None:
@@ -1128,14 +1174,30 @@ def render_reports(frames: dict, articles: Iterable, codebook, out_dir: Path,
             live.add(key)
             cached = (Path(page_cache) / f"{key}.html", Path(page_cache) / f"{key}.md")
             if all(c.exists() for c in cached):
-                _copy_atomic(cached[0], p)
-                _copy_atomic(cached[1], m)
+                _link_atomic(cached[0], p)
+                _link_atomic(cached[1], m)
                 written += [p, m]
                 continue
-        segs = [(s.kind, s.start, s.end) for s in art.segments]
-        _write(p, article_html(row, segs, art.text, frames, cats, provenance, fig_dir,
-                               status_by_variable))
-        _write(m, article_md(row, art.text, frames, fig_dir, provenance, status_by_variable))
+        todo.append((art, row, p, m, key))
+    # every per-article table split once (not filtered per page: quadratic in the corpus)
+    by_article = {name: dict(tuple(df.groupby("article_id", sort=False)))
+                  for name, df in frames.items()
+                  if isinstance(df, pd.DataFrame) and "article_id" in df and name != "articles"}
+    empty = {name: frames[name].iloc[0:0] for name in by_article}
+    _PAGES.update(frames=frames, by_article=by_article, empty=empty, cats=cats,
+                  provenance=provenance, fig_dir=fig_dir, status=status_by_variable)
+    try:
+        if workers > 1 and len(todo) > MIN_PARALLEL_PAGES:
+            import multiprocessing as mp
+
+            with mp.get_context("fork").Pool(min(workers, os.cpu_count() or 1)) as pool:
+                pool.map(_render_page, todo, chunksize=4)
+        else:
+            for job in todo:
+                _render_page(job)
+    finally:
+        _PAGES.clear()
+    for _art, _row, p, m, key in todo:
         if key is not None:
             _copy_atomic(p, Path(page_cache) / f"{key}.html")
             _copy_atomic(m, Path(page_cache) / f"{key}.md")

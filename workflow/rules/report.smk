@@ -51,8 +51,9 @@ rule report:
     params:
         code=code_version("report.py", "figures.py", "annotators.py"),
         per_article_max=config["figures"]["per_article_max"],
+    threads: 64  # capped at --cores when run locally; cluster profiles set their own
     resources:
-        mem_mb=2000,
+        mem_mb=lambda wc, threads: 1500 + 500 * threads,
         runtime=60,
     log:
         f"{LOGS}/report.log",

@@ -21,8 +21,9 @@ def figures_note(n_articles: int, max_articles: int) -> str | None:
 
     if per_article_enabled(n_articles, max_articles):
         return None
+    # no article count here: the note is part of every page's cache key
     return (f"Per-article figures are drawn for corpora of up to {max_articles} articles "
-            f"(figures.per_article_max in the config); this corpus has {n_articles}. "
+            "(figures.per_article_max in the config); this corpus is larger. "
             "The corpus figures are on the index page; this article's tables are below.")
 
 
@@ -62,5 +63,6 @@ with logged(snakemake, "report") as log:
                              page_cache=state.parent / "cache" / "report",
                              page_inputs=page_inputs(inp.result_keys),
                              figures_note=figures_note(len(frames["articles"]),
-                                                       snakemake.params.per_article_max))
+                                                       snakemake.params.per_article_max),
+                             workers=snakemake.threads)
     log.info("%d report file(s)", len(written))
