@@ -19,7 +19,13 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 from framing.preflight import preflight, workflow_config_files
 
 # Config (file:line: key) and every resource (file, line, entry) are checked before any job.
-preflight(config, workflow_config_files(workflow), "config/config.schema.yaml")
+# A passed check is remembered (keyed by the config, resources and code) and not redone.
+preflight(
+    config,
+    workflow_config_files(workflow),
+    "config/config.schema.yaml",
+    stamp=Path(str(config.get("processed_dir") or "data/processed")) / ".preflight_ok",
+)
 validate(config, "config/config.schema.yaml")
 
 

@@ -38,6 +38,30 @@ def test_shipped_config_and_resources_pass_preflight(root, monkeypatch):
     assert check_resources(cfg) == []
 
 
+def test_passed_preflight_is_remembered_until_a_resource_changes(tmp_path, root, monkeypatch):
+    import shutil
+
+    import framing.preflight as P
+
+    shutil.copytree(root / "config", tmp_path / "config")
+    monkeypatch.chdir(tmp_path)
+    cfg = yaml.safe_load(Path("config/config.yaml").read_text(encoding="utf-8"))
+    stamp = tmp_path / "processed" / ".preflight_ok"
+    preflight(cfg, [Path("config/config.yaml")], SCHEMA, stamp=stamp)
+    assert stamp.is_file()
+    calls = []
+    real = P.check_resources
+    monkeypatch.setattr(P, "check_resources", lambda *a: calls.append(1) or real(*a))
+    preflight(cfg, [Path("config/config.yaml")], SCHEMA, stamp=stamp)
+    assert calls == []  # unchanged: not checked again
+    cb = Path("config/codebook.yaml")
+    broken = cb.read_text(encoding="utf-8").replace("        window: 3\n", "        windw: 3\n", 1)
+    cb.write_text(broken, encoding="utf-8")
+    with pytest.raises(ResourceError, match="codebook.yaml"):
+        preflight(cfg, [Path("config/config.yaml")], SCHEMA, stamp=stamp)
+    assert calls == [1]
+
+
 def test_config_errors_name_file_line_and_key(tmp_path, root):
     text = (root / "config" / "config.yaml").read_text(encoding="utf-8")
     text = text.replace("sentiment_model: packaged", "sentiment_model: 5\ncolour: red")
