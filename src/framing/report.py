@@ -1198,9 +1198,10 @@ def render_reports(frames: dict, articles: Iterable, codebook, out_dir: Path,
     finally:
         _PAGES.clear()
     for _art, _row, p, m, key in todo:
-        if key is not None:
-            _copy_atomic(p, Path(page_cache) / f"{key}.html")
-            _copy_atomic(m, Path(page_cache) / f"{key}.md")
+        if key is not None:  # a second name for the page, not a second copy
+            Path(page_cache).mkdir(parents=True, exist_ok=True)
+            _link_atomic(p, Path(page_cache) / f"{key}.html")
+            _link_atomic(m, Path(page_cache) / f"{key}.md")
         written += [p, m]
     if page_cache is not None and Path(page_cache).is_dir():  # drop pages of past inputs
         for f in Path(page_cache).iterdir():
