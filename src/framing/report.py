@@ -224,8 +224,9 @@ def _fmt(v) -> tuple[str, bool]:
 def _records(df: pd.DataFrame) -> list[dict]:
     """``df.to_dict("records")`` without pandas' per-row overhead (same Python values).
 
-    >>> _records(pd.DataFrame({"a": [1, 2], "b": ["x", None]}))
-    [{'a': 1, 'b': 'x'}, {'a': 2, 'b': None}]
+    >>> df = pd.DataFrame({"a": [1, 2], "b": ["x", None], "c": [0.5, None]})
+    >>> str(_records(df)) == str(df.to_dict("records"))
+    True
     """
     cols = list(df.columns)
     return [dict(zip(cols, row, strict=True))
