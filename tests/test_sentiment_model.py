@@ -114,3 +114,49 @@ def test_cross_validation_on_rusentne_subset(shared, tmp_path):
     assert res["cv"]["f1_pn"] > 30
     assert res["ms_per_mention"] < 1.0
     assert (tmp_path / "model" / "MODEL_CARD.md").exists()
+
+
+def test_dense_block_roundtrip_and_decision(tmp_path):
+    from framing.sentiment_model import Features
+
+    rng = np.random.default_rng(0)
+    X = [Features({"w:хороший": 1.0}, dense=rng.normal(size=4) + [2, 0, 0, 0]),
+         Features({"w:плохой": 1.0}, dense=rng.normal(size=4) + [0, 2, 0, 0]),
+         Features({"w:стол": 1.0}, dense=rng.normal(size=4) + [0, 0, 2, 0])] * 5
+    y = [1, -1, 0] * 5
+    m = LinearSentimentModel.fit(X, y, C=10.0, min_count=1)
+    assert m.dense_coef is not None and m.dense_coef.shape == (3, 4)
+    m.save(tmp_path)
+    m2 = LinearSentimentModel.load(tmp_path)
+    assert np.allclose(m2.dense_coef, m.dense_coef)
+    assert m2.predict(X[:3]) == [1, -1, 0]
+    # the dense block counts: the same sparse features with another dense part differ
+    z1 = m2.decision(Features({"w:стол": 1.0}, dense=np.array([3.0, 0, 0, 0])))
+    z2 = m2.decision(Features({"w:стол": 1.0}, dense=np.array([0, 3.0, 0, 0])))
+    assert m2.classes[int(np.argmax(z1))] == 1 and m2.classes[int(np.argmax(z2))] == -1
+    # a plain dict (no dense part) still works: sparse weights only
+    assert m2.decision({"w:стол": 1.0}).shape == (3,)
+    # weights that do not match model.json are refused
+    np.savez(tmp_path / "weights.npz", coef=m.coef, intercept=m.intercept)
+    with pytest.raises(ValueError, match="dense weights"):
+        LinearSentimentModel.load(tmp_path)
+
+
+def test_sentence_cache_gives_the_features_of_a_fresh_computation(annotate):
+    from framing.resources import default_path
+    from framing.sentiment import load_lexicon
+    from framing.sentiment_model import _SENTENCES, mention_features
+
+    lex = load_lexicon(default_path("sentiment_lexicon.tsv"))
+    doc = annotate("Лавров резко раскритиковал Вашингтон. Москва похвалила Лаврова и Минск.")
+    spans = [(0, 1), (3, 4), (5, 6), (7, 8), (9, 10)]
+    cached = [mention_features(doc, a, b, lex, "PERSON") for a, b in spans]
+    fresh = []
+    for a, b in spans:
+        _SENTENCES.key = (None, None, None)
+        fresh.append(mention_features(doc, a, b, lex, "PERSON"))
+    assert cached == fresh
+    # the mention is masked: its own lemma is not in its bag, the other mentions' are
+    f = cached[2]
+    assert "b:москва" not in f and "b:лавров" in f and "b:минск" in f
+    assert f["lex:score"] > 0 or f["slex:pos"] > 0

@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,10 +42,10 @@ _SPEECH = {"сказать", "заявить", "говорить", "отмети
            "заявлять", "утверждать", "назвать", "называть", "пояснить", "добавить"}
 
 
-def _bucket(d: int) -> str:
-    a = abs(d)
-    side = "L" if d < 0 else "R"
-    return f"{side}{a}" if a <= 2 else f"{side}3-6"
+#: Relative-position bucket of a window word (distance to the mention's nearest edge).
+_BUCKET = {d: (("L" if d < 0 else "R") + (str(abs(d)) if abs(d) <= 2 else "3-6"))
+           for d in range(-WINDOW, WINDOW + 1)}
+_ANC_POS = {"VERB", "ADJ", "NOUN"}
 
 
 class Embeddings:
@@ -60,137 +61,235 @@ class Embeddings:
         self._cache: dict[str, np.ndarray | None] = {}
 
     def vector(self, word: str) -> np.ndarray | None:
-        if word not in self._cache:
-            self._cache[word] = self.navec.get(word)
-        return self._cache[word]
+        try:
+            return self._cache[word]
+        except KeyError:
+            v = self.navec.get(word)
+            self._cache[word] = v
+            return v
+
+
+class Features(dict):
+    """Sparse features of one mention (name → value) plus its dense part (``.dense``: the
+    navec means, or ``None`` without embeddings)."""
+
+    __slots__ = ("dense",)
+
+    def __init__(self, *args, dense: np.ndarray | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.dense = dense
+
+
+class _Sentence:
+    """What every mention of one sentence shares: its word tokens (punctuation and spaces
+    left out) with normalised lemmas, lowercase forms, lemma counts, lexicon hits and the
+    navec vectors."""
+
+    __slots__ = ("idx", "lem", "low", "bag", "lexw", "vec", "has", "vsum", "nvec")
+
+    def __init__(self, sent, lexicon: dict[str, float], emb: Embeddings | None) -> None:
+        idx: list[int] = []
+        lem: list[str] = []
+        low: list[str] = []
+        for t in sent:
+            if t.is_space or t.is_punct:
+                continue
+            idx.append(t.i)
+            lem.append(norm(t.lemma_))
+            low.append(t.lower_)
+        self.idx, self.lem, self.low = idx, lem, low
+        bag: dict[str, int] = {}
+        for x in lem:
+            bag[x] = bag.get(x, 0) + 1
+        self.bag = bag
+        self.lexw = [(k, w) for k, w in enumerate(map(lexicon.get, lem)) if w]
+        if emb is not None:
+            vec = np.zeros((len(idx), emb.dim))
+            has = np.zeros(len(idx), dtype=bool)
+            for k, w in enumerate(low):
+                v = emb.vector(w)
+                if v is not None:
+                    vec[k] = v
+                    has[k] = True
+            self.vec, self.has = vec, has
+            self.vsum, self.nvec = vec.sum(0), int(has.sum())
+
+
+class _SentenceCache:
+    """The :class:`_Sentence` records of the last Doc seen (mentions come doc by doc); it
+    holds that Doc, so identity comparison is safe."""
+
+    def __init__(self) -> None:
+        self.key: tuple = (None, None, None)
+        self.sents: dict[int, _Sentence] = {}
+
+    def get(self, doc, sent, lexicon: dict[str, float], emb: Embeddings | None) -> _Sentence:
+        k = self.key
+        if k[0] is not doc or k[1] is not lexicon or k[2] is not emb:
+            self.key, self.sents = (doc, lexicon, emb), {}
+        s = self.sents.get(sent.start)
+        if s is None:
+            s = self.sents[sent.start] = _Sentence(sent, lexicon, emb)
+        return s
+
+
+_SENTENCES = _SentenceCache()
 
 
 def mention_features(doc, start: int, end: int, lexicon: dict[str, float],
                      tag: str = "", emb: Embeddings | None = None,
-                     in_quote: bool = False) -> dict[str, float]:
-    """Feature dict of the mention ``doc[start:end]``."""
-    f: dict[str, float] = {}
-    span = doc[start:end]
-    sent = span.root.sent
-    inside = set(range(start, end))
+                     in_quote: bool = False) -> Features:
+    """Features of the mention ``doc[start:end]`` (see the module docstring).
+
+    What the mentions of one sentence share is computed once per sentence.
+    """
+    f = Features()
+    root = doc[start:end].root
+    s = _SENTENCES.get(doc, root.sent, lexicon, emb)
+    head = root.head
+    rdep = root.dep_
+    hlem = norm(head.lemma_)
     if tag:
-        f[f"tag:{tag}"] = 1.0
-    root = span.root
-    f[f"role:{root.dep_}"] = 1.0
-    f[f"head:{norm(root.head.lemma_)}"] = 1.0 if root.head.i not in inside else 0.0
-    vecs = []
-    svecs = []
-    words = []  # masked window words for bigrams («ENT» stands for the mention)
-    pos = neg = 0.0  # evaluative words anywhere in the sentence
-    for t in sent:
-        if t.is_space or t.is_punct:
+        f["tag:" + tag] = 1.0
+    f["role:" + rdep] = 1.0
+    f["head:" + hlem] = 0.0 if start <= head.i < end else 1.0
+    idx, lem, low = s.idx, s.lem, s.low
+    a, b = bisect_left(idx, start), bisect_left(idx, end)  # idx[a:b]: the mention's words
+    # bag of the sentence's lemmas, the mention masked
+    if a < b:
+        inner: dict[str, int] = {}
+        for x in lem[a:b]:
+            inner[x] = inner.get(x, 0) + 1
+        for x, c in s.bag.items():
+            if inner.get(x, 0) < c:
+                f["b:" + x] = 1.0
+    else:
+        for x in s.bag:
+            f["b:" + x] = 1.0
+    # the ±WINDOW window by position bucket, and the bigrams of the masked words around
+    lo, hi = bisect_left(idx, start - WINDOW), bisect_right(idx, end - 1 + WINDOW)
+    blo, bhi = bisect_left(idx, start - WINDOW - 1), bisect_right(idx, start + WINDOW + 1)
+    words: list[str] = []
+    for k in range(min(lo, blo), max(hi, bhi)):
+        if a <= k < b:
+            if not words or words[-1] != "ENT":
+                words.append("ENT")
             continue
-        if t.i in inside:
-            if not words or words[-1][1] != "ENT":
-                words.append((t.i, "ENT"))
+        i, x = idx[k], lem[k]
+        if lo <= k < hi:
+            d = i - start if i < start else i - end + 1
+            f[f"w:{x}@{_BUCKET[d]}"] = 1.0
+            f["w:" + x] = 1.0
+            if -3 <= d <= 3 and low[k] in NEGATORS:
+                f["neg_near"] = 1.0
+        if blo <= k < bhi:
+            words.append(x)
+    for x, z in zip(words, words[1:], strict=False):
+        f[f"bg:{x}_{z}"] = 1.0
+    # evaluative words anywhere in the sentence
+    pos = neg = 0.0
+    for k, w in s.lexw:
+        if a <= k < b:
             continue
-        lem = norm(t.lemma_)
-        f[f"b:{lem}"] = 1.0
-        v = emb.vector(t.lower_) if emb is not None else None
-        if v is not None:
-            svecs.append(v)
-        d = t.i - start if t.i < start else t.i - (end - 1)
-        if abs(d) <= WINDOW:
-            f[f"w:{lem}@{_bucket(d)}"] = 1.0
-            f[f"w:{lem}"] = 1.0
-            if v is not None:
-                vecs.append(v)
-        if abs(t.i - start) <= WINDOW + 1:
-            words.append((t.i, lem))
-        if t.lower_ in NEGATORS and abs(d) <= 3:
-            f["neg_near"] = 1.0
-        w = lexicon.get(lem)
-        if w:
-            f[f"lx:{lem}"] = 1.0
-            pos, neg = (pos + w, neg) if w > 0 else (pos, neg - w)
-    for (_, a), (_, b) in zip(words, words[1:], strict=False):
-        f[f"bg:{a}_{b}"] = 1.0
+        f["lx:" + lem[k]] = 1.0
+        if w > 0:
+            pos += w
+        else:
+            neg -= w
     f["slex:pos"], f["slex:neg"] = pos, neg
     # dependency neighbourhood
-    for t in list(root.children) + ([root.head] if root.head.i != root.i else []):
-        if t.i in inside:
+    nbrs = list(root.children)
+    if head.i != root.i:
+        nbrs.append(head)
+    for t in nbrs:
+        if start <= t.i < end:
             continue
         f[f"d:{t.dep_}:{norm(t.lemma_)}"] = 1.0
         for g in t.children:
-            if g.i not in inside and g.i != root.i and not g.is_punct:
-                f[f"d2:{norm(g.lemma_)}"] = 1.0
+            if not start <= g.i < end and g.i != root.i and not g.is_punct:
+                f["d2:" + norm(g.lemma_)] = 1.0
     score, evidence = score_mention(doc, start, end, lexicon)
     f["lex:score"] = score
     f["lex:pos"] = float(sum(1 for e in evidence if not e.startswith("не ")) if score > 0 else 0)
-    f["lex:neg"] = float(sum(1 for e in evidence) if score < 0 else 0)
+    f["lex:neg"] = float(len(evidence) if score < 0 else 0)
     # the mention's role with its governor's lemma, and the predicates above it
-    f[f"rh:{root.dep_}:{norm(root.head.lemma_)}"] = 1.0
-    f[f"tr:{tag}:{root.dep_}"] = 1.0
-    t, k = root, 0
-    while t.head.i != t.i and k < 4:
-        t, k = t.head, k + 1
-        if t.pos_ in {"VERB", "ADJ", "NOUN"}:
-            f[f"anc:{norm(t.lemma_)}"] = 1.0
+    f[f"rh:{rdep}:{hlem}"] = 1.0
+    f[f"tr:{tag}:{rdep}"] = 1.0
+    t, n = root, 0
+    while t.head.i != t.i and n < 4:
+        t, n = t.head, n + 1
+        if t.pos_ in _ANC_POS:
+            f["anc:" + norm(t.lemma_)] = 1.0
     # voice
     if in_quote:
         f["q:inside"] = 1.0
-    if root.dep_.startswith("nsubj") and norm(root.head.lemma_) in _SPEECH:
+    if rdep.startswith("nsubj") and hlem in _SPEECH:
         f["q:speaker"] = 1.0
     if emb is not None:
-        for prefix, vs in (("e", vecs), ("s", svecs)):
-            if vs:
-                m = np.mean(vs, axis=0)
-                for k, x in enumerate(m):
-                    f[f"{prefix}{k}"] = float(x)
+        dim = emb.dim
+        dense = np.zeros(2 * dim)
+        has = s.has
+        sel = [k for k in range(lo, hi) if has[k] and not a <= k < b]
+        if sel:
+            dense[:dim] = s.vec[sel].mean(0)
+        nin = int(has[a:b].sum()) if a < b else 0
+        if s.nvec > nin:
+            tot = s.vsum - s.vec[a:b].sum(0) if nin else s.vsum
+            dense[dim:] = tot / (s.nvec - nin)
+        f.dense = dense
     return f
 
 
 @dataclass
 class LinearSentimentModel:
-    """Multinomial logistic regression over sparse features, stored without pickle."""
+    """Multinomial logistic regression over sparse features (and, optionally, a dense block:
+    :attr:`Features.dense`), stored without pickle."""
 
     features: list[str]
     classes: list[int]
     coef: np.ndarray  # (n_classes, n_features)
     intercept: np.ndarray  # (n_classes,)
     meta: dict
+    dense_coef: np.ndarray | None = None  # (n_classes, n_dense)
 
     @classmethod
     def fit(cls, X: Sequence[dict[str, float]], y: Sequence[int], C: float = 0.03,
             class_weight: str | dict | None = "balanced", seed: int = 0, min_count: int = 2,
             meta: dict | None = None) -> LinearSentimentModel:
-        from sklearn.feature_extraction import DictVectorizer
         from sklearn.linear_model import LogisticRegression
 
-        # keep features seen in at least ``min_count`` training mentions (smaller, less noisy)
-        counts: dict[str, int] = {}
-        for x in X:
-            for k in x:
-                counts[k] = counts.get(k, 0) + 1
-        keep = {k for k, c in counts.items() if c >= min_count}
-        vec = DictVectorizer(sort=True)
-        Xm = vec.fit_transform([{k: v for k, v in x.items() if k in keep} for x in X])
+        vocab, Xm = sparse_matrix(X, min_count)
         clf = LogisticRegression(C=C, max_iter=3000, class_weight=class_weight,
                                  random_state=seed)
         clf.fit(Xm, list(y))
-        return cls(list(vec.get_feature_names_out()), [int(c) for c in clf.classes_],
-                   clf.coef_.astype(np.float32), clf.intercept_.astype(np.float32),
-                   dict(meta or {}, C=C, min_count=min_count))
+        coef = clf.coef_.astype(np.float32)
+        n = len(vocab)
+        return cls(vocab, [int(c) for c in clf.classes_], coef[:, :n],
+                   clf.intercept_.astype(np.float32), dict(meta or {}, C=C, min_count=min_count),
+                   coef[:, n:] if coef.shape[1] > n else None)
 
     def __post_init__(self) -> None:
         self._index = {name: i for i, name in enumerate(self.features)}
-        self._coef64 = np.asarray(self.coef, dtype=np.float64)
+        # one row per feature: gathering the rows of a mention's features is contiguous
+        self._rows = np.ascontiguousarray(np.asarray(self.coef, dtype=np.float64).T)
+        self._b = np.asarray(self.intercept, dtype=np.float64)
+        self._dense = (None if self.dense_coef is None
+                       else np.asarray(self.dense_coef, dtype=np.float64))
 
     def decision(self, feats: dict[str, float]) -> np.ndarray:
         get = self._index.get
-        pairs = [(i, v) for i, v in ((get(k), v) for k, v in feats.items())
-                 if i is not None and v]
-        z = self.intercept.astype(np.float64)
-        if not pairs:
-            return z
-        idx = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
-        val = np.fromiter((v for _, v in pairs), dtype=np.float64, count=len(pairs))
-        return z + self._coef64[:, idx] @ val
+        idx: list[int] = []
+        val: list[float] = []
+        for k, v in feats.items():
+            i = get(k)
+            if i is not None and v:
+                idx.append(i)
+                val.append(v)
+        z = self._b + np.dot(val, self._rows[idx]) if idx else self._b.copy()
+        dense = getattr(feats, "dense", None)
+        if self._dense is not None and dense is not None:
+            z += self._dense @ dense
+        return z
 
     def predict_proba_one(self, feats: dict[str, float]) -> np.ndarray:
         z = self.decision(feats)
@@ -228,11 +327,15 @@ class LinearSentimentModel:
         directory.mkdir(parents=True, exist_ok=True)
         meta = {"format": MODEL_FORMAT, "classes": self.classes, "features": self.features,
                 "meta": self.meta}
+        arrays = {"coef": self.coef, "intercept": self.intercept}
+        if self.dense_coef is not None:
+            meta["dense"] = int(self.dense_coef.shape[1])
+            arrays["dense_coef"] = self.dense_coef
         tmp = directory / "model.json.tmp"
         tmp.write_text(json.dumps(meta, ensure_ascii=False, sort_keys=True), encoding="utf-8")
         os.replace(tmp, directory / "model.json")
         with open(directory / "weights.npz.tmp", "wb") as fh:
-            np.savez_compressed(fh, coef=self.coef, intercept=self.intercept)
+            np.savez_compressed(fh, **arrays)
         os.replace(directory / "weights.npz.tmp", directory / "weights.npz")
 
     @classmethod
@@ -243,9 +346,43 @@ class LinearSentimentModel:
             raise ValueError(f"{directory}/model.json: not a {MODEL_FORMAT} model")
         with np.load(directory / "weights.npz", allow_pickle=False) as w:
             coef, intercept = w["coef"], w["intercept"]
+            dense = w["dense_coef"] if "dense_coef" in w.files else None
         if coef.shape != (len(meta["classes"]), len(meta["features"])):
             raise ValueError(f"{directory}: weights do not match the feature list")
-        return cls(meta["features"], meta["classes"], coef, intercept, meta["meta"])
+        if (dense is None) != ("dense" not in meta) or (
+                dense is not None and dense.shape != (len(meta["classes"]), meta["dense"])):
+            raise ValueError(f"{directory}: dense weights do not match model.json")
+        return cls(meta["features"], meta["classes"], coef, intercept, meta["meta"], dense)
+
+
+def sparse_matrix(X: Sequence[dict[str, float]], min_count: int = 2,
+                  vocab: Sequence[str] | None = None):
+    """``(vocabulary, CSR matrix)`` of feature dicts: the sparse features seen in at least
+    ``min_count`` rows (sorted), then the dense block of :class:`Features` when present.
+    With ``vocab`` the columns are those features (for held-out rows)."""
+    import scipy.sparse as sp
+
+    if vocab is None:
+        counts: dict[str, int] = {}
+        for x in X:
+            for k in x:
+                counts[k] = counts.get(k, 0) + 1
+        vocab = sorted(k for k, c in counts.items() if c >= min_count)
+    index = {k: i for i, k in enumerate(vocab)}
+    indptr, cols, vals = [0], [], []
+    for x in X:
+        for k, v in x.items():
+            i = index.get(k)
+            if i is not None and v:
+                cols.append(i)
+                vals.append(v)
+        indptr.append(len(cols))
+    m = sp.csr_matrix((np.asarray(vals, dtype=np.float64), np.asarray(cols, dtype=np.int64),
+                       np.asarray(indptr, dtype=np.int64)), shape=(len(X), len(vocab)))
+    dense = [getattr(x, "dense", None) for x in X]
+    if X and all(d is not None for d in dense):
+        m = sp.hstack([m, sp.csr_matrix(np.vstack(dense))], format="csr")
+    return list(vocab), m
 
 
 def f1_pn(gold: Sequence[int], pred: Sequence[int]) -> float:
