@@ -45,6 +45,7 @@ include: "workflow/rules/validation.smk"
 rule all:
     input:
         f"{REPORTS}/index.html",
+        rules.figures.output,
         f"{PROCESSED}/provenance.json",
         f"{PROCESSED}/inputs_ok",
         rules.frames.output,

@@ -71,6 +71,21 @@ def test_outputs_exist(project):
     assert (processed / "provenance.json").exists()
 
 
+def test_report_shows_exactly_the_figures_drawn(project):
+    """The report is written from the figure plan (in parallel with the figures): every
+    figure a page shows exists, and every article figure drawn is shown on its page."""
+    import re
+
+    reports = project / "reports"
+    shown = set()
+    for page in [reports / "index.html", *(reports / "articles").glob("*.html")]:
+        for src in re.findall(r'<img src="([^"]+)"', page.read_text(encoding="utf-8")):
+            shown.add((page.parent / src).resolve())
+    drawn = {p.resolve() for p in (reports / "figures").rglob("*.png")}
+    assert shown and shown <= drawn
+    assert {p for p in drawn if p.parent.name != "corpus"} <= shown
+
+
 def test_tables_hold_the_fixture_annotations(project, expected):
     processed = project / "data" / "processed"
     devices = pd.read_parquet(processed / "devices.parquet")

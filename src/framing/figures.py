@@ -977,6 +977,50 @@ def _link_or_copy(src: Path, dst: Path) -> None:
     os.replace(tmp, dst)
 
 
+#: the tables each figure kind is drawn from (keys of ``render_all``'s ``frames``)
+_ARTICLE_NEEDS = {"devices": ["devices"], "sentiment": ["actor_sentiment"],
+                  "voice": ["actor_sentiment"], "network": ["stance"],
+                  "sv_frames": ["sv_frames"], "mfc_frames": ["mfc_frames"]}
+_CORPUS_NEEDS = {"outlets": ["segments"], "timeline": ["segments"], "network": ["stance"],
+                 "sv_frames": ["sv_frames"], "mfc_frames": ["mfc_frames"]}
+#: ``_has_data``'s names for the same tables
+_DATA_NAME = {"devices": "devices", "actor_sentiment": "sent", "stance": "stance",
+              "sv_frames": "sv", "mfc_frames": "mfc"}
+
+
+def plan_figures(frames: Mapping[str, pd.DataFrame | None], per_article: bool = True
+                 ) -> dict[str, list[str]]:
+    """Which figures :func:`render_all` draws for these tables: ``"corpus"`` → corpus figure
+    kinds, each article id → its figure kinds (a kind is left out when its table is absent or
+    has nothing to show for the article).  The report uses the same plan, so it can be written
+    while the figures are still being drawn.
+
+    >>> t = {"articles": pd.DataFrame({"article_id": ["a", "b"]}),
+    ...      "devices": pd.DataFrame({"article_id": ["a"], "category": ["m"]}),
+    ...      "actor_sentiment": pd.DataFrame({"article_id": [], "actor": []})}
+    >>> plan = plan_figures(t)
+    >>> plan["a"], plan["b"], plan["corpus"][:3]
+    (['devices'], [], ['devices', 'sentiment', 'voice'])
+    """
+    def table(name: str) -> pd.DataFrame | None:
+        return frames.get(name)
+
+    out: dict[str, list[str]] = {"corpus": [
+        k for k in CORPUS_FIGURES if all(table(t) is not None for t in _CORPUS_NEEDS.get(k, []))]}
+    by = {name: _by_article(table(name)) for name in _DATA_NAME}
+    for aid in sorted(frames["articles"].article_id):
+        kinds = []
+        for kind in ARTICLE_FIGURES if per_article else ():
+            names = _ARTICLE_NEEDS[kind]
+            if any(table(t) is None for t in names):
+                continue
+            data = {_DATA_NAME[t]: by[t].get(aid, table(t).iloc[0:0]) for t in names}
+            if _has_data(kind, data):  # nothing to show: the report says so, no figure
+                kinds.append(kind)
+        out[aid] = kinds
+    return out
+
+
 def render_all(frames: dict[str, pd.DataFrame], category_labels: dict[str, str],
                out_dir: Path, cache: Path | None = None, workers: int = 1,
                device_labels: dict[str, str] | None = None,
@@ -1016,13 +1060,10 @@ def render_all(frames: dict[str, pd.DataFrame], category_labels: dict[str, str],
     art_ctx = {k: v for k, v in ctx.items() if k != "n_articles"}  # cache key: not the corpus
     todo: dict[str, tuple] = {}  # where to draw → task
     copies: list[tuple[Path, Path]] = []  # (drawn stem, article stem)
-    for aid in sorted(articles.article_id) if per_article else []:
-        for kind in ARTICLE_FIGURES:
-            if any(empty[k] is None for k in needs[kind]):
-                continue
+    plan = plan_figures(frames, per_article)
+    for aid in sorted(articles.article_id):
+        for kind in plan.get(aid, ()):
             data = {k: by[k].get(aid, empty[k]) for k in needs[kind]}
-            if not _has_data(kind, data):  # nothing to show: the report says so, no figure
-                continue
             if kind == "devices":
                 data["devices"] = data["devices"][["category", "device_id"]] \
                     if "device_id" in data["devices"] else data["devices"][["category"]]
@@ -1037,11 +1078,7 @@ def render_all(frames: dict[str, pd.DataFrame], category_labels: dict[str, str],
     words = word_counts(segments) if segments is not None else None
     whole = {"devices": devices, "sent": sent, "stance": stance, "articles": articles,
              "words": words, "sv": sv, "mfc": mfc}
-    corpus_needs = {"outlets": ["words"], "timeline": ["words"], "network": ["stance"],
-                    "sv_frames": ["sv"], "mfc_frames": ["mfc"]}
-    for kind in CORPUS_FIGURES:
-        if any(whole[k] is None for k in corpus_needs.get(kind, [])):
-            continue
+    for kind in plan["corpus"]:
         todo[str(out_dir / "corpus" / kind)] = (kind, whole, out_dir / "corpus" / kind, ctx,
                                                 True)
     tasks = list(todo.values())

@@ -406,35 +406,34 @@ def figure_variables(kind: str, devices: pd.DataFrame, frames: dict) -> list[str
     return []
 
 
-def _figures(fig_dir: Path, rel: str, kinds: Iterable[str], devices: pd.DataFrame,
-             frames: dict, status: Mapping[str, str] | None, note: str | None = None) -> str:
-    """``<figure>`` for each drawn figure (PNG shown, SVG linked); absent ones are skipped."""
+def _drawn(fig_dir: Path | None, key: str, kinds: Iterable[str], plan: Mapping | None
+           ) -> list[str]:
+    """The figure kinds shown for ``key`` (an article id or ``"corpus"``): from the figure
+    plan when there is one (the figures may still be being drawn), else the PNGs present."""
+    if plan is not None:
+        planned = set(plan.get(key, ()))
+        return [k for k in kinds if k in planned]
+    if fig_dir is None:
+        return []
+    return [k for k in kinds if (fig_dir / f"{k}.png").exists()]
+
+
+def _figures(rel: str, kinds: Iterable[str], devices: pd.DataFrame, frames: dict,
+             status: Mapping[str, str] | None, note: str | None = None) -> str:
+    """``<figure>`` for each figure kind (PNG shown at its layout size, SVG linked)."""
+    from .figures import PNG_DPI
+
+    density = f"{PNG_DPI / 100:g}x"  # drawn at PNG_DPI, laid out at 100 dpi
     out = []
     for kind in kinds:
-        if not (fig_dir / f"{kind}.png").exists():
-            continue
         title = FIGURE_TITLES.get(kind, kind)
         badge = badge_html(figure_variables(kind, devices, frames), status)
-        size = _png_size(fig_dir / f"{kind}.png")
-        out.append(f'<figure><img src="{esc(rel)}/{kind}.png" alt="{esc(title)}" {size}'
+        src = f"{esc(rel)}/{kind}.png"
+        out.append(f'<figure><img src="{src}" srcset="{src} {density}" alt="{esc(title)}"'
                    f'><figcaption>{esc(title)}{badge} · '
                    f'<a href="{esc(rel)}/{kind}.svg">SVG</a></figcaption></figure>')
     return f'<div class="figs">{"".join(out)}</div>' if out else \
         f'<p class="meta">{esc(note or "No figures were drawn for this page.")}</p>'
-
-
-def _png_size(path: Path) -> str:
-    """``width``/``height`` attributes showing a PNG at its layout size (drawn at 1.5×)."""
-    import struct
-
-    from .figures import PNG_DPI
-
-    head = Path(path).read_bytes()[:24]
-    if head[:8] != b"\x89PNG\r\n\x1a\n":
-        return ""
-    w, h = struct.unpack(">II", head[16:24])
-    scale = 100 / PNG_DPI
-    return f'width="{round(w * scale)}" height="{round(h * scale)}" '
 
 
 def report_provenance(codebook, resources: Mapping[str, Path] | None = None,
@@ -514,8 +513,11 @@ def article_html(art: dict, segs: list[tuple[str, int, int]], text: str, frames:
                      ("content hash", art["content_hash"][:16]),
                      ("codebook sha256", provenance.get("codebook", "")[:16]),
                      ("framing", provenance.get("version", ""))))
-    figs = _figures(fig_dir / aid, f"../figures/{aid}", ARTICLE_FIGURES, dev, frames, st,
-                    frames.get("_figures_note")) if fig_dir is not None else ""
+    plan = frames.get("_figure_plan")
+    figs = _figures(f"../figures/{aid}", _drawn(fig_dir / aid if fig_dir else None, aid,
+                                                ARTICLE_FIGURES, plan),
+                    dev, frames, st, frames.get("_figures_note")) \
+        if fig_dir is not None or plan is not None else ""
     frames_html = ""
     sv = frames.get("sv_frames")
     if sv is not None:
@@ -634,8 +636,9 @@ def article_md(art: dict, text: str, frames: dict, fig_dir: Path | None = None,
     sent = sent[(sent.article_id == aid) & (sent.voice == "ALL")]
     sent = sent.sort_values(["n_mentions", "actor"], ascending=[False, True])
     prov = provenance or {}
-    figs = [f"![{FIGURE_TITLES[k]}](../figures/{aid}/{k}.png)" for k in ARTICLE_FIGURES
-            if fig_dir is not None and (fig_dir / aid / f"{k}.png").exists()]
+    figs = [f"![{FIGURE_TITLES[k]}](../figures/{aid}/{k}.png)"
+            for k in _drawn(fig_dir / aid if fig_dir is not None else None, aid,
+                            ARTICLE_FIGURES, frames.get("_figure_plan"))]
     warn = badge_status(figure_variables("devices", dev, frames) + ["sentiment", "stance"],
                         status_by_variable)
     parts = [
@@ -968,7 +971,9 @@ def _index(frames: dict, out_dir: Path, provenance: dict, words: pd.Series,
     fig_dir = out_dir / "figures" / "corpus"
 
     def figs(*kinds):
-        return _figures(fig_dir, "figures/corpus", kinds, dev, frames, status)
+        return _figures("figures/corpus", _drawn(fig_dir, "corpus", kinds,
+                                                 frames.get("_figure_plan")),
+                        dev, frames, status)
 
     outlets = _outlet_table(frames, words, labels)
     dated = arts[pd.to_datetime(arts.date.fillna("").astype(str).str[:10], format="%Y-%m-%d",
@@ -1060,8 +1065,8 @@ Click a column to sort.</p>
            _md_table(outlets, [("group", "outlet"), ("articles", "articles"),
                                ("words", "words"), ("hits", "hits"), ("rate", "per 1,000"),
                                ("lo", "CI low"), ("hi", "CI high")]), ""]
-    md += [f"![{FIGURE_TITLES[k]}](figures/corpus/{k}.png)" for k in CORPUS_FIGURES
-           if (fig_dir / f"{k}.png").exists()] + [""]
+    md += [f"![{FIGURE_TITLES[k]}](figures/corpus/{k}.png)"
+           for k in _drawn(fig_dir, "corpus", CORPUS_FIGURES, frames.get("_figure_plan"))] + [""]
     m = out_dir / "index.md"
     _write(m, "\n".join(md))
     return [p, m]
@@ -1071,12 +1076,15 @@ Click a column to sort.</p>
 _CODE_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
-def _page_key(shared: str, inputs_key: str, row: dict, fig_dir: Path | None) -> str:
+def _page_key(shared: str, inputs_key: str, row: dict, fig_dir: Path | None,
+              plan: Mapping | None = None) -> str:
     """Key of one article's pages: everything they show comes from these inputs."""
     h = hashlib.sha256(shared.encode())
     h.update(inputs_key.encode())
     h.update(json.dumps(row, sort_keys=True, default=str, ensure_ascii=False).encode())
-    if fig_dir is not None and fig_dir.is_dir():
+    if plan is not None:
+        h.update(("figures:" + ",".join(plan.get(row["article_id"], ()))).encode())
+    elif fig_dir is not None and fig_dir.is_dir():
         for f in sorted(fig_dir.iterdir()):
             h.update(f"{f.name}:{f.stat().st_size}".encode())
     return h.hexdigest()[:24]
@@ -1139,7 +1147,8 @@ def render_reports(frames: dict, articles: Iterable, codebook, out_dir: Path,
                    status_by_variable: Mapping[str, str] | None = None,
                    page_cache: Path | None = None,
                    page_inputs: Mapping[str, str] | None = None,
-                   figures_note: str | None = None, workers: int = 1) -> list[Path]:
+                   figures_note: str | None = None, workers: int = 1,
+                   figure_plan: Mapping[str, list[str]] | None = None) -> list[Path]:
     """Write ``articles/<id>.html|.md`` and ``index.html|.md`` into ``out_dir``.
 
     ``frames`` holds the tables (``articles``, ``rejected``, ``mentions``, ``actors``,
@@ -1151,7 +1160,10 @@ def render_reports(frames: dict, articles: Iterable, codebook, out_dir: Path,
     stages' per-article result keys), an article's pages whose inputs did not change are
     copied from the cache instead of rendered again.  ``figures_note`` replaces "no figures"
     on article pages (e.g. why per-article figures were not drawn).  Pages to render are
-    shared among ``workers`` processes.
+    shared among ``workers`` processes.  With ``figure_plan``
+    (:func:`framing.figures.plan_figures`), pages show the planned figures, so they can be
+    written while the figures are drawn; without it, the PNGs present under
+    ``out_dir/figures``.
     """
     out_dir = Path(out_dir)
     frames = {k: _plain(v) if isinstance(v, pd.DataFrame) else v for k, v in frames.items()}
@@ -1167,7 +1179,8 @@ def render_reports(frames: dict, articles: Iterable, codebook, out_dir: Path,
     fig_dir = out_dir / "figures"
     segs_df = frames.get("segments")
     words: dict[str, int] = word_counts(segs_df).to_dict() if segs_df is not None else {}
-    frames = {**frames, "_words": words, "_figures_note": figures_note}
+    frames = {**frames, "_words": words, "_figures_note": figures_note,
+              "_figure_plan": figure_plan}
     (out_dir / "articles").mkdir(parents=True, exist_ok=True)  # even if every input was rejected
     written = []
     shared = json.dumps([provenance, dict(status_by_variable or {}), _CODE_VERSION,
@@ -1185,7 +1198,7 @@ def render_reports(frames: dict, articles: Iterable, codebook, out_dir: Path,
         key = None
         if page_cache is not None and page_inputs and art.id in page_inputs:
             key = _page_key(shared, page_inputs[art.id], row,
-                            fig_dir / art.id if fig_dir is not None else None)
+                            fig_dir / art.id if fig_dir is not None else None, figure_plan)
             live.add(key)
             cached = (Path(page_cache) / f"{key}.html", Path(page_cache) / f"{key}.md")
             if all(c.exists() for c in cached):

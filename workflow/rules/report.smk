@@ -19,7 +19,6 @@ rule report:
         mfc_frames=rules.frames.output.mfc_frames,
         entman=rules.frames.output.entman,
         reliability=reliability_table(),
-        figures=rules.figures.output[0],
         result_keys=[
             rules.nlp.output.manifest,
             rules.actors.output.result_keys,
@@ -68,6 +67,7 @@ rule provenance:
         articles=rules.ingest.output.table,
         resources=list(RES.values()),
         report=rules.report.output.index,
+        figures=rules.figures.output,
     output:
         report(
             f"{PROCESSED}/provenance.json",

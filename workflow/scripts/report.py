@@ -2,6 +2,7 @@ from pathlib import Path
 
 from framing import __version__, tables
 from framing.codebook import load_codebook
+from framing.figures import per_article_enabled, plan_figures
 from framing.ingest import read_articles
 from framing.report import STATE_FILE, render_reports, report_provenance
 from framing.workflow import logged
@@ -17,8 +18,6 @@ def page_inputs(key_files) -> dict:
 
 def figures_note(n_articles: int, max_articles: int) -> str | None:
     """What article pages say when per-article figures were not drawn for this corpus."""
-    from framing.figures import per_article_enabled
-
     if per_article_enabled(n_articles, max_articles):
         return None
     # no article count here: the note is part of every page's cache key
@@ -64,5 +63,7 @@ with logged(snakemake, "report") as log:
                              page_inputs=page_inputs(inp.result_keys),
                              figures_note=figures_note(len(frames["articles"]),
                                                        snakemake.params.per_article_max),
-                             workers=snakemake.threads)
+                             workers=snakemake.threads,
+                             figure_plan=plan_figures(frames, per_article_enabled(
+                                 len(frames["articles"]), snakemake.params.per_article_max)))
     log.info("%d report file(s)", len(written))
