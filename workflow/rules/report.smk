@@ -19,6 +19,9 @@ rule report:
         mfc_frames=rules.frames.output.mfc_frames,
         entman=rules.frames.output.entman,
         reliability=reliability_table(),
+        # not read (pages show the figure plan) but waited for: a report never looks
+        # complete while its figures are missing (and on two cores they would not overlap)
+        figures=rules.figures.output[0],
         result_keys=[
             rules.nlp.output.manifest,
             rules.actors.output.result_keys,
