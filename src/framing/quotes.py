@@ -22,21 +22,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .lexmatch import norm
-from .yamlio import ResourceError, load_yaml
+from .yamlio import ResourceError, key_line, load_yaml
 
 OPEN, CLOSE = "«„“", "»“”"
 _PRONOUNS = {"он", "она", "его", "ее", "её", "него", "нее", "ней", "ему", "им", "ним"}
-_ATTRIB = {"слово", "мнение", "оценка", "утверждение", "данные", "признание", "заявление"}
 _DASH = {"—", "–", "-"}
-_TITLES = {"президент", "лидер", "глава", "министр", "премьер", "премьер-министр", "политолог",
-           "эксперт", "аналитик", "директор", "замдиректора", "редактор", "спикер", "посол",
-           "депутат", "сенатор", "председатель", "генсек", "канцлер", "губернатор", "мэр",
-           "представитель", "советник", "руководитель", "глава мид", "дипломат", "коллега",
-           "востоковед", "историк", "экономист", "профессор", "замгендиректора", "замглавы",
-           "замминистра", "вице-премьер", "вице-президент", "пресс-секретарь", "политик",
-           "собеседник", "политтехнолог", "социолог", "исследователь", "чиновник",
-           "генерал", "адвокат", "юрист", "экс-президент", "экс-премьер", "экс-глава",
-           "ученый"}
 
 
 @dataclass
@@ -58,12 +48,21 @@ class Quote:
 
 
 class ReportingVerbs:
-    """Reporting-verb lexicon: lemma → type."""
+    """Reporting-verb lexicon (lemma → type), with the nouns that name a speaker.
+
+    ``titles``: nouns that stand for a person already named when they head a reporting clause
+    («— заявил президент», «убежден политолог»); ``attribution``: nouns of «по словам X», «по
+    мнению X».  Both come from the same YAML file (``speaker_titles``, ``attribution_nouns``).
+    """
 
     TYPES = ("neutral", "assertive", "opinion", "distancing", "naming")
+    LISTS = ("speaker_titles", "attribution_nouns")
 
-    def __init__(self, table: dict[str, str]) -> None:
+    def __init__(self, table: dict[str, str], titles: frozenset[str] = frozenset(),
+                 attribution: frozenset[str] = frozenset()) -> None:
         self.table = table
+        self.titles = titles
+        self.attribution = attribution
 
     @classmethod
     def from_yaml(cls, path: Path) -> ReportingVerbs:
@@ -71,16 +70,25 @@ class ReportingVerbs:
         if not isinstance(data, dict):
             raise ResourceError(f"{path}: expected a mapping of verb type to lemma list")
         table: dict[str, str] = {}
+        lists: dict[str, frozenset[str]] = {}
         for typ, lemmas in data.items():
             if typ == "__line__":
                 continue
-            if typ not in cls.TYPES:
-                raise ResourceError(f"{path}: unknown verb type {typ!r} (known: {cls.TYPES})")
-            if not isinstance(lemmas, list):
-                raise ResourceError(f"{path}: {typ!r} must be a list of lemmas")
+            if typ not in cls.TYPES and typ not in cls.LISTS:
+                where = f"{path}, line {key_line(path, typ)}"
+                raise ResourceError(f"{where}: unknown key {typ!r} (verb types: {cls.TYPES}; "
+                                    f"word lists: {cls.LISTS})")
+            if not isinstance(lemmas, list) or not all(
+                    isinstance(x, str) and x.strip() for x in lemmas):
+                raise ResourceError(f"{path}, line {key_line(path, typ)}: {typ!r} must be a "
+                                    f"list of lemmas")
+            if typ in cls.LISTS:
+                lists[typ] = frozenset(norm(x) for x in lemmas)
+                continue
             for lemma in lemmas:
                 table[norm(str(lemma))] = typ
-        return cls(table)
+        return cls(table, lists.get("speaker_titles", frozenset()),
+                   lists.get("attribution_nouns", frozenset()))
 
     def type_of(self, tok) -> str:
         return self.table.get(norm(tok.lemma_), "")
@@ -158,7 +166,8 @@ class QuoteFinder:
         if head.pos_ == "PRON" or lemma in _PRONOUNS:
             p = self._nearest_person(before)
             return (p.actor if p else "", head.text, "pronoun")
-        if lemma in _TITLES or any(norm(t.lemma_) in _TITLES for t in doc[lo:hi]):
+        titles = self.verbs.titles
+        if lemma in titles or any(norm(t.lemma_) in titles for t in doc[lo:hi]):
             states = [m for m in in_phrase if m.actor_type in {"state", "bloc", "organisation"}]
             if states:
                 p = self._nearest_person(before, affiliated=states[0].actor)
@@ -336,13 +345,14 @@ class QuoteFinder:
                 if t.lower_ != "по":
                     continue
                 cue = toks[k + 1]
-                if norm(cue.lemma_) in _ATTRIB:
+                attribution = self.verbs.attribution
+                if norm(cue.lemma_) in attribution:
                     comma = next((x for x in toks[k + 2:] if x.text == ","), None)
                     if comma is None:
                         continue
                     holder = [x for x in doc[cue.i + 1:comma.i]]
                     head = _phrase_head(holder) if holder else None
-                elif norm(cue.lemma_) in _PRONOUNS and norm(toks[k + 2].lemma_) in _ATTRIB:
+                elif norm(cue.lemma_) in _PRONOUNS and norm(toks[k + 2].lemma_) in attribution:
                     head, cue = cue, toks[k + 2]  # «по его словам»
                     comma = next((x for x in toks[k + 3:] if x.text == ","), None)
                     if comma is None:
