@@ -244,3 +244,43 @@ def test_bare_surname_joins_full_name(annotate, registry):
 def test_unnamed_collective_linked_to_a_state_by_the_text(annotate, registry, text, state):
     (m,) = [m for m in find_mentions(annotate(text), registry) if m.actor == "внешние силы"]
     assert (m.actor_type, m.affiliation) == ("collective", state)
+
+
+@pytest.mark.parametrize("text,form,person", [
+    ("Токаев прибыл в Москву. Президент заявил, что визит важен.", "Президент",
+     "Касым-Жомарт Токаев"),
+    # the subject of the nearest sentence naming a president, not the nearest name
+    ("Токаев поддержал настрой своего российского коллеги. «Мы союзники», — заявил президент.",
+     "президент", "Касым-Жомарт Токаев"),
+    ("Путин встретился с Песковым. Журналисты спросили президента о бюджете.", "президента",
+     "Владимир Путин"),
+    ("Путин прилетел в Астану. Орлов потребовал отправить президенту опровержение.",
+     "президенту", "Владимир Путин"),
+])
+def test_bare_title_resolves_to_nearest_holder(nlp, registry, text, form, person):
+    doc = _dated(nlp, text, "2025-11-12")
+    got = [(m.text, m.actor, m.resolution) for m in find_mentions(doc, registry)]
+    assert (form, person, "title") in got, got
+
+
+@pytest.mark.parametrize("text", [
+    "Путин прилетел в Астану. Он покинул пост президента в 2008 году.",  # the office
+    "Путин прилетел в Астану. Президенты обменялись подарками.",  # plural
+    "Путин прилетел в Астану. Бывший президент молчит.",  # qualified
+    "Путин прилетел в Астану. Президент компании отказался от комментариев.",  # of another
+    "Путин прилетел в Астану. Глава Росгвардии молчит.",
+    "Песков прилетел в Астану. Президент заявил, что визит важен.",  # Песков holds no title
+    "Путин прилетел в Астану. «Президент нас не слышит», — сказал Шибутов.",  # in a quote
+])
+def test_bare_title_that_is_not_a_reference(nlp, registry, text):
+    doc = _dated(nlp, text, "2025-11-12")
+    assert not [m for m in find_mentions(doc, registry) if m.resolution == "title"]
+
+
+@pytest.mark.parametrize("date,person", [("2018-06-01", "Владимир Путин"),
+                                         ("2022-06-01", "Джо Байден")])
+def test_bare_title_holder_depends_on_article_date(nlp, registry, date, person):
+    # in 2018 Байден held no office (Путин did); in 2022 both did: the subject, Байден, wins
+    doc = _dated(nlp, "Байден позвонил Путину. Позже президент заявил о прогрессе.", date)
+    got = [(m.text, m.actor) for m in find_mentions(doc, registry) if m.resolution == "title"]
+    assert got == [("президент", person)], got

@@ -5,7 +5,9 @@ the registry does not cover becomes an *automatic* actor named by its normal for
 Шибутова» → «Марат Шибутов»), and a bare surname joins the full name seen in the same article.
 Each mention records how it was resolved: ``alias``, ``metonym``, ``periphrasis`` («из-за
 океана» → США), ``ner``, ``surname``, ``descriptor`` («лидер Казахстана» → the office holder at the
-article's date) or ``pronoun`` («он», «последний»).
+article's date), ``title`` (a bare «президент» → the nearest preceding holder of that title) or
+``pronoun`` («он», «последний»).  An unnamed collective («внешние силы») that the text links to a
+state («в лице США», «из-за океана») carries that state as its mention's ``affiliation``.
 
 Named entities that cannot hold a stance do not become automatic actors: places and things whose
 head word is listed under ``not_actor_heads`` in the registry file («Георгиевский зал», «Почетный
@@ -31,13 +33,14 @@ _ENTRY_KEYS = {"id", "type", "aliases", "metonyms", "periphrases", "adjectives",
 _ROLE_KEYS = {"title", "of", "from", "to", "__line__"}
 #: top-level keys of the registry file
 _TOP_KEYS = {"actors", "descriptor_titles", "counterparts", "not_actor_heads",
-             "collective_links", "__line__"}
+             "collective_links", "office_nouns", "__line__"}
 _NER_LABELS = ("LOC", "ORG", "PER")
 _PRONOUNS = {"он", "она"}
 #: parts of speech of words that can name an actor
 _NOMINAL = {"NOUN", "PROPN", "X"}
 #: pymorphy3 tags of a word that can be (part of) a person's name
 _NAME_TAGS = {"Name", "Surn", "Patr", "Init"}
+OPEN_QUOTES = {"«", "„", "“", '"'}
 _NER_TYPE = {"PER": "person", "ORG": "organisation", "LOC": "location"}
 _PLACE_PREPS = {"в": {"Loc", "Acc"}, "во": {"Loc", "Acc"}, "на": {"Loc"}, "из": {"Gen"}}
 _GENDER = {"Masc": "masc", "Fem": "femn", "Neut": "neut"}
@@ -97,13 +100,15 @@ class Vocabulary:
     ``descriptor_titles``: a generic head → the role titles it can stand for («лидер
     Казахстана» → the holder of «президент»); ``counterparts``: «(российский) коллега»;
     ``not_actor_heads``: NER label → head lemmas of entities that are not actors;
-    ``collective_links``: word sequences that link an unnamed collective to a state («в лице»).
+    ``collective_links``: word sequences that link an unnamed collective to a state («в лице»);
+    ``office_nouns``: nouns after which a title is the office, not a person («пост»).
     """
 
     descriptor_titles: dict[str, set[str]] = field(default_factory=dict)
     counterparts: set[str] = field(default_factory=set)
     not_actor_heads: dict[str, set[str]] = field(default_factory=dict)
     collective_links: list[tuple[str, ...]] = field(default_factory=list)
+    office_nouns: set[str] = field(default_factory=set)
 
 
 class ActorRegistry:
@@ -205,8 +210,8 @@ def _word_list(val: object, where: str, key: str) -> list[str]:
 
 def parse_vocabulary(data: object, name: str) -> Vocabulary:
     """The registry file's word lists (``descriptor_titles``, ``counterparts``,
-    ``not_actor_heads``, ``collective_links``); errors name the file, line and key.  Absent
-    lists are empty.
+    ``not_actor_heads``, ``collective_links``, ``office_nouns``); errors name the file, line
+    and key.  Absent lists are empty.
 
     >>> from framing.yamlio import load_yaml_text
     >>> v = parse_vocabulary(load_yaml_text(
@@ -243,9 +248,9 @@ def parse_vocabulary(data: object, name: str) -> Vocabulary:
         where = f"{name}, line {line_of(titles)}: descriptor_titles: {head!r}"
         vocab.descriptor_titles[norm(str(head))] = {
             norm(r) for r in _word_list(roles, where, "role titles")}
-    if "counterparts" in data:
-        vocab.counterparts = {norm(w) for w in _word_list(data["counterparts"], name,
-                                                          "counterparts")}
+    for key in ("counterparts", "office_nouns"):
+        if key in data:
+            setattr(vocab, key, {norm(w) for w in _word_list(data[key], name, key)})
     if "collective_links" in data:
         vocab.collective_links = sorted(
             {tuple(norm(w) for w in c.split()) for c in _word_list(
@@ -469,7 +474,8 @@ def _surname_key(text: str, nf: str, full_names: dict[str, str], lemmatizer: Lem
 
 def _descriptors(doc, registry: ActorRegistry, found, date: str):
     """«президент РФ», «лидер Казахстана», «казахстанский лидер», «глава МИД РФ» → the person
-    holding that office on the article's date."""
+    holding that office on the article's date; a bare «президент» → the nearest such person
+    (``title``)."""
     state_at = {}
     for i, j, actor, typ, _ in found:
         if typ == "state":
@@ -477,6 +483,7 @@ def _descriptors(doc, registry: ActorRegistry, found, date: str):
                 state_at[k] = (actor, j)
     persons = {k for i, j, _, typ, _ in found if typ == "person" for k in range(i, j)}
     out = _colleagues(doc, registry, found, date)
+    bare: list[tuple[int, set[tuple[str, ...]]]] = []
     generic = registry.vocabulary.descriptor_titles
     titles_multi = [t for t in registry.roles if len(t) > 1]
     firsts = {t[0] for t in titles_multi}
@@ -501,11 +508,82 @@ def _descriptors(doc, registry: ActorRegistry, found, date: str):
             state, start = registry.adjective_of[norm(prev.lemma_)], i - 1
         elif end < n and end in state_at:
             state, stop = state_at[end]
+        if not state and end == i + 1 and _bare(doc[i], registry):
+            bare.append((i, titles))
+            continue
         if not state or stop in persons:
             continue  # «президентом Америки Дональдом Трампом»: the name is the mention
         person = registry.role_holder(titles, state, date)
         if person:
             out.append((start, stop, person, "person", "descriptor"))
+    if bare:
+        out.extend(_bare_titles(doc, registry, found, date, bare))
+    return out
+
+
+def _bare(tok, registry: ActorRegistry) -> bool:
+    """A singular title with no name, country, qualifier or number of its own, that names a
+    person rather than the office: «— заявил президент», not «президенты», «президент
+    компании», «главы Росгвардии», «бывший президент», «во главе», «на посту президента»."""
+    doc = tok.doc
+    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    prev = doc[tok.i - 1] if tok.i > 0 else None
+    office_nouns = registry.vocabulary.office_nouns
+    # the tagger misses some plurals («Президенты обменялись …»): ask pymorphy3 too (rare words)
+    lemma = norm(tok.lemma_)
+    tags = [p.tag for p in registry.lemmatizer.morph.parse(tok.lower_)
+            if norm(p.normal_form) == lemma]
+    plural = tok.morph.get("Number") == ["Plur"] or bool(tags) and all("plur" in t
+                                                                        for t in tags)
+    return (not plural and tok.dep_ != "fixed"
+            and not any(c.dep_ in {"nmod", "appos", "flat", "flat:name", "amod", "det",
+                                   "nummod", "conj", "fixed"} for c in tok.children)
+            and not (nxt is not None and (nxt.pos_ == "PROPN" or nxt.text in OPEN_QUOTES or (
+                nxt.pos_ in {"NOUN", "ADJ", "DET"} and nxt.morph.get("Case") == ["Gen"])))
+            and not (prev is not None and prev.lower_ == "во")
+            and not (tok.dep_ == "nmod" and norm(tok.head.lemma_) in office_nouns))
+
+
+def _bare_titles(doc, registry: ActorRegistry, found, date: str, bare):
+    """A bare title («президент») outside quotes → the nearest preceding person outside quotes
+    (within three sentences) who holds that title at the article's date: in the nearest
+    sentence naming such a person, its grammatical subject if one of them is, else the nearest
+    of them («Токаев поддержал настрой своего российского коллеги. «…», — заявил президент»
+    → Токаев)."""
+    from .quotes import quote_spans
+
+    spans = quote_spans(doc.text)
+    starts = [a for a, _ in spans]
+
+    def quoted(tok) -> bool:
+        k = bisect_right(starts, tok.idx) - 1
+        return k >= 0 and spans[k][0] <= tok.idx < spans[k][1]
+
+    sent_starts = [s.start for s in doc.sents]
+
+    def sent(i: int) -> int:
+        return bisect_right(sent_starts, i) - 1
+
+    persons = sorted((i, j, actor) for i, j, actor, typ, _ in found
+                     if typ == "person" and not quoted(doc[i]))
+    out = []
+    for i, titles in bare:
+        if quoted(doc[i]):
+            continue
+        holders = {p for t in titles for p, r in registry.roles.get(t, []) if r.holds(date)}
+        best = None
+        for pi, pj, actor in reversed(persons):
+            if pj > i or actor not in holders:
+                continue
+            if sent(i) - sent(pi) > 3 or (best is not None and sent(pi) != best[1]):
+                break
+            if best is None:
+                best = (actor, sent(pi))
+            if doc[pi:pj].root.dep_ in {"nsubj", "nsubj:pass"}:
+                best = (actor, sent(pi))
+                break
+        if best is not None:
+            out.append((i, i + 1, best[0], "person", "title"))
     return out
 
 

@@ -159,7 +159,7 @@ class QuoteFinder:
         surface = doc[lo:hi].text
         if persons:
             m = persons[-1]
-            how = m.resolution if m.resolution in {"pronoun", "descriptor"} else "name"
+            how = m.resolution if m.resolution in {"pronoun", "descriptor", "title"} else "name"
             return m.actor, (head.text if how == "pronoun" else surface), how
         lemma = norm(head.lemma_)
         before = head.idx
