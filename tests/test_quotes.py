@@ -69,7 +69,15 @@ def _quotes(annotate, registry, quote_finder, text):
     ("Песков считает, что диалог возможен.", "Дмитрий Песков", "opinion"),
     ("Переговоры прошли успешно, отметил Лавров.", "Сергей Лавров", "neutral"),
     ("«Переговоры прошли успешно», — отметил Лавров.", "Сергей Лавров", "neutral"),
-    ("По мнению Захаровой, санкции бесполезны.", "Мария Захарова", "neutral"),
+    ("По мнению Захаровой, санкции бесполезны.", "Мария Захарова", "opinion"),
+    ("По словам Захаровой, санкции бесполезны.", "Мария Захарова", "neutral"),
+    ("По утверждению Захаровой, санкции бесполезны.", "Мария Захарова", "distancing"),
+    # distancing particles qualifying the report
+    ("Зеленский якобы заявил, что фронт стабилен.", "Владимир Зеленский", "distancing"),
+    ("Зеленский заявил, якобы фронт стабилен.", "Владимир Зеленский", "distancing"),
+    ("Песков сказал, будто сделка сорвана.", "Дмитрий Песков", "distancing"),
+    ("Лавров, мол, сказал, что переговоры сорваны.", "Сергей Лавров", "distancing"),
+    ("«Все под контролем», — якобы сказал Песков.", "Дмитрий Песков", "distancing"),
     ("Лавров уверен, что диалог возможен.", "Сергей Лавров", "assertive"),
 ])
 def test_quote_patterns(annotate, registry, quote_finder, text, speaker, verb_type):
@@ -198,3 +206,31 @@ def test_verbs_file_errors_name_file_and_line(tmp_path, text, message):
     with pytest.raises(ResourceError) as err:
         ReportingVerbs.from_yaml(f)
     assert message in str(err.value)
+
+
+def test_distancing_particle_inside_the_content_is_not_the_reporter(annotate, registry,
+                                                                    quote_finder):
+    (q,) = _quotes(annotate, registry, quote_finder, "Песков сказал, что сделка якобы сорвана.")
+    assert (q.speaker, q.verb_type) == ("Дмитрий Песков", "neutral")
+
+
+def test_short_quote_after_a_colon_is_direct_speech(annotate, registry, quote_finder):
+    qs = _quotes(annotate, registry, quote_finder, "Захарова констатировала: «Это провокация».")
+    direct = [(q.text, q.speaker, q.verb) for q in qs if q.kind == "direct"]
+    assert direct == [("Это провокация", "Мария Захарова", "констатировала")]
+    # a short name in guillemets inside reported speech stays a name
+    qs = _quotes(annotate, registry, quote_finder, "По словам Пескова, «Геополитика» закрыта.")
+    assert [q.kind for q in qs] == ["indirect"]
+
+
+def test_attribution_noun_types_are_validated(tmp_path):
+    from framing.quotes import ReportingVerbs
+    from framing.yamlio import ResourceError
+
+    f = tmp_path / "verbs.yaml"
+    f.write_text("neutral: [сказать]\nattribution_nouns:\n  rumour: [слух]\n", encoding="utf-8")
+    with pytest.raises(ResourceError, match="verbs.yaml, line 3: attribution_nouns: unknown "
+                                            "type 'rumour'"):
+        ReportingVerbs.from_yaml(f)
+    f.write_text("neutral: [сказать]\nattribution_nouns: [слово]\n", encoding="utf-8")
+    assert ReportingVerbs.from_yaml(f).attribution == {"слово": "neutral"}

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .lexmatch import norm
-from .yamlio import ResourceError, key_line, load_yaml
+from .yamlio import ResourceError, key_line, line_of, load_yaml
 
 OPEN, CLOSE = "«„“", "»“”"
 _PRONOUNS = {"он", "она", "его", "ее", "её", "него", "нее", "ней", "ему", "им", "ним"}
@@ -59,10 +59,11 @@ class ReportingVerbs:
     LISTS = ("speaker_titles", "attribution_nouns")
 
     def __init__(self, table: dict[str, str], titles: frozenset[str] = frozenset(),
-                 attribution: frozenset[str] = frozenset()) -> None:
+                 attribution: dict[str, str] | None = None) -> None:
         self.table = table
         self.titles = titles
-        self.attribution = attribution
+        #: «по словам» noun → type of the report («по утверждению»: distancing)
+        self.attribution = attribution or {}
 
     @classmethod
     def from_yaml(cls, path: Path) -> ReportingVerbs:
@@ -70,7 +71,16 @@ class ReportingVerbs:
         if not isinstance(data, dict):
             raise ResourceError(f"{path}: expected a mapping of verb type to lemma list")
         table: dict[str, str] = {}
-        lists: dict[str, frozenset[str]] = {}
+        titles: frozenset[str] = frozenset()
+        attribution: dict[str, str] = {}
+
+        def lemma_list(key: str, lemmas: object, typ: str) -> list[str]:
+            if not isinstance(lemmas, list) or not all(
+                    isinstance(x, str) and x.strip() for x in lemmas):
+                raise ResourceError(f"{path}, line {key_line(path, key)}: {typ!r} must be a "
+                                    f"list of lemmas")
+            return [norm(x) for x in lemmas]
+
         for typ, lemmas in data.items():
             if typ == "__line__":
                 continue
@@ -78,17 +88,35 @@ class ReportingVerbs:
                 where = f"{path}, line {key_line(path, typ)}"
                 raise ResourceError(f"{where}: unknown key {typ!r} (verb types: {cls.TYPES}; "
                                     f"word lists: {cls.LISTS})")
-            if not isinstance(lemmas, list) or not all(
-                    isinstance(x, str) and x.strip() for x in lemmas):
-                raise ResourceError(f"{path}, line {key_line(path, typ)}: {typ!r} must be a "
-                                    f"list of lemmas")
-            if typ in cls.LISTS:
-                lists[typ] = frozenset(norm(x) for x in lemmas)
-                continue
-            for lemma in lemmas:
-                table[norm(str(lemma))] = typ
-        return cls(table, lists.get("speaker_titles", frozenset()),
-                   lists.get("attribution_nouns", frozenset()))
+            if typ == "speaker_titles":
+                titles = frozenset(lemma_list(typ, lemmas, typ))
+            elif typ == "attribution_nouns":
+                # a plain list is neutral; a mapping gives each noun its report type
+                by_type = lemmas if isinstance(lemmas, dict) else {"neutral": lemmas}
+                for t, nouns in by_type.items():
+                    if t == "__line__":
+                        continue
+                    if t not in cls.TYPES:
+                        line = line_of(by_type) or key_line(path, typ)
+                        raise ResourceError(f"{path}, line {line}: attribution_nouns: unknown "
+                                            f"type {t!r} (known: {cls.TYPES})")
+                    attribution.update(dict.fromkeys(lemma_list(typ, nouns, f"{typ}.{t}"), t))
+            else:
+                table.update(dict.fromkeys(lemma_list(typ, lemmas, typ), typ))
+        return cls(table, titles, attribution)
+
+    def marked_type(self, verb, vtype: str, content=None) -> str:
+        """``distancing`` when a distancing particle qualifies the report («якобы сказал»,
+        «Лавров, мол, сказал», «заявил, якобы …»: ``content`` is the word that opens the
+        reported content), else ``vtype``."""
+        near = [c for c in verb.children if c.pos_ not in {"VERB", "AUX", "NOUN", "PROPN"}]
+        if verb.i > 0:
+            near.append(verb.doc[verb.i - 1])
+        if content is not None:
+            near.append(content)
+        if any(self.table.get(norm(t.lemma_)) == "distancing" for t in near if t.i != verb.i):
+            return "distancing"
+        return vtype
 
     def type_of(self, tok) -> str:
         return self.table.get(norm(tok.lemma_), "")
@@ -248,7 +276,8 @@ class QuoteFinder:
                                      if subj_tok is not None else ("", "", "unresolved"))
             for pa, pb in parts:
                 quotes.append(Quote(aid, 0, "direct", pa, pb, text[pa:pb], speaker, surface, res,
-                                    verb.text, self.verbs.type_of(verb)))
+                                    verb.text, self.verbs.marked_type(
+                                        verb, self.verbs.type_of(verb))))
         inside = direct + pending
         indirect = self._indirect(doc, mentions, inside, used_verbs)
         for q in indirect:
@@ -258,7 +287,10 @@ class QuoteFinder:
         for a, b in pending:
             short = len(text[a:b].split()) <= 3
             owner = next((q for q in indirect if q.start <= a and b <= q.end), None)
-            if owner is not None and not short:
+            # «Захарова констатировала: «Это провокация».»: the whole reported content
+            whole = owner is not None and not text[owner.start:a].strip(" «„\"") and not \
+                text[b:owner.end].strip(" »“\".")
+            if owner is not None and (not short or whole):
                 quotes.append(Quote(aid, 0, "direct", a, b, text[a:b], owner.speaker,
                                     owner.speaker_text, owner.resolution, owner.verb,
                                     owner.verb_type))
@@ -268,7 +300,8 @@ class QuoteFinder:
                 verb, subj = found
                 speaker, surface, res = self._resolve(subj, doc, mentions, inside)
                 quotes.append(Quote(aid, 0, "direct", a, b, text[a:b], speaker, surface, res,
-                                    verb.text, self.verbs.type_of(verb)))
+                                    verb.text, self.verbs.marked_type(
+                                        verb, self.verbs.type_of(verb))))
         quotes.sort(key=lambda q: (q.start, q.end, q.kind))
         for n, q in enumerate(quotes):
             q.quote_id = n
@@ -367,7 +400,8 @@ class QuoteFinder:
                 while a < b and text[a] == " ":
                     a += 1
                 out.append(Quote("", 0, "indirect", a, b, text[a:b], speaker, surface, res,
-                                 f"{t.text} {cue.text}", "neutral"))
+                                 f"{t.text} {cue.text}",
+                                 self.verbs.attribution.get(norm(cue.lemma_), "neutral")))
                 break
             else:
                 q = self._verb_speech(doc, sent, toks, mentions, inside,
@@ -389,17 +423,17 @@ class QuoteFinder:
             # «X отметил, что …» / «X констатировал: …»
             nxt = [x for x in after if x.i <= subj.i + 40]
             colon = next((x for x in nxt[:2] if x.text == ":"), None)
+            chto = None
             if colon is not None and subj.i < t.i:
                 a, b = colon.idx + 1, _sent_end(sent)
             else:
-                chto = None
                 for x in after[:3]:
                     if x.lower_ in {"что", "чтобы"}:
                         chto = x
                         break
                     if x.text == "," and after.index(x) + 1 < len(after):
                         y = after[after.index(x) + 1]
-                        if y.lower_ in {"что", "будто", "якобы"}:
+                        if y.lower_ in {"что", "будто", "якобы", "мол", "дескать"}:
                             chto = y
                             break
                 if chto is not None and subj.i < t.i:
@@ -423,7 +457,7 @@ class QuoteFinder:
                 continue
             speaker, surface, res = self._resolve(subj, doc, mentions, inside)
             return Quote("", 0, "indirect", a, b, text[a:b], speaker, surface, res, t.text,
-                         vtype)
+                         self.verbs.marked_type(t, vtype, chto))
         return None
 
 
