@@ -223,6 +223,9 @@ def test_person_without_a_name_word_is_not_an_actor(registry):
     assert registry.can_be_name("Шибутов") and registry.can_be_name("Саакашвили")
     assert not registry.can_be_name("Формулы-1") and not registry.can_be_name("Л")
     assert not registry.can_be_name("Подана")  # a participle, never a name
+    assert not registry.can_be_name("Обернувшись") and not registry.can_be_name("Кто")
+    # surnames that are also adjectives stay names
+    assert registry.can_be_name("Карасин") and registry.can_be_name("Толстой")
 
 
 def test_bare_surname_joins_full_name(annotate, registry):

@@ -36,8 +36,10 @@ _TOP_KEYS = {"actors", "descriptor_titles", "counterparts", "not_actor_heads",
              "collective_links", "office_nouns", "__line__"}
 _NER_LABELS = ("LOC", "ORG", "PER")
 _PRONOUNS = {"он", "она"}
-#: parts of speech of words that can name an actor
-_NOMINAL = {"NOUN", "PROPN", "X"}
+#: parts of speech of words that can name an actor («Большой» for the theatre, «1+1»)
+_NOMINAL = {"NOUN", "PROPN", "X", "ADJ", "NUM"}
+#: pymorphy3 parts of speech a (known) word of a person's name can have
+_NAME_POS = {"NOUN", "ADJF", "ADJS", "COMP"}
 #: pymorphy3 tags of a word that can be (part of) a person's name
 _NAME_TAGS = {"Name", "Surn", "Patr", "Init"}
 OPEN_QUOTES = {"«", "„", "“", '"'}
@@ -148,11 +150,13 @@ class ActorRegistry:
 
     def can_be_name(self, word: str) -> bool:
         """Whether ``word`` can be part of a person's name: a word pymorphy3 does not know, or
-        one with a name/surname/patronymic parse or a noun parse (cached per word).
+        one with a name/surname/patronymic, noun or adjective parse — not a verb form, pronoun
+        or particle, an initial or a word with digits (cached per word).
 
         >>> r = ActorRegistry([])
-        >>> [r.can_be_name(w) for w in ("Шибутов", "Хван", "Подана", "Формулы-1", "В")]
-        [True, True, False, False, False]
+        >>> [r.can_be_name(w) for w in ("Шибутов", "Хван", "Карасин", "Подана", "Кто",
+        ...                             "Обернувшись", "Формулы-1", "В")]
+        [True, True, True, False, False, False, False, False]
         """
         got = self._name_like.get(word)
         if got is None:
@@ -161,8 +165,8 @@ class ActorRegistry:
                 got = False
             elif not self.lemmatizer.morph.word_is_known(w):
                 got = True
-            else:
-                got = any(_NAME_TAGS & p.tag.grammemes or p.tag.POS == "NOUN"
+            else:  # surnames are often adjectives too («Карасин», «Толстой»)
+                got = any(_NAME_TAGS & p.tag.grammemes or p.tag.POS in _NAME_POS
                           for p in self.lemmatizer.morph.parse(w))
             self._name_like[word] = got
         return got
@@ -170,9 +174,10 @@ class ActorRegistry:
     def plausible_actor(self, ent) -> bool:
         """Whether a named entity the NER found can be an (automatic) actor.
 
-        Not: a span without a noun («Все»); a place or thing whose head lemma is listed for its
-        label in ``not_actor_heads`` («Георгиевском зале», «Почетного караула»); a «person» with
-        no word that can be a name («Формулы-1», «В.Л.)», «Подана»).
+        Not: a span with no noun, adjective or number («Все»); a place or thing whose head
+        lemma is listed for its label in ``not_actor_heads`` («Георгиевском зале», «Почетного
+        караула»); a «person» with no word that can be a name («Формулы-1», «В.Л.)»,
+        «Подана», «Обернувшись»).
         """
         nouns = [t for t in ent if t.pos_ in _NOMINAL]
         if not nouns:
