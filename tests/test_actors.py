@@ -287,3 +287,20 @@ def test_bare_title_holder_depends_on_article_date(nlp, registry, date, person):
     doc = _dated(nlp, "Байден позвонил Путину. Позже президент заявил о прогрессе.", date)
     got = [(m.text, m.actor) for m in find_mentions(doc, registry) if m.resolution == "title"]
     assert got == [("президент", person)], got
+
+
+@pytest.mark.parametrize("text,form,actor,how", [
+    ("Деньги пришли из-за океана.", "из-за океана", "США", "periphrasis"),
+    ("Заокеанские партнеры промолчали.", "Заокеанские партнеры", "США", "periphrasis"),
+    ("Пентагон ответил быстро.", "Пентагон", "США", "metonym"),
+    ("Соединенные Штаты ответили быстро.", "Соединенные Штаты", "США", "alias"),
+])
+def test_each_registry_resolution_is_recorded(annotate, registry, text, form, actor, how):
+    got = {(m.text, m.actor, m.resolution) for m in find_mentions(annotate(text), registry)}
+    assert (form, actor, how) in got, got
+
+
+def test_president_of_america_is_the_office_holder(nlp, registry):
+    doc = _dated(nlp, "Президент Америки позвонил в Астану.", "2025-11-12")
+    got = [(m.text, m.actor, m.resolution) for m in find_mentions(doc, registry)]
+    assert ("Президент Америки", "Дональд Трамп", "descriptor") in got, got
