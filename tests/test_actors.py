@@ -154,3 +154,153 @@ def test_pronoun_prefers_the_previous_sentence_subject(annotate, registry):
                    "Он пригласил его в Астану.")
     on = next(m for m in find_mentions(doc, registry) if m.text == "Он")
     assert (on.actor, on.resolution) == ("Касым-Жомарт Токаев", "pronoun")
+
+
+# --- word lists in the registry file, and automatic actors that are not actors ---------------
+
+
+def test_places_rooms_and_units_are_not_automatic_actors(annotate, registry):
+    doc = annotate("Политолог Марат Шибутов приехал в Уральск. Переговоры прошли в Зеленой "
+                   "гостиной и в Георгиевском зале, а потом лидеры вышли на Манежную площадь. "
+                   "В Кремле гостя встречала рота Почетного караула. Директор Центра "
+                   "политической конъюнктуры Михаил Карягин выступил в Георгиевском зале.")
+    auto = {m.actor for m in find_mentions(doc, registry) if m.actor not in registry.entries}
+    assert {"Марат Шибутов", "Михаил Карягин", "Центр политической конъюнктуры"} <= auto, auto
+    assert not auto & {"Почетный караул", "Зеленая гостиная", "Георгиевский зал",
+                       "Манежная площадь"}, auto
+
+
+def test_not_actor_heads_come_from_the_registry_file(annotate, lemmatizer):
+    doc = annotate("В Кремле гостя встречала рота Почетного караула. Директор Центра "
+                   "политической конъюнктуры выступил в Георгиевском зале.")
+    base = "actors:\n  - id: Россия\n    type: state\n    aliases: [Россия]\n"
+    bare = ActorRegistry.from_yaml_text(base, "a.yaml", lemmatizer)
+    assert {"Почетный караул", "Георгиевский зал", "Центр политической конъюнктуры"} <= {
+        m.actor for m in find_mentions(doc, bare)}
+    listed = ActorRegistry.from_yaml_text(
+        base + "not_actor_heads:\n  ORG: [караул]\n  LOC: [зал]\n", "a.yaml", lemmatizer)
+    assert {m.actor for m in find_mentions(doc, listed)} & {
+        "Почетный караул", "Георгиевский зал", "Центр политической конъюнктуры"} == {
+        "Центр политической конъюнктуры"}
+
+
+def test_descriptor_titles_come_from_the_registry_file(nlp, lemmatizer):
+    reg = ("actors:\n  - id: Казахстан\n    type: state\n    aliases: [Казахстан]\n"
+           "    adjectives: [казахстанский]\n"
+           "  - id: Касым-Жомарт Токаев\n    type: person\n    aliases: [Токаев]\n"
+           "    roles: [{title: президент, of: Казахстан, from: 2019-03-20}]\n")
+    doc = _dated(nlp, "Гостя встречал лидер Казахстана.", "2025-11-12")
+    without = ActorRegistry.from_yaml_text(reg, "a.yaml", lemmatizer)
+    assert [m.resolution for m in find_mentions(doc, without)] == ["alias"]
+    with_titles = ActorRegistry.from_yaml_text(
+        reg + "descriptor_titles:\n  лидер: [президент]\n", "a.yaml", lemmatizer)
+    got = [(m.text, m.actor, m.resolution) for m in find_mentions(doc, with_titles)]
+    assert ("лидер Казахстана", "Касым-Жомарт Токаев", "descriptor") in got
+
+
+def test_counterparts_come_from_the_registry_file(annotate, registry):
+    doc = annotate("Токаев ответил своему российскому визави.")
+    got = {(m.text, m.actor, m.resolution) for m in find_mentions(doc, registry)}
+    assert ("российскому визави", "Владимир Путин", "descriptor") in got
+
+
+@pytest.mark.parametrize("text,message", [
+    ("actors: []\nnot_actor_heads:\n  GPE: [зал]\n",
+     "a.yaml, line 3: not_actor_heads: unknown NER label 'GPE'"),
+    ("actors: []\nnot_actor_heads:\n  LOC: зал\n", "'not_actor_heads' must be a list"),
+    ("actors: []\ndescriptor_titles:\n  лидер: президент\n",
+     "a.yaml, line 3: descriptor_titles: 'лидер'"),
+    ("actors: []\ncounterparts: [коллега, '']\n", "'counterparts' must be a list"),
+    ("actors: []\ntitles: [x]\n", "a.yaml, line 1: unknown top-level key(s) ['titles']"),
+])
+def test_word_list_errors_name_file_and_line(lemmatizer, text, message):
+    with pytest.raises(ResourceError) as err:
+        ActorRegistry.from_yaml_text(text, "a.yaml", lemmatizer)
+    assert message in str(err.value)
+
+
+def test_person_without_a_name_word_is_not_an_actor(registry):
+    assert registry.can_be_name("Шибутов") and registry.can_be_name("Саакашвили")
+    assert not registry.can_be_name("Формулы-1") and not registry.can_be_name("Л")
+    assert not registry.can_be_name("Подана")  # a participle, never a name
+    assert not registry.can_be_name("Обернувшись") and not registry.can_be_name("Кто")
+    # surnames that are also adjectives stay names
+    assert registry.can_be_name("Карасин") and registry.can_be_name("Толстой")
+
+
+def test_bare_surname_joins_full_name(annotate, registry):
+    doc = annotate("В Тусоне задержан Джаред Лофнер. Адвокаты Лофнера молчат.")
+    got = {(m.text, m.actor, m.resolution) for m in find_mentions(doc, registry)}
+    assert ("Лофнера", "Джаред Лофнер", "surname") in got, got
+
+
+@pytest.mark.parametrize("text,state", [
+    ("Внешние силы в лице США пытаются вбить клин.", "США"),
+    ("Некоторые силы, прежде всего Вашингтон, хотят разрушить союз.", "США"),
+    ("Третьи силы (Британия и США) вмешиваются.", "Великобритания"),
+    ("Деструктивные силы из-за океана вредят отношениям.", "США"),
+    ("Определенные силы, в частности Великобритания, мешают диалогу.", "Великобритания"),
+    ("Мешают внешние силы — Китай и его союзники.", "Китай"),
+    ("Внешние силы и Китай вредят отношениям.", ""),
+    ("Внешние силы вредят отношениям, а США молчат.", ""),
+])
+def test_unnamed_collective_linked_to_a_state_by_the_text(annotate, registry, text, state):
+    (m,) = [m for m in find_mentions(annotate(text), registry) if m.actor == "внешние силы"]
+    assert (m.actor_type, m.affiliation) == ("collective", state)
+
+
+@pytest.mark.parametrize("text,form,person", [
+    ("Токаев прибыл в Москву. Президент заявил, что визит важен.", "Президент",
+     "Касым-Жомарт Токаев"),
+    # the subject of the nearest sentence naming a president, not the nearest name
+    ("Токаев поддержал настрой своего российского коллеги. «Мы союзники», — заявил президент.",
+     "президент", "Касым-Жомарт Токаев"),
+    ("Путин встретился с Песковым. Журналисты спросили президента о бюджете.", "президента",
+     "Владимир Путин"),
+    ("Путин прилетел в Астану. Орлов потребовал отправить президенту опровержение.",
+     "президенту", "Владимир Путин"),
+])
+def test_bare_title_resolves_to_nearest_holder(nlp, registry, text, form, person):
+    doc = _dated(nlp, text, "2025-11-12")
+    got = [(m.text, m.actor, m.resolution) for m in find_mentions(doc, registry)]
+    assert (form, person, "title") in got, got
+
+
+@pytest.mark.parametrize("text", [
+    "Путин прилетел в Астану. Он покинул пост президента в 2008 году.",  # the office
+    "Путин прилетел в Астану. Президенты обменялись подарками.",  # plural
+    "Путин прилетел в Астану. Бывший президент молчит.",  # qualified
+    "Путин прилетел в Астану. Президент компании отказался от комментариев.",  # of another
+    "Путин прилетел в Астану. Глава Росгвардии молчит.",
+    "Песков прилетел в Астану. Президент заявил, что визит важен.",  # Песков holds no title
+    "Путин прилетел в Астану. «Президент нас не слышит», — сказал Шибутов.",  # in a quote
+])
+def test_bare_title_that_is_not_a_reference(nlp, registry, text):
+    doc = _dated(nlp, text, "2025-11-12")
+    assert not [m for m in find_mentions(doc, registry) if m.resolution == "title"]
+
+
+@pytest.mark.parametrize("date,person", [("2018-06-01", "Владимир Путин"),
+                                         ("2022-06-01", "Джо Байден")])
+def test_bare_title_holder_depends_on_article_date(nlp, registry, date, person):
+    # in 2018 Байден held no office (Путин did); in 2022 both did: the subject, Байден, wins
+    doc = _dated(nlp, "Байден позвонил Путину. Позже президент заявил о прогрессе.", date)
+    got = [(m.text, m.actor) for m in find_mentions(doc, registry) if m.resolution == "title"]
+    assert got == [("президент", person)], got
+
+
+@pytest.mark.parametrize("text,form,actor,how", [
+    ("Деньги пришли из-за океана.", "из-за океана", "США", "periphrasis"),
+    ("Заокеанские партнеры промолчали.", "Заокеанские партнеры", "США", "periphrasis"),
+    ("Пентагон ответил быстро.", "Пентагон", "США", "metonym"),
+    ("Соединенные Штаты ответили быстро.", "Соединенные Штаты", "США", "alias"),
+])
+def test_each_registry_resolution_is_recorded(annotate, registry, text, form, actor, how):
+    got = {(m.text, m.actor, m.resolution) for m in find_mentions(annotate(text), registry)}
+    assert (form, actor, how) in got, got
+
+
+def test_president_of_america_is_the_office_holder(nlp, registry):
+    doc = _dated(nlp, "Президент Америки позвонил в Астану.", "2025-11-12")
+    got = [(m.text, m.actor, m.resolution) for m in find_mentions(doc, registry)]
+    assert ("Президент Америки", "Дональд Трамп", "descriptor") in got, got

@@ -69,7 +69,15 @@ def _quotes(annotate, registry, quote_finder, text):
     ("Песков считает, что диалог возможен.", "Дмитрий Песков", "opinion"),
     ("Переговоры прошли успешно, отметил Лавров.", "Сергей Лавров", "neutral"),
     ("«Переговоры прошли успешно», — отметил Лавров.", "Сергей Лавров", "neutral"),
-    ("По мнению Захаровой, санкции бесполезны.", "Мария Захарова", "neutral"),
+    ("По мнению Захаровой, санкции бесполезны.", "Мария Захарова", "opinion"),
+    ("По словам Захаровой, санкции бесполезны.", "Мария Захарова", "neutral"),
+    ("По утверждению Захаровой, санкции бесполезны.", "Мария Захарова", "distancing"),
+    # distancing particles qualifying the report
+    ("Зеленский якобы заявил, что фронт стабилен.", "Владимир Зеленский", "distancing"),
+    ("Зеленский заявил, якобы фронт стабилен.", "Владимир Зеленский", "distancing"),
+    ("Песков сказал, будто сделка сорвана.", "Дмитрий Песков", "distancing"),
+    ("Лавров, мол, сказал, что переговоры сорваны.", "Сергей Лавров", "distancing"),
+    ("«Все под контролем», — якобы сказал Песков.", "Дмитрий Песков", "distancing"),
     ("Лавров уверен, что диалог возможен.", "Сергей Лавров", "assertive"),
 ])
 def test_quote_patterns(annotate, registry, quote_finder, text, speaker, verb_type):
@@ -151,3 +159,78 @@ def test_any_person_noun_is_a_title(annotate, registry, quote_finder):
             "надежды на перемены тщетны.")
     qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "indirect"]
     assert [(q.speaker, q.resolution) for q in qs] == [("Сергей Марков", "title")]
+
+
+# --- word lists of the reporting-verbs file ---------------------------------------------------
+
+
+def _finder(tmp_path, registry, extra: str):
+    from framing.quotes import QuoteFinder, ReportingVerbs
+
+    f = tmp_path / "verbs.yaml"
+    f.write_text("neutral: [сказать, заявить]\n" + extra, encoding="utf-8")
+    return QuoteFinder(ReportingVerbs.from_yaml(f),
+                       {e.id: e.affiliation for e in registry.entries.values()})
+
+
+def test_speaker_titles_come_from_the_verbs_file(annotate, registry, tmp_path):
+    text = "Песков прибыл в Минск. «Мы готовы», — сказал кардинал."
+    doc = annotate(text)
+    ms = find_mentions(doc, registry)
+    (q,) = _finder(tmp_path, registry, "").find(doc, ms)
+    assert (q.speaker, q.resolution) == ("", "unresolved")
+    (q,) = _finder(tmp_path, registry, "speaker_titles: [кардинал]\n").find(doc, ms)
+    assert (q.speaker, q.speaker_text, q.resolution) == ("Дмитрий Песков", "кардинал", "title")
+
+
+def test_attribution_nouns_come_from_the_verbs_file(annotate, registry, tmp_path):
+    doc = annotate("По версии Захаровой, санкции бесполезны.")
+    ms = find_mentions(doc, registry)
+    assert _finder(tmp_path, registry, "attribution_nouns: [слово]\n").find(doc, ms) == []
+    (q,) = _finder(tmp_path, registry, "attribution_nouns: [версия]\n").find(doc, ms)
+    assert (q.kind, q.speaker, q.text) == ("indirect", "Мария Захарова", "санкции бесполезны")
+
+
+@pytest.mark.parametrize("text,message", [
+    ("neutral: [сказать]\n# c\nrumour: [слух]\n", "verbs.yaml, line 3: unknown key 'rumour'"),
+    ("neutral: [сказать]\nspeaker_titles: президент\n",
+     "verbs.yaml, line 2: 'speaker_titles' must be a list"),
+    ("neutral: [сказать, '']\n", "verbs.yaml, line 1: 'neutral' must be a list"),
+])
+def test_verbs_file_errors_name_file_and_line(tmp_path, text, message):
+    from framing.quotes import ReportingVerbs
+    from framing.yamlio import ResourceError
+
+    f = tmp_path / "verbs.yaml"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(ResourceError) as err:
+        ReportingVerbs.from_yaml(f)
+    assert message in str(err.value)
+
+
+def test_distancing_particle_inside_the_content_is_not_the_reporter(annotate, registry,
+                                                                    quote_finder):
+    (q,) = _quotes(annotate, registry, quote_finder, "Песков сказал, что сделка якобы сорвана.")
+    assert (q.speaker, q.verb_type) == ("Дмитрий Песков", "neutral")
+
+
+def test_short_quote_after_a_colon_is_direct_speech(annotate, registry, quote_finder):
+    qs = _quotes(annotate, registry, quote_finder, "Захарова констатировала: «Это провокация».")
+    direct = [(q.text, q.speaker, q.verb) for q in qs if q.kind == "direct"]
+    assert direct == [("Это провокация", "Мария Захарова", "констатировала")]
+    # a short name in guillemets inside reported speech stays a name
+    qs = _quotes(annotate, registry, quote_finder, "По словам Пескова, «Геополитика» закрыта.")
+    assert [q.kind for q in qs] == ["indirect"]
+
+
+def test_attribution_noun_types_are_validated(tmp_path):
+    from framing.quotes import ReportingVerbs
+    from framing.yamlio import ResourceError
+
+    f = tmp_path / "verbs.yaml"
+    f.write_text("neutral: [сказать]\nattribution_nouns:\n  rumour: [слух]\n", encoding="utf-8")
+    with pytest.raises(ResourceError, match="verbs.yaml, line 3: attribution_nouns: unknown "
+                                            "type 'rumour'"):
+        ReportingVerbs.from_yaml(f)
+    f.write_text("neutral: [сказать]\nattribution_nouns: [слово]\n", encoding="utf-8")
+    assert ReportingVerbs.from_yaml(f).attribution == {"слово": "neutral"}

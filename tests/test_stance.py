@@ -110,3 +110,20 @@ def test_voice_is_the_speaker_not_the_quote(annotate, registry, quote_finder, le
     edges = _edges(annotate, registry, quote_finder, lexicon,
                    "«Казахстан — это „надежный союзник“», — заявил Путин.")
     assert edges == {("Владимир Путин", "Казахстан", "quoted"): 1}
+
+
+def test_corpus_edges_keep_voices_and_evidence_of_each_article():
+    rows = [
+        {"article_id": "b", "source": "Сергей Лавров", "target": "США", "voice": "quoted",
+         "n_pos": 0, "n_neg": 1, "evidence": "«США лгут», — сказал Лавров."},
+        {"article_id": "a", "source": "Сергей Лавров", "target": "США", "voice": "actor",
+         "n_pos": 0, "n_neg": 1, "evidence": "Лавров осудил США."},
+        {"article_id": "a", "source": "AUTHOR", "target": "Китай", "voice": "author",
+         "n_pos": 1, "n_neg": 0, "evidence": "Китай помог."},
+    ]
+    by = {(e["source"], e["target"]): e for e in corpus_edges(rows)}
+    lavrov = by[("Сергей Лавров", "США")]
+    assert (lavrov["n_articles"], lavrov["n_neg"], lavrov["polarity"]) == (2, 2, -1)
+    assert lavrov["voices"] == "actor; quoted"
+    assert lavrov["evidence"] == "[a] Лавров осудил США. | [b] «США лгут», — сказал Лавров."
+    assert by[("AUTHOR", "Китай")]["evidence"] == "[a] Китай помог."

@@ -4,30 +4,45 @@ Registry terms (aliases, metonyms) are matched on lemmas; every named entity the
 the registry does not cover becomes an *automatic* actor named by its normal form («Марата
 Шибутова» → «Марат Шибутов»), and a bare surname joins the full name seen in the same article.
 Each mention records how it was resolved: ``alias``, ``metonym``, ``periphrasis`` («из-за
-океана» → США), ``ner`` or ``surname``.
+океана» → США), ``ner``, ``surname``, ``descriptor`` («лидер Казахстана» → the office holder at the
+article's date), ``title`` (a bare «президент» → the nearest preceding holder of that title) or
+``pronoun`` («он», «последний»).  An unnamed collective («внешние силы») that the text links to a
+state («в лице США», «из-за океана») carries that state as its mention's ``affiliation``.
+
+Named entities that cannot hold a stance do not become automatic actors: places and things whose
+head word is listed under ``not_actor_heads`` in the registry file («Георгиевский зал», «Почетный
+караул»), spans with no noun, and «persons» with no word that can be a name («Формулы-1»,
+«В.Л.»).  The vocabulary of descriptors (``descriptor_titles``, ``counterparts``) lives in the
+registry file too.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .lemmas import Lemmatizer
 from .lexmatch import PhraseIndex, doc_tokens, norm
-from .yamlio import ResourceError, line_of, load_yaml
+from .yamlio import ResourceError, line_of, load_yaml, load_yaml_text
 
 ACTOR_TYPES = ("person", "state", "organisation", "bloc", "collective", "location")
 _ENTRY_KEYS = {"id", "type", "aliases", "metonyms", "periphrases", "adjectives", "roles",
                "affiliation", "match_case", "__line__"}
 _ROLE_KEYS = {"title", "of", "from", "to", "__line__"}
-#: generic descriptor heads → role titles they can stand for («лидер Казахстана» → президент)
-_GENERIC_TITLES = {"лидер": {"президент", "председатель"}, "президент": {"президент"},
-                   "председатель": {"председатель"}, "глава": {"президент", "председатель"},
-                   "руководитель": {"президент", "председатель"}}
+#: top-level keys of the registry file
+_TOP_KEYS = {"actors", "descriptor_titles", "counterparts", "not_actor_heads",
+             "collective_links", "office_nouns", "__line__"}
+_NER_LABELS = ("LOC", "ORG", "PER")
 _PRONOUNS = {"он", "она"}
-#: «российский коллега» / «визави»: the counterpart of the person just mentioned
-_COLLEAGUE = {"коллега", "визави", "counterpart"}
+#: parts of speech of words that can name an actor («Большой» for the theatre, «1+1»)
+_NOMINAL = {"NOUN", "PROPN", "X", "ADJ", "NUM"}
+#: pymorphy3 parts of speech a (known) word of a person's name can have
+_NAME_POS = {"NOUN", "ADJF", "ADJS", "COMP"}
+#: pymorphy3 tags of a word that can be (part of) a person's name
+_NAME_TAGS = {"Name", "Surn", "Patr", "Init"}
+OPEN_QUOTES = {"«", "„", "“", '"'}
 _NER_TYPE = {"PER": "person", "ORG": "organisation", "LOC": "location"}
 _PLACE_PREPS = {"в": {"Loc", "Acc"}, "во": {"Loc", "Acc"}, "на": {"Loc"}, "из": {"Gen"}}
 _GENDER = {"Masc": "masc", "Fem": "femn", "Neut": "neut"}
@@ -80,12 +95,33 @@ class Mention:
         return asdict(self)
 
 
+@dataclass
+class Vocabulary:
+    """Word lists of the registry file that are not actors.
+
+    ``descriptor_titles``: a generic head → the role titles it can stand for («лидер
+    Казахстана» → the holder of «президент»); ``counterparts``: «(российский) коллега»;
+    ``not_actor_heads``: NER label → head lemmas of entities that are not actors;
+    ``collective_links``: word sequences that link an unnamed collective to a state («в лице»);
+    ``office_nouns``: nouns after which a title is the office, not a person («пост»).
+    """
+
+    descriptor_titles: dict[str, set[str]] = field(default_factory=dict)
+    counterparts: set[str] = field(default_factory=set)
+    not_actor_heads: dict[str, set[str]] = field(default_factory=dict)
+    collective_links: list[tuple[str, ...]] = field(default_factory=list)
+    office_nouns: set[str] = field(default_factory=set)
+
+
 class ActorRegistry:
     """The actor registry loaded from YAML and compiled into a lemma phrase index."""
 
-    def __init__(self, entries: list[ActorEntry], lemmatizer: Lemmatizer | None = None) -> None:
+    def __init__(self, entries: list[ActorEntry], lemmatizer: Lemmatizer | None = None,
+                 vocabulary: Vocabulary | None = None) -> None:
         self.entries = {e.id: e for e in entries}
         self.lemmatizer = lemmatizer or Lemmatizer.shared()
+        self.vocabulary = vocabulary or Vocabulary()
+        self._name_like: dict[str, bool] = {}
         self.index = PhraseIndex(self.lemmatizer)
         for e in entries:
             for a in e.aliases:
@@ -112,9 +148,129 @@ class ActorRegistry:
                  if r.of == state and r.holds(date)}
         return found.pop() if len(found) == 1 else ""
 
+    def can_be_name(self, word: str) -> bool:
+        """Whether ``word`` can be part of a person's name: a word pymorphy3 does not know, or
+        one with a name/surname/patronymic, noun or adjective parse — not a verb form, pronoun
+        or particle, an initial or a word with digits (cached per word).
+
+        >>> r = ActorRegistry([])
+        >>> [r.can_be_name(w) for w in ("Шибутов", "Хван", "Карасин", "Подана", "Кто",
+        ...                             "Обернувшись", "Формулы-1", "В")]
+        [True, True, True, False, False, False, False, False]
+        """
+        got = self._name_like.get(word)
+        if got is None:
+            w = word.lower()
+            if sum(c.isalpha() for c in w) < 2 or any(c.isdigit() for c in w):
+                got = False
+            elif not self.lemmatizer.morph.word_is_known(w):
+                got = True
+            else:  # surnames are often adjectives too («Карасин», «Толстой»)
+                got = any(_NAME_TAGS & p.tag.grammemes or p.tag.POS in _NAME_POS
+                          for p in self.lemmatizer.morph.parse(w))
+            self._name_like[word] = got
+        return got
+
+    def plausible_actor(self, ent) -> bool:
+        """Whether a named entity the NER found can be an (automatic) actor.
+
+        Not: a span with no noun, adjective or number («Все»); a place or thing whose head
+        lemma is listed for its label in ``not_actor_heads`` («Георгиевском зале», «Почетного
+        караула»); a «person» with no word that can be a name («Формулы-1», «В.Л.)»,
+        «Подана», «Обернувшись»).
+        """
+        nouns = [t for t in ent if t.pos_ in _NOMINAL]
+        if not nouns:
+            return False
+        if ent.label_ == "PER":
+            return any(self.can_be_name(t.text) for t in nouns)
+        stop = self.vocabulary.not_actor_heads.get(ent.label_)
+        if stop:
+            head = ent.root if ent.root.pos_ in _NOMINAL else nouns[0]
+            if norm(head.lemma_) in stop:
+                return False
+        return True
+
     @classmethod
     def from_yaml(cls, path: Path, lemmatizer: Lemmatizer | None = None) -> ActorRegistry:
-        return cls(parse_registry(load_yaml(path), str(path)), lemmatizer)
+        return cls.from_data(load_yaml(path), str(path), lemmatizer)
+
+    @classmethod
+    def from_yaml_text(cls, text: str, name: str,
+                       lemmatizer: Lemmatizer | None = None) -> ActorRegistry:
+        """A registry from YAML text (``name`` appears in error messages)."""
+        return cls.from_data(load_yaml_text(text, name), name, lemmatizer)
+
+    @classmethod
+    def from_data(cls, data: object, name: str,
+                  lemmatizer: Lemmatizer | None = None) -> ActorRegistry:
+        return cls(parse_registry(data, name), lemmatizer, parse_vocabulary(data, name))
+
+
+def _word_list(val: object, where: str, key: str) -> list[str]:
+    if not isinstance(val, list) or not all(isinstance(v, str) and v.strip() for v in val):
+        raise ResourceError(f"{where}: '{key}' must be a list of non-empty strings")
+    return val
+
+
+def parse_vocabulary(data: object, name: str) -> Vocabulary:
+    """The registry file's word lists (``descriptor_titles``, ``counterparts``,
+    ``not_actor_heads``, ``collective_links``, ``office_nouns``); errors name the file, line
+    and key.  Absent lists are empty.
+
+    >>> from framing.yamlio import load_yaml_text
+    >>> v = parse_vocabulary(load_yaml_text(
+    ...     "actors: []\\ndescriptor_titles:\\n  лидер: [президент]\\n"
+    ...     "not_actor_heads:\\n  LOC: [Зал]\\n", "a.yaml"), "a.yaml")
+    >>> v.descriptor_titles, v.not_actor_heads
+    ({'лидер': {'президент'}}, {'LOC': {'зал'}})
+    >>> try:
+    ...     parse_vocabulary(load_yaml_text("actors: []\\nnot_actor_heads:\\n  GPE: [x]\\n",
+    ...                                     "a.yaml"), "a.yaml")
+    ... except ResourceError as exc:
+    ...     print(exc)
+    a.yaml, line 3: not_actor_heads: unknown NER label 'GPE' (known: LOC, ORG, PER)
+    """
+    if not isinstance(data, dict):
+        raise ResourceError(f"{name}: expected a mapping with an 'actors:' list")
+    unknown = set(data) - _TOP_KEYS
+    if unknown:
+        raise ResourceError(f"{name}, line {line_of(data)}: unknown top-level key(s) "
+                            f"{sorted(map(str, unknown))} (known: "
+                            f"{', '.join(sorted(_TOP_KEYS - {'__line__'}))})")
+    vocab = Vocabulary()
+
+    def mapping(key: str) -> dict:
+        val = data.get(key) or {}
+        if not isinstance(val, dict):
+            raise ResourceError(f"{name}: '{key}' must be a mapping")
+        return val
+
+    titles = mapping("descriptor_titles")
+    for head, roles in titles.items():
+        if head == "__line__":
+            continue
+        where = f"{name}, line {line_of(titles)}: descriptor_titles: {head!r}"
+        vocab.descriptor_titles[norm(str(head))] = {
+            norm(r) for r in _word_list(roles, where, "role titles")}
+    for key in ("counterparts", "office_nouns"):
+        if key in data:
+            setattr(vocab, key, {norm(w) for w in _word_list(data[key], name, key)})
+    if "collective_links" in data:
+        vocab.collective_links = sorted(
+            {tuple(norm(w) for w in c.split()) for c in _word_list(
+                data["collective_links"], name, "collective_links")}, key=lambda c: -len(c))
+    heads = mapping("not_actor_heads")
+    for label, words in heads.items():
+        if label == "__line__":
+            continue
+        where = f"{name}, line {line_of(heads)}"
+        if label not in _NER_LABELS:
+            raise ResourceError(f"{where}: not_actor_heads: unknown NER label {label!r} "
+                                f"(known: {', '.join(_NER_LABELS)})")
+        vocab.not_actor_heads[label] = {norm(w) for w in _word_list(
+            words, f"{where}, {label}", "not_actor_heads")}
+    return vocab
 
 
 def parse_registry(data: object, name: str) -> list[ActorEntry]:
@@ -241,7 +397,7 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
     # automatic actors from NER
     auto: list[tuple[int, int, str, str]] = []
     for ent in doc.ents:
-        if any(covered[k] for k in range(ent.start, ent.end)):
+        if any(covered[k] for k in range(ent.start, ent.end)) or not registry.plausible_actor(ent):
             continue
         nf = normal_form(ent, registry.lemmatizer)
         if nf:
@@ -252,13 +408,18 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
             full_names.setdefault(norm(nf.split()[-1]), nf)
     for s, e, nf, typ in auto:
         res = "ner"
-        if typ == "person" and " " not in nf and norm(nf) in full_names:
-            nf, res = full_names[norm(nf)], "surname"
+        # a bare surname joins the full name, even when the NER took it for a place or an
+        # organisation («Свиридов» after «Егор Свиридов») or left it inflected («Лофнера»)
+        if full_names and " " not in nf and (typ == "person" or e - s == 1):
+            key = _surname_key(doc[s:e].text, nf, full_names, registry.lemmatizer)
+            if key:
+                nf, typ, res = full_names[key], "person", "surname"
         raw.append((s, e, nf, typ, res))
     raw.extend(_descriptors(doc, registry, raw, meta.get("date", "")))
     raw.sort(key=lambda r: (r[0], r[1]))
     raw.extend(_pronouns(doc, raw, registry, sent_of))
     raw.sort(key=lambda r: (r[0], r[1]))
+    links = _collective_links(doc, raw, registry.vocabulary.collective_links)
     out = []
     for n, (i, j, actor, typ, res) in enumerate(raw):
         span = doc[i:j]
@@ -267,14 +428,59 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
             article_id=aid, mention_id=n, actor=actor, actor_type=typ, text=span.text,
             start=span.start_char, end=span.end_char, tok_start=i, tok_end=j,
             sent=sent_of[i], resolution=res, segment=segment_kind(doc, span.start_char),
-            affiliation=entry.affiliation if entry else "",
+            affiliation=(entry.affiliation if entry else "") or links.get(n, ""),
         ))
     return out
 
 
+def _collective_links(doc, raw, cues: Sequence[tuple[str, ...]]) -> dict[int, str]:
+    """Index in ``raw`` of each unnamed collective the text links to a state → that state:
+    «внешние силы в лице США», «некоторые силы, прежде всего Вашингтон», «третьи силы (США и
+    Британия)», «деструктивные силы из-за океана» (the first state named after the link; a
+    bare comma or «и» is no link: «внешние силы и Китай» are two actors)."""
+    out: dict[int, str] = {}
+    if not any(typ == "collective" for _, _, _, typ, _ in raw):
+        return out
+    state_at = {i: actor for i, _, actor, typ, _ in raw if typ == "state"}
+    words = [norm(t.text) for t in doc]
+    for n, (i, j, _, typ, _) in enumerate(raw):
+        if typ != "collective":
+            continue
+        k, end, linked = j, min(len(doc), doc[i].sent.end), False
+        while k < end and k - j < 6:
+            if k in state_at:
+                # «силы из-за океана»: a periphrasis with its preposition is a link of its own
+                if linked or (k == j and doc[k].pos_ == "ADP"):
+                    out[n] = state_at[k]
+                break
+            w = words[k]
+            if w in {"(", "—", "–", ":"}:
+                linked = True
+                k += 1
+                continue
+            if w == ",":
+                k += 1
+                continue
+            cue = next((c for c in cues if tuple(words[k:k + len(c)]) == c), None)
+            if cue is None:
+                break
+            linked, k = True, k + len(cue)
+    return out
+
+
+def _surname_key(text: str, nf: str, full_names: dict[str, str], lemmatizer: Lemmatizer) -> str:
+    """The key of ``full_names`` (surname → full name) that a one-word entity is the surname
+    of: its normal form, else one of pymorphy3's normal forms of the word ("" if none)."""
+    if norm(nf) in full_names:
+        return norm(nf)
+    found = sorted(k for k in (norm(c) for c in lemmatizer.candidates(text)) if k in full_names)
+    return found[0] if len(found) == 1 else ""
+
+
 def _descriptors(doc, registry: ActorRegistry, found, date: str):
     """«президент РФ», «лидер Казахстана», «казахстанский лидер», «глава МИД РФ» → the person
-    holding that office on the article's date."""
+    holding that office on the article's date; a bare «президент» → the nearest such person
+    (``title``)."""
     state_at = {}
     for i, j, actor, typ, _ in found:
         if typ == "state":
@@ -282,12 +488,14 @@ def _descriptors(doc, registry: ActorRegistry, found, date: str):
                 state_at[k] = (actor, j)
     persons = {k for i, j, _, typ, _ in found if typ == "person" for k in range(i, j)}
     out = _colleagues(doc, registry, found, date)
+    bare: list[tuple[int, set[tuple[str, ...]]]] = []
+    generic = registry.vocabulary.descriptor_titles
     titles_multi = [t for t in registry.roles if len(t) > 1]
     firsts = {t[0] for t in titles_multi}
     lemmas = [norm(t.lemma_) for t in doc]
     n = len(doc)
     for i, lemma in enumerate(lemmas):
-        if lemma not in _GENERIC_TITLES and lemma not in firsts:
+        if lemma not in generic and lemma not in firsts:
             continue
         titles: set[tuple[str, ...]] = set()
         end = i + 1
@@ -295,8 +503,8 @@ def _descriptors(doc, registry: ActorRegistry, found, date: str):
             if tuple(lemmas[i:i + len(t)]) == t:
                 titles.add(t)
                 end = max(end, i + len(t))
-        if lemma in _GENERIC_TITLES and not titles:  # a specific title wins («глава МИД»)
-            titles = {(x,) for x in _GENERIC_TITLES[lemma]}
+        if lemma in generic and not titles:  # a specific title wins («глава МИД»)
+            titles = {(x,) for x in generic[lemma]}
         if not titles or i in persons or (end < n and end in persons):
             continue  # «президент Путин»: the name is the mention
         state, start, stop = "", i, end
@@ -305,11 +513,82 @@ def _descriptors(doc, registry: ActorRegistry, found, date: str):
             state, start = registry.adjective_of[norm(prev.lemma_)], i - 1
         elif end < n and end in state_at:
             state, stop = state_at[end]
+        if not state and end == i + 1 and _bare(doc[i], registry):
+            bare.append((i, titles))
+            continue
         if not state or stop in persons:
             continue  # «президентом Америки Дональдом Трампом»: the name is the mention
         person = registry.role_holder(titles, state, date)
         if person:
             out.append((start, stop, person, "person", "descriptor"))
+    if bare:
+        out.extend(_bare_titles(doc, registry, found, date, bare))
+    return out
+
+
+def _bare(tok, registry: ActorRegistry) -> bool:
+    """A singular title with no name, country, qualifier or number of its own, that names a
+    person rather than the office: «— заявил президент», not «президенты», «президент
+    компании», «главы Росгвардии», «бывший президент», «во главе», «на посту президента»."""
+    doc = tok.doc
+    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    prev = doc[tok.i - 1] if tok.i > 0 else None
+    office_nouns = registry.vocabulary.office_nouns
+    # the tagger misses some plurals («Президенты обменялись …»): ask pymorphy3 too (rare words)
+    lemma = norm(tok.lemma_)
+    tags = [p.tag for p in registry.lemmatizer.morph.parse(tok.lower_)
+            if norm(p.normal_form) == lemma]
+    plural = tok.morph.get("Number") == ["Plur"] or bool(tags) and all("plur" in t
+                                                                        for t in tags)
+    return (not plural and tok.dep_ != "fixed"
+            and not any(c.dep_ in {"nmod", "appos", "flat", "flat:name", "amod", "det",
+                                   "nummod", "conj", "fixed"} for c in tok.children)
+            and not (nxt is not None and (nxt.pos_ == "PROPN" or nxt.text in OPEN_QUOTES or (
+                nxt.pos_ in {"NOUN", "ADJ", "DET"} and nxt.morph.get("Case") == ["Gen"])))
+            and not (prev is not None and prev.lower_ == "во")
+            and not (tok.dep_ == "nmod" and norm(tok.head.lemma_) in office_nouns))
+
+
+def _bare_titles(doc, registry: ActorRegistry, found, date: str, bare):
+    """A bare title («президент») outside quotes → the nearest preceding person outside quotes
+    (within three sentences) who holds that title at the article's date: in the nearest
+    sentence naming such a person, its grammatical subject if one of them is, else the nearest
+    of them («Токаев поддержал настрой своего российского коллеги. «…», — заявил президент»
+    → Токаев)."""
+    from .quotes import quote_spans
+
+    spans = quote_spans(doc.text)
+    starts = [a for a, _ in spans]
+
+    def quoted(tok) -> bool:
+        k = bisect_right(starts, tok.idx) - 1
+        return k >= 0 and spans[k][0] <= tok.idx < spans[k][1]
+
+    sent_starts = [s.start for s in doc.sents]
+
+    def sent(i: int) -> int:
+        return bisect_right(sent_starts, i) - 1
+
+    persons = sorted((i, j, actor) for i, j, actor, typ, _ in found
+                     if typ == "person" and not quoted(doc[i]))
+    out = []
+    for i, titles in bare:
+        if quoted(doc[i]):
+            continue
+        holders = {p for t in titles for p, r in registry.roles.get(t, []) if r.holds(date)}
+        best = None
+        for pi, pj, actor in reversed(persons):
+            if pj > i or actor not in holders:
+                continue
+            if sent(i) - sent(pi) > 3 or (best is not None and sent(pi) != best[1]):
+                break
+            if best is None:
+                best = (actor, sent(pi))
+            if doc[pi:pj].root.dep_ in {"nsubj", "nsubj:pass"}:
+                best = (actor, sent(pi))
+                break
+        if best is not None:
+            out.append((i, i + 1, best[0], "person", "title"))
     return out
 
 
@@ -318,8 +597,9 @@ def _colleagues(doc, registry: ActorRegistry, found, date: str):
     nearest preceding person (same or previous sentence) holds at the article's date."""
     out = []
     persons = sorted((i, actor) for i, _, actor, typ, _ in found if typ == "person")
+    counterparts = registry.vocabulary.counterparts
     for tok in doc:
-        if norm(tok.lemma_) not in _COLLEAGUE or tok.i == 0:
+        if norm(tok.lemma_) not in counterparts or tok.i == 0:
             continue
         adj = norm(doc[tok.i - 1].lemma_)
         state = registry.adjective_of.get(adj, "")

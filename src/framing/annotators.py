@@ -193,7 +193,9 @@ def actor_rows(mentions: Sequence[dict], registry) -> list[dict]:
         rows.append({
             "article_id": aid, "actor": actor, "actor_type": ms[0]["actor_type"],
             "source": "registry" if entry else "auto",
-            "affiliation": entry.affiliation if entry else "",
+            # a collective's link to a state is made by the text, mention by mention
+            "affiliation": (entry.affiliation if entry else "") or "; ".join(
+                sorted({m["affiliation"] for m in ms if m.get("affiliation")})),
             "n_mentions": len(ms),
             "surface_forms": "; ".join(sorted({m["text"] for m in ms})),
             "resolutions": "; ".join(sorted({m["resolution"] for m in ms})),

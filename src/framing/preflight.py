@@ -126,10 +126,12 @@ def check_boilerplate(patterns: Sequence[Any], where: str) -> list[str]:
 
 
 def _load_registry(path: Path) -> None:
-    from .actors import parse_registry
+    from .actors import parse_registry, parse_vocabulary
     from .yamlio import load_yaml
 
-    parse_registry(load_yaml(path), str(path))
+    data = load_yaml(path)
+    parse_registry(data, str(path))
+    parse_vocabulary(data, str(path))
 
 
 def _load_verbs(path: Path) -> None:

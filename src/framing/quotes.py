@@ -22,21 +22,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .lexmatch import norm
-from .yamlio import ResourceError, load_yaml
+from .yamlio import ResourceError, key_line, line_of, load_yaml
 
 OPEN, CLOSE = "«„“", "»“”"
 _PRONOUNS = {"он", "она", "его", "ее", "её", "него", "нее", "ней", "ему", "им", "ним"}
-_ATTRIB = {"слово", "мнение", "оценка", "утверждение", "данные", "признание", "заявление"}
 _DASH = {"—", "–", "-"}
-_TITLES = {"президент", "лидер", "глава", "министр", "премьер", "премьер-министр", "политолог",
-           "эксперт", "аналитик", "директор", "замдиректора", "редактор", "спикер", "посол",
-           "депутат", "сенатор", "председатель", "генсек", "канцлер", "губернатор", "мэр",
-           "представитель", "советник", "руководитель", "глава мид", "дипломат", "коллега",
-           "востоковед", "историк", "экономист", "профессор", "замгендиректора", "замглавы",
-           "замминистра", "вице-премьер", "вице-президент", "пресс-секретарь", "политик",
-           "собеседник", "политтехнолог", "социолог", "исследователь", "чиновник",
-           "генерал", "адвокат", "юрист", "экс-президент", "экс-премьер", "экс-глава",
-           "ученый"}
 
 
 @dataclass
@@ -58,12 +48,22 @@ class Quote:
 
 
 class ReportingVerbs:
-    """Reporting-verb lexicon: lemma → type."""
+    """Reporting-verb lexicon (lemma → type), with the nouns that name a speaker.
+
+    ``titles``: nouns that stand for a person already named when they head a reporting clause
+    («— заявил президент», «убежден политолог»); ``attribution``: nouns of «по словам X», «по
+    мнению X».  Both come from the same YAML file (``speaker_titles``, ``attribution_nouns``).
+    """
 
     TYPES = ("neutral", "assertive", "opinion", "distancing", "naming")
+    LISTS = ("speaker_titles", "attribution_nouns")
 
-    def __init__(self, table: dict[str, str]) -> None:
+    def __init__(self, table: dict[str, str], titles: frozenset[str] = frozenset(),
+                 attribution: dict[str, str] | None = None) -> None:
         self.table = table
+        self.titles = titles
+        #: «по словам» noun → type of the report («по утверждению»: distancing)
+        self.attribution = attribution or {}
 
     @classmethod
     def from_yaml(cls, path: Path) -> ReportingVerbs:
@@ -71,16 +71,52 @@ class ReportingVerbs:
         if not isinstance(data, dict):
             raise ResourceError(f"{path}: expected a mapping of verb type to lemma list")
         table: dict[str, str] = {}
+        titles: frozenset[str] = frozenset()
+        attribution: dict[str, str] = {}
+
+        def lemma_list(key: str, lemmas: object, typ: str) -> list[str]:
+            if not isinstance(lemmas, list) or not all(
+                    isinstance(x, str) and x.strip() for x in lemmas):
+                raise ResourceError(f"{path}, line {key_line(path, key)}: {typ!r} must be a "
+                                    f"list of lemmas")
+            return [norm(x) for x in lemmas]
+
         for typ, lemmas in data.items():
             if typ == "__line__":
                 continue
-            if typ not in cls.TYPES:
-                raise ResourceError(f"{path}: unknown verb type {typ!r} (known: {cls.TYPES})")
-            if not isinstance(lemmas, list):
-                raise ResourceError(f"{path}: {typ!r} must be a list of lemmas")
-            for lemma in lemmas:
-                table[norm(str(lemma))] = typ
-        return cls(table)
+            if typ not in cls.TYPES and typ not in cls.LISTS:
+                where = f"{path}, line {key_line(path, typ)}"
+                raise ResourceError(f"{where}: unknown key {typ!r} (verb types: {cls.TYPES}; "
+                                    f"word lists: {cls.LISTS})")
+            if typ == "speaker_titles":
+                titles = frozenset(lemma_list(typ, lemmas, typ))
+            elif typ == "attribution_nouns":
+                # a plain list is neutral; a mapping gives each noun its report type
+                by_type = lemmas if isinstance(lemmas, dict) else {"neutral": lemmas}
+                for t, nouns in by_type.items():
+                    if t == "__line__":
+                        continue
+                    if t not in cls.TYPES:
+                        line = line_of(by_type) or key_line(path, typ)
+                        raise ResourceError(f"{path}, line {line}: attribution_nouns: unknown "
+                                            f"type {t!r} (known: {cls.TYPES})")
+                    attribution.update(dict.fromkeys(lemma_list(typ, nouns, f"{typ}.{t}"), t))
+            else:
+                table.update(dict.fromkeys(lemma_list(typ, lemmas, typ), typ))
+        return cls(table, titles, attribution)
+
+    def marked_type(self, verb, vtype: str, content=None) -> str:
+        """``distancing`` when a distancing particle qualifies the report («якобы сказал»,
+        «Лавров, мол, сказал», «заявил, якобы …»: ``content`` is the word that opens the
+        reported content), else ``vtype``."""
+        near = [c for c in verb.children if c.pos_ not in {"VERB", "AUX", "NOUN", "PROPN"}]
+        if verb.i > 0:
+            near.append(verb.doc[verb.i - 1])
+        if content is not None:
+            near.append(content)
+        if any(self.table.get(norm(t.lemma_)) == "distancing" for t in near if t.i != verb.i):
+            return "distancing"
+        return vtype
 
     def type_of(self, tok) -> str:
         return self.table.get(norm(tok.lemma_), "")
@@ -151,14 +187,15 @@ class QuoteFinder:
         surface = doc[lo:hi].text
         if persons:
             m = persons[-1]
-            how = m.resolution if m.resolution in {"pronoun", "descriptor"} else "name"
+            how = m.resolution if m.resolution in {"pronoun", "descriptor", "title"} else "name"
             return m.actor, (head.text if how == "pronoun" else surface), how
         lemma = norm(head.lemma_)
         before = head.idx
         if head.pos_ == "PRON" or lemma in _PRONOUNS:
             p = self._nearest_person(before)
             return (p.actor if p else "", head.text, "pronoun")
-        if lemma in _TITLES or any(norm(t.lemma_) in _TITLES for t in doc[lo:hi]):
+        titles = self.verbs.titles
+        if lemma in titles or any(norm(t.lemma_) in titles for t in doc[lo:hi]):
             states = [m for m in in_phrase if m.actor_type in {"state", "bloc", "organisation"}]
             if states:
                 p = self._nearest_person(before, affiliated=states[0].actor)
@@ -239,7 +276,8 @@ class QuoteFinder:
                                      if subj_tok is not None else ("", "", "unresolved"))
             for pa, pb in parts:
                 quotes.append(Quote(aid, 0, "direct", pa, pb, text[pa:pb], speaker, surface, res,
-                                    verb.text, self.verbs.type_of(verb)))
+                                    verb.text, self.verbs.marked_type(
+                                        verb, self.verbs.type_of(verb))))
         inside = direct + pending
         indirect = self._indirect(doc, mentions, inside, used_verbs)
         for q in indirect:
@@ -249,7 +287,10 @@ class QuoteFinder:
         for a, b in pending:
             short = len(text[a:b].split()) <= 3
             owner = next((q for q in indirect if q.start <= a and b <= q.end), None)
-            if owner is not None and not short:
+            # «Захарова констатировала: «Это провокация».»: the whole reported content
+            whole = owner is not None and not text[owner.start:a].strip(" «„\"") and not \
+                text[b:owner.end].strip(" »“\".")
+            if owner is not None and (not short or whole):
                 quotes.append(Quote(aid, 0, "direct", a, b, text[a:b], owner.speaker,
                                     owner.speaker_text, owner.resolution, owner.verb,
                                     owner.verb_type))
@@ -259,7 +300,8 @@ class QuoteFinder:
                 verb, subj = found
                 speaker, surface, res = self._resolve(subj, doc, mentions, inside)
                 quotes.append(Quote(aid, 0, "direct", a, b, text[a:b], speaker, surface, res,
-                                    verb.text, self.verbs.type_of(verb)))
+                                    verb.text, self.verbs.marked_type(
+                                        verb, self.verbs.type_of(verb))))
         quotes.sort(key=lambda q: (q.start, q.end, q.kind))
         for n, q in enumerate(quotes):
             q.quote_id = n
@@ -336,13 +378,14 @@ class QuoteFinder:
                 if t.lower_ != "по":
                     continue
                 cue = toks[k + 1]
-                if norm(cue.lemma_) in _ATTRIB:
+                attribution = self.verbs.attribution
+                if norm(cue.lemma_) in attribution:
                     comma = next((x for x in toks[k + 2:] if x.text == ","), None)
                     if comma is None:
                         continue
                     holder = [x for x in doc[cue.i + 1:comma.i]]
                     head = _phrase_head(holder) if holder else None
-                elif norm(cue.lemma_) in _PRONOUNS and norm(toks[k + 2].lemma_) in _ATTRIB:
+                elif norm(cue.lemma_) in _PRONOUNS and norm(toks[k + 2].lemma_) in attribution:
                     head, cue = cue, toks[k + 2]  # «по его словам»
                     comma = next((x for x in toks[k + 3:] if x.text == ","), None)
                     if comma is None:
@@ -357,7 +400,8 @@ class QuoteFinder:
                 while a < b and text[a] == " ":
                     a += 1
                 out.append(Quote("", 0, "indirect", a, b, text[a:b], speaker, surface, res,
-                                 f"{t.text} {cue.text}", "neutral"))
+                                 f"{t.text} {cue.text}",
+                                 self.verbs.attribution.get(norm(cue.lemma_), "neutral")))
                 break
             else:
                 q = self._verb_speech(doc, sent, toks, mentions, inside,
@@ -379,17 +423,17 @@ class QuoteFinder:
             # «X отметил, что …» / «X констатировал: …»
             nxt = [x for x in after if x.i <= subj.i + 40]
             colon = next((x for x in nxt[:2] if x.text == ":"), None)
+            chto = None
             if colon is not None and subj.i < t.i:
                 a, b = colon.idx + 1, _sent_end(sent)
             else:
-                chto = None
                 for x in after[:3]:
                     if x.lower_ in {"что", "чтобы"}:
                         chto = x
                         break
                     if x.text == "," and after.index(x) + 1 < len(after):
                         y = after[after.index(x) + 1]
-                        if y.lower_ in {"что", "будто", "якобы"}:
+                        if y.lower_ in {"что", "будто", "якобы", "мол", "дескать"}:
                             chto = y
                             break
                 if chto is not None and subj.i < t.i:
@@ -413,7 +457,7 @@ class QuoteFinder:
                 continue
             speaker, surface, res = self._resolve(subj, doc, mentions, inside)
             return Quote("", 0, "indirect", a, b, text[a:b], speaker, surface, res, t.text,
-                         vtype)
+                         self.verbs.marked_type(t, vtype, chto))
         return None
 
 

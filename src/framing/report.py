@@ -1045,7 +1045,8 @@ Click a column to sort.</p>
 <h3>Strongest {len(top)} of {n_edges} edges</h3>
 <p class="meta">All edges: <code>data/processed/stance_corpus.csv</code>.</p>
 {_table(top, [("source", "source"), ("target", "target"), ("n_articles", "articles"),
-              ("n_pos", "+"), ("n_neg", "−"), ("polarity", "polarity")],
+              ("n_pos", "+"), ("n_neg", "−"), ("polarity", "polarity"),
+              ("evidence", "evidence")],
         table_id="t-stance", csv_name="stance_top_edges.csv", scroll=True)}
 """
     p = out_dir / "index.html"

@@ -10,7 +10,7 @@ around the target makes no edge) is attributed to a *source*:
 3. else the author (``AUTHOR``; ``voice = author``).
 
 Edges aggregate per article (and per corpus) with counts, the mean signed score and up to
-three evidence sentences.
+three evidence sentences (per corpus tagged with their article, with the voices pooled).
 """
 
 from __future__ import annotations
@@ -124,20 +124,42 @@ def stance_edges(doc, mentions: Sequence, quotes: Sequence, sentiments: Sequence
     return out
 
 
-def corpus_edges(rows: Sequence[dict]) -> list[dict]:
-    """Aggregate per-article edges over the corpus (voices pooled)."""
+def corpus_edges(rows: Sequence[dict], max_evidence: int = 3) -> list[dict]:
+    """Aggregate per-article edges over the corpus: counts pooled over voices, the voices
+    seen (``author``, ``quoted``, ``actor``) and up to ``max_evidence`` evidence sentences,
+    each tagged with its article, in article order.
+
+    >>> rows = [dict(article_id="b", source="AUTHOR", target="США", voice="author", n_pos=0,
+    ...              n_neg=1, evidence="США давят."),
+    ...         dict(article_id="a", source="AUTHOR", target="США", voice="author", n_pos=0,
+    ...              n_neg=2, evidence="США мешают. | США вредят.")]
+    >>> e = corpus_edges(rows)[0]
+    >>> e["n_articles"], e["n_neg"], e["polarity"], e["voices"]
+    (2, 3, -1, 'author')
+    >>> e["evidence"]
+    '[a] США мешают. | [a] США вредят. | [b] США давят.'
+    """
     acc: dict[tuple[str, str], dict] = {}
-    for r in rows:
+    for r in sorted(rows, key=lambda r: (str(r["article_id"]), str(r.get("voice", "")))):
         key = (r["source"], r["target"])
         a = acc.setdefault(key, {"source": key[0], "target": key[1], "n_articles": 0,
-                                 "n_pos": 0, "n_neg": 0, "articles": set()})
+                                 "n_pos": 0, "n_neg": 0, "articles": set(), "voices": set(),
+                                 "evidence": []})
         a["articles"].add(r["article_id"])
         a["n_pos"] += int(r["n_pos"])
         a["n_neg"] += int(r["n_neg"])
+        if r.get("voice"):
+            a["voices"].add(str(r["voice"]))
+        for sent in str(r.get("evidence") or "").split(" | "):
+            tagged = f"[{r['article_id']}] {sent}"
+            if sent and tagged not in a["evidence"] and len(a["evidence"]) < max_evidence:
+                a["evidence"].append(tagged)
     out = []
     for a in acc.values():
         n = a.pop("articles")
         a["n_articles"] = len(n)
         a["polarity"] = (a["n_pos"] > a["n_neg"]) - (a["n_neg"] > a["n_pos"])
+        a["voices"] = "; ".join(sorted(a["voices"]))
+        a["evidence"] = " | ".join(a["evidence"])
         out.append(a)
     return out

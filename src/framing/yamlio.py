@@ -57,3 +57,23 @@ def load_yaml(path: Path) -> Any:
 
 def line_of(entry: Any) -> int | None:
     return entry.get(LINE_KEY) if isinstance(entry, dict) else None
+
+
+def key_line(path: Path, key: str) -> int | None:
+    """Line of a top-level ``key`` in the YAML file at ``path`` (for error messages).
+
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "v.yaml"
+    >>> _ = f.write_text("# c\\na: [x]\\nb: [y]\\n", encoding="utf-8")
+    >>> key_line(f, "b"), key_line(f, "z")
+    (3, None)
+    """
+    try:
+        node = yaml.compose(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return None
+    if isinstance(node, yaml.MappingNode):
+        for k, _ in node.value:
+            if getattr(k, "value", None) == str(key):
+                return k.start_mark.line + 1
+    return None
