@@ -156,7 +156,8 @@ def test_sentence_cache_gives_the_features_of_a_fresh_computation(annotate):
         _SENTENCES.key = (None, None, None)
         fresh.append(mention_features(doc, a, b, lex, "PERSON"))
     assert cached == fresh
-    # the mention is masked: its own lemma is not in its bag, the other mentions' are
+    # the mention is masked: its own lemma is not in its window, the other mentions' are
     f = cached[2]
-    assert "b:москва" not in f and "b:лавров" in f and "b:минск" in f
+    assert "w:москва" not in f and "w:лавров@R2" in f and "w:минск" in f
+    assert not any(k.startswith("w:раскритиковать") for k in f)  # another sentence
     assert f["lex:score"] > 0 or f["slex:pos"] > 0

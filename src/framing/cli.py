@@ -184,8 +184,9 @@ def main(argv: list[str] | None = None) -> int:
                               cache_dir=args.cache)
         cv = res["cv"]
         print(f"{cv['folds']}-fold CV F1_PN {cv['f1_pn']:.2f} (folds mean {cv['f1_pn_mean']:.2f}"
-              f" ± {cv['f1_pn_std']:.2f}); {res['features']} features; "
-              f"{res['ms_per_mention']:.3f} ms/mention; model in {args.out}")
+              f" ± {cv['f1_pn_std']:.2f}); {res['features']} sparse features; "
+              f"{res['ms_per_mention']:.3f} ms/mention CPU (features + prediction); "
+              f"model in {args.out}")
         return 0
     if args.cmd == "train-rusentrel":
         from .rusentrel import train_rusentrel

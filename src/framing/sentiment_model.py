@@ -4,7 +4,6 @@ Features of one mention, all computed from the annotated ``Doc`` (no torch at in
 
 * ``w:<lemma>@<pos>`` — lemmas in a ±6-token window with relative position buckets, the
   mention itself masked;
-* ``b:<lemma>`` — bag of lemmas of the whole sentence, mention masked;
 * ``d:<rel>:<lemma>`` — lemmas within two dependency arcs of the mention, with the arc label;
 * ``lex:*`` — the evaluative-lexicon score and counts from :mod:`framing.sentiment`
   (negation-aware), so the model sees the same evidence the report shows;
@@ -13,11 +12,19 @@ Features of one mention, all computed from the annotated ``Doc`` (no torch at in
   reporting verb);
 * ``bg:<a>_<b>`` — lemma bigrams of the window with the mention masked as ``ENT``;
 * ``lx:<lemma>``, ``slex:*`` — evaluative-lexicon words anywhere in the sentence;
-* ``e<k>``, ``s<k>`` — mean navec embeddings (300 d, the vectors shipped in ``natasha``) of the
-  window and of the whole sentence, mention masked.
+* the dense block (:attr:`Features.dense`) — mean navec embeddings (300 d, the vectors shipped
+  in ``natasha``) of the window and of the whole sentence, mention masked.
+
+There is no bag of the sentence's lemmas: it lets the model recognise a sentence it saw with
+another entity rather than learn the polarity toward this one (cross-validation grouped by
+sentence drops by a point with it, see the model card).
+
+What the mentions of one sentence share (lemmas, lexicon hits, vectors) is computed once per
+sentence and kept while the same Doc is being processed.
 
 The model is a multinomial logistic regression (scikit-learn) saved as JSON (feature names,
-classes, metadata) + NPZ (weights) — never pickle.  Prediction is a sparse dot product.
+classes, metadata) + NPZ (weights) — never pickle.  Prediction is a gather of the mention's
+sparse feature rows plus a small dense matrix-vector product.
 """
 
 from __future__ import annotations
@@ -82,10 +89,9 @@ class Features(dict):
 
 class _Sentence:
     """What every mention of one sentence shares: its word tokens (punctuation and spaces
-    left out) with normalised lemmas, lowercase forms, lemma counts, lexicon hits and the
-    navec vectors."""
+    left out) with normalised lemmas, lowercase forms, lexicon hits and the navec vectors."""
 
-    __slots__ = ("idx", "lem", "low", "bag", "lexw", "vec", "has", "vsum", "nvec")
+    __slots__ = ("idx", "lem", "low", "lexw", "vec", "has", "vsum", "nvec")
 
     def __init__(self, sent, lexicon: dict[str, float], emb: Embeddings | None) -> None:
         idx: list[int] = []
@@ -98,10 +104,6 @@ class _Sentence:
             lem.append(norm(t.lemma_))
             low.append(t.lower_)
         self.idx, self.lem, self.low = idx, lem, low
-        bag: dict[str, int] = {}
-        for x in lem:
-            bag[x] = bag.get(x, 0) + 1
-        self.bag = bag
         self.lexw = [(k, w) for k, w in enumerate(map(lexicon.get, lem)) if w]
         if emb is not None:
             vec = np.zeros((len(idx), emb.dim))
@@ -155,17 +157,6 @@ def mention_features(doc, start: int, end: int, lexicon: dict[str, float],
     f["head:" + hlem] = 0.0 if start <= head.i < end else 1.0
     idx, lem, low = s.idx, s.lem, s.low
     a, b = bisect_left(idx, start), bisect_left(idx, end)  # idx[a:b]: the mention's words
-    # bag of the sentence's lemmas, the mention masked
-    if a < b:
-        inner: dict[str, int] = {}
-        for x in lem[a:b]:
-            inner[x] = inner.get(x, 0) + 1
-        for x, c in s.bag.items():
-            if inner.get(x, 0) < c:
-                f["b:" + x] = 1.0
-    else:
-        for x in s.bag:
-            f["b:" + x] = 1.0
     # the ±WINDOW window by position bucket, and the bigrams of the masked words around
     lo, hi = bisect_left(idx, start - WINDOW), bisect_right(idx, end - 1 + WINDOW)
     blo, bhi = bisect_left(idx, start - WINDOW - 1), bisect_right(idx, start + WINDOW + 1)
