@@ -346,16 +346,30 @@ def _scored(model, feats: dict[tuple[str, str], dict[str, float]]) -> list:
     return out
 
 
-def _decide(scored: list, margin: float) -> set[tuple[str, str, str]]:
-    """Pairs whose more probable polar class beats P(none) by at least ``margin``.
+def _decide(scored: list, margin: float, at_least: int = 1) -> set[tuple[str, str, str]]:
+    """Pairs whose more probable polar class beats P(none) by at least ``margin``; a class
+    with fewer than ``at_least`` pairs then gets its best remaining candidates (by P(class) −
+    P(none)) — the metric scores each class per document, and a class left empty scores 0
+    in a document whose gold has it.
 
-    >>> sorted(_decide([(("a", "b"), .6, .1, .3), (("b", "a"), .2, .3, .5)], 0.2))
+    >>> sorted(_decide([(("a", "b"), .6, .1, .3), (("b", "a"), .2, .3, .5)], 0.2, 0))
     [('a', 'b', 'pos')]
+    >>> sorted(_decide([(("a", "b"), .6, .1, .3), (("b", "a"), .2, .3, .5)], 0.2))
+    [('a', 'b', 'pos'), ('b', 'a', 'neg')]
     """
     out = set()
     for pair, pp, pn, p0 in scored:
         if max(pp, pn) - p0 >= margin:
             out.add((pair[0], pair[1], "pos" if pp >= pn else "neg"))
+    for k, c in ((1, "pos"), (2, "neg")):
+        need = at_least - sum(1 for x in out if x[2] == c)
+        taken = {(s, t) for s, t, _ in out}
+        for row in sorted(scored, key=lambda r: (r[3] - r[k], r[0])):
+            if need <= 0:
+                break
+            if row[0] not in taken:
+                out.add((row[0][0], row[0][1], c))
+                need -= 1
     return out
 
 
