@@ -582,7 +582,9 @@ def _pair_card(cv: dict, fold_rows: list[dict], folds: int, seed: int, C: float,
            "the domain of the training split (international politics, inosmi.ru, 2015–16) "
            "and help little on texts about other actors" if identity else "")
         + f". A pair is output when its more probable polar class beats P(none) by "
-        f"{margin:+.1f} (chosen by cross-validation). JSON + NPZ, no pickle.",
+        f"{margin:+.1f} (chosen by cross-validation); in a document where no pair of a class "
+        "passes, that class's best candidate is output (the metric scores each class per "
+        "document). JSON + NPZ, no pickle.",
         "",
         f"**Training data.** RuSentRel 1.1 train split (MIT licence): {n_docs} documents, "
         f"{n_pairs:,} candidate pairs; {in_cand} of the {n_gold} gold attitudes are "
