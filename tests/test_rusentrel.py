@@ -43,9 +43,14 @@ def test_metric_by_hand():
     gold = [{("a", "b", "neg"), ("a", "c", "pos")}, {("x", "y", "neg")}]
     pred = [{("a", "b", "neg"), ("a", "c", "neg")}, set()]
     r = evaluate(gold, pred)
-    # neg: doc1 P=1/2 R=1, doc2 P=0 R=0 → P=.25 R=.5 F1=.333; pos: P=0 R=0 → F1=0
+    # neg: doc1 P=1/2 R=1, doc2 P=0 R=0 → P=.25 R=.5 F1=.333
     assert r["p_neg"] == 25.0 and r["r_neg"] == 50.0 and r["f1_neg"] == pytest.approx(33.33)
-    assert r["f1_pos"] == 0.0 and r["f1"] == pytest.approx(16.67)
+    # pos: doc1 has gold pos but none predicted → P=R=0; doc2 has no gold pos and none
+    # predicted → P=R=1 (as the official evaluator) → P=R=.5
+    assert r["p_pos"] == 50.0 and r["r_pos"] == 50.0 and r["f1"] == pytest.approx(41.67)
+    # a pos predicted where the gold has none: P=0 there, recall still 1
+    r2 = evaluate(gold, [pred[0], {("x", "z", "pos")}])
+    assert r2["p_pos"] == 0.0 and r2["r_pos"] == 50.0
 
 
 def test_cli_predicts_and_scores(tmp_path, capsys, root, monkeypatch):
@@ -109,11 +114,19 @@ def test_pair_model_trains_by_document_and_predicts(tmp_path, capsys, root, monk
     monkeypatch.chdir(root)
     folder = write_corpus(tmp_path)
     model = tmp_path / "pairs"
-    assert main(["train-rusentrel", "--data", str(folder), "--out", str(model), "--folds", "2",
-                 "--cache", str(tmp_path / "cache")]) == 0
-    assert "2-fold CV by document" in capsys.readouterr().out
+    assert main(["train-rusentrel", "--data", str(folder), "--out", str(model), "--folds", "3",
+                 "--window", "1", "--cache", str(tmp_path / "cache")]) == 0
+    assert "3-fold CV by document" in capsys.readouterr().out
     assert (model / "model.json").exists() and (model / "weights.npz").exists()
-    assert "by document" in (model / "MODEL_CARD.md").read_text(encoding="utf-8")
+    card = (model / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "by document" in card and "| 3 |" in card  # one row per fold
+    from framing.rusentrel import MARGINS, load_pair_model
+
+    meta = load_pair_model(model).meta
+    assert meta["window"] == 1 and meta["identity"] is True
+    assert meta["margin"] in MARGINS and len(meta["cv_folds"]) == 3
+    # the margin of each outer fold is chosen on its training documents only
+    assert all(r["margin"] in MARGINS for r in meta["cv_folds"])
     assert list((tmp_path / "cache").glob("rusentrel-*.spacy"))  # parsed once, reused
 
     from framing.rusentrel import eval_rusentrel
@@ -125,3 +138,22 @@ def test_pair_model_trains_by_document_and_predicts(tmp_path, capsys, root, monk
     votes = eval_rusentrel(folder, cache_dir=tmp_path / "cache",
                            pair_model_dir=tmp_path / "no-model")
     assert votes["method"] == "votes"
+
+
+def test_pair_features_window_and_identity(tmp_path, root, monkeypatch):
+    from framing.rusentrel import Synonyms, _context, pair_features
+
+    monkeypatch.chdir(root)
+    folder = write_corpus(tmp_path)
+    docs, sdocs, syn, model, emb, lexicon = _context(folder, None, tmp_path / "cache")
+    assert isinstance(syn, Synonyms)
+    d, sd = docs[2], sdocs[2]  # "США обвинили Россию … . Китай поддержал Россию."
+    same = pair_features(sd, d, syn, model, emb, lexicon, window=0, identity=False)
+    near = pair_features(sd, d, syn, model, emb, lexicon, window=1, identity=True)
+    assert ("сша", "россия") in same and ("сша", "китай") not in same
+    # США and Китай only meet across the sentence boundary
+    f = near[("сша", "китай")]
+    assert f["cooc:0"] == 1.0 and f["log_near"] > 0
+    assert f["src=сша"] == f["tgt=китай"] == f["upair=китай|сша"] == 1.0
+    assert not any(k.startswith(("src=", "tgt=", "pair=")) for k in same[("сша", "россия")])
+    assert near[("сша", "россия")]["rev"] == 1.0  # Россия … США share a sentence too

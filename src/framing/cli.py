@@ -133,6 +133,10 @@ def main(argv: list[str] | None = None) -> int:
     trr.add_argument("--seed", type=int, default=0)
     trr.add_argument("--C", type=float, default=0.3)
     trr.add_argument("--synonyms", type=Path, default=None)
+    trr.add_argument("--window", type=int, default=0,
+                     help="also pair entities up to this many sentences apart (default 0)")
+    trr.add_argument("--no-identity", action="store_true",
+                     help="no features naming the entity groups themselves")
     trr.add_argument("--cache", type=Path, default=None,
                      help="folder to keep parsed documents in (reused on the next run)")
     ev = sub.add_parser("eval", help="benchmarks on public gold data")
@@ -192,12 +196,12 @@ def main(argv: list[str] | None = None) -> int:
         from .rusentrel import train_rusentrel
 
         res = train_rusentrel(args.data, args.out, args.folds, args.seed, args.C,
-                              args.synonyms, args.cache)
+                              args.synonyms, args.cache, args.window, not args.no_identity)
         cv = res["cv"]
         print(f"{args.folds}-fold CV by document: F1 {cv['f1']:.2f} (F1_pos {cv['f1_pos']:.2f}, "
               f"F1_neg {cv['f1_neg']:.2f}); {res['pairs']} candidate pairs, "
               f"{res['gold_in_candidates']}/{res['gold']} gold in candidates; "
-              f"model in {args.out}")
+              f"margin {res['margin']:+.1f}; model in {args.out}")
         return 0
     if args.cmd == "eval" and args.task == "rusentne":
         from .evaluate import eval_rusentne
