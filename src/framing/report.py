@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .figures import (
@@ -1130,12 +1131,28 @@ MIN_PARALLEL_PAGES = 8
 _PAGES: dict = {}
 
 
+def _span(ix: np.ndarray) -> slice | np.ndarray:
+    """Row positions as a slice when they are contiguous (the tables are sorted by article).
+
+    >>> _span(np.array([3, 4, 5])), _span(np.array([1, 3]))
+    (slice(3, 6, None), array([1, 3]))
+    """
+    if len(ix) and ix[-1] - ix[0] + 1 == len(ix):
+        return slice(int(ix[0]), int(ix[-1]) + 1)
+    return ix
+
+
+def _rows_of(df: pd.DataFrame, rows: slice | np.ndarray | None) -> pd.DataFrame:
+    """One article's rows of a corpus table, text columns as Python strings."""
+    return _plain(df.iloc[0:0] if rows is None else df.iloc[rows])
+
+
 def _render_page(job: tuple) -> None:
     """Write one article's HTML and Markdown pages (module-level: run in worker processes)."""
     art, row, p, m, _key = job
-    frames, empty = _PAGES["frames"], _PAGES["empty"]
-    sub = {**frames, **{name: groups.get(art.id, empty[name])
-                        for name, groups in _PAGES["by_article"].items()}}
+    frames = _PAGES["frames"]
+    sub = {**frames, **{name: _rows_of(frames[name], rows.get(art.id))
+                        for name, rows in _PAGES["rows"].items()}}
     segs = [(s.kind, s.start, s.end) for s in art.segments]
     _write(p, article_html(row, segs, art.text, sub, _PAGES["cats"], _PAGES["provenance"],
                            _PAGES["fig_dir"], _PAGES["status"]))
@@ -1167,7 +1184,6 @@ def render_reports(frames: dict, articles: Iterable, codebook, out_dir: Path,
     ``out_dir/figures``.
     """
     out_dir = Path(out_dir)
-    frames = {k: _plain(v) if isinstance(v, pd.DataFrame) else v for k, v in frames.items()}
     colors = category_colors(list(codebook.categories))
     cats = {
         cid: {"label": c.label_en, "color": colors[cid],
@@ -1209,11 +1225,14 @@ def render_reports(frames: dict, articles: Iterable, codebook, out_dir: Path,
                 continue
         todo.append((art, row, p, m, key))
     # every per-article table split once (not filtered per page: quadratic in the corpus)
-    by_article = {name: dict(tuple(df.groupby("article_id", sort=False)))
-                  for name, df in frames.items()
-                  if isinstance(df, pd.DataFrame) and "article_id" in df and name != "articles"}
-    empty = {name: frames[name].iloc[0:0] for name in by_article}
-    _PAGES.update(frames=frames, by_article=by_article, empty=empty, cats=cats,
+    # each per-article table's row positions by article, found once (filtering the corpus
+    # tables for every page is quadratic; splitting them into frames per article costs
+    # gigabytes at 10,000 articles)
+    rows = {name: {aid: _span(ix) for aid, ix in df.groupby("article_id", sort=False)
+                   .indices.items()}
+            for name, df in frames.items()
+            if isinstance(df, pd.DataFrame) and "article_id" in df and name != "articles"}
+    _PAGES.update(frames=frames, rows=rows, cats=cats,
                   provenance=provenance, fig_dir=fig_dir, status=status_by_variable)
     try:
         if workers > 1 and len(todo) > MIN_PARALLEL_PAGES:
