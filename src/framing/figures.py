@@ -1055,8 +1055,7 @@ def render_all(frames: dict[str, pd.DataFrame], category_labels: dict[str, str],
              "stance": stance.iloc[0:0] if stance is not None else None,
              "sv": sv.iloc[0:0] if sv is not None else None,
              "mfc": mfc.iloc[0:0] if mfc is not None else None}
-    needs = {"devices": ["devices"], "sentiment": ["sent"], "voice": ["sent"],
-             "network": ["stance"], "sv_frames": ["sv"], "mfc_frames": ["mfc"]}
+    needs = {kind: [_DATA_NAME[t] for t in tabs] for kind, tabs in _ARTICLE_NEEDS.items()}
     art_ctx = {k: v for k, v in ctx.items() if k != "n_articles"}  # cache key: not the corpus
     todo: dict[str, tuple] = {}  # where to draw → task
     copies: list[tuple[Path, Path]] = []  # (drawn stem, article stem)
