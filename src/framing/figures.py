@@ -988,12 +988,14 @@ _DATA_NAME = {"devices": "devices", "actor_sentiment": "sent", "stance": "stance
               "sv_frames": "sv", "mfc_frames": "mfc"}
 
 
-def plan_figures(frames: Mapping[str, pd.DataFrame | None], per_article: bool = True
+def plan_figures(frames: Mapping[str, pd.DataFrame | None], per_article: bool = True,
+                 by_article: Mapping[str, dict[str, pd.DataFrame]] | None = None
                  ) -> dict[str, list[str]]:
     """Which figures :func:`render_all` draws for these tables: ``"corpus"`` → corpus figure
     kinds, each article id → its figure kinds (a kind is left out when its table is absent or
     has nothing to show for the article).  The report uses the same plan, so it can be written
-    while the figures are still being drawn.
+    while the figures are still being drawn.  ``by_article`` (table name → article id → its
+    rows) saves splitting the tables again when the caller has done so.
 
     >>> t = {"articles": pd.DataFrame({"article_id": ["a", "b"]}),
     ...      "devices": pd.DataFrame({"article_id": ["a"], "category": ["m"]}),
@@ -1007,10 +1009,13 @@ def plan_figures(frames: Mapping[str, pd.DataFrame | None], per_article: bool = 
 
     out: dict[str, list[str]] = {"corpus": [
         k for k in CORPUS_FIGURES if all(table(t) is not None for t in _CORPUS_NEEDS.get(k, []))]}
-    by = {name: _by_article(table(name)) for name in _DATA_NAME}
+    if not per_article:  # no article figures: no need to split the tables by article
+        return out | {aid: [] for aid in frames["articles"].article_id}
+    by = by_article if by_article is not None else {
+        name: _by_article(table(name)) for name in _DATA_NAME}
     for aid in sorted(frames["articles"].article_id):
         kinds = []
-        for kind in ARTICLE_FIGURES if per_article else ():
+        for kind in ARTICLE_FIGURES:
             names = _ARTICLE_NEEDS[kind]
             if any(table(t) is None for t in names):
                 continue
@@ -1049,8 +1054,9 @@ def render_all(frames: dict[str, pd.DataFrame], category_labels: dict[str, str],
     ctx = {"labels": dict(category_labels), "colors": category_colors(list(category_labels)),
            "device_labels": dict(device_labels or {}),
            "status": dict(status_by_variable or {}), "n_articles": len(articles)}
-    by = {"devices": _by_article(devices), "sent": _by_article(sent),
-          "stance": _by_article(stance), "sv": _by_article(sv), "mfc": _by_article(mfc)}
+    by_table = {name: _by_article(frames.get(name)) for name in _DATA_NAME} \
+        if per_article else {}
+    by = {_DATA_NAME[name]: rows for name, rows in by_table.items()}
     empty = {"devices": devices.iloc[0:0], "sent": sent.iloc[0:0],
              "stance": stance.iloc[0:0] if stance is not None else None,
              "sv": sv.iloc[0:0] if sv is not None else None,
@@ -1059,7 +1065,7 @@ def render_all(frames: dict[str, pd.DataFrame], category_labels: dict[str, str],
     art_ctx = {k: v for k, v in ctx.items() if k != "n_articles"}  # cache key: not the corpus
     todo: dict[str, tuple] = {}  # where to draw → task
     copies: list[tuple[Path, Path]] = []  # (drawn stem, article stem)
-    plan = plan_figures(frames, per_article)
+    plan = plan_figures(frames, per_article, by_table)
     for aid in sorted(articles.article_id):
         for kind in plan.get(aid, ()):
             data = {k: by[k].get(aid, empty[k]) for k in needs[kind]}
