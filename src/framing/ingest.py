@@ -174,8 +174,21 @@ def normalise(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\ufeff", "")
     text = re.sub(r"[\u200b-\u200d\u2060]", "", text)
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
-    return text
+    return "\n".join(map(_drop_controls, text.split("\n")))
+
+
+def _drop_controls(line: str) -> str:
+    """``line`` without control, format, private-use and unassigned characters (tabs kept).
+
+    ``str.isprintable`` is false for all of those (and for separators other than the space),
+    so most lines pass without a per-character look-up.
+
+    >>> _drop_controls("a\u0007b\tc\u2003d")
+    'ab\tc\u2003d'
+    """
+    if line.isprintable():
+        return line
+    return "".join(ch for ch in line if ch == "\t" or unicodedata.category(ch)[0] != "C")
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
