@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .figures import (
+from .figplan import (
     ARTICLE_FIGURES,
     BADGES,
     CORPUS_FIGURES,
@@ -422,7 +422,7 @@ def _drawn(fig_dir: Path | None, key: str, kinds: Iterable[str], plan: Mapping |
 def _figures(rel: str, kinds: Iterable[str], devices: pd.DataFrame, frames: dict,
              status: Mapping[str, str] | None, note: str | None = None) -> str:
     """``<figure>`` for each figure kind (PNG shown at its layout size, SVG linked)."""
-    from .figures import PNG_DPI
+    from .figplan import PNG_DPI
 
     density = f"{PNG_DPI / 100:g}x"  # drawn at PNG_DPI, laid out at 100 dpi
     out = []
@@ -844,7 +844,7 @@ def _outlet_table(frames: dict, words: pd.Series, labels: Mapping[str, str],
 
 
 def _sentiment_by_outlet(frames: dict, top: int = 12) -> pd.DataFrame:
-    from .figures import cluster_bootstrap_ratio, seed_of
+    from .figplan import cluster_bootstrap_ratio, seed_of
 
     sent = frames["actor_sentiment"]
     sent = sent[sent.voice == "ALL"]
@@ -873,7 +873,7 @@ def _sentiment_by_outlet(frames: dict, top: int = 12) -> pd.DataFrame:
 def frames_by_outlet(frames: dict) -> pd.DataFrame:
     """Generic frames by outlet: the mean S&V score and the share of articles with each MFC
     frame present, with 95 % bootstrap intervals over articles."""
-    from .figures import cluster_bootstrap_ratio, seed_of
+    from .figplan import cluster_bootstrap_ratio, seed_of
 
     cols = ["scheme", "frame", "outlet", "articles", "value", "lo", "hi"]
     grp = frames["articles"].set_index("article_id").source.fillna("").astype(str).replace(
@@ -1179,7 +1179,7 @@ def render_reports(frames: dict, articles: Iterable, codebook, out_dir: Path,
     copied from the cache instead of rendered again.  ``figures_note`` replaces "no figures"
     on article pages (e.g. why per-article figures were not drawn).  Pages to render are
     shared among ``workers`` processes.  With ``figure_plan``
-    (:func:`framing.figures.plan_figures`), pages show the planned figures, so they can be
+    (:func:`framing.figplan.plan_figures`), pages show the planned figures, so they can be
     written while the figures are drawn; without it, the PNGs present under
     ``out_dir/figures``.
     """

@@ -17,7 +17,7 @@ rule figures:
             category="Figures",
         ),
     params:
-        code=code_version("figures.py"),
+        code=code_version("figures.py", "figplan.py"),
         per_article_max=config["figures"]["per_article_max"],
     threads: 64  # capped at --cores when run locally; cluster profiles set their own
     resources:

@@ -51,7 +51,7 @@ rule report:
             subcategory="Articles",
         ),
     params:
-        code=code_version("report.py", "figures.py", "annotators.py"),
+        code=code_version("report.py", "figures.py", "figplan.py", "annotators.py"),
         per_article_max=config["figures"]["per_article_max"],
     threads: 64  # capped at --cores when run locally; cluster profiles set their own
     resources:

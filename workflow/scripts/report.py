@@ -2,7 +2,7 @@ from pathlib import Path
 
 from framing import __version__, tables
 from framing.codebook import load_codebook
-from framing.figures import per_article_enabled, plan_figures
+from framing.figplan import per_article_enabled, plan_figures
 from framing.ingest import read_articles
 from framing.report import STATE_FILE, render_reports, report_provenance
 from framing.workflow import logged
@@ -28,7 +28,7 @@ def figures_note(n_articles: int, max_articles: int) -> str | None:
 
 def reliability_statuses(smk) -> dict:
     """Statuses of validated variables (empty unless a validation run made the table)."""
-    from framing.figures import statuses_from_table
+    from framing.figplan import statuses_from_table
 
     paths = list(smk.input.reliability)
     return statuses_from_table(tables.read_table(paths[0])) if paths else {}
