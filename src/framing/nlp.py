@@ -52,6 +52,19 @@ def _natasha_data() -> Path:
     return Path(os.path.dirname(natasha.data.__file__))
 
 
+_NAVEC: list = []
+
+
+def shared_navec():  # -> navec.Navec
+    """The navec embeddings shipped with ``natasha``, loaded once per process (the NLP models
+    and the sentiment model's features share them)."""
+    if not _NAVEC:
+        from navec import Navec
+
+        _NAVEC.append(Navec.load(_natasha_data() / "emb" / "navec_news_v1_1B_250K_300d_100q.tar"))
+    return _NAVEC[0]
+
+
 @dataclass
 class _Tok:
     text: str
@@ -73,13 +86,12 @@ class NLP:
 
     def __init__(self, batch_size: int = 16) -> None:
         import spacy
-        from navec import Navec
         from slovnet import NER, Morph, Syntax
 
         from .lemmas import Lemmatizer
 
         data = _natasha_data()
-        navec = Navec.load(data / "emb" / "navec_news_v1_1B_250K_300d_100q.tar")
+        navec = shared_navec()
         self.morph = Morph.load(data / "model" / "slovnet_morph_news_v1.tar", batch_size=batch_size)
         self.syntax = Syntax.load(
             data / "model" / "slovnet_syntax_news_v1.tar", batch_size=batch_size
