@@ -12,10 +12,9 @@ from tests.test_workflow import SAMPLE, make_project, planned_jobs, snakemake
 
 ROOT = Path(__file__).resolve().parents[1]
 PROFILES = ROOT / "workflow" / "profiles"
-EXPECTED = {"ingest", "check_inputs", "nlp", "actors", "quotes", "devices", "sentiment",
+EXPECTED = {"ingest", "check_inputs", "nlp", "actors", "devices", "sentiment",
             "frames", "figures", "report", "provenance", "all"}
-ANNOTATE = ["actors=annotate", "quotes=annotate", "devices=annotate", "sentiment=annotate",
-            "frames=annotate"]
+ANNOTATE = ["actors=annotate", "devices=annotate", "sentiment=annotate", "frames=annotate"]
 
 
 @pytest.mark.parametrize("name,executor", [("slurm", "slurm"), ("kubernetes", "kubernetes"),
@@ -54,7 +53,7 @@ def test_generic_cluster_run_completes_with_group_jobs(sample_project):
     r = snakemake(sample_project, "--workflow-profile", "workflow/profiles/cluster-generic")
     out = r.stdout + r.stderr
     assert r.returncode == 0, out[-3000:]
-    assert "Submitted group job" in out  # the five annotation stages in one submission
+    assert "Submitted group job" in out  # the four annotation rules in one submission
     assert out.count("Submitted job") + out.count("Submitted group job") == 7
     assert (sample_project / "reports" / "index.html").exists()
     assert (sample_project / "data" / "processed" / "inputs_ok").exists()

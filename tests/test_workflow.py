@@ -130,6 +130,19 @@ def test_editing_codebook_reruns_devices_and_downstream_only(project):
                                                  "all"}
 
 
+def test_editing_reporting_verbs_reruns_the_actors_rule_and_downstream(project):
+    verbs = project / "config" / "reporting_verbs.yaml"
+    before = verbs.read_text(encoding="utf-8")
+    try:
+        verbs.write_text(before + "\n# analyst note\n", encoding="utf-8")
+        r = snakemake(project, "--dry-run", "--quiet", "rules")
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert planned_jobs(r.stdout + r.stderr) == {"actors", "devices", "sentiment", "frames",
+                                                     "figures", "report", "provenance", "all"}
+    finally:
+        verbs.write_text(before, encoding="utf-8")
+
+
 def test_outputs_are_byte_identical_across_runs(project, tmp_path):
     other = make_project(tmp_path, {SAMPLE.name: SAMPLE.read_bytes()})
     shutil.copy(project / "config" / "codebook.yaml", other / "config" / "codebook.yaml")
@@ -174,8 +187,9 @@ def test_adding_an_article_annotates_only_that_article(project):
     assert "annotated 1 article(s), reused 1 from the cache" in log
     # the NLP workers annotated the new article for every later stage while its Doc was in
     # memory: the stages only reuse cached results
-    for stage in ("actors", "quotes", "sentiment", "frames"):
-        slog = (project / "data" / "processed" / "logs" / f"{stage}.log").read_text()
+    for stage, rule in (("actors", "actors"), ("quotes", "actors"), ("sentiment", "sentiment"),
+                        ("frames", "frames")):
+        slog = (project / "data" / "processed" / "logs" / f"{rule}.log").read_text()
         assert f"{stage}: 2 article(s), 0 computed, 2 reused" in slog, slog
     arts = pd.read_parquet(project / "data" / "processed" / "articles.parquet")
     assert sorted(arts.article_id) == ["000_6710659f3c143ba2", "second"]

@@ -9,9 +9,9 @@ rule devices:
         manifest=rules.nlp.output.manifest,
         codebook=RES["codebook"],
         mentions=rules.actors.output.mentions,
-        quotes=rules.quotes.output.quotes,
+        quotes=rules.actors.output.quotes,
         mention_keys=rules.actors.output.result_keys,
-        quote_keys=rules.quotes.output.result_keys,
+        quote_keys=rules.actors.output.quote_keys,
     output:
         devices=f"{PROCESSED}/devices.parquet",
         result_keys=f"{PROCESSED}/devices.keys.tsv",

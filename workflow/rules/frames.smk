@@ -3,10 +3,10 @@ rule frames:
         manifest=rules.nlp.output.manifest,
         frames=RES["frames"],
         mentions=rules.actors.output.mentions,
-        quotes=rules.quotes.output.quotes,
+        quotes=rules.actors.output.quotes,
         stance=rules.sentiment.output.stance,
         mention_keys=rules.actors.output.result_keys,
-        quote_keys=rules.quotes.output.result_keys,
+        quote_keys=rules.actors.output.quote_keys,
         sentiment_keys=rules.sentiment.output.result_keys,
     output:
         sv_items=f"{PROCESSED}/sv_items.parquet",

@@ -9,7 +9,7 @@ rule report:
         rejected=rules.ingest.output.rejected,
         mentions=rules.actors.output.mentions,
         actors=rules.actors.output.actors,
-        quotes=rules.quotes.output.quotes,
+        quotes=rules.actors.output.quotes,
         devices=rules.devices.output.devices,
         sentiment=rules.sentiment.output.actors,
         stance=rules.sentiment.output.stance,
@@ -25,7 +25,7 @@ rule report:
         result_keys=[
             rules.nlp.output.manifest,
             rules.actors.output.result_keys,
-            rules.quotes.output.result_keys,
+            rules.actors.output.quote_keys,
             rules.devices.output.result_keys,
             rules.sentiment.output.result_keys,
             rules.frames.output.result_keys,

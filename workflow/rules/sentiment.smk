@@ -2,9 +2,9 @@ rule sentiment:
     input:
         manifest=rules.nlp.output.manifest,
         mentions=rules.actors.output.mentions,
-        quotes=rules.quotes.output.quotes,
+        quotes=rules.actors.output.quotes,
         mention_keys=rules.actors.output.result_keys,
-        quote_keys=rules.quotes.output.result_keys,
+        quote_keys=rules.actors.output.quote_keys,
         lexicon=RES["sentiment_lexicon"],
         model=sentiment_model_files(),
     output:
@@ -52,7 +52,7 @@ rule opinions:
     input:
         manifest=rules.nlp.output.manifest,
         mentions=rules.actors.output.mentions,
-        quotes=rules.quotes.output.quotes,
+        quotes=rules.actors.output.quotes,
         sentiment=rules.sentiment.output.mentions,
         lexicon=RES["sentiment_lexicon"],
     output:

@@ -1,7 +1,10 @@
-from framing.stages import run_actors
+from framing.stages import run_actors, run_quotes
 from framing.workflow import logged
 
 with logged(snakemake, "actors") as log:
-    n = run_actors(snakemake.input.manifest, snakemake.input.registry,
-                   snakemake.output.mentions, snakemake.output.actors)
+    out = snakemake.output
+    n = run_actors(snakemake.input.manifest, snakemake.input.registry, out.mentions, out.actors)
     log.info("%d actor mention(s)", n)
+    n = run_quotes(snakemake.input.manifest, out.mentions, snakemake.input.verbs,
+                   snakemake.input.registry, out.quotes)
+    log.info("%d quote(s)", n)
