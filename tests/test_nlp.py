@@ -79,3 +79,36 @@ def test_odd_whitespace_inside_sentences_keeps_a_valid_tree(annotate):
             j, steps = doc[j].head.i, steps + 1
             assert steps <= len(doc)
     assert [s.root.text for s in doc.sents]
+
+
+def test_models_see_items_shortest_first_and_results_come_back_in_order():
+    from framing.nlp import _map_by_length
+
+    class Model:
+        seen: list = []
+
+        def map(self, items):
+            self.seen = list(items)
+            return (x.upper() for x in self.seen)
+
+    m = Model()
+    assert _map_by_length(m, ["ccc", "a", "bb", "dddd", ""], len) == ["CCC", "A", "BB", "DDDD",
+                                                                      ""]
+    assert m.seen == ["", "a", "bb", "ccc", "dddd"]
+
+
+def test_an_articles_doc_does_not_depend_on_the_other_articles(nlp, sample_article):
+    """Batches never mix articles: annotating an article alone or after another gives the same
+    Doc (what the content-addressed Doc cache relies on)."""
+    from framing.ingest import parse_text
+
+    other = parse_text("Министр заявил, что переговоры продолжатся. " * 40, "o", "o.txt")
+    short = parse_text("Токаев поблагодарил Путина. Москва и Астана — партнеры.", "s", "s.txt")
+
+    def attrs(doc):
+        return [(t.text, t.lemma_, t.pos_, str(t.morph), t.head.i, t.dep_, t.ent_iob_,
+                 t.ent_type_) for t in doc]
+
+    alone = [attrs(nlp(a)) for a in (short, sample_article)]
+    together = [attrs(d) for d in nlp.pipe([other, short, sample_article])][1:]
+    assert together == alone
