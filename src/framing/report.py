@@ -1147,12 +1147,47 @@ def _rows_of(df: pd.DataFrame, rows: slice | np.ndarray | None) -> pd.DataFrame:
     return _plain(df.iloc[0:0] if rows is None else df.iloc[rows])
 
 
-def _render_page(job: tuple) -> None:
-    """Write one article's HTML and Markdown pages (module-level: run in worker processes)."""
+#: pages rendered together: their articles' rows are converted to Python strings at once
+PAGE_CHUNK = 32
+
+
+def _render_chunk(jobs: list[tuple]) -> None:
+    """Write the pages of consecutive articles (module-level: run in worker processes).
+
+    Each table's rows for all of them are one contiguous run (the tables are sorted by
+    article), converted to Python strings once rather than once per page."""
+    frames = _PAGES["frames"]
+    chunk: dict[str, tuple[pd.DataFrame, int]] = {}
+    for name, rows in _PAGES["rows"].items():
+        spans = [rows[a.id] for a, *_ in jobs if a.id in rows]
+        if not spans:
+            continue
+        lo = min(s.start if isinstance(s, slice) else int(s.min()) for s in spans)
+        hi = max(s.stop if isinstance(s, slice) else int(s.max()) + 1 for s in spans)
+        chunk[name] = (_plain(frames[name].iloc[lo:hi]), lo)
+    for job in jobs:
+        art = job[0]
+        sub = {}
+        for name, rows in _PAGES["rows"].items():
+            span = rows.get(art.id)
+            if span is None:
+                sub[name] = _rows_of(frames[name], None)
+                continue
+            plain, lo = chunk[name]
+            sub[name] = plain.iloc[slice(span.start - lo, span.stop - lo)
+                                   if isinstance(span, slice) else span - lo]
+        _render_page(job, sub)
+
+
+def _render_page(job: tuple, tables: dict | None = None) -> None:
+    """Write one article's HTML and Markdown pages; ``tables``: its rows of the per-article
+    tables (text as Python strings), sliced here when not given."""
     art, row, p, m, _key = job
     frames = _PAGES["frames"]
-    sub = {**frames, **{name: _rows_of(frames[name], rows.get(art.id))
-                        for name, rows in _PAGES["rows"].items()}}
+    if tables is None:
+        tables = {name: _rows_of(frames[name], rows.get(art.id))
+                  for name, rows in _PAGES["rows"].items()}
+    sub = {**frames, **tables}
     segs = [(s.kind, s.start, s.end) for s in art.segments]
     _write(p, article_html(row, segs, art.text, sub, _PAGES["cats"], _PAGES["provenance"],
                            _PAGES["fig_dir"], _PAGES["status"]))
@@ -1234,15 +1269,19 @@ def render_reports(frames: dict, articles: Iterable, codebook, out_dir: Path,
             if isinstance(df, pd.DataFrame) and "article_id" in df and name != "articles"}
     _PAGES.update(frames=frames, rows=rows, cats=cats,
                   provenance=provenance, fig_dir=fig_dir, status=status_by_variable)
+    # consecutive articles (the tables' order) in chunks: see _render_chunk
+    by_id = sorted(todo, key=lambda job: job[0].id)
+    size = max(1, min(PAGE_CHUNK, -(-len(by_id) // (4 * max(workers, 1)))))  # ≥ 4 per worker
+    chunks = [by_id[i:i + size] for i in range(0, len(by_id), size)]
     try:
         if workers > 1 and len(todo) > MIN_PARALLEL_PAGES:
             import multiprocessing as mp
 
             with mp.get_context("fork").Pool(min(workers, os.cpu_count() or 1)) as pool:
-                pool.map(_render_page, todo, chunksize=4)
+                pool.map(_render_chunk, chunks, chunksize=1)
         else:
-            for job in todo:
-                _render_page(job)
+            for chunk in chunks:
+                _render_chunk(chunk)
     finally:
         _PAGES.clear()
     for _art, _row, p, m, key in todo:
