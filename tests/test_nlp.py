@@ -85,16 +85,20 @@ def test_models_see_items_shortest_first_and_results_come_back_in_order():
     from framing.nlp import _map_by_length
 
     class Model:
-        seen: list = []
+        batch_size = 3
 
-        def map(self, items):
-            self.seen = list(items)
-            return (x.upper() for x in self.seen)
+        def __init__(self):
+            self.batches: list = []
+
+        def infer(self, items):
+            self.batches.append(list(items))
+            return (x.upper() for x in items)
 
     m = Model()
-    assert _map_by_length(m, ["ccc", "a", "bb", "dddd", ""], len) == ["CCC", "A", "BB", "DDDD",
-                                                                      ""]
-    assert m.seen == ["", "a", "bb", "ccc", "dddd"]
+    items = ["cccc", "aa", "bbb", "dddddddd", "", "eee", "ff"]
+    assert _map_by_length(m, items, len) == [x.upper() for x in items]
+    # shortest first; a batch holds at most 3 items, the longest ≤ 1.5 × the shortest
+    assert m.batches == [[""], ["aa", "ff", "bbb"], ["eee", "cccc"], ["dddddddd"]]
 
 
 def test_an_articles_doc_does_not_depend_on_the_other_articles(nlp, sample_article):
