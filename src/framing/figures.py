@@ -751,10 +751,16 @@ def draw(kind: str, data: dict, ctx: dict, corpus: bool = False):
     raise ValueError(f"unknown figure kind {kind!r}")
 
 
+#: the corpus tables (set by :func:`render_all`, inherited by forked workers: corpus figure
+#: tasks do not carry them, so they are not pickled once per task)
+_CORPUS: dict = {}
+
+
 def _draw(task: tuple) -> list[Path]:
-    """Draw one figure (module-level so worker processes can run it)."""
+    """Draw one figure (module-level so worker processes can run it); ``data`` None means the
+    corpus tables."""
     kind, data, stem, ctx, corpus = task
-    return save(draw(kind, data, ctx, corpus), Path(stem))
+    return save(draw(kind, _CORPUS if data is None else data, ctx, corpus), Path(stem))
 
 
 def _key(*parts) -> str:
@@ -852,16 +858,22 @@ def render_all(frames: dict[str, pd.DataFrame], category_labels: dict[str, str],
     whole = {"devices": devices, "sent": sent, "stance": stance, "articles": articles,
              "words": words, "sv": sv, "mfc": mfc}
     for kind in plan["corpus"]:
-        todo[str(out_dir / "corpus" / kind)] = (kind, whole, out_dir / "corpus" / kind, ctx,
+        todo[str(out_dir / "corpus" / kind)] = (kind, None, out_dir / "corpus" / kind, ctx,
                                                 True)
     tasks = list(todo.values())
-    if workers > 1 and len(tasks) > 8:
-        import multiprocessing as mp
+    _CORPUS.update(whole)
+    try:
+        if workers > 1 and len(tasks) > 8:
+            import multiprocessing as mp
 
-        with mp.get_context("fork").Pool(workers) as pool:
-            drawn_files = [p for ps in pool.map(_draw, tasks, chunksize=4) for p in ps]
-    else:
-        drawn_files = [p for t in tasks for p in _draw(t)]
+            with mp.get_context("fork").Pool(workers) as pool:
+                drawn_files = [p for ps in pool.map(_draw, tasks,
+                                                    chunksize=1 if len(tasks) <= 40 else 4)
+                               for p in ps]
+        else:
+            drawn_files = [p for t in tasks for p in _draw(t)]
+    finally:
+        _CORPUS.clear()
     corpus_dir = out_dir / "corpus"
     written: list[Path] = [p for p in drawn_files
                            if cache is None or corpus_dir in p.parents]
