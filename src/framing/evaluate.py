@@ -208,16 +208,16 @@ def train_sentiment(data: Path, out: Path, folds: int = 5, seed: int = 0, C: flo
     rows = read_rusentne(data)
     if any(r["label"] is None for r in rows):
         raise ValueError(f"{data}: training needs a 'label' for every row")
+    if cnn:  # before the parse: say at once that torch is missing
+        from .train_cnn import torch_or_exit
+
+        torch_or_exit()
     lexicon = load_lexicon(lexicon_path or _lexicon_path())
     print(f"parsing {len(rows)} rows …", file=sys.stderr)
     X = rusentne_features(rows, NLP(), lexicon, Embeddings(), progress=True,
                           cache_dir=cache_dir)
     y = [r["label"] for r in rows]
     print(f"{folds}-fold cross-validation …", file=sys.stderr)
-    if cnn:
-        from .train_cnn import torch_or_exit
-
-        torch_or_exit()
     cv = cross_validate(X, y, folds, seed, C, cnn=cnn)
     print(f"{folds}-fold cross-validation grouped by sentence …", file=sys.stderr)
     cv["by_sentence"] = cross_validate(X, y, folds, seed, C, [r["sentence"] for r in rows],
