@@ -36,8 +36,8 @@ STAGE_MODULES: dict[str, tuple[str, ...]] = {
     "quotes": ("quotes.py", "actors.py", "lemmas.py", "yamlio.py", "annotators.py"),
     "devices": ("devices.py", "codebook.py", "lexmatch.py", "lemmas.py", "yamlio.py",
                 "annotators.py"),
-    "sentiment": ("sentiment.py", "sentiment_model.py", "stance.py", "quotes.py",
-                  "resources.py", "lemmas.py", "annotators.py"),
+    "sentiment": ("sentiment.py", "sentiment_model.py", "sentiment_cnn.py", "stance.py",
+                  "quotes.py", "resources.py", "lemmas.py", "annotators.py"),
     "frames": ("frames.py", "codebook.py", "devices.py", "lexmatch.py", "lemmas.py",
                "yamlio.py", "annotators.py"),
 }

@@ -126,6 +126,10 @@ def main(argv: list[str] | None = None) -> int:
     tr.add_argument("--C", type=float, default=0.03)
     tr.add_argument("--cache", type=Path, default=None,
                     help="folder to keep parsed sentences in (reused when retraining)")
+    tr.add_argument("--cnn", type=int, default=2,
+                    help="CNN networks (seeds) averaged with the linear model (default 2)")
+    tr.add_argument("--linear-only", action="store_true",
+                    help="no CNN part (the CNN's training needs torch: pip install -e '.[train]')")
     trr = sub.add_parser("train-rusentrel", help="cross-validate and train the pair model")
     trr.add_argument("--data", type=Path, required=True, help="RuSentRel-format folder")
     trr.add_argument("--out", type=Path, required=True, help="model folder to write")
@@ -185,10 +189,11 @@ def main(argv: list[str] | None = None) -> int:
         from .evaluate import train_sentiment
 
         res = train_sentiment(args.data, args.out, args.folds, args.seed, args.C,
-                              cache_dir=args.cache)
+                              cache_dir=args.cache, cnn=0 if args.linear_only else args.cnn)
         cv = res["cv"]
         print(f"{cv['folds']}-fold CV F1_PN {cv['f1_pn']:.2f} (folds mean {cv['f1_pn_mean']:.2f}"
-              f" ± {cv['f1_pn_std']:.2f}); {res['features']} sparse features; "
+              f" ± {cv['f1_pn_std']:.2f}); grouped by sentence "
+              f"{cv['by_sentence']['f1_pn']:.2f}; {res['features']} sparse features; "
               f"{res['ms_per_mention']:.3f} ms/mention CPU (features + prediction); "
               f"model in {args.out}")
         return 0

@@ -19,7 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .sentiment_model import Embeddings, LinearSentimentModel, f1_pn, mention_features
+from .sentiment_model import (
+    Embeddings,
+    LinearSentimentModel,
+    cnn_inputs,
+    f1_pn,
+    mention_features,
+)
 
 RUSENTNE_COLUMNS = ["sentence", "entity", "entity_tag", "entity_pos_start_rel",
                     "entity_pos_end_rel", "label"]
@@ -126,28 +132,50 @@ def class_report(gold: Sequence[int], pred: Sequence[int]) -> dict:
 
 
 def cross_validate(X: Sequence[dict], y: Sequence[int], folds: int = 5, seed: int = 0,
-                   C: float = 0.03, groups: Sequence[str] | None = None) -> dict:
+                   C: float = 0.03, groups: Sequence[str] | None = None,
+                   cnn: int = 0) -> dict:
     """Stratified k-fold CV; returns pooled and per-fold F1_PN plus a per-class report.
 
     With ``groups`` (e.g. the sentence of each row) no group is split across folds, so no
-    test mention has its sentence in the training folds.
+    test mention has its sentence in the training folds.  With ``cnn`` > 0 every fold also
+    trains that many CNNs (seeds ``seed``, ``seed + 1``, …; :mod:`framing.train_cnn`, needs
+    torch) and predicts as the shipped model does (linear and mean CNN probabilities averaged);
+    the linear and CNN parts' own scores are reported too (``linear``, ``cnn``).
     """
     from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
     y_arr = np.asarray(y)
     pred = np.zeros_like(y_arr)
+    parts: dict[str, np.ndarray] = {"linear": np.zeros_like(y_arr), "cnn": np.zeros_like(y_arr)}
     per_fold = []
     if groups is None:
         splits = StratifiedKFold(folds, shuffle=True, random_state=seed).split(X, y_arr)
     else:
         splits = StratifiedGroupKFold(folds, shuffle=True, random_state=seed).split(
             X, y_arr, list(groups))
+    inputs = [cnn_inputs(x) for x in X] if cnn else []
     for tr, te in splits:
         model = LinearSentimentModel.fit([X[i] for i in tr], y_arr[tr], C=C, seed=seed)
-        p = model.predict([X[i] for i in te])
-        pred[te] = p
+        if cnn:
+            from .train_cnn import fit_cnn
+
+            model.cnn = [fit_cnn([inputs[i][0] for i in tr], [inputs[i][1] for i in tr],
+                                 y_arr[tr], seed=seed + k) for k in range(cnn)]
+            cls = np.asarray(model.classes)
+            linear = model.linear_only()
+            for i in te:
+                pl = linear.predict_proba_one(X[i])
+                pc = model.cnn_proba(*inputs[i])
+                parts["linear"][i] = cls[np.argmax(pl)]
+                parts["cnn"][i] = cls[np.argmax(pc)]
+                p = (1 - model.cnn_weight) * pl + model.cnn_weight * pc
+                pred[i] = cls[np.argmax(p)]
+            p = list(pred[te])
+        else:
+            p = model.predict([X[i] for i in te])
+            pred[te] = p
         per_fold.append(f1_pn(list(y_arr[te]), p))
-    return {
+    out = {
         "folds": folds, "seed": seed, "C": C,
         "f1_pn": f1_pn(list(y_arr), list(pred)),
         "f1_pn_folds": per_fold,
@@ -155,6 +183,9 @@ def cross_validate(X: Sequence[dict], y: Sequence[int], folds: int = 5, seed: in
         "f1_pn_std": round(float(np.std(per_fold)), 2),
         "classes": class_report(list(y_arr), list(pred)),
     }
+    if cnn:
+        out.update({k: f1_pn(list(y_arr), list(v)) for k, v in parts.items()})
+    return out
 
 
 def _lexicon_path() -> Path:
@@ -164,31 +195,50 @@ def _lexicon_path() -> Path:
 
 
 def train_sentiment(data: Path, out: Path, folds: int = 5, seed: int = 0, C: float = 0.03,
-                    lexicon_path: Path | None = None, cache_dir: Path | None = None) -> dict:
-    """Cross-validate, then fit on all of ``data`` and save model + card into ``out``."""
+                    lexicon_path: Path | None = None, cache_dir: Path | None = None,
+                    cnn: int = 0) -> dict:
+    """Cross-validate, then fit on all of ``data`` and save model + card into ``out``.
+
+    With ``cnn`` > 0 the model is the linear model averaged with that many CNNs (seeds
+    ``seed``, ``seed + 1``, …; :mod:`framing.sentiment_cnn`; training needs torch, inference
+    does not)."""
     from .nlp import NLP
     from .sentiment import load_lexicon
 
     rows = read_rusentne(data)
     if any(r["label"] is None for r in rows):
         raise ValueError(f"{data}: training needs a 'label' for every row")
+    if cnn:  # before the parse: say at once that torch is missing
+        from .train_cnn import torch_or_exit
+
+        torch_or_exit()
     lexicon = load_lexicon(lexicon_path or _lexicon_path())
     print(f"parsing {len(rows)} rows …", file=sys.stderr)
     X = rusentne_features(rows, NLP(), lexicon, Embeddings(), progress=True,
                           cache_dir=cache_dir)
     y = [r["label"] for r in rows]
     print(f"{folds}-fold cross-validation …", file=sys.stderr)
-    cv = cross_validate(X, y, folds, seed, C)
+    cv = cross_validate(X, y, folds, seed, C, cnn=cnn)
     print(f"{folds}-fold cross-validation grouped by sentence …", file=sys.stderr)
-    cv["by_sentence"] = cross_validate(X, y, folds, seed, C, [r["sentence"] for r in rows])
+    cv["by_sentence"] = cross_validate(X, y, folds, seed, C, [r["sentence"] for r in rows],
+                                       cnn=cnn)
     model = LinearSentimentModel.fit(X, y, C=C, seed=seed, meta={
         "trained_on": Path(data).name, "rows": len(rows), "cv": cv,
         "lexicon": Path(lexicon_path or _lexicon_path()).name,
     })
+    if cnn:
+        from .train_cnn import fit_cnn
+
+        print("training the CNN on all rows …", file=sys.stderr)
+        inputs = [cnn_inputs(x) for x in X]
+        model.cnn = [fit_cnn([t for t, _ in inputs], [v for _, v in inputs], y, seed=seed + k)
+                     for k in range(cnn)]
     model.save(Path(out))
     t = _time_mentions(model, rows[:2000], NLP(), lexicon, Embeddings(), cache_dir)
-    (Path(out) / "MODEL_CARD.md").write_text(model_card(cv, len(rows), len(model.features), t,
-                                                        Path(data).name), encoding="utf-8")
+    (Path(out) / "MODEL_CARD.md").write_text(
+        model_card(cv, len(rows), len(model.features), t, Path(data).name,
+                   model.cnn[0].config | {"networks": len(model.cnn)} if model.cnn else None),
+        encoding="utf-8")
     return {"cv": cv, "features": len(model.features), "ms_per_mention": t["total"],
             "timing": t}
 
@@ -222,10 +272,11 @@ def _time_mentions(model: LinearSentimentModel, rows: Sequence[dict], nlp,
 
 
 def model_card(cv: dict, rows: int, n_features: int, ms: dict[str, float],
-               data_name: str) -> str:
+               data_name: str, cnn: dict | None = None) -> str:
     cls = cv["classes"]
     lines = [
-        "# Model card — framing mention-level sentiment (linear)",
+        "# Model card — framing mention-level sentiment ("
+        + ("linear + CNN" if cnn else "linear") + ")",
         "",
         "**Task.** Polarity (−1/0/+1) of the text toward one entity mention in a sentence, as in",
         "RuSentNE-2023. Used by the `sentiment` stage for every actor mention; the lexicon's",
@@ -240,6 +291,27 @@ def model_card(cv: dict, rows: int, n_features: int, ms: dict[str, float],
         "embeddings (shipped with `natasha`) of the window and of the sentence, mention "
         "masked. Stored as JSON + NPZ (no pickle); inference needs numpy only.",
         "",
+    ]
+    if cnn:
+        lines += [
+            "**CNN part.** The class probabilities are the average of the linear model's and "
+            "those of a small convolutional network over the mention's sentence "
+            f"({cnn['networks']} networks, seeds {cnn['seed']}–{cnn['seed'] + cnn['networks'] - 1}"
+            ", whose probabilities are averaged; `framing.sentiment_cnn`): per word its navec "
+            "vector, learned embeddings of POS, "
+            "dependency label, signed distance to the mention and distance to it in the "
+            "dependency tree, lexicon weight, negator and in-mention flags; projection to "
+            f"{cnn['hidden']} channels, {cnn['layers']} residual convolutions (kernel 3), "
+            "mention-mean, mention-query attention and max pooling, entity type, MLP. Trained "
+            "with torch (CPU, one thread): AdamW, one-cycle learning rate "
+            f"{cnn['lr']}, {cnn['epochs']} epochs, batch {cnn['batch']}, dropout "
+            f"{cnn['dropout']}, class-balanced loss — a fixed schedule, no early stopping. "
+            "Its parameters are float32 arrays in the same NPZ (`cnnK.*`); the numpy forward "
+            "pass equals torch's (tested). The evidence words shown in the report are the "
+            "linear part's strongest features.",
+            "",
+        ]
+    lines += [
         f"**Training data.** `{data_name}`: RuSentNE-2023 train split ({rows:,} mentions), "
         "MIT licence. Nothing of the dataset's text is stored in this repository; the feature "
         "names are lemmas and lemma pairs.",
@@ -251,6 +323,9 @@ def model_card(cv: dict, rows: int, n_features: int, ms: dict[str, float],
         f"- F1_PN per fold: {', '.join(f'{x:.2f}' for x in cv['f1_pn_folds'])} "
         f"(mean {cv['f1_pn_mean']:.2f} ± {cv['f1_pn_std']:.2f})",
     ]
+    if "cnn" in cv:
+        lines.append(f"- the parts alone, same folds: linear {cv['linear']:.2f}, "
+                     f"CNN {cv['cnn']:.2f}")
     g = cv.get("by_sentence")
     if g:
         lines += [
@@ -258,7 +333,9 @@ def model_card(cv: dict, rows: int, n_features: int, ms: dict[str, float],
             f" **{g['f1_pn']:.2f}** (folds {', '.join(f'{x:.2f}' for x in g['f1_pn_folds'])}). "
             "In the plain split above most test mentions have their sentence (with another "
             "entity) in the training folds; the held-out split shares none, so this is the "
-            "closer estimate of the held-out score.",
+            "closer estimate of the held-out score."
+            + (f" The parts alone: linear {g['linear']:.2f}, CNN {g['cnn']:.2f}."
+               if "cnn" in g else ""),
         ]
     lines += [
         "",
@@ -273,18 +350,28 @@ def model_card(cv: dict, rows: int, n_features: int, ms: dict[str, float],
         "",
         f"**Speed.** {ms['total']:.3f} ms per mention on one core, CPU time, parsing "
         f"excluded: {ms['features']:.3f} ms feature extraction from the parsed sentence + "
-        f"{ms['prediction']:.3f} ms prediction (numpy), measured at training time over 2,000 "
+        f"{ms['prediction']:.3f} ms prediction (numpy"
+        + (", CNN included" if cnn else "") + "), measured at training time over 2,000 "
         "mentions; what the mentions of one sentence share is computed once per sentence. "
         "`python benchmarks/sentiment_speed.py 1000 --cache DIR` measures the same.",
         "",
-        "**Limits.** A bag-of-features model: it misses long-range and implicit attitudes, and "
+        "**Limits.** "
+        + ("The linear part is a bag of features and the CNN sees a few words around each "
+           "position: both miss" if cnn else "A bag-of-features model: it misses")
+        + " long-range and implicit attitudes, and "
         "sarcasm. It was trained on general news sentences; political framing texts can differ.",
         "The held-out RuSentNE test split was not used.",
         "",
+        "**Tried.** Other contextual representations and their cross-validated figures "
+        "(slovnet's CNN encoder states, early-stopped CNN, ensembles): "
+        "`benchmarks/sentiment_contextual.md`.",
+        "",
         "**Reproduce.** `framing train-sentiment --data "
         f"../shared/datasets/rusentne-train/{data_name} --out src/framing/models/sentiment "
-        f"--C {cv['C']} [--cache DIR]` (5-fold CV with seed 0, then the fit on all rows) or "
-        "`snakemake train_sentiment`.",
+        f"--C {cv['C']} [--cache DIR]" + ("`" if cnn else " --linear-only`")
+        + " (5-fold CV with seed 0, then the fit on all rows"
+        + ("; the CNN's training needs the `train` extra, `pip install -e '.[train]'`, torch "
+           "CPU" if cnn else "") + ") or `snakemake train_sentiment`.",
         "",
         f"_Card written {datetime.date.today().isoformat()}._",
         "",

@@ -470,7 +470,10 @@ def _context(folder: Path, synonyms: Path | None, cache_dir: Path | None):
     syn = Synonyms(find_synonyms(folder, synonyms).read_text(encoding="utf-8").splitlines(),
                    nlp.lemmatizer)
     sdocs = _parsed(folder, docs, nlp, cache_dir)
-    return (docs, sdocs, syn, load_sentiment_model(), Embeddings(),
+    model = load_sentiment_model()
+    # the pair model was trained on the linear mention model's votes: keep feeding it those
+    model = model.linear_only() if model is not None else None
+    return (docs, sdocs, syn, model, Embeddings(),
             load_lexicon(default_path("sentiment_lexicon.tsv")))
 
 

@@ -41,6 +41,7 @@ import numpy as np
 
 from .lexmatch import norm
 from .sentiment import NEGATORS, score_mention
+from .sentiment_cnn import CNN_FORMAT, CNNSentimentModel, MentionTokens, mention_tokens
 
 WINDOW = 6
 _DENSE = re.compile(r"^[es]\d+$")
@@ -78,13 +79,16 @@ class Embeddings:
 
 class Features(dict):
     """Sparse features of one mention (name → value) plus its dense part (``.dense``: the
-    navec means, or ``None`` without embeddings)."""
+    navec means, or ``None`` without embeddings) and, for the CNN, where the mention is
+    (``.src``: ``(doc, start, end, tag, lexicon, emb)``, or ``None``)."""
 
-    __slots__ = ("dense",)
+    __slots__ = ("dense", "src")
 
-    def __init__(self, *args, dense: np.ndarray | None = None, **kwargs) -> None:
+    def __init__(self, *args, dense: np.ndarray | None = None, src: tuple | None = None,
+                 **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.dense = dense
+        self.src = src
 
 
 class _Sentence:
@@ -228,13 +232,33 @@ def mention_features(doc, start: int, end: int, lexicon: dict[str, float],
             tot = s.vsum - s.vec[a:b].sum(0) if nin else s.vsum
             dense[dim:] = tot / (s.nvec - nin)
         f.dense = dense
+        f.src = (doc, start, end, tag, lexicon, emb)
     return f
+
+
+def cnn_inputs(feats: Features) -> tuple[MentionTokens, np.ndarray]:
+    """The CNN's input for the mention behind ``feats`` (made with embeddings): its token
+    features and the navec vectors of its words (zero rows for unknown words)."""
+    doc, start, end, tag, lexicon, emb = feats.src
+    t = mention_tokens(doc, start, end, lexicon, tag)
+    vectors = np.zeros((len(t.words), emb.dim))
+    for k, w in enumerate(t.words):
+        v = emb.vector(w)
+        if v is not None:
+            vectors[k] = v
+    return t, vectors
 
 
 @dataclass
 class LinearSentimentModel:
     """Multinomial logistic regression over sparse features (and, optionally, a dense block:
-    :attr:`Features.dense`), stored without pickle."""
+    :attr:`Features.dense`), stored without pickle.
+
+    With :class:`~framing.sentiment_cnn.CNNSentimentModel` networks (``cnn``: the same network
+    trained with different seeds) the class probabilities are ``(1 − cnn_weight) · P_linear +
+    cnn_weight · mean(P_cnn)`` for every mention whose features carry its source
+    (:attr:`Features.src`); the evidence words (:meth:`top_features`) stay the linear part's.
+    """
 
     features: list[str]
     classes: list[int]
@@ -242,6 +266,8 @@ class LinearSentimentModel:
     intercept: np.ndarray  # (n_classes,)
     meta: dict
     dense_coef: np.ndarray | None = None  # (n_classes, n_dense)
+    cnn: list[CNNSentimentModel] | None = None
+    cnn_weight: float = 0.5
 
     @classmethod
     def fit(cls, X: Sequence[dict[str, float]], y: Sequence[int], C: float = 0.03,
@@ -266,6 +292,14 @@ class LinearSentimentModel:
         self._b = np.asarray(self.intercept, dtype=np.float64)
         self._dense = (None if self.dense_coef is None
                        else np.asarray(self.dense_coef, dtype=np.float64))
+        for net in self.cnn or []:
+            if net.classes != self.classes:
+                raise ValueError(f"CNN classes {net.classes} differ from {self.classes}")
+
+    def linear_only(self) -> LinearSentimentModel:
+        """The same model without its CNN part."""
+        return LinearSentimentModel(self.features, self.classes, self.coef, self.intercept,
+                                    self.meta, self.dense_coef)
 
     def decision(self, feats: dict[str, float]) -> np.ndarray:
         get = self._index.get
@@ -285,7 +319,14 @@ class LinearSentimentModel:
     def predict_proba_one(self, feats: dict[str, float]) -> np.ndarray:
         z = self.decision(feats)
         z = np.exp(z - z.max())
-        return z / z.sum()
+        p = z / z.sum()
+        if self.cnn and getattr(feats, "src", None) is not None:
+            p = (1 - self.cnn_weight) * p + self.cnn_weight * self.cnn_proba(*cnn_inputs(feats))
+        return p
+
+    def cnn_proba(self, tokens: MentionTokens, vectors: np.ndarray) -> np.ndarray:
+        """The mean class probabilities of the CNN networks."""
+        return np.mean([net.proba(tokens, vectors) for net in self.cnn], axis=0)
 
     def predict_one(self, feats: dict[str, float]) -> tuple[int, float]:
         """Label and its probability.
@@ -322,6 +363,11 @@ class LinearSentimentModel:
         if self.dense_coef is not None:
             meta["dense"] = int(self.dense_coef.shape[1])
             arrays["dense_coef"] = self.dense_coef
+        if self.cnn:
+            meta["cnn"] = {"format": CNN_FORMAT, "weight": self.cnn_weight,
+                           "networks": [net.config for net in self.cnn]}
+            for k, net in enumerate(self.cnn):
+                arrays.update(net.arrays(f"cnn{k}."))
         tmp = directory / "model.json.tmp"
         tmp.write_text(json.dumps(meta, ensure_ascii=False, sort_keys=True), encoding="utf-8")
         os.replace(tmp, directory / "model.json")
@@ -335,15 +381,29 @@ class LinearSentimentModel:
         meta = json.loads((directory / "model.json").read_text(encoding="utf-8"))
         if meta.get("format") != MODEL_FORMAT:
             raise ValueError(f"{directory}/model.json: not a {MODEL_FORMAT} model")
+        cnn, cnn_meta = None, meta.get("cnn")
         with np.load(directory / "weights.npz", allow_pickle=False) as w:
             coef, intercept = w["coef"], w["intercept"]
             dense = w["dense_coef"] if "dense_coef" in w.files else None
+            if cnn_meta is not None:
+                if cnn_meta.get("format") != CNN_FORMAT or not cnn_meta.get("networks"):
+                    raise ValueError(f"{directory}/model.json: cnn is not {CNN_FORMAT}")
+                cnn = []
+                for k, config in enumerate(cnn_meta["networks"]):
+                    pre = f"cnn{k}."
+                    try:
+                        cnn.append(CNNSentimentModel.from_arrays(
+                            {n: w[n] for n in w.files if n.startswith(pre)}, meta["classes"],
+                            config, pre))
+                    except ValueError as e:
+                        raise ValueError(f"{directory}/weights.npz: {e}") from None
         if coef.shape != (len(meta["classes"]), len(meta["features"])):
             raise ValueError(f"{directory}: weights do not match the feature list")
         if (dense is None) != ("dense" not in meta) or (
                 dense is not None and dense.shape != (len(meta["classes"]), meta["dense"])):
             raise ValueError(f"{directory}: dense weights do not match model.json")
-        return cls(meta["features"], meta["classes"], coef, intercept, meta["meta"], dense)
+        return cls(meta["features"], meta["classes"], coef, intercept, meta["meta"], dense,
+                   cnn, float(cnn_meta["weight"]) if cnn_meta else 0.5)
 
 
 def sparse_matrix(X: Sequence[dict[str, float]], min_count: int = 2,

@@ -14,8 +14,8 @@ rule sentiment:
         stance=f"{PROCESSED}/stance.parquet",
         stance_corpus=f"{PROCESSED}/stance_corpus.parquet",
     params:
-        code=code_version("sentiment.py", "sentiment_model.py", "resources.py", "stance.py",
-                          "annotators.py", "stages.py"),
+        code=code_version("sentiment.py", "sentiment_model.py", "sentiment_cnn.py",
+                          "resources.py", "stance.py", "annotators.py", "stages.py"),
     resources:
         mem_mb=2500,
         runtime=60,
@@ -36,7 +36,8 @@ rule train_sentiment:
         weights="models/sentiment/weights.npz",
         card="models/sentiment/MODEL_CARD.md",
     params:
-        code=code_version("sentiment_model.py", "evaluate.py", "sentiment.py"),
+        code=code_version("sentiment_model.py", "sentiment_cnn.py", "train_cnn.py",
+                          "evaluate.py", "sentiment.py"),
     resources:
         mem_mb=4000,
         runtime=120,

@@ -1,0 +1,127 @@
+"""The CNN part of the sentiment model: numpy inference (no torch), persistence, input features,
+and the packaged model on sentences written for this test."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from framing.resources import load_sentiment_model
+from framing.sentiment_cnn import (
+    CATEGORICAL,
+    N_FLOAT,
+    RELB,
+    TREE,
+    CNNSentimentModel,
+    MentionTokens,
+    mention_tokens,
+)
+from framing.sentiment_model import LinearSentimentModel
+
+
+def random_cnn(seed: int = 0, dim: int = 6, H: int = 8) -> CNNSentimentModel:
+    rng = np.random.default_rng(seed)
+    p = {f"{name}.weight": rng.normal(size=(size, 16)) for name, size in CATEGORICAL}
+    p.update({"inp.weight": rng.normal(size=(H, dim + 16 * len(CATEGORICAL) + N_FLOAT)),
+              "inp.bias": rng.normal(size=H), "q.weight": rng.normal(size=(H, H)),
+              "tag.weight": rng.normal(size=(8, 8)), "hid.weight": rng.normal(size=(5, 3 * H + 8)),
+              "hid.bias": rng.normal(size=5), "out.weight": rng.normal(size=(3, 5)),
+              "out.bias": rng.normal(size=3)})
+    for k in range(2):
+        p[f"convs.{k}.weight"] = rng.normal(size=(H, H, 3)) / H
+        p[f"convs.{k}.bias"] = rng.normal(size=H)
+    return CNNSentimentModel({k: v.astype(np.float32) for k, v in p.items()}, [-1, 0, 1],
+                             {"seed": seed})
+
+
+def tokens(n: int = 5, a: int = 1, b: int = 2, seed: int = 0) -> tuple[MentionTokens, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    cat = np.stack([rng.integers(0, size, n) for _, size in CATEGORICAL], axis=1)
+    flt = rng.normal(size=(n, N_FLOAT)).astype(np.float32)
+    return MentionTokens([f"w{i}" for i in range(n)], cat, flt, a, b, 1), rng.normal(size=(n, 6))
+
+
+def test_numpy_forward_is_deterministic_with_probabilities():
+    m = random_cnn()
+    t, v = tokens()
+    p = m.proba(t, v)
+    assert p.shape == (3,) and p.sum() == pytest.approx(1.0) and (p > 0).all()
+    assert np.array_equal(p, m.proba(t, v))
+    # the mention matters: the same sentence with another mention gives other probabilities
+    t2 = MentionTokens(t.words, t.cat, t.flt, 3, 5, t.tag)
+    assert not np.allclose(p, m.proba(t2, v))
+    # an empty sentence is uniform, not an error
+    empty = MentionTokens([], np.zeros((0, 4), np.int64), np.zeros((0, 3), np.float32), 0, 0, 0)
+    assert np.allclose(m.proba(empty, np.zeros((0, 6))), 1 / 3)
+
+
+def test_cnn_roundtrips_with_the_linear_model_in_json_and_npz(tmp_path):
+    X = [{"w:хороший": 1.0}, {"w:плохой": 1.0}, {"w:стол": 1.0}] * 5
+    lin = LinearSentimentModel.fit(X, [1, -1, 0] * 5, C=10.0, min_count=1)
+    lin.cnn = [random_cnn(1), random_cnn(2)]
+    lin.save(tmp_path)
+    meta = json.loads((tmp_path / "model.json").read_text(encoding="utf-8"))
+    assert meta["cnn"]["weight"] == 0.5 and meta["cnn"]["format"] == "framing-cnn-sentiment/1"
+    assert [c["seed"] for c in meta["cnn"]["networks"]] == [1, 2]
+    with np.load(tmp_path / "weights.npz", allow_pickle=False) as w:
+        assert {"cnn0.convs.1.weight", "cnn1.convs.1.weight"} <= set(w.files)
+    back = LinearSentimentModel.load(tmp_path)
+    t, v = tokens(seed=2)
+    assert len(back.cnn) == 2
+    assert np.allclose(back.cnn_proba(t, v), (lin.cnn[0].proba(t, v) + lin.cnn[1].proba(t, v)) / 2)
+    assert back.linear_only().cnn is None
+    # a plain dict has no source: the linear part alone decides
+    assert np.allclose(back.predict_proba_one({"w:стол": 1.0}),
+                       back.linear_only().predict_proba_one({"w:стол": 1.0}))
+    # missing CNN arrays are refused with the file's name
+    arrays = dict(np.load(tmp_path / "weights.npz", allow_pickle=False))
+    del arrays["cnn1.q.weight"]
+    np.savez(tmp_path / "weights.npz", **arrays)
+    with pytest.raises(ValueError, match=r"weights\.npz.*q\.weight"):
+        LinearSentimentModel.load(tmp_path)
+
+
+def test_mention_tokens_positions_tree_and_lexicon(annotate):
+    doc = annotate("Эксперты резко раскритиковали провальную политику Киева.")
+    k = next(t.i for t in doc if t.text == "Киева")
+    t = mention_tokens(doc, k, k + 1, {"провальный": -1.0, "раскритиковать": -1.0}, "COUNTRY")
+    assert t.words == ["эксперты", "резко", "раскритиковали", "провальную", "политику",
+                       "киева", "."]
+    assert (t.a, t.b, t.tag) == (5, 6, 3)
+    assert t.cat[:, 2].tolist() == [RELB + d for d in (-5, -4, -3, -2, -1, 0, 1)]
+    assert t.cat[5, 3] == 0 and t.cat[4, 3] == 1  # the mention; its governor «политику»
+    assert all(0 <= x <= TREE + 1 for x in t.cat[:, 3])
+    assert t.flt[:, 0].tolist() == [0, 0, -1, -1, 0, 0, 0] and t.flt[:, 2].tolist()[5] == 1
+
+
+def test_numpy_forward_equals_torch():
+    pytest.importorskip("torch", reason="torch (the optional 'train' extra) is not installed; "
+                                        "the numpy inference is tested without it above")
+    from framing.train_cnn import torch_proba
+
+    m = random_cnn(3)
+    items = [tokens(n, a, a + 1, seed=n) for n, a in ((5, 1), (9, 4), (3, 0))]
+    pt = torch_proba(m, [t for t, _ in items], [v for _, v in items])
+    pn = np.array([m.proba(t, v) for t, v in items])
+    assert np.allclose(pt, pn, atol=1e-4)
+
+
+@pytest.mark.parametrize("text, name, label", [
+    ("Суд признал Сидорова виновным в мошенничестве и взятках.", "Сидорова", -1),
+    ("Коллеги тепло поздравили Смирнову с заслуженной победой на конкурсе.", "Смирнову", 1),
+    ("Министр Орлов прибыл в Казань во вторник.", "Орлов", 0),
+])
+def test_packaged_model_on_written_sentences(annotate, text, name, label):
+    from framing.resources import default_path
+    from framing.sentiment import load_lexicon
+    from framing.sentiment_model import Embeddings, mention_features
+
+    model = load_sentiment_model()
+    assert model.cnn
+    doc = annotate(text)
+    k = next(t.i for t in doc if t.text == name)
+    feats = mention_features(doc, k, k + 1, load_lexicon(default_path("sentiment_lexicon.tsv")),
+                             "PERSON", Embeddings())
+    assert model.predict_one(feats)[0] == label
