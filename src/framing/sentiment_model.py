@@ -60,11 +60,9 @@ class Embeddings:
     """navec vectors shipped inside the ``natasha`` package (lazy-loaded once)."""
 
     def __init__(self) -> None:
-        from navec import Navec
+        from .nlp import shared_navec
 
-        from .nlp import _natasha_data
-
-        self.navec = Navec.load(_natasha_data() / "emb" / "navec_news_v1_1B_250K_300d_100q.tar")
+        self.navec = shared_navec()  # the NLP models' copy when they are loaded in this process
         self.dim = 300
         self._cache: dict[str, np.ndarray | None] = {}
 
