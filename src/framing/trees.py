@@ -21,12 +21,6 @@ from pathlib import Path
 import numpy as np
 
 
-def _short(values: np.ndarray) -> list[float]:
-    """Floats with 10 significant digits (a smaller file; splits between distinct feature
-    values and leaf sums are unaffected at this precision)."""
-    return [float(f"{x:.10g}") for x in np.asarray(values, dtype=float)]
-
-
 @dataclass
 class TreeEnsemble:
     classes: list[int]
@@ -44,10 +38,10 @@ class TreeEnsemble:
                 if np.any(n["is_categorical"]):
                     raise ValueError("categorical splits are not supported")
                 row.append({"feature": n["feature_idx"].astype(int).tolist(),
-                            "threshold": _short(n["num_threshold"]),
+                            "threshold": n["num_threshold"].astype(float).tolist(),
                             "left": n["left"].astype(int).tolist(),
                             "right": n["right"].astype(int).tolist(),
-                            "value": _short(n["value"]),
+                            "value": n["value"].astype(float).tolist(),
                             "leaf": n["is_leaf"].astype(int).tolist(),
                             "missing_left": n["missing_go_to_left"].astype(int).tolist()})
             trees.append(row)
