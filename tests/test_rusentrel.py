@@ -213,3 +213,18 @@ def test_synonyms_match_forms_with_quotes_and_brackets():
     assert syn.of("Али Лариджани (Ali Larijani)") == "али лариджани (ali larijani"
     assert syn.of("ЕС.") == "ес" and syn.of("Россией") == "россия"
     assert syn.of("Неизвестная партия") == "неизвестная партия"  # not a group: its lemmas
+
+
+def test_packaged_pair_model_loads_and_a_broken_tree_file_is_named(tmp_path):
+    import shutil
+
+    from framing.rusentrel import PACKAGED_PAIR_MODEL, load_pair_model
+
+    packaged = load_pair_model()
+    assert packaged is not None and packaged.trees is not None
+    assert packaged.meta["trees"] is True and packaged.meta["identity"] is True
+    model = tmp_path / "pairs"
+    shutil.copytree(PACKAGED_PAIR_MODEL, model)
+    (model / "trees.json").write_text('{"weight": 0.5, "features": [', encoding="utf-8")
+    with pytest.raises(ValueError, match="trees.json"):
+        load_pair_model(model)
