@@ -128,6 +128,9 @@ def test_pair_model_trains_by_document_and_predicts(tmp_path, capsys, root, monk
     # the margin of each outer fold is chosen on its training documents only
     assert all(r["margin"] in MARGINS for r in meta["cv_folds"])
     assert list((tmp_path / "cache").glob("rusentrel-*.spacy"))  # parsed once, reused
+    # the linear model and the trees (JSON) are both stored; the trees are averaged in
+    assert (model / "trees.json").exists() and meta["trees"] is True
+    assert "gradient-boosted trees" in card
 
     from framing.rusentrel import eval_rusentrel
 
@@ -157,3 +160,71 @@ def test_pair_features_window_and_identity(tmp_path, root, monkeypatch):
     assert f["src=сша"] == f["tgt=китай"] == f["upair=китай|сша"] == 1.0
     assert not any(k.startswith(("src=", "tgt=", "pair=")) for k in same[("сша", "россия")])
     assert near[("сша", "россия")]["rev"] == 1.0  # Россия … США share a sentence too
+
+
+def test_pair_model_without_trees_is_the_linear_model(tmp_path, capsys, root, monkeypatch):
+    from framing.rusentrel import _scored, load_pair_model
+
+    monkeypatch.chdir(root)
+    folder = write_corpus(tmp_path)
+    model = tmp_path / "pairs"
+    args = ["train-rusentrel", "--data", str(folder), "--out", str(model), "--folds", "3",
+            "--cache", str(tmp_path / "cache")]
+    assert main(args) == 0
+    with_trees = load_pair_model(model)
+    assert with_trees.trees is not None and with_trees.tree_weight == 0.5
+    assert main(args + ["--no-trees"]) == 0  # retraining into the same folder drops them
+    assert not (model / "trees.json").exists()
+    linear = load_pair_model(model)
+    assert linear.trees is None and linear.meta["trees"] is False
+    feats = {("россия", "сша"): {"t_score": -0.5, "cooc:1": 1.0, "src=россия": 1.0}}
+    (row,) = linear.scored(feats)
+    assert row == _scored(linear.linear, feats)[0]
+    assert abs(sum(row[1:]) - 1.0) < 1e-6
+    (row2,) = with_trees.scored(feats)  # the average of two distributions is one too
+    assert abs(sum(row2[1:]) - 1.0) < 1e-6 and row2 != row
+
+
+def test_priors_leave_a_documents_own_pairs_out():
+    from framing.rusentrel import _prior_counts, _prior_features
+
+    feats = [{("a", "b"): {}, ("b", "a"): {}}, {("a", "b"): {}}]
+    golds = [{("a", "b", "neg")}, {("a", "b", "neg")}]
+    total, per = _prior_counts(feats, golds, [0, 1])
+    assert total["p:a>b"] == [2.0, 0.0, 2.0] and total["u:a|b"] == [3.0, 0.0, 2.0]
+    full = _prior_features(("a", "b"), total)
+    loo = _prior_features(("a", "b"), total, per[0])
+    assert full["prior_p_neg"] == pytest.approx((2 + 2 * 0.08) / (2 + 2))
+    assert loo["prior_p_neg"] == pytest.approx((1 + 2 * 0.08) / (1 + 2))
+    unseen = _prior_features(("x", "y"), total)
+    assert unseen["prior_p_n"] == 0.0 and unseen["prior_p_neg"] == pytest.approx(0.08)
+
+
+def test_synonyms_match_forms_with_quotes_and_brackets():
+    from framing.rusentrel import Synonyms
+
+    class Lemma:
+        def lemma(self, w):
+            return {"россией": "россия"}.get(w, w)
+
+    syn = Synonyms(["антимайдан", "али лариджани (ali larijani, лариджани",
+                    "россия, рф", "ес, евросоюз"], Lemma())
+    assert syn.of('"Антимайдан"') == "антимайдан"
+    assert syn.of("Али Лариджани (Ali Larijani)") == "али лариджани (ali larijani"
+    assert syn.of("ЕС.") == "ес" and syn.of("Россией") == "россия"
+    assert syn.of("Неизвестная партия") == "неизвестная партия"  # not a group: its lemmas
+
+
+def test_packaged_pair_model_loads_and_a_broken_tree_file_is_named(tmp_path):
+    import shutil
+
+    from framing.rusentrel import PACKAGED_PAIR_MODEL, load_pair_model
+
+    packaged = load_pair_model()
+    assert packaged is not None and packaged.trees is not None
+    assert packaged.meta["trees"] is True and packaged.meta["identity"] is True
+    model = tmp_path / "pairs"
+    shutil.copytree(PACKAGED_PAIR_MODEL, model)
+    (model / "trees.json").write_text('{"weight": 0.5, "features": [', encoding="utf-8")
+    with pytest.raises(ValueError, match="trees.json"):
+        load_pair_model(model)

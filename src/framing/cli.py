@@ -135,12 +135,14 @@ def main(argv: list[str] | None = None) -> int:
     trr.add_argument("--out", type=Path, required=True, help="model folder to write")
     trr.add_argument("--folds", type=int, default=5)
     trr.add_argument("--seed", type=int, default=0)
-    trr.add_argument("--C", type=float, default=0.3)
+    trr.add_argument("--C", type=float, default=1.0)
     trr.add_argument("--synonyms", type=Path, default=None)
     trr.add_argument("--window", type=int, default=0,
                      help="also pair entities up to this many sentences apart (default 0)")
     trr.add_argument("--no-identity", action="store_true",
                      help="no features naming the entity groups themselves")
+    trr.add_argument("--no-trees", action="store_true",
+                     help="the linear model alone (no gradient-boosted trees averaged in)")
     trr.add_argument("--cache", type=Path, default=None,
                      help="folder to keep parsed documents in (reused on the next run)")
     ev = sub.add_parser("eval", help="benchmarks on public gold data")
@@ -201,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
         from .rusentrel import train_rusentrel
 
         res = train_rusentrel(args.data, args.out, args.folds, args.seed, args.C,
-                              args.synonyms, args.cache, args.window, not args.no_identity)
+                              args.synonyms, args.cache, args.window, not args.no_identity,
+                              not args.no_trees)
         cv = res["cv"]
         print(f"{args.folds}-fold CV by document: F1 {cv['f1']:.2f} (F1_pos {cv['f1_pos']:.2f}, "
               f"F1_neg {cv['f1_neg']:.2f}); {res['pairs']} candidate pairs, "

@@ -8,11 +8,12 @@ Prediction (extraction mode) reuses the pipeline: each document is annotated by
 :class:`framing.nlp.NLP`; every entity mention gets a polarity from the sentiment model.  With
 the packaged pair model (:func:`pair_features`, :func:`train_rusentrel`) every candidate pair
 of synonym groups gets P(pos), P(neg), P(none) from a linear model over document-level pair
-features, and is output when its polar class beats P(none) by the margin chosen by
-cross-validation.  Without one, the source of each mention's polarity is found as in
-:mod:`framing.stance` (quote speaker, else the subject of the governing predicate, else the
-entity mentioned before it in the same sentence), votes are summed per synonym-group pair and
-pairs whose net vote reaches a threshold are output as ``pos``/``neg``.
+features averaged with gradient-boosted trees (:class:`PairModel`), and is output when its
+polar class beats P(none) by the margin chosen by cross-validation.  Without one, the source
+of each mention's polarity is found as in :mod:`framing.stance` (quote speaker, else the
+subject of the governing predicate, else the entity mentioned before it in the same
+sentence), votes are summed per synonym-group pair and pairs whose net vote reaches a
+threshold are output as ``pos``/``neg``.
 
 Evaluation (as RuSentRel's official two-class evaluator): per document, precision and recall
 of ``pos`` and of ``neg`` pairs on synonym-group pairs; a class with no gold pair in a document
@@ -50,8 +51,14 @@ class RelDoc:
     opinions: set[tuple[str, str, str]] | None
 
 
+_PUNCT = re.compile(r"[\"«»“”„()\[\]]|\.$")
+
+
 class Synonyms:
-    """Synonym groups; an entity form maps to its group's first item."""
+    """Synonym groups; an entity form maps to its group's first item.  Forms are matched as
+    written, by their lemmas, and with quotes, brackets and a final full stop left out (the
+    gold files write «"Антимайдан"» and «Али Лариджани (Ali Larijani)» where the synonym
+    list has «антимайдан» and «али лариджани (ali larijani»)."""
 
     def __init__(self, lines: Iterable[str], lemmatizer) -> None:
         self.lemmatizer = lemmatizer
@@ -64,13 +71,25 @@ class Synonyms:
             for it in items:
                 self.group.setdefault(it, gid)
                 self.group.setdefault(self._lemmas(it), gid)
+            for it in items:  # bare forms last: they never displace a form as written
+                bare = self._bare(it)
+                self.group.setdefault(bare, gid)
+                self.group.setdefault(self._lemmas(bare), gid)
 
     def _lemmas(self, text: str) -> str:
         return " ".join(self.lemmatizer.lemma(w) for w in text.lower().replace("ё", "е").split())
 
+    @staticmethod
+    def _bare(text: str) -> str:
+        return " ".join(_PUNCT.sub(" ", text).split())
+
     def of(self, text: str) -> str:
         t = text.strip().lower()
-        return self.group.get(t) or self.group.get(self._lemmas(t)) or self._lemmas(t)
+        hit = self.group.get(t) or self.group.get(self._lemmas(t))
+        if hit:
+            return hit
+        bare = self._bare(t)
+        return self.group.get(bare) or self.group.get(self._lemmas(bare)) or self._lemmas(t)
 
 
 def find_synonyms(folder: Path, explicit: Path | None = None) -> Path:
@@ -331,6 +350,8 @@ def _gold_label(gold: set[tuple[str, str, str]], pair: tuple[str, str]) -> int:
 
 def _scored(model, feats: dict[tuple[str, str], dict[str, float]]) -> list:
     """(pair, P(pos), P(neg), P(none)) for every candidate pair."""
+    if isinstance(model, PairModel):
+        return model.scored(feats)
     cls = model.classes
     out = []
     for pair, f in feats.items():
@@ -344,6 +365,167 @@ def _scored(model, feats: dict[tuple[str, str], dict[str, float]]) -> list:
         prob = {c: float(p[k]) for k, c in enumerate(cls)}
         out.append((pair, prob.get(1, 0.0), prob.get(-1, 0.0), prob.get(0, 0.0)))
     return out
+
+
+_IDENTITY = ("src=", "tgt=", "pair=", "upair=")
+#: Smoothing of the target-encoded identity priors: ``ALPHA`` pseudo-pairs at rate ``BASE``.
+PRIOR_ALPHA, PRIOR_BASE = 2.0, 0.08
+
+
+def _prior_keys(pair: tuple[str, str]) -> list[tuple[str, str]]:
+    a, b = pair
+    return [("s", a), ("t", b), ("p", f"{a}>{b}"), ("u", f"{min(a, b)}|{max(a, b)}")]
+
+
+def _prior_counts(feats: list[dict], golds: list[set], idx) -> tuple[dict, dict]:
+    """Per identity key (source group, target group, pair, unordered pair): [candidates,
+    pos, neg] over the documents ``idx``, in total and per document (for leaving a
+    document's own pairs out of its training rows)."""
+    total: dict[str, list[float]] = {}
+    per: dict[int, dict[str, list[float]]] = {}
+    for i in idx:
+        own: dict[str, list[float]] = {}
+        for pair in feats[i]:
+            y = _gold_label(golds[i], pair)
+            for kind, key in _prior_keys(pair):
+                v = own.setdefault(f"{kind}:{key}", [0.0, 0.0, 0.0])
+                v[0] += 1
+                v[1] += y == 1
+                v[2] += y == -1
+        per[i] = own
+        for k, v in own.items():
+            t = total.setdefault(k, [0.0, 0.0, 0.0])
+            for j in range(3):
+                t[j] += v[j]
+    return total, per
+
+
+def _prior_features(pair: tuple[str, str], total: dict, own: dict | None = None
+                    ) -> dict[str, float]:
+    """How often the source, the target, the pair and the unordered pair were candidates and
+    gold pos / neg in the training documents (smoothed rates; ``own`` counts subtracted)."""
+    out = {}
+    for kind, key in _prior_keys(pair):
+        k = f"{kind}:{key}"
+        n, p, q = total.get(k, (0.0, 0.0, 0.0))
+        if own is not None and k in own:
+            n, p, q = n - own[k][0], p - own[k][1], q - own[k][2]
+        out[f"prior_{kind}_n"] = float(np.log1p(n))
+        out[f"prior_{kind}_pos"] = (p + PRIOR_ALPHA * PRIOR_BASE) / (n + PRIOR_ALPHA)
+        out[f"prior_{kind}_neg"] = (q + PRIOR_ALPHA * PRIOR_BASE) / (n + PRIOR_ALPHA)
+    return out
+
+
+#: Gradient boosting of the tree half of the pair model (scikit-learn names).
+TREE_PARAMS = {"max_iter": 150, "learning_rate": 0.05, "max_leaf_nodes": 7,
+               "min_samples_leaf": 20, "l2_regularization": 1.0, "class_weight": "balanced"}
+
+
+class PairModel:
+    """The pair model: logistic regression over the sparse pair features, optionally averaged
+    (weight :attr:`tree_weight`) with gradient-boosted trees over the dense ones plus
+    target-encoded identity priors (:func:`_prior_features`) — the trees see the priors as
+    rates, the linear model as one-hot identities."""
+
+    def __init__(self, linear, trees=None, names: list[str] | None = None,
+                 priors: dict | None = None, tree_weight: float = 0.5) -> None:
+        self.linear = linear
+        self.trees = trees
+        self.names = names or []
+        self.priors = priors  # None: no identity priors (a model trained without identity)
+        self.tree_weight = tree_weight if trees is not None else 0.0
+        self._col = {n: k for k, n in enumerate(self.names)}
+
+    @property
+    def meta(self) -> dict:
+        return self.linear.meta
+
+    def _matrix(self, rows: Iterable[tuple[tuple[str, str], dict, dict | None]]) -> np.ndarray:
+        rows = list(rows)
+        X = np.zeros((len(rows), len(self.names)))
+        col = self._col
+        for r, (pair, f, own) in enumerate(rows):
+            for k, v in f.items():
+                j = col.get(k)
+                if j is not None:
+                    X[r, j] = v
+            if self.priors is not None:
+                for k, v in _prior_features(pair, self.priors, own).items():
+                    X[r, col[k]] = v
+        return X
+
+    def scored(self, feats: dict[tuple[str, str], dict[str, float]]) -> list:
+        lin = _scored(self.linear, feats)
+        if self.trees is None or not feats:
+            return lin
+        P = self.trees.proba(self._matrix((p, f, None) for p, f in feats.items()))
+        cls = self.trees.classes
+        w = self.tree_weight
+        out = []
+        for k, (pair, pp, pn, p0) in enumerate(lin):
+            tp = [float(P[k, cls.index(c)]) if c in cls else 0.0 for c in (1, -1, 0)]
+            out.append((pair, (1 - w) * pp + w * tp[0], (1 - w) * pn + w * tp[1],
+                        (1 - w) * p0 + w * tp[2]))
+        return out
+
+    @classmethod
+    def fit(cls, feats: list[dict], golds: list[set], idx, C: float, seed: int,
+            trees: bool = True, meta: dict | None = None, priors: bool = True) -> PairModel:
+        from .sentiment_model import LinearSentimentModel
+
+        idx = list(idx)
+        X = [f for i in idx for f in feats[i].values()]
+        y = [_gold_label(golds[i], pair) for i in idx for pair in feats[i]]
+        linear = LinearSentimentModel.fit(X, y, C=C, seed=seed, meta=meta)
+        if not trees or len(set(y)) < 2:
+            return cls(linear)
+        from sklearn.ensemble import HistGradientBoostingClassifier
+
+        from .trees import TreeEnsemble
+
+        total, per = _prior_counts(feats, golds, idx) if priors else (None, {})
+        dense = sorted({k for f in X for k in f if not k.startswith(_IDENTITY)})
+        names = dense + (sorted(_prior_features(("", ""), {})) if priors else [])
+        model = cls(linear, None, names, total)
+        Xm = model._matrix((p, f, per.get(i)) for i in idx for p, f in feats[i].items())
+        clf = HistGradientBoostingClassifier(random_state=seed, **TREE_PARAMS).fit(Xm, y)
+        return cls(linear, TreeEnsemble.from_sklearn(clf), names, total)
+
+    def save(self, out: Path) -> None:
+        import json
+
+        self.linear.save(Path(out))
+        tree_file = Path(out) / "trees.json"
+        if self.trees is None:
+            tree_file.unlink(missing_ok=True)
+            return
+        tree_file.write_text(json.dumps(
+            {"weight": self.tree_weight, "features": self.names,
+             "priors": (None if self.priors is None
+                        else {k: self.priors[k] for k in sorted(self.priors)}),
+             "ensemble": self.trees.to_dict()}, ensure_ascii=False, separators=(",", ":")),
+            encoding="utf-8")
+
+    @classmethod
+    def load(cls, d: Path) -> PairModel:
+        import json
+
+        from .sentiment_model import LinearSentimentModel
+        from .trees import TreeEnsemble
+
+        linear = LinearSentimentModel.load(d)
+        tree_file = Path(d) / "trees.json"
+        if not tree_file.exists():
+            return cls(linear)
+        try:
+            blob = json.loads(tree_file.read_text(encoding="utf-8"))
+            return cls(linear, TreeEnsemble.from_dict(blob["ensemble"], str(tree_file)),
+                       [str(x) for x in blob["features"]],
+                       None if blob["priors"] is None else
+                       {str(k): [float(x) for x in v] for k, v in blob["priors"].items()},
+                       float(blob["weight"]))
+        except (ValueError, KeyError, TypeError) as e:
+            raise ValueError(f"{tree_file}: not a pair-model tree file ({e})") from e
 
 
 def _decide(scored: list, margin: float, at_least: int = 1) -> set[tuple[str, str, str]]:
@@ -423,11 +605,9 @@ PAIR_MARGIN = 0.3
 WINDOW = 0
 
 
-def load_pair_model(model_dir: Path | None = None):
-    from .sentiment_model import LinearSentimentModel
-
+def load_pair_model(model_dir: Path | None = None) -> PairModel | None:
     d = Path(model_dir) if model_dir is not None else PACKAGED_PAIR_MODEL
-    return LinearSentimentModel.load(d) if (d / "model.json").exists() else None
+    return PairModel.load(d) if (d / "model.json").exists() else None
 
 
 def _parsed(folder: Path, docs: list[RelDoc], nlp, cache_dir: Path | None) -> list:
@@ -492,16 +672,13 @@ def _best_margin(scored: dict[int, list], golds: list[set]) -> float:
                                        -abs(k - 0.3)))
 
 
-def _fit_pairs(feats: list[dict], golds: list[set], idx, C: float, seed: int, meta=None):
-    from .sentiment_model import LinearSentimentModel
-
-    X = [f for i in idx for f in feats[i].values()]
-    y = [_gold_label(golds[i], pair) for i in idx for pair in feats[i]]
-    return LinearSentimentModel.fit(X, y, C=C, seed=seed, meta=meta)
+def _fit_pairs(feats: list[dict], golds: list[set], idx, C: float, seed: int, meta=None,
+               trees: bool = True, identity: bool = True) -> PairModel:
+    return PairModel.fit(feats, golds, idx, C, seed, trees, meta, identity)
 
 
 def _oof_scores(feats: list[dict], golds: list[set], idx: list[int], folds: int, C: float,
-                seed: int) -> dict[int, list]:
+                seed: int, trees: bool = True, identity: bool = True) -> dict[int, list]:
     """Out-of-fold pair scores of the documents ``idx`` (k-fold by document)."""
     from sklearn.model_selection import KFold
 
@@ -509,19 +686,21 @@ def _oof_scores(feats: list[dict], golds: list[set], idx: list[int], folds: int,
     for tr, te in KFold(min(folds, len(idx)), shuffle=True, random_state=seed).split(idx):
         if len({_gold_label(golds[idx[i]], p) for i in tr for p in feats[idx[i]]}) < 2:
             continue  # a tiny corpus: this fold cannot be fitted, its documents go unscored
-        m = _fit_pairs(feats, golds, [idx[i] for i in tr], C, seed)
+        m = _fit_pairs(feats, golds, [idx[i] for i in tr], C, seed, None, trees, identity)
         for i in te:
             scored[idx[i]] = _scored(m, feats[idx[i]])
     return scored
 
 
-def train_rusentrel(folder: Path, out: Path, folds: int = 5, seed: int = 0, C: float = 0.3,
+def train_rusentrel(folder: Path, out: Path, folds: int = 5, seed: int = 0, C: float = 1.0,
                     synonyms: Path | None = None, cache_dir: Path | None = None,
-                    window: int = WINDOW, identity: bool = True) -> dict:
+                    window: int = WINDOW, identity: bool = True, trees: bool = True) -> dict:
     """Pair model: k-fold cross-validation *by document* with the official metric, the output
     margin chosen inside each training fold (nested, by an inner (k−1)-fold CV), then fit on
     every document of ``folder`` and save (JSON + NPZ) with a model card into ``out``; the
-    saved model's margin is the best one on the outer folds' out-of-fold scores."""
+    saved model's margin is the best one on the outer folds' out-of-fold scores.  With
+    ``trees`` the pair model averages the linear model with gradient-boosted trees
+    (:class:`PairModel`)."""
     docs, sdocs, syn, model, emb, lexicon = _context(folder, synonyms, cache_dir)
     if any(d.opinions is None for d in docs):
         raise ValueError(f"{folder}: training needs artN.opin.txt for every document")
@@ -534,9 +713,10 @@ def train_rusentrel(folder: Path, out: Path, folds: int = 5, seed: int = 0, C: f
     fold_rows, oof = [], {}
     for tr, te in KFold(folds, shuffle=True, random_state=seed).split(docs):
         tr = [int(i) for i in tr]
-        margin = (_best_margin(_oof_scores(feats, golds, tr, folds - 1, C, seed), golds)
+        margin = (_best_margin(_oof_scores(feats, golds, tr, folds - 1, C, seed, trees,
+                                           identity), golds)
                   if len(tr) >= 2 and folds > 2 else PAIR_MARGIN)
-        m = _fit_pairs(feats, golds, tr, C, seed)
+        m = _fit_pairs(feats, golds, tr, C, seed, None, trees, identity)
         for i in te:
             oof[int(i)] = _scored(m, feats[i])
             preds[i] = _decide(oof[int(i)], margin)
@@ -548,7 +728,7 @@ def train_rusentrel(folder: Path, out: Path, folds: int = 5, seed: int = 0, C: f
     final = _fit_pairs(feats, golds, range(len(docs)), C, seed, meta={
         "task": "rusentrel-pairs", "documents": len(docs), "cv": cv, "folds": folds,
         "cv_folds": fold_rows, "margin": final_margin, "window": window,
-        "identity": identity})
+        "identity": identity, "trees": trees}, trees=trees, identity=identity)
     final.save(Path(out))
     n_pairs = sum(len(f) for f in feats)
     in_cand = sum(1 for g, fs in zip(golds, feats, strict=True) for s, t, _ in g
@@ -556,18 +736,20 @@ def train_rusentrel(folder: Path, out: Path, folds: int = 5, seed: int = 0, C: f
     n_gold = sum(len(g) for g in golds)
     (Path(out) / "MODEL_CARD.md").write_text(
         _pair_card(cv, fold_rows, folds, seed, C, len(docs), n_pairs, n_gold, in_cand,
-                   final_margin, window, identity), encoding="utf-8")
+                   final_margin, window, identity, final.trees is not None),
+        encoding="utf-8")
     return {"cv": cv, "cv_folds": fold_rows, "documents": len(docs), "pairs": n_pairs,
             "gold": n_gold, "gold_in_candidates": in_cand, "margin": final_margin}
 
 
 def _pair_card(cv: dict, fold_rows: list[dict], folds: int, seed: int, C: float, n_docs: int,
                n_pairs: int, n_gold: int, in_cand: int, margin: float, window: int,
-               identity: bool) -> str:
+               identity: bool, trees: bool = False) -> str:
     where = ("sharing a sentence" if window == 0 else
              f"in one sentence or in sentences at most {window} apart")
     lines = [
-        "# Model card — framing RuSentRel pair model (linear)",
+        "# Model card — framing RuSentRel pair model ("
+        + ("linear + gradient-boosted trees" if trees else "linear") + ")",
         "",
         "**Task.** Document-level attitudes between named entities (RuSentRel 1.1, extraction",
         f"mode): for every ordered pair of entity synonym groups {where}: pos / neg / none.",
@@ -584,6 +766,16 @@ def _pair_card(cv: dict, fold_rows: list[dict], folds: int, seed: int, C: float,
            "attitudes recur: «игил» is a negative target wherever it appears); they carry "
            "the domain of the training split (international politics, inosmi.ru, 2015–16) "
            "and help little on texts about other actors" if identity else "")
+        + (". Its probabilities are averaged (weight 0.5) with those of gradient-boosted "
+           "trees (scikit-learn HistGradientBoosting, class-balanced, "
+           + ", ".join(f"{k}={v}" for k, v in TREE_PARAMS.items() if k != "class_weight")
+           + ") over the same features without the one-hot identities"
+           + ("; the trees see the identities as target-encoded priors instead: how often "
+              "the source, the target, the pair and the unordered pair were candidates and "
+              "gold pos/neg in the training documents (smoothed; a training document's own "
+              "pairs left out of its rows). The trees are exported node by node to JSON and "
+              "evaluated with numpy" if identity else "; exported to JSON, evaluated with "
+              "numpy") if trees else "")
         + f". A pair is output when its more probable polar class beats P(none) by "
         f"{margin:+.1f} (chosen by cross-validation); in a document where no pair of a class "
         "passes, that class's best candidate is output (the metric scores each class per "
@@ -609,11 +801,13 @@ def _pair_card(cv: dict, fold_rows: list[dict], folds: int, seed: int, C: float,
     lines += [
         "",
         "Per-fold F1 is the official metric over that fold's documents only (it does not "
-        "average to the pooled figure). The feature set, C and the candidate window were "
-        "compared on these same folds, so the pooled figure is slightly optimistic.",
+        "average to the pooled figure). The feature set, C, the candidate window"
+        + (", the trees' settings and their weight" if trees else "")
+        + " were compared on these same folds, so the pooled figure is slightly optimistic.",
         "",
         "**Reproduce.** `framing train-rusentrel --data <rusentrel>/train --out <dir> "
-        f"--C {C} --window {window}" + ("" if identity else " --no-identity") + "`.",
+        f"--C {C} --window {window}" + ("" if identity else " --no-identity")
+        + ("" if trees else " --no-trees") + "`.",
         "",
     ]
     return "\n".join(lines)
