@@ -29,6 +29,9 @@ def main() -> int:
     from framing.resources import default_path, load_sentiment_model
     from framing.sentiment import load_lexicon
     from framing.sentiment_model import Embeddings, mention_features
+    from framing.stages import single_threaded_blas
+
+    single_threaded_blas()  # one core, as in the pipeline's workers (BLAS threads would spin)
 
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     cache = sys.argv[sys.argv.index("--cache") + 1] if "--cache" in sys.argv else None
