@@ -1142,9 +1142,6 @@ def _span(ix: np.ndarray) -> slice | np.ndarray:
     return ix
 
 
-def _rows_of(df: pd.DataFrame, rows: slice | np.ndarray | None) -> pd.DataFrame:
-    """One article's rows of a corpus table, text columns as Python strings."""
-    return _plain(df.iloc[0:0] if rows is None else df.iloc[rows])
 
 
 #: pages rendered together: their articles' rows are converted to Python strings at once
@@ -1171,7 +1168,7 @@ def _render_chunk(jobs: list[tuple]) -> None:
         for name, rows in _PAGES["rows"].items():
             span = rows.get(art.id)
             if span is None:
-                sub[name] = _rows_of(frames[name], None)
+                sub[name] = _plain(frames[name].iloc[0:0])
                 continue
             plain, lo = chunk[name]
             sub[name] = plain.iloc[slice(span.start - lo, span.stop - lo)
@@ -1179,15 +1176,11 @@ def _render_chunk(jobs: list[tuple]) -> None:
         _render_page(job, sub)
 
 
-def _render_page(job: tuple, tables: dict | None = None) -> None:
+def _render_page(job: tuple, tables: dict) -> None:
     """Write one article's HTML and Markdown pages; ``tables``: its rows of the per-article
-    tables (text as Python strings), sliced here when not given."""
+    tables (text as Python strings)."""
     art, row, p, m, _key = job
-    frames = _PAGES["frames"]
-    if tables is None:
-        tables = {name: _rows_of(frames[name], rows.get(art.id))
-                  for name, rows in _PAGES["rows"].items()}
-    sub = {**frames, **tables}
+    sub = {**_PAGES["frames"], **tables}
     segs = [(s.kind, s.start, s.end) for s in art.segments]
     _write(p, article_html(row, segs, art.text, sub, _PAGES["cats"], _PAGES["provenance"],
                            _PAGES["fig_dir"], _PAGES["status"]))
@@ -1259,7 +1252,6 @@ def render_reports(frames: dict, articles: Iterable, codebook, out_dir: Path,
                 written += [p, m]
                 continue
         todo.append((art, row, p, m, key))
-    # every per-article table split once (not filtered per page: quadratic in the corpus)
     # each per-article table's row positions by article, found once (filtering the corpus
     # tables for every page is quadratic; splitting them into frames per article costs
     # gigabytes at 10,000 articles)
