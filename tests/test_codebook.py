@@ -314,3 +314,22 @@ def test_workflow_stops_on_a_codebook_error_before_any_article(tmp_path):
         r.stderr + r.stdout)
     assert not (p / "data" / "processed" / "articles.jsonl").exists()
     assert not (p / "data" / "processed" / "nlp").exists()
+
+
+def test_fast_yaml_loader_reads_the_same_and_keeps_plain_errors(root, tmp_path):
+    """libyaml (when present) reads every shipped resource exactly as the pure-Python loader,
+    line numbers included; a syntax error still gets the pure-Python loader's message."""
+    import yaml
+
+    from framing import yamlio
+    from framing.yamlio import ResourceError, load_yaml_text
+
+    for name in ("codebook.yaml", "frames.yaml", "actors.yaml", "reporting_verbs.yaml"):
+        text = (root / "config" / name).read_text(encoding="utf-8")
+        slow = yaml.load(text, Loader=yamlio._LineLoader)  # noqa: S506 - SafeLoader subclass
+        assert load_yaml_text(text, name) == slow, name
+    bad = "devices:\n  - id: x\n    label: [unclosed\n  - id: y\n"
+    with pytest.raises(ResourceError) as err:
+        load_yaml_text(bad, "cb.yaml")
+    msg = str(err.value)
+    assert msg.startswith("cb.yaml: not valid YAML") and "line" in msg and "^" in msg

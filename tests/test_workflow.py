@@ -71,6 +71,23 @@ def test_outputs_exist(project):
     assert (processed / "provenance.json").exists()
 
 
+def test_annotation_chain_outranks_side_jobs():
+    """With 2 cores, the NLP job (all cores) must not wait while provenance and the input
+    check (one core each) hold them: the chain from NLP to report has the higher priority,
+    so Snakemake starts it first and the side jobs fill idle cores (a 1,000-article +1 run
+    started NLP ~1.3 s late without it)."""
+    from snakemake.api import SnakemakeApi
+    from snakemake.settings.types import OutputSettings, ResourceSettings
+
+    with SnakemakeApi(OutputSettings(quiet=True)) as api:
+        wf = api.workflow(resource_settings=ResourceSettings(cores=2),
+                          snakefile=ROOT / "Snakefile", workdir=ROOT)
+        priority = {r.name: r.priority for r in wf._workflow.rules}
+    chain = ("nlp", "actors", "devices", "sentiment", "frames", "figures", "report")
+    assert min(priority[r] for r in chain) > max(priority["provenance"],
+                                                 priority["check_inputs"])
+
+
 def test_report_shows_exactly_the_figures_drawn(project):
     """The report is written from the figure plan (in parallel with the figures): every
     figure a page shows exists, and every article figure drawn is shown on its page."""

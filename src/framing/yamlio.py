@@ -23,6 +23,12 @@ class _LineLoader(yaml.SafeLoader):
     pass
 
 
+# libyaml's parser (when PyYAML has it) reads the codebook ~10x faster, with the same nodes and
+# line marks; errors are re-read with the pure-Python loader, whose messages quote the line.
+class _FastLineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    pass
+
+
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     keys = [loader.construct_object(k, deep=deep) for k, _ in node.value]
     for k, (knode, _) in zip(keys, node.value, strict=True):
@@ -39,10 +45,15 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool =
     return mapping
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+for _loader in (_LineLoader, _FastLineLoader):
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def load_yaml_text(text: str, name: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_FastLineLoader)  # noqa: S506 - SafeLoader subclass
+    except (ResourceError, yaml.YAMLError):
+        pass  # re-read below for the pure-Python loader's message
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
     except ResourceError as exc:

@@ -2,6 +2,7 @@
 # need the mentions, and a job costs ~0.7 s of start-up on an incremental run); each keeps its
 # own per-article cache, so editing reporting_verbs.yaml recomputes the quotes only.
 rule actors:
+    priority: 10  # the annotation chain first; provenance and input checks fill idle cores
     input:
         manifest=rules.nlp.output.manifest,
         registry=RES["actors"],

@@ -1,10 +1,5 @@
-from framing.codebook import validate_codebook
-
-# A codebook error (file:line: device "id": …) stops the run here, before any article is processed.
-validate_codebook(RES["codebook"])
-
-
 rule devices:
+    priority: 10  # the annotation chain first; provenance and input checks fill idle cores
     input:
         manifest=rules.nlp.output.manifest,
         codebook=RES["codebook"],

@@ -1,4 +1,5 @@
 rule figures:
+    priority: 10  # the annotation chain first; provenance and input checks fill idle cores
     input:
         articles=rules.ingest.output.table,
         segments=rules.ingest.output.segments,

@@ -1,4 +1,5 @@
 rule frames:
+    priority: 10  # the annotation chain first; provenance and input checks fill idle cores
     input:
         manifest=rules.nlp.output.manifest,
         frames=RES["frames"],

@@ -2,6 +2,7 @@ report: "../report/workflow.rst"
 
 
 rule report:
+    priority: 10  # the annotation chain first; provenance and input checks fill idle cores
     input:
         articles=rules.ingest.output.articles,
         table=rules.ingest.output.table,

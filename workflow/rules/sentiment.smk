@@ -1,4 +1,5 @@
 rule sentiment:
+    priority: 10  # the annotation chain first; provenance and input checks fill idle cores
     input:
         manifest=rules.nlp.output.manifest,
         mentions=rules.actors.output.mentions,
