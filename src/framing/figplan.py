@@ -80,19 +80,45 @@ def cluster_bootstrap_ratio(num: Iterable[float], den: Iterable[float], seed: in
     >>> cluster_bootstrap_ratio([1], [0], seed=0)
     (nan, nan, nan)
     """
-    num, den = np.asarray(list(num), float), np.asarray(list(den), float)
+    num = np.asarray(list(num), float)
+    return cluster_bootstrap_ratios(num.reshape(-1, 1), den, seed, n_boot, level)[0]
+
+
+def cluster_bootstrap_ratios(nums: np.ndarray, den: Iterable[float], seed: int,
+                             n_boot: int = N_BOOT, level: float = 0.95
+                             ) -> list[tuple[float, float, float]]:
+    """:func:`cluster_bootstrap_ratio` for each column of ``nums`` (clusters × columns), all
+    from the same resampled clusters: one draw, then one matrix product for every column
+    (the same figures as column-by-column calls with this seed, to float rounding).
+
+    >>> cluster_bootstrap_ratios(np.array([[2, 1], [4, 0]]), [1, 1], seed=0)[0][0]
+    3.0
+    >>> cluster_bootstrap_ratios(np.array([[2, 1], [4, 0]]), [1, 1], seed=0)[1][0]
+    0.5
+    """
+    nums = np.asarray(nums, float)
+    den = np.asarray(list(den), float)
+    k = nums.shape[1] if nums.ndim == 2 else 0
     if len(den) == 0 or den.sum() <= 0:
-        return (math.nan, math.nan, math.nan)
-    est = float(num.sum() / den.sum())
+        return [(math.nan, math.nan, math.nan)] * k
+    ests = nums.sum(axis=0) / den.sum()
     if len(den) == 1:
-        return (round(est, 4), math.nan, math.nan)
+        return [(round(float(e), 4), math.nan, math.nan) for e in ests]
+    n = len(den)
     rng = np.random.default_rng(seed)
-    idx = rng.integers(0, len(den), size=(n_boot, len(den)))
-    d = den[idx].sum(axis=1)
+    idx = rng.integers(0, n, size=(n_boot, n))
+    # how often each cluster was drawn in each replicate: sums become one matrix product
+    times = np.bincount((idx + (np.arange(n_boot) * n)[:, None]).ravel(),
+                        minlength=n_boot * n).reshape(n_boot, n).astype(float)
+    d = times @ den
     ok = d > 0
-    ratios = num[idx].sum(axis=1)[ok] / d[ok]
-    lo, hi = np.quantile(ratios, [(1 - level) / 2, 1 - (1 - level) / 2])
-    return round(est, 4), round(float(lo), 4), round(float(hi), 4)
+    sums = times[ok] @ nums
+    qs = [(1 - level) / 2, 1 - (1 - level) / 2]
+    out = []
+    for j, est in enumerate(ests):
+        lo, hi = np.quantile(sums[:, j] / d[ok], qs)
+        out.append((round(float(est), 4), round(float(lo), 4), round(float(hi), 4)))
+    return out
 
 
 _WORD = re.compile(r"\w+(?:[-‐]\w+)*")
@@ -178,12 +204,13 @@ def device_rates(devices: pd.DataFrame, articles: pd.DataFrame, words: pd.Series
     for grp, sub in arts.groupby(by, sort=True):
         den = (sub.words / 1000.0).to_numpy()
         cnt = counts.reindex(sub.article_id).fillna(0)
-        allhits = cnt.sum(axis=1).to_numpy()
-        out[("ALL", grp)] = (*cluster_bootstrap_ratio(allhits, den, seed_of("rate", grp)),
-                             len(sub))
-        for c in sorted(counts.columns):
-            out[(c, grp)] = (*cluster_bootstrap_ratio(cnt[c].to_numpy(), den,
-                                                      seed_of("rate", grp, c)), len(sub))
+        cats = sorted(counts.columns)
+        # every category and their total from the same resampled articles (one draw)
+        cols = np.column_stack([cnt.sum(axis=1).to_numpy(), cnt[cats].to_numpy()]) \
+            if cats else cnt.sum(axis=1).to_numpy().reshape(-1, 1)
+        for c, est in zip(["ALL", *cats],
+                          cluster_bootstrap_ratios(cols, den, seed_of("rate", grp)), strict=True):
+            out[(c, grp)] = (*est, len(sub))
     return out
 
 #: per-article figure kinds (file stems), in report order
