@@ -482,3 +482,46 @@ def test_xhtml_with_an_xml_declaration_is_read(tmp_path):
             f'xhtml"><head><title>Визит</title></head><body><p>{para * 2}</p></body></html>')
     arts, errors, _ = _one(tmp_path, "x.html", page.encode("cp1251"))
     assert errors == [] and "переговоры в Астане" in arts[0].text
+
+
+def _mixed_raw(raw):
+    raw.mkdir()
+    (raw / "a.txt").write_bytes("Заголовок\n\nМосква заявила о переговорах.".encode("cp1251"))
+    (raw / "b.jsonl").write_text(
+        json.dumps({"id": "1", "text": "Киев ответил.", "date": "не дата"}, ensure_ascii=False)
+        + "\n{broken\n", encoding="utf-8")
+    (raw / "c.csv").write_text("id,text\n7,Минск промолчал.\n", encoding="utf-8")
+    (raw / "d.html").write_text("<html><body><p>Текст страницы.</p></body></html>",
+                                encoding="utf-8")
+    (raw / "e.pdf").write_bytes(b"%PDF")
+    return raw
+
+
+def test_file_cache_gives_what_a_fresh_read_gives(tmp_path):
+    """A rerun reads unchanged files from the cache: the same articles, rejections and
+    warnings as reading every file afresh; a changed file is re-read, a removed file's entry
+    is dropped, and a damaged entry is read afresh."""
+    from framing.ingest import DEFAULT_MAX_BATCH_BYTES, DEFAULT_MAX_BYTES, FileCache
+
+    raw, cache = _mixed_raw(tmp_path / "raw"), tmp_path / "cache"
+    fresh = ingest_dir(raw)
+    first = ingest_dir(raw, cache=cache)
+    entries = sorted(cache.glob("*.json"))
+    assert first == fresh and len(entries) == 5
+    assert ingest_dir(raw, cache=cache) == fresh  # every file from the cache
+    fc = FileCache(cache)
+    fc.read(raw / "a.txt", "a.txt", None, DEFAULT_MAX_BYTES, DEFAULT_MAX_BATCH_BYTES)
+    assert fc.hits == 1
+
+    (raw / "c.csv").write_text("id,text\n7,Минск ответил резко.\n", encoding="utf-8")
+    arts, _ = ingest_dir(raw, cache=cache)
+    assert [a.text for a in arts if a.source_file == "c.csv"] == ["Минск ответил резко."]
+    assert len(list(cache.glob("*.json"))) == 5  # the old entry of c.csv is gone
+
+    (raw / "d.html").unlink()
+    assert ingest_dir(raw, cache=cache) == ingest_dir(raw)
+    assert len(list(cache.glob("*.json"))) == 4
+
+    for e in cache.glob("*.json"):
+        e.write_text("{not json", encoding="utf-8")
+    assert ingest_dir(raw, cache=cache) == ingest_dir(raw)

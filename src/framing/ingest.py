@@ -704,28 +704,103 @@ def read_path(
                                      f"({type(exc).__name__}: {str(exc)[:200]})")]
 
 
+#: The reading code: a change re-reads every file (the per-file cache is keyed by it).
+_CODE_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
+class FileCache:
+    """What :func:`read_path` made of each raw file, one JSON file per (file content, name,
+    options, code) under ``root``, so a rerun re-reads only new or changed files.
+
+    >>> import tempfile
+    >>> raw = Path(tempfile.mkdtemp()); _ = (raw / "a.txt").write_text("Текст статьи.")
+    >>> cache = FileCache(raw / ".c")
+    >>> first = cache.read(raw / "a.txt", "a.txt", None, DEFAULT_MAX_BYTES, 10**9)
+    >>> again = cache.read(raw / "a.txt", "a.txt", None, DEFAULT_MAX_BYTES, 10**9)
+    >>> first == again, cache.hits
+    (True, 1)
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.used: set[str] = set()
+        self.hits = 0
+
+    def read(self, path: Path, name: str, boilerplate: Iterable[str] | None, max_bytes: int,
+             max_batch_bytes: int) -> list[Article | Rejected]:
+        def fresh() -> list[Article | Rejected]:
+            return read_path(path, name, boilerplate, max_bytes=max_bytes,
+                             max_batch_bytes=max_batch_bytes)
+
+        try:  # files over a size limit are refused unread, as by read_path
+            if path.stat().st_size > max(max_bytes, max_batch_bytes):
+                return fresh()
+            data = path.read_bytes()
+        except OSError:
+            return fresh()
+        h = hashlib.sha256(json.dumps([_CODE_VERSION, name, list(boilerplate or []),
+                                       max_bytes, max_batch_bytes]).encode())
+        h.update(data)
+        key = h.hexdigest()[:32]
+        self.used.add(key)
+        entry = self.root / f"{key}.json"
+        try:
+            items = json.loads(entry.read_text(encoding="utf-8"))
+            out = [Article.from_dict(i["article"]) if "article" in i else Rejected(**i["rejected"])
+                   for i in items]
+            self.hits += 1
+            return out
+        except (OSError, ValueError, KeyError, TypeError):  # absent or damaged: read afresh
+            pass
+        out = fresh()
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps([{"article": asdict(i)} if isinstance(i, Article)
+                                   else {"rejected": asdict(i)} for i in out],
+                                  ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, entry)
+        return out
+
+    def prune(self) -> int:
+        """Delete entries of files not read since this cache was opened; returns how many."""
+        n = 0
+        if self.root.is_dir():
+            for f in self.root.glob("*.json"):
+                if f.stem not in self.used:
+                    f.unlink()
+                    n += 1
+        return n
+
+
 def ingest_dir(
     raw_dir: Path,
     boilerplate: Iterable[str] | None = None,
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES,
+    cache: Path | None = None,
 ) -> tuple[list[Article], list[Rejected]]:
     """Read every supported file under ``raw_dir``; articles sorted by id, ids unique (also
     ignoring case, so reports never collide on case-insensitive file systems).
 
     Returns the articles and the rejections, followed by warnings (``level="warning"``) about
-    articles that were kept.
+    articles that were kept.  With ``cache`` (a folder), a file whose bytes, name, options and
+    the reading code are unchanged is not parsed again (:class:`FileCache`).
     """
     articles: list[Article] = []
     rejected: list[Rejected] = []
+    files = FileCache(Path(cache)) if cache is not None else None
     for path in sorted(p for p in Path(raw_dir).rglob("*") if p.is_file()):
         if path.name.startswith(".") or path.name.lower() in {"readme.md", "readme.txt"}:
             continue
         name = path.relative_to(raw_dir).as_posix()
-        for item in read_path(path, name, boilerplate, max_bytes=max_bytes,
-                              max_batch_bytes=max_batch_bytes):
+        items = files.read(path, name, boilerplate, max_bytes, max_batch_bytes) if files \
+            else read_path(path, name, boilerplate, max_bytes=max_bytes,
+                           max_batch_bytes=max_batch_bytes)
+        for item in items:
             (articles if isinstance(item, Article) else rejected).append(item)
+    if files is not None:
+        files.prune()
     seen: dict[str, str] = {}
     unique: list[Article] = []
     for art in articles:

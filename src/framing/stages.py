@@ -32,7 +32,8 @@ def run_ingest(raw_dir: Path, out_jsonl: Path, out_dir: Path,
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"raw data folder {raw_dir} does not exist")
-    articles, rejected = ingest_dir(raw_dir, boilerplate, **limits)
+    articles, rejected = ingest_dir(raw_dir, boilerplate, cache=out_dir / "cache" / "ingest",
+                                    **limits)
     for r in rejected:
         tag = "REJECTED" if r.level == "error" else "WARNING"
         print(f"framing ingest: {tag} {r.error}", file=sys.stderr)
