@@ -716,9 +716,9 @@ def corpus_snapshot(frames: dict, words: Mapping[str, int], labels: Mapping[str,
                                     neg=("n_neg", "sum")) if len(sent) else pd.DataFrame()
     actors = {}
     if len(agg):
-        for a in sorted(agg.index, key=lambda a: (-int(agg.n[a]), a))[:15]:
-            actors[a] = {"n": int(agg.n[a]),
-                         "mean": round(float(agg.pos[a] - agg.neg[a]) / int(agg.n[a]), 3)}
+        n, pos, neg = (agg[c].to_dict() for c in ("n", "pos", "neg"))
+        for a in sorted(n, key=lambda a: (-int(n[a]), a))[:15]:
+            actors[a] = {"n": int(n[a]), "mean": round(float(pos[a] - neg[a]) / int(n[a]), 3)}
     sc = frames.get("stance_corpus")
     return {"key": key,
             "articles": {r.article_id: {"title": r.title or "", "hash": r.content_hash[:16]}
