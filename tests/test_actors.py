@@ -184,6 +184,26 @@ def test_not_actor_heads_come_from_the_registry_file(annotate, lemmatizer):
         "Центр политической конъюнктуры"}
 
 
+def test_not_actor_contexts_come_from_the_registry_file(annotate, lemmatizer, registry):
+    """«по ВКС» is a video link: the NER's «ВКС» is no actor there, with the shipped registry
+    and with a registry that lists the context; elsewhere the same rule leaves it alone."""
+    doc = annotate("Путин и Токаев по ВКС обратились к участникам форума. "
+                   "Переговоры прошли в режиме ВКС.")
+    base = "actors:\n  - id: Россия\n    type: state\n    aliases: [Россия]\n"
+    bare = ActorRegistry.from_yaml_text(base, "a.yaml", lemmatizer)
+    if "ВКС" not in {m.actor for m in find_mentions(doc, bare)}:
+        pytest.skip("the NER does not tag «ВКС» in these sentences")
+    listed = ActorRegistry.from_yaml_text(
+        base + "not_actor_contexts: [по ВКС, в режим ВКС]\n", "a.yaml", lemmatizer)
+    assert "ВКС" not in {m.actor for m in find_mentions(doc, listed)}
+    assert "ВКС" not in {m.actor for m in find_mentions(doc, registry)}
+    other = annotate("Удар нанесли ВКС России.")
+    ctx_only = ActorRegistry.from_yaml_text(base + "not_actor_contexts: [по ВКС]\n", "a.yaml",
+                                           lemmatizer)
+    assert {m.actor for m in find_mentions(other, ctx_only)} == {
+        m.actor for m in find_mentions(other, bare)}
+
+
 def test_descriptor_titles_come_from_the_registry_file(nlp, lemmatizer):
     reg = ("actors:\n  - id: Казахстан\n    type: state\n    aliases: [Казахстан]\n"
            "    adjectives: [казахстанский]\n"
@@ -211,6 +231,7 @@ def test_counterparts_come_from_the_registry_file(annotate, registry):
     ("actors: []\ndescriptor_titles:\n  лидер: президент\n",
      "a.yaml, line 3: descriptor_titles: 'лидер'"),
     ("actors: []\ncounterparts: [коллега, '']\n", "'counterparts' must be a list"),
+    ("actors: []\nnot_actor_contexts: по ВКС\n", "'not_actor_contexts' must be a list"),
     ("actors: []\ntitles: [x]\n", "a.yaml, line 1: unknown top-level key(s) ['titles']"),
 ])
 def test_word_list_errors_name_file_and_line(lemmatizer, text, message):

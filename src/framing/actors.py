@@ -11,9 +11,10 @@ state («в лице США», «из-за океана») carries that state as
 
 Named entities that cannot hold a stance do not become automatic actors: places and things whose
 head word is listed under ``not_actor_heads`` in the registry file («Георгиевский зал», «Почетный
-караул»), spans with no noun, and «persons» with no word that can be a name («Формулы-1»,
-«В.Л.»).  The vocabulary of descriptors (``descriptor_titles``, ``counterparts``) lives in the
-registry file too.
+караул»), entities inside a ``not_actor_contexts`` sequence («по ВКС»: by video link), spans
+with no noun, and «persons» with no word that can be a name («Формулы-1», «В.Л.»).  The
+vocabulary of descriptors (``descriptor_titles``, ``counterparts``) lives in the registry file
+too.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ _ENTRY_KEYS = {"id", "type", "aliases", "metonyms", "periphrases", "adjectives",
 _ROLE_KEYS = {"title", "of", "from", "to", "__line__"}
 #: top-level keys of the registry file
 _TOP_KEYS = {"actors", "descriptor_titles", "counterparts", "not_actor_heads",
-             "collective_links", "office_nouns", "__line__"}
+             "not_actor_contexts", "collective_links", "office_nouns", "__line__"}
 _NER_LABELS = ("LOC", "ORG", "PER")
 _PRONOUNS = {"он", "она"}
 #: parts of speech of words that can name an actor («Большой» for the theatre, «1+1»)
@@ -102,6 +103,8 @@ class Vocabulary:
     ``descriptor_titles``: a generic head → the role titles it can stand for («лидер
     Казахстана» → the holder of «президент»); ``counterparts``: «(российский) коллега»;
     ``not_actor_heads``: NER label → head lemmas of entities that are not actors;
+    ``not_actor_contexts``: word sequences ending with an entity that make it no actor («по
+    ВКС»: by video link);
     ``collective_links``: word sequences that link an unnamed collective to a state («в лице»);
     ``office_nouns``: nouns after which a title is the office, not a person («пост»).
     """
@@ -109,6 +112,7 @@ class Vocabulary:
     descriptor_titles: dict[str, set[str]] = field(default_factory=dict)
     counterparts: set[str] = field(default_factory=set)
     not_actor_heads: dict[str, set[str]] = field(default_factory=dict)
+    not_actor_contexts: list[tuple[str, ...]] = field(default_factory=list)
     collective_links: list[tuple[str, ...]] = field(default_factory=list)
     office_nouns: set[str] = field(default_factory=set)
 
@@ -189,7 +193,19 @@ class ActorRegistry:
             head = ent.root if ent.root.pos_ in _NOMINAL else nouns[0]
             if norm(head.lemma_) in stop:
                 return False
-        return True
+        return not self._in_not_actor_context(ent)
+
+    def _in_not_actor_context(self, ent) -> bool:
+        """Whether a ``not_actor_contexts`` sequence ends with ``ent`` and covers it, each
+        word matching a token's form or lemma («Путин и Токаев по ВКС обратились»)."""
+        doc = ent.doc
+        for phrase in self.vocabulary.not_actor_contexts:
+            start = ent.end - len(phrase)
+            if 0 <= start <= ent.start and all(
+                    w in (norm(t.text), norm(t.lemma_))
+                    for w, t in zip(phrase, doc[start:ent.end], strict=True)):
+                return True
+        return False
 
     @classmethod
     def from_yaml(cls, path: Path, lemmatizer: Lemmatizer | None = None) -> ActorRegistry:
@@ -260,6 +276,11 @@ def parse_vocabulary(data: object, name: str) -> Vocabulary:
         vocab.collective_links = sorted(
             {tuple(norm(w) for w in c.split()) for c in _word_list(
                 data["collective_links"], name, "collective_links")}, key=lambda c: -len(c))
+    if "not_actor_contexts" in data:
+        vocab.not_actor_contexts = sorted(
+            {tuple(norm(w) for w in c.split()) for c in _word_list(
+                data["not_actor_contexts"], name, "not_actor_contexts")},
+            key=lambda c: (-len(c), c))
     heads = mapping("not_actor_heads")
     for label, words in heads.items():
         if label == "__line__":
