@@ -127,6 +127,14 @@ def test_pair_model_trains_by_document_and_predicts(tmp_path, capsys, root, monk
     assert meta["margin"] in MARGINS and len(meta["cv_folds"]) == 3
     # the margin of each outer fold is chosen on its training documents only
     assert all(r["margin"] in MARGINS for r in meta["cv_folds"])
+    # the per-document output rule (default) is stored: calibration per class and λ
+    from framing.rusentrel import LAMBDAS, OUTPUT_CAP
+
+    rule = meta["decision"]
+    assert rule["lam"] in LAMBDAS and rule["cap"] == OUTPUT_CAP
+    assert set(rule["calib"]) == {"pos", "neg"} and all(len(v) == 2 for v in rule["calib"].values())
+    assert all(r["lam"] is None or r["lam"] in LAMBDAS for r in meta["cv_folds"])
+    assert "E[precision]" in card
     assert list((tmp_path / "cache").glob("rusentrel-*.spacy"))  # parsed once, reused
     # the linear model and the trees (JSON) are both stored; the trees are averaged in
     assert (model / "trees.json").exists() and meta["trees"] is True
@@ -228,3 +236,43 @@ def test_packaged_pair_model_loads_and_a_broken_tree_file_is_named(tmp_path):
     (model / "trees.json").write_text('{"weight": 0.5, "features": [', encoding="utf-8")
     with pytest.raises(ValueError, match="trees.json"):
         load_pair_model(model)
+
+
+def test_per_document_rule_counts_by_calibrated_probability():
+    from framing.rusentrel import PairModel, _best_rule, _calibration, _decide_doc, predict_pairs
+
+    rows = [(("a", f"t{k}"), p, 0.05, 0.95 - p) for k, p in enumerate((.9, .8, .6, .3, .1, .05))]
+    calib = {"pos": [8.0, -2.0], "neg": [8.0, -2.0]}
+
+    def n_pos(lam, cap=10.0):
+        out = _decide_doc(rows, {"lam": lam, "cap": cap, "calib": calib})
+        return sum(1 for x in out if x[2] == "pos")
+
+    # weighing precision more outputs fewer pairs; every class gets at least one
+    assert n_pos(0.9) <= n_pos(0.6) <= n_pos(0.3) and n_pos(0.99) >= 1
+    assert n_pos(0.0) == len(rows)  # recall alone: everything
+    assert n_pos(0.0, cap=1.0) < len(rows)  # … unless capped by the expected gold count
+    # the strongest candidates come first and a pair keeps one class
+    out = _decide_doc(rows, {"lam": 0.7, "cap": 2.0, "calib": calib})
+    assert ("a", "t0", "pos") in out and len({(s, t) for s, t, _ in out}) == len(out)
+    # calibration: the more P(pos) beats P(none), the likelier a gold pos pair
+    scored = {0: rows}
+    golds = [{("a", "t0", "pos"), ("a", "t1", "pos"), ("a", "t5", "neg")}]
+    cal = _calibration(scored, golds)
+    assert cal["pos"][0] > 0
+    rule = _best_rule(scored, golds)
+    assert ("a", "t0", "pos") in _decide_doc(rows, rule)
+
+    class Passthrough(PairModel):  # a pair model that returns the scores it is given
+        def __init__(self):
+            pass
+
+        def scored(self, feats):
+            return [(p, *f) for p, f in feats.items()]
+
+    feats = {r[0]: r[1:] for r in rows}
+    assert predict_pairs(Passthrough(), feats, rule=rule) == _decide_doc(rows, rule)
+    # models without a stored rule keep the margin rule (P(pos) − P(none) ≥ 0.5, and the
+    # best remaining candidate for the class nothing reached)
+    assert predict_pairs(Passthrough(), feats, 0.5) == {("a", "t0", "pos"), ("a", "t1", "pos"),
+                                                        ("a", "t2", "neg")}

@@ -145,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
                      help="the linear model alone (no gradient-boosted trees averaged in)")
     trr.add_argument("--cache", type=Path, default=None,
                      help="folder to keep parsed documents in (reused on the next run)")
+    trr.add_argument("--decision", choices=["document", "margin"], default="document",
+                     help="output rule: per-document count from calibrated probabilities "
+                          "(default) or one margin over P(none) for every pair")
     ev = sub.add_parser("eval", help="benchmarks on public gold data")
     evs = ev.add_subparsers(dest="task", required=True)
     ne = evs.add_parser("rusentne", help="entity sentiment, official F1_PN")
@@ -204,12 +207,14 @@ def main(argv: list[str] | None = None) -> int:
 
         res = train_rusentrel(args.data, args.out, args.folds, args.seed, args.C,
                               args.synonyms, args.cache, args.window, not args.no_identity,
-                              not args.no_trees)
+                              not args.no_trees, args.decision)
         cv = res["cv"]
+        rule = res["decision"]
         print(f"{args.folds}-fold CV by document: F1 {cv['f1']:.2f} (F1_pos {cv['f1_pos']:.2f}, "
               f"F1_neg {cv['f1_neg']:.2f}); {res['pairs']} candidate pairs, "
               f"{res['gold_in_candidates']}/{res['gold']} gold in candidates; "
-              f"margin {res['margin']:+.1f}; model in {args.out}")
+              + (f"per-document rule, λ {rule['lam']:.1f}" if rule is not None
+                 else f"margin {res['margin']:+.1f}") + f"; model in {args.out}")
         return 0
     if args.cmd == "eval" and args.task == "rusentne":
         from .evaluate import eval_rusentne

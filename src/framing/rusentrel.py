@@ -8,8 +8,10 @@ Prediction (extraction mode) reuses the pipeline: each document is annotated by
 :class:`framing.nlp.NLP`; every entity mention gets a polarity from the sentiment model.  With
 the packaged pair model (:func:`pair_features`, :func:`train_rusentrel`) every candidate pair
 of synonym groups gets P(pos), P(neg), P(none) from a linear model over document-level pair
-features averaged with gradient-boosted trees (:class:`PairModel`), and is output when its
-polar class beats P(none) by the margin chosen by cross-validation.  Without one, the source
+features averaged with gradient-boosted trees (:class:`PairModel`); per document and class,
+the candidates' calibrated probabilities decide how many are output (:func:`_decide_doc`;
+models without a stored rule output the pairs whose polar class beats P(none) by a margin
+chosen by cross-validation).  Without a pair model, the source
 of each mention's polarity is found as in :mod:`framing.stance` (quote speaker, else the
 subject of the governing predicate, else the entity mentioned before it in the same
 sentence), votes are summed per synonym-group pair and pairs whose net vote reaches a
@@ -555,10 +557,87 @@ def _decide(scored: list, margin: float, at_least: int = 1) -> set[tuple[str, st
     return out
 
 
-def predict_pairs(model, feats: dict[tuple[str, str], dict[str, float]], margin: float = 0.0
-                  ) -> set[tuple[str, str, str]]:
-    """Pairs the pair model labels polar (P(label) must beat P(none) by ``margin``)."""
-    return _decide(_scored(model, feats), margin)
+#: How far an output count may exceed the expected number of gold pairs of a class in a
+#: document (the sum of the calibrated probabilities) under the per-document rule.
+OUTPUT_CAP = 2.0
+#: Weights of expected precision against expected recall tried by the per-document rule.
+LAMBDAS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+
+
+def _calibration(scored: dict[int, list], golds: list[set]) -> dict[str, list[float]]:
+    """Per class, a logistic fit of whether a candidate is a gold pair of that class on
+    ``P(class) − P(none)`` over the documents in ``scored``: ``{"pos": [a, b], "neg": [a, b]}``
+    with P(gold) = 1 / (1 + exp(−(a·s + b)))."""
+    from sklearn.linear_model import LogisticRegression
+
+    out = {}
+    for k, c in ((1, "pos"), (2, "neg")):
+        x, y = [], []
+        for i in sorted(scored):
+            gc = {(s, t) for s, t, cc in golds[i] if cc == c}
+            for row in scored[i]:
+                x.append(row[k] - row[3])
+                y.append(row[0] in gc)
+        if len(set(y)) < 2:
+            out[c] = [1.0, 0.0]
+            continue
+        clf = LogisticRegression(C=100.0).fit(np.array(x).reshape(-1, 1), np.array(y))
+        out[c] = [float(clf.coef_[0, 0]), float(clf.intercept_[0])]
+    return out
+
+
+def _decide_doc(scored: list, rule: dict) -> set[tuple[str, str, str]]:
+    """The per-document rule: per class, the candidates' calibrated probabilities ``q``
+    (:func:`_calibration`) are sorted and the top ``k`` output, ``k`` maximising
+    ``λ·E[P] + (1 − λ)·E[R]`` (E[P] = mean of the top ``k``, E[R] = their sum over the
+    document's sum), with at least one and at most ``cap`` × the expected number of gold
+    pairs of that class; a pair chosen for both classes keeps the more probable one.  The
+    official metric averages precision and recall over documents before taking F1, so the
+    count is chosen per document against both.
+
+    >>> rule = {"lam": 0.5, "cap": 2.0, "calib": {"pos": [10.0, 0.0], "neg": [10.0, 0.0]}}
+    >>> sorted(_decide_doc([(("a", "b"), .7, .1, .2), (("b", "a"), .1, .5, .4),
+    ...                     (("a", "c"), .05, .05, .9)], rule))
+    [('a', 'b', 'pos'), ('b', 'a', 'neg')]
+    """
+    best: dict[tuple[str, str], tuple[str, float]] = {}
+    lam, cap = float(rule["lam"]), float(rule["cap"])
+    for k, c in ((1, "pos"), (2, "neg")):
+        if not scored:
+            break
+        a, b = rule["calib"][c]
+        s = np.array([r[k] - r[3] for r in scored])
+        q = 1.0 / (1.0 + np.exp(-(a * s + b)))
+        order = sorted(range(len(scored)), key=lambda j: (-q[j], scored[j][0]))
+        cs = np.cumsum(q[order])
+        total = float(cs[-1]) or 1.0
+        n_max = min(len(order), max(1, int(round(cap * float(q.sum())))))
+        n = np.arange(1, n_max + 1)
+        value = lam * cs[:n_max] / n + (1 - lam) * cs[:n_max] / total
+        for j in order[:int(np.argmax(value)) + 1]:
+            pair = scored[j][0]
+            if pair not in best or best[pair][1] < q[j]:
+                best[pair] = (c, float(q[j]))
+    return {(p[0], p[1], c) for p, (c, _) in best.items()}
+
+
+def _best_rule(scored: dict[int, list], golds: list[set]) -> dict:
+    """The per-document rule fitted on the documents in ``scored``: the calibration, then the
+    λ with the best official F1 there (ties: the larger λ, fewer outputs)."""
+    calib = _calibration(scored, golds)
+    idx = sorted(scored)
+    rules = [{"lam": lam, "cap": OUTPUT_CAP, "calib": calib} for lam in LAMBDAS]
+    return max(rules, key=lambda r: (evaluate([golds[i] for i in idx],
+                                              [_decide_doc(scored[i], r) for i in idx])["f1"],
+                                     r["lam"]))
+
+
+def predict_pairs(model, feats: dict[tuple[str, str], dict[str, float]], margin: float = 0.0,
+                  rule: dict | None = None) -> set[tuple[str, str, str]]:
+    """Pairs the pair model labels polar: by the per-document ``rule`` (:func:`_decide_doc`)
+    when given, else those whose P(label) beats P(none) by ``margin``."""
+    scored = _scored(model, feats)
+    return _decide_doc(scored, rule) if rule is not None else _decide(scored, margin)
 
 
 def predict(votes: dict, threshold: float) -> set[tuple[str, str, str]]:
@@ -694,7 +773,8 @@ def _oof_scores(feats: list[dict], golds: list[set], idx: list[int], folds: int,
 
 def train_rusentrel(folder: Path, out: Path, folds: int = 5, seed: int = 0, C: float = 1.0,
                     synonyms: Path | None = None, cache_dir: Path | None = None,
-                    window: int = WINDOW, identity: bool = True, trees: bool = True) -> dict:
+                    window: int = WINDOW, identity: bool = True, trees: bool = True,
+                    decision: str = "document") -> dict:
     """Pair model: k-fold cross-validation *by document* with the official metric, the output
     margin chosen inside each training fold (nested, by an inner (k−1)-fold CV), then fit on
     every document of ``folder`` and save (JSON + NPZ) with a model card into ``out``; the
@@ -713,22 +793,27 @@ def train_rusentrel(folder: Path, out: Path, folds: int = 5, seed: int = 0, C: f
     fold_rows, oof = [], {}
     for tr, te in KFold(folds, shuffle=True, random_state=seed).split(docs):
         tr = [int(i) for i in tr]
-        margin = (_best_margin(_oof_scores(feats, golds, tr, folds - 1, C, seed, trees,
-                                           identity), golds)
-                  if len(tr) >= 2 and folds > 2 else PAIR_MARGIN)
+        inner = (_oof_scores(feats, golds, tr, folds - 1, C, seed, trees, identity)
+                 if len(tr) >= 2 and folds > 2 else {})
+        margin = _best_margin(inner, golds)
+        rule = _best_rule(inner, golds) if decision == "document" and inner else None
         m = _fit_pairs(feats, golds, tr, C, seed, None, trees, identity)
         for i in te:
             oof[int(i)] = _scored(m, feats[i])
-            preds[i] = _decide(oof[int(i)], margin)
+            preds[i] = (_decide_doc(oof[int(i)], rule) if rule is not None
+                        else _decide(oof[int(i)], margin))
         fold = evaluate([golds[i] for i in te], [preds[i] for i in te])
         fold_rows.append({"documents": [docs[i].name for i in te], "margin": margin,
+                          "lam": rule["lam"] if rule is not None else None,
                           "f1": fold["f1"]})
     cv = evaluate(golds, preds)
     final_margin = _best_margin(oof, golds)
+    final_rule = _best_rule(oof, golds) if decision == "document" else None
     final = _fit_pairs(feats, golds, range(len(docs)), C, seed, meta={
         "task": "rusentrel-pairs", "documents": len(docs), "cv": cv, "folds": folds,
-        "cv_folds": fold_rows, "margin": final_margin, "window": window,
-        "identity": identity, "trees": trees}, trees=trees, identity=identity)
+        "cv_folds": fold_rows, "margin": final_margin, "decision": final_rule,
+        "window": window, "identity": identity, "trees": trees}, trees=trees,
+        identity=identity)
     final.save(Path(out))
     n_pairs = sum(len(f) for f in feats)
     in_cand = sum(1 for g, fs in zip(golds, feats, strict=True) for s, t, _ in g
@@ -736,15 +821,16 @@ def train_rusentrel(folder: Path, out: Path, folds: int = 5, seed: int = 0, C: f
     n_gold = sum(len(g) for g in golds)
     (Path(out) / "MODEL_CARD.md").write_text(
         _pair_card(cv, fold_rows, folds, seed, C, len(docs), n_pairs, n_gold, in_cand,
-                   final_margin, window, identity, final.trees is not None),
+                   final_margin, window, identity, final.trees is not None, final_rule),
         encoding="utf-8")
     return {"cv": cv, "cv_folds": fold_rows, "documents": len(docs), "pairs": n_pairs,
-            "gold": n_gold, "gold_in_candidates": in_cand, "margin": final_margin}
+            "gold": n_gold, "gold_in_candidates": in_cand, "margin": final_margin,
+            "decision": final_rule}
 
 
 def _pair_card(cv: dict, fold_rows: list[dict], folds: int, seed: int, C: float, n_docs: int,
                n_pairs: int, n_gold: int, in_cand: int, margin: float, window: int,
-               identity: bool, trees: bool = False) -> str:
+               identity: bool, trees: bool = False, rule: dict | None = None) -> str:
     where = ("sharing a sentence" if window == 0 else
              f"in one sentence or in sentences at most {window} apart")
     lines = [
@@ -776,10 +862,22 @@ def _pair_card(cv: dict, fold_rows: list[dict], folds: int, seed: int, C: float,
               "pairs left out of its rows). The trees are exported node by node to JSON and "
               "evaluated with numpy" if identity else "; exported to JSON, evaluated with "
               "numpy") if trees else "")
-        + f". A pair is output when its more probable polar class beats P(none) by "
-        f"{margin:+.1f} (chosen by cross-validation); in a document where no pair of a class "
-        "passes, that class's best candidate is output (the metric scores each class per "
-        "document). JSON + NPZ, no pickle.",
+        + (". Output, per document and class: the candidates' probabilities of being a gold "
+           "pair of that class are calibrated (a logistic fit on P(class) − P(none) over the "
+           "out-of-fold scores of the training documents: pos "
+           f"{rule['calib']['pos'][0]:.2f}·s {rule['calib']['pos'][1]:+.2f}, neg "
+           f"{rule['calib']['neg'][0]:.2f}·s {rule['calib']['neg'][1]:+.2f}) and the top k "
+           f"are output, k maximising {rule['lam']:.1f}·E[precision] + "
+           f"{1 - rule['lam']:.1f}·E[recall] in that document (the weight chosen by "
+           "cross-validation), at least 1 and at most "
+           f"{rule['cap']:g} × the expected number of gold pairs of the class; the official "
+           "metric averages precision and recall over documents before taking F1, so the "
+           "count is chosen per document against both. JSON + NPZ, no pickle."
+           if rule is not None else
+           f". A pair is output when its more probable polar class beats P(none) by "
+           f"{margin:+.1f} (chosen by cross-validation); in a document where no pair of a "
+           "class passes, that class's best candidate is output (the metric scores each class "
+           "per document). JSON + NPZ, no pickle."),
         "",
         f"**Training data.** RuSentRel 1.1 train split (MIT licence): {n_docs} documents, "
         f"{n_pairs:,} candidate pairs; {in_cand} of the {n_gold} gold attitudes are "
@@ -787,17 +885,20 @@ def _pair_card(cv: dict, fold_rows: list[dict], folds: int, seed: int, C: float,
         "feature names include entity group names.",
         "",
         f"**Cross-validation** ({folds}-fold by document, seed {seed}, official metric; the "
-        "margin is chosen inside each training fold by an inner cross-validation, so the "
+        + ("calibration and the weight λ are" if rule is not None else "margin is")
+        + " chosen inside each training fold by an inner cross-validation, so the "
         "held-out fold plays no part in it):",
         f"F1 **{cv['f1']:.2f}** (F1_pos {cv['f1_pos']:.2f}, F1_neg {cv['f1_neg']:.2f}; "
         f"P_pos {cv['p_pos']:.2f} R_pos {cv['r_pos']:.2f} P_neg {cv['p_neg']:.2f} "
         f"R_neg {cv['r_neg']:.2f}). The held-out test split was not used.",
         "",
-        "| fold | documents | margin | F1 |",
+        "| fold | documents | " + ("λ" if rule is not None else "margin") + " | F1 |",
         "|---|---|---|---|",
     ]
     for n, r in enumerate(fold_rows, 1):
-        lines.append(f"| {n} | {len(r['documents'])} | {r['margin']:+.1f} | {r['f1']:.2f} |")
+        how = (f"{r['lam']:.1f}" if rule is not None and r.get("lam") is not None
+               else f"{r['margin']:+.1f}")
+        lines.append(f"| {n} | {len(r['documents'])} | {how} | {r['f1']:.2f} |")
     lines += [
         "",
         "Per-fold F1 is the official metric over that fold's documents only (it does not "
@@ -807,7 +908,8 @@ def _pair_card(cv: dict, fold_rows: list[dict], folds: int, seed: int, C: float,
         "",
         "**Reproduce.** `framing train-rusentrel --data <rusentrel>/train --out <dir> "
         f"--C {C} --window {window}" + ("" if identity else " --no-identity")
-        + ("" if trees else " --no-trees") + "`.",
+        + ("" if trees else " --no-trees")
+        + ("" if rule is not None else " --decision margin") + "`.",
         "",
     ]
     return "\n".join(lines)
@@ -827,7 +929,8 @@ def eval_rusentrel(folder: Path, out: Path | None = None, synonyms: Path | None 
         if pair_model is not None:
             pred = predict_pairs(pair_model, pair_features(
                 sd, d, syn, model, emb, lexicon, int(meta.get("window", 0)),
-                bool(meta.get("identity", False))), float(meta.get("margin", PAIR_MARGIN)))
+                bool(meta.get("identity", False))), float(meta.get("margin", PAIR_MARGIN)),
+                meta.get("decision"))
         else:
             pred = predict(pair_votes(sd, d, syn, model, emb, lexicon), threshold)
         preds.append(pred)
