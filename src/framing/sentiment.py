@@ -321,6 +321,7 @@ def mention_sentiment(doc, mentions: Sequence, quotes: Sequence, lexicon: dict[s
     from .sentiment_model import mention_features
 
     out = []
+    feats = []
     mention_toks = {i for m in mentions for i in range(m.tok_start, m.tok_end)}
     voice_of = _voice_index(doc, quotes)
     for m in mentions:
@@ -334,16 +335,18 @@ def mention_sentiment(doc, mentions: Sequence, quotes: Sequence, lexicon: dict[s
         row = MentionSentiment(m.article_id, m.mention_id, m.actor, voice, lex_score,
                                label_of(lex_score), "; ".join(ev), "lexicon", lex_score)
         if model is not None:
-            feats = mention_features(doc, m.tok_start, m.tok_end, lexicon,
-                                     _TAG.get(m.actor_type, ""), emb, voice != "AUTHOR")
-            label, score = model.predict_one(feats)
-            label, score, method = combine(int(label), score, lex_score)
+            feats.append(mention_features(doc, m.tok_start, m.tok_end, lexicon,
+                                          _TAG.get(m.actor_type, ""), emb, voice != "AUTHOR"))
+        out.append(row)
+    if model is not None:  # the article's mentions in one batch (when the model batches)
+        many = getattr(model, "predict_many", None)
+        pred = many(feats) if many is not None else [model.predict_one(f) for f in feats]
+        for row, f, (label, score) in zip(out, feats, pred, strict=True):
+            label, score, method = combine(int(label), score, row.lexicon_score)
             row.label, row.score, row.method = int(label), round(score, 4), method
             if label and method == "model":
                 row.model_evidence = "; ".join(
-                    f.split(":", 1)[-1].split("@")[0]
-                    for f in model.top_features(feats, label, 4))
-        out.append(row)
+                    x.split(":", 1)[-1].split("@")[0] for x in model.top_features(f, label, 4))
     return out
 
 

@@ -41,7 +41,14 @@ import numpy as np
 
 from .lexmatch import norm
 from .sentiment import NEGATORS, score_mention
-from .sentiment_cnn import CNN_FORMAT, CNNSentimentModel, MentionTokens, mention_tokens
+from .sentiment_cnn import (
+    CNN_FORMAT,
+    CNNSentimentModel,
+    MentionTokens,
+    SentenceTokens,
+    sentence_tokens,
+    stack_mentions,
+)
 
 WINDOW = 6
 _DENSE = re.compile(r"^[es]\d+$")
@@ -237,14 +244,18 @@ def mention_features(doc, start: int, end: int, lexicon: dict[str, float],
 def cnn_inputs(feats: Features) -> tuple[MentionTokens, np.ndarray]:
     """The CNN's input for the mention behind ``feats`` (made with embeddings): its token
     features and the navec vectors of its words (zero rows for unknown words)."""
-    doc, start, end, tag, lexicon, emb = feats.src
-    t = mention_tokens(doc, start, end, lexicon, tag)
-    vectors = np.zeros((len(t.words), emb.dim))
-    for k, w in enumerate(t.words):
-        v = emb.vector(w)
-        if v is not None:
-            vectors[k] = v
-    return t, vectors
+    t, s, lo, hi = _cnn_source(feats)
+    return t, s.vectors(feats.src[5])[lo:hi]
+
+
+def _cnn_source(feats: Features) -> tuple[MentionTokens, SentenceTokens, int, int]:
+    """The CNN's input for the mention behind ``feats``, its sentence's shared part and the
+    range ``lo:hi`` of the sentence's tokens it covers."""
+    doc, start, end, tag, lexicon, _emb = feats.src
+    root = doc[start:end].root
+    s = sentence_tokens(doc, root.sent, lexicon)  # shared by the sentence's mentions
+    t, lo, hi = s.mention(start, end, tag, root.i)
+    return t, s, lo, hi
 
 
 @dataclass
@@ -314,6 +325,33 @@ class LinearSentimentModel:
             z += self._dense @ dense
         return z
 
+    def decision_batch(self, X: Sequence[dict[str, float]]) -> np.ndarray:
+        """:meth:`decision` of many mentions at once (m × classes): one gather of all their
+        sparse feature rows, summed per mention, and one product for the dense blocks."""
+        get = self._index.get
+        idx: list[int] = []
+        val: list[float] = []
+        cnt: list[int] = []
+        for feats in X:
+            n0 = len(idx)
+            for k, v in feats.items():
+                i = get(k)
+                if i is not None and v:
+                    idx.append(i)
+                    val.append(v)
+            cnt.append(len(idx) - n0)
+        z = np.tile(self._b, (len(X), 1))
+        if idx:
+            n = np.asarray(cnt)
+            some = n > 0
+            rows = np.asarray(val)[:, None] * self._rows[idx]
+            z[some] += np.add.reduceat(rows, (np.cumsum(n) - n)[some], axis=0)
+        if self._dense is not None:
+            with_dense = [r for r, x in enumerate(X) if getattr(x, "dense", None) is not None]
+            if with_dense:
+                z[with_dense] += np.stack([X[r].dense for r in with_dense]) @ self._dense.T
+        return z
+
     def predict_proba_one(self, feats: dict[str, float]) -> np.ndarray:
         z = self.decision(feats)
         z = np.exp(z - z.max())
@@ -322,20 +360,60 @@ class LinearSentimentModel:
             p = (1 - self.cnn_weight) * p + self.cnn_weight * self.cnn_proba(*cnn_inputs(feats))
         return p
 
+    def predict_proba(self, X: Sequence[dict[str, float]]) -> np.ndarray:
+        """:meth:`predict_proba_one` of many mentions at once (m × classes), the linear part
+        and every CNN batched over them; equal to it up to float rounding."""
+        z = self.decision_batch(X)
+        z = np.exp(z - z.max(1, keepdims=True))
+        p = z / z.sum(1, keepdims=True)
+        src = [r for r, x in enumerate(X) if getattr(x, "src", None) is not None]
+        if self.cnn and src:
+            # the word vectors of every sentence once, each mention's rows pointing into them
+            items, rows, table = [], [], []
+            offset: dict[int, tuple[SentenceTokens, int]] = {}  # (the sentence kept alive)
+            n = 0
+            for r in src:
+                t, s, lo, hi = _cnn_source(X[r])
+                if id(s) not in offset:
+                    offset[id(s)] = s, n
+                    table.append(s.vectors(X[r].src[5]))
+                    n += len(table[-1])
+                k = offset[id(s)][1]
+                items.append(t)
+                rows.append(np.arange(k + lo, k + hi))
+            st = stack_mentions(items, table=np.concatenate(table), rows=rows)
+            pc = np.mean([net.proba_stacked(st) for net in self.cnn], axis=0)
+            p[src] = (1 - self.cnn_weight) * p[src] + self.cnn_weight * pc
+        return p
+
     def cnn_proba(self, tokens: MentionTokens, vectors: np.ndarray) -> np.ndarray:
         """The mean class probabilities of the CNN networks."""
         return np.mean([net.proba(tokens, vectors) for net in self.cnn], axis=0)
+
+    def cnn_proba_batch(self, tokens: Sequence[MentionTokens], vectors: Sequence[np.ndarray]
+                        ) -> np.ndarray:
+        """:meth:`cnn_proba` of many mentions at once (m × classes)."""
+        return np.mean([net.proba_batch(tokens, vectors) for net in self.cnn], axis=0)
+
+    def label_score(self, p: np.ndarray) -> tuple[int, float]:
+        """Label and score of class probabilities ``p``: the most probable class, and
+        P(+1) − P(−1)."""
+        k = int(np.argmax(p))
+        cls = self.classes
+        score = float(p[cls.index(1)] - p[cls.index(-1)]) if 1 in cls and -1 in cls else 0.0
+        return cls[k], score
 
     def predict_one(self, feats: dict[str, float]) -> tuple[int, float]:
         """Label and its probability.
 
         The label is the most probable class; the score is P(+1) − P(−1).
         """
-        p = self.predict_proba_one(feats)
-        k = int(np.argmax(p))
-        cls = self.classes
-        score = float(p[cls.index(1)] - p[cls.index(-1)]) if 1 in cls and -1 in cls else 0.0
-        return cls[k], score
+        return self.label_score(self.predict_proba_one(feats))
+
+    def predict_many(self, X: Sequence[dict[str, float]]) -> list[tuple[int, float]]:
+        """:meth:`predict_one` of many mentions (one batch: pass one article's mentions, so
+        that its results depend on that article alone)."""
+        return [self.label_score(p) for p in self.predict_proba(X)] if len(X) else []
 
     def predict(self, X: Sequence[dict[str, float]]) -> list[int]:
         return [self.predict_one(x)[0] for x in X]
