@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .lexmatch import norm
+from .docview import doc_view
 from .sentiment import NEGATORS
 
 #: Word tokens kept on each side of the mention.
@@ -161,20 +161,22 @@ class SentenceTokens:
     __slots__ = ("ids", "words", "pos", "dep", "lex", "neg", "adj", "vec", "vec_of")
 
     def __init__(self, sent, lexicon: dict[str, float]) -> None:
-        toks = [t for t in sent if not t.is_space]
-        self.ids = [t.i for t in toks]
-        self.words = [t.lower_ for t in toks]
-        self.pos = np.array([_POS_I.get(t.pos_, 0) for t in toks], dtype=np.int64)
-        self.dep = np.array([_DEP_I.get(t.dep_, 0) for t in toks], dtype=np.int64)
-        self.lex = np.array([lexicon.get(norm(t.lemma_), 0.0) for t in toks], dtype=np.float32)
+        v = doc_view(sent.doc)
+        space = v.is_space
+        self.ids = ids = [i for i in range(sent.start, sent.end) if not space[i]]
+        self.words = [v.lower[i] for i in ids]
+        self.pos = np.array([_POS_I.get(v.pos[i], 0) for i in ids], dtype=np.int64)
+        self.dep = np.array([_DEP_I.get(v.dep[i], 0) for i in ids], dtype=np.int64)
+        self.lex = np.array([lexicon.get(v.lemma[i], 0.0) for i in ids], dtype=np.float32)
         self.neg = np.array([w in NEGATORS for w in self.words], dtype=np.float32)
         # the dependency tree of the whole sentence (spaces included) as adjacency lists
-        adj: dict[int, list[int]] = {t.i: [] for t in sent}
-        for t in sent:
-            h = t.head.i
-            if h != t.i and h in adj:
-                adj[t.i].append(h)
-                adj[h].append(t.i)
+        adj: dict[int, list[int]] = {i: [] for i in range(sent.start, sent.end)}
+        head = v.head
+        for i in range(sent.start, sent.end):
+            h = head[i]
+            if h != i and h in adj:
+                adj[i].append(h)
+                adj[h].append(i)
         self.adj = adj
         self.vec, self.vec_of = None, None  # the words' vectors, filled by :meth:`vectors`
 

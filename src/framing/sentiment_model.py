@@ -39,6 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .docview import doc_view
 from .lexmatch import norm
 from .sentiment import NEGATORS, score_mention
 from .sentiment_cnn import (
@@ -103,15 +104,11 @@ class _Sentence:
     __slots__ = ("idx", "lem", "low", "lexw", "vec", "has", "vsum", "nvec")
 
     def __init__(self, sent, lexicon: dict[str, float], emb: Embeddings | None) -> None:
-        idx: list[int] = []
-        lem: list[str] = []
-        low: list[str] = []
-        for t in sent:
-            if t.is_space or t.is_punct:
-                continue
-            idx.append(t.i)
-            lem.append(norm(t.lemma_))
-            low.append(t.lower_)
+        v = doc_view(sent.doc)
+        space, punct = v.is_space, v.is_punct
+        idx = [i for i in range(sent.start, sent.end) if not (space[i] or punct[i])]
+        lem = [v.lemma[i] for i in idx]
+        low = [v.lower[i] for i in idx]
         self.idx, self.lem, self.low = idx, lem, low
         self.lexw = [(k, w) for k, w in enumerate(map(lexicon.get, lem)) if w]
         if emb is not None:
