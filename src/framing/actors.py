@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .docview import doc_view
@@ -93,7 +93,8 @@ class Mention:
     affiliation: str = ""
 
     def as_row(self) -> dict:
-        return asdict(self)
+        # its fields are plain values: no deep copy (dataclasses.asdict) needed
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
 @dataclass

@@ -21,7 +21,7 @@ is in (``AUTHOR`` outside quotes) and the target actor(s) it is about.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from .codebook import Codebook, Pattern, Word
 from .docview import doc_view
@@ -50,7 +50,8 @@ class DeviceHit:
     target: str
 
     def as_row(self) -> dict:
-        return asdict(self)
+        # its fields are plain values: no deep copy (dataclasses.asdict) needed
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
 class DeviceMatcher:

@@ -23,7 +23,7 @@ import csv
 import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -64,7 +64,8 @@ class MentionSentiment:
     model_evidence: str = ""
 
     def as_row(self) -> dict:
-        return asdict(self)
+        # its fields are plain values: no deep copy (dataclasses.asdict) needed
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
 def load_lexicon(path: Path) -> dict[str, float]:
