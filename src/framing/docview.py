@@ -12,6 +12,8 @@ changed after the NLP).
 >>> v = doc_view(doc)
 >>> v.lemma, v.pos, v.head
 (['путин', 'похвалить', 'токаев', '.'], ['PROPN', 'VERB', 'PROPN', 'PUNCT'], [1, 1, 1, 1])
+>>> v.children[1] == [t.i for t in doc[1].children]
+True
 >>> doc_view(doc) is v
 True
 """
@@ -26,10 +28,10 @@ from .lexmatch import norm
 class DocView:
     """Per token of ``doc``: ``text``, ``norm`` (:func:`~framing.lexmatch.norm` of the text),
     ``lower``, ``lemma`` (normalised), ``pos``, ``dep``, ``head`` (absolute index), ``idx``
-    (character offset), ``ent_type``, ``is_punct`` and ``is_space``."""
+    (character offset), ``ent_type``, ``is_punct`` and ``is_space``; :attr:`children`."""
 
     __slots__ = ("doc", "text", "norm", "lower", "lemma", "pos", "dep", "head", "idx",
-                 "ent_type", "is_punct", "is_space")
+                 "ent_type", "is_punct", "is_space", "_children")
 
     def __init__(self, doc) -> None:
         from spacy.attrs import HEAD
@@ -60,6 +62,18 @@ class DocView:
         # HEAD holds each token's offset to its head (two's complement in uint64)
         rel = doc.to_array([HEAD]).reshape(-1).view(np.int64) if len(doc) else np.zeros(0, int)
         self.head = (rel + np.arange(len(doc))).tolist()
+        self._children: list[list[int]] | None = None
+
+    @property
+    def children(self) -> list[list[int]]:
+        """Each token's dependents in text order (``Token.children``)."""
+        if self._children is None:
+            kids: list[list[int]] = [[] for _ in self.head]
+            for i, h in enumerate(self.head):
+                if h != i:
+                    kids[h].append(i)
+            self._children = kids
+        return self._children
 
 
 _LAST: list = [None]

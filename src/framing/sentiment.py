@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .docview import doc_view
 from .lexmatch import norm
 from .quotes import speaker_at
 from .yamlio import ResourceError
@@ -116,10 +117,11 @@ def _phrases(lexicon: dict[str, float]) -> dict[str, list[tuple[tuple[str, ...],
 def lexicon_hit(doc, i: int, lexicon: dict[str, float]) -> tuple[float, int] | None:
     """Weight of the lexicon entry ending at token ``i`` and its first token: a phrase
     («глобального масштаба») wins over its last word alone."""
-    lemma = norm(doc[i].lemma_)
+    lemmas = doc_view(doc).lemma
+    lemma = lemmas[i]
     for words, w in _phrases(lexicon).get(lemma, ()):
         k = len(words)
-        if i - k + 1 >= 0 and tuple(norm(t.lemma_) for t in doc[i - k + 1:i + 1]) == words:
+        if i - k + 1 >= 0 and tuple(lemmas[i - k + 1:i + 1]) == words:
             return w, i - k + 1
     w = lexicon.get(lemma)
     return (w, i) if w is not None else None
@@ -135,41 +137,43 @@ def _negated(tok) -> bool:
 
 def neighbourhood(doc, start: int, end: int) -> dict[int, int]:
     """Token index → tree distance (1 or 2) around the mention's tokens, within its sentence."""
-    span = doc[start:end]
-    root = span.root
+    root = doc[start:end].root
     sent = root.sent
+    v = doc_view(doc)  # token indices only: no spaCy Token objects made
+    kids, head, dep = v.children, v.head, v.dep
     inside = set(range(start, end))
     dist: dict[int, int] = {}
-    frontier = [(root, 0)]
+    frontier = [(root.i, 0)]
     seen = {root.i}
     while frontier:
         tok, d = frontier.pop(0)
         if d >= 2:
             continue
-        nbrs = list(tok.children)
-        if tok.head.i != tok.i and tok.dep_ != "acl:relcl":
-            nbrs.append(tok.head)  # a relative clause's antecedent is not its subject's
+        nbrs = list(kids[tok])
+        if head[tok] != tok and dep[tok] != "acl:relcl":
+            nbrs.append(head[tok])  # a relative clause's antecedent is not its subject's
         for n in nbrs:
-            if n.i in seen or not (sent.start <= n.i < sent.end):
+            if n in seen or not (sent.start <= n < sent.end):
                 continue
-            seen.add(n.i)
-            if n.i not in inside:
-                dist[n.i] = d + 1
+            seen.add(n)
+            if n not in inside:
+                dist[n] = d + 1
             frontier.append((n, d + 1))
     # a subject's or object's predicative complement and its modifiers
     # («назвал Трампа великим деятелем», «Москва стала надёжным партнёром») count at distance 2
-    if root.dep_ in {"nsubj", "nsubj:pass", "obj"} and root.head.i != root.i:
-        for c in root.head.children:
-            if c.dep_ == "xcomp" and c.i not in inside:
-                dist[c.i] = min(dist.get(c.i, 2), 2)
-                for g in c.children:
-                    if g.dep_ in {"amod", "advmod"} and g.i not in inside:
-                        dist[g.i] = min(dist.get(g.i, 2), 2)
+    r = root.i
+    if dep[r] in {"nsubj", "nsubj:pass", "obj"} and head[r] != r:
+        for c in kids[head[r]]:
+            if dep[c] == "xcomp" and c not in inside:
+                dist[c] = min(dist.get(c, 2), 2)
+                for g in kids[c]:
+                    if dep[g] in {"amod", "advmod"} and g not in inside:
+                        dist[g] = min(dist.get(g, 2), 2)
     # the mention's own modifiers («великий лидер») count at distance 1
-    for t in span:
-        for c in t.children:
-            if c.i not in inside:
-                dist[c.i] = min(dist.get(c.i, 1), 1)
+    for t in range(start, end):
+        for c in kids[t]:
+            if c not in inside:
+                dist[c] = min(dist.get(c, 1), 1)
     return dist
 
 

@@ -158,7 +158,7 @@ class SentenceTokens:
     positions, the tree distances and the in-mention flags depend on the mention
     (:meth:`mention`)."""
 
-    __slots__ = ("ids", "words", "pos", "dep", "lex", "neg", "adj", "vec", "vec_of")
+    __slots__ = ("ids", "words", "pos", "dep", "lex", "neg", "adj", "vec", "known", "vec_of")
 
     def __init__(self, sent, lexicon: dict[str, float]) -> None:
         v = doc_view(sent.doc)
@@ -178,18 +178,20 @@ class SentenceTokens:
                 adj[i].append(h)
                 adj[h].append(i)
         self.adj = adj
-        self.vec, self.vec_of = None, None  # the words' vectors, filled by :meth:`vectors`
+        # the words' vectors and which words have one, filled by :meth:`vectors`
+        self.vec, self.known, self.vec_of = None, None, None
 
     def vectors(self, emb) -> np.ndarray:
         """The words' vectors (n × ``emb.dim``, zero rows for unknown words) by
-        ``emb.vector(word)``, computed once per sentence and embeddings."""
+        ``emb.vector(word)``, computed once per sentence and embeddings; :attr:`known` tells
+        which words have one."""
         if self.vec_of is not emb:
+            found = [emb.vector(w) for w in self.words]
+            known = np.array([v is not None for v in found], dtype=bool)
             vec = np.zeros((len(self.words), emb.dim))
-            for k, w in enumerate(self.words):
-                v = emb.vector(w)
-                if v is not None:
-                    vec[k] = v
-            self.vec, self.vec_of = vec, emb
+            if known.any():
+                vec[known] = np.stack([v for v in found if v is not None])
+            self.vec, self.known, self.vec_of = vec, known, emb
         return self.vec
 
     def mention(self, start: int, end: int, tag: str, root: int

@@ -40,7 +40,6 @@ from pathlib import Path
 import numpy as np
 
 from .docview import doc_view
-from .lexmatch import norm
 from .sentiment import NEGATORS, score_mention
 from .sentiment_cnn import (
     CNN_FORMAT,
@@ -112,13 +111,11 @@ class _Sentence:
         self.idx, self.lem, self.low = idx, lem, low
         self.lexw = [(k, w) for k, w in enumerate(map(lexicon.get, lem)) if w]
         if emb is not None:
-            vec = np.zeros((len(idx), emb.dim))
-            has = np.zeros(len(idx), dtype=bool)
-            for k, w in enumerate(low):
-                v = emb.vector(w)
-                if v is not None:
-                    vec[k] = v
-                    has[k] = True
+            # the CNN's vectors of the sentence's tokens (spaces left out), punctuation dropped
+            st = sentence_tokens(sent.doc, sent, lexicon)
+            allvec = st.vectors(emb)
+            sel = [k for k, i in enumerate(st.ids) if not punct[i]]
+            vec, has = allvec[sel], st.known[sel]
             self.vec, self.has = vec, has
             self.vsum, self.nvec = vec.sum(0), int(has.sum())
 
@@ -154,13 +151,15 @@ def mention_features(doc, start: int, end: int, lexicon: dict[str, float],
     f = Features()
     root = doc[start:end].root
     s = _SENTENCES.get(doc, root.sent, lexicon, emb)
-    head = root.head
-    rdep = root.dep_
-    hlem = norm(head.lemma_)
+    v = doc_view(doc)  # the tokens' attributes without making spaCy Token objects
+    r = root.i
+    head = v.head[r]
+    rdep = v.dep[r]
+    hlem = v.lemma[head]
     if tag:
         f["tag:" + tag] = 1.0
     f["role:" + rdep] = 1.0
-    f["head:" + hlem] = 0.0 if start <= head.i < end else 1.0
+    f["head:" + hlem] = 0.0 if start <= head < end else 1.0
     idx, lem, low = s.idx, s.lem, s.low
     a, b = bisect_left(idx, start), bisect_left(idx, end)  # idx[a:b]: the mention's words
     # the ±WINDOW window by position bucket, and the bigrams of the masked words around
@@ -195,16 +194,17 @@ def mention_features(doc, start: int, end: int, lexicon: dict[str, float],
             neg -= w
     f["slex:pos"], f["slex:neg"] = pos, neg
     # dependency neighbourhood
-    nbrs = list(root.children)
-    if head.i != root.i:
+    kids, lemma, punct = v.children, v.lemma, v.is_punct
+    nbrs = list(kids[r])
+    if head != r:
         nbrs.append(head)
     for t in nbrs:
-        if start <= t.i < end:
+        if start <= t < end:
             continue
-        f[f"d:{t.dep_}:{norm(t.lemma_)}"] = 1.0
-        for g in t.children:
-            if not start <= g.i < end and g.i != root.i and not g.is_punct:
-                f["d2:" + norm(g.lemma_)] = 1.0
+        f[f"d:{v.dep[t]}:{lemma[t]}"] = 1.0
+        for g in kids[t]:
+            if not start <= g < end and g != r and not punct[g]:
+                f["d2:" + lemma[g]] = 1.0
     score, evidence = score_mention(doc, start, end, lexicon)
     f["lex:score"] = score
     f["lex:pos"] = float(sum(1 for e in evidence if not e.startswith("не ")) if score > 0 else 0)
@@ -212,11 +212,11 @@ def mention_features(doc, start: int, end: int, lexicon: dict[str, float],
     # the mention's role with its governor's lemma, and the predicates above it
     f[f"rh:{rdep}:{hlem}"] = 1.0
     f[f"tr:{tag}:{rdep}"] = 1.0
-    t, n = root, 0
-    while t.head.i != t.i and n < 4:
-        t, n = t.head, n + 1
-        if t.pos_ in _ANC_POS:
-            f["anc:" + norm(t.lemma_)] = 1.0
+    t, n = r, 0
+    while v.head[t] != t and n < 4:
+        t, n = v.head[t], n + 1
+        if v.pos[t] in _ANC_POS:
+            f["anc:" + lemma[t]] = 1.0
     # voice
     if in_quote:
         f["q:inside"] = 1.0
