@@ -243,6 +243,22 @@ def score_mention(doc, start: int, end: int, lexicon: dict[str, float],
     return score, [("не " if neg else "") + doc[a:b].text for a, b, _, neg in hits]
 
 
+_CONTEXT: list = [None, {}]  # the last Doc and its mentions' (neighbourhood, label)
+
+
+def _tree_context(doc, start: int, end: int) -> tuple[dict[int, int], set[int]]:
+    """:func:`neighbourhood` (a copy: the caller changes it) and :func:`naming_complement` of
+    a mention, computed once per mention of the last Doc (its features and its voiced score
+    both ask)."""
+    if _CONTEXT[0] is not doc:
+        _CONTEXT[:] = [doc, {}]
+    got = _CONTEXT[1].get((start, end))
+    if got is None:
+        got = _CONTEXT[1][(start, end)] = (neighbourhood(doc, start, end),
+                                           frozenset(naming_complement(doc, start, end)))
+    return dict(got[0]), got[1]
+
+
 def evidence_spans(doc, start: int, end: int, lexicon: dict[str, float],
                    other_mentions: set[int] = frozenset(),
                    voice_of: dict[int, object] | None = None, voice: object = -1
@@ -252,8 +268,7 @@ def evidence_spans(doc, start: int, end: int, lexicon: dict[str, float],
     score = 0.0
     hits: list[tuple[int, int, float, bool]] = []
     root = doc[start:end].root
-    dist = neighbourhood(doc, start, end)
-    label = naming_complement(doc, start, end)
+    dist, label = _tree_context(doc, start, end)
     for i in label:
         dist[i] = 1
     if (root.dep_ in {"nsubj", "nsubj:pass"} and norm(root.head.lemma_) in NAMING_VERBS
