@@ -139,3 +139,19 @@ def test_the_fast_writer_writes_what_save_doc_writes(tmp_path, sample_doc):
     assert (tmp_path / "fast" / "d.spacy").read_bytes() == (tmp_path / "d.spacy").read_bytes()
     doc = load_doc(tmp_path / "fast" / "d.spacy", blank_vocab())
     assert [t.lemma_ for t in doc] == [t.lemma_ for t in sample_doc]
+
+
+def test_doc_view_holds_what_spacy_tokens_say(sample_doc):
+    from framing.docview import doc_view
+    from framing.lexmatch import norm
+
+    v = doc_view(sample_doc)
+    assert doc_view(sample_doc) is v  # once per Doc
+    toks = list(sample_doc)
+    assert v.text == [t.text for t in toks] and v.norm == [norm(t.text) for t in toks]
+    assert v.lower == [t.lower_ for t in toks] and v.lemma == [norm(t.lemma_) for t in toks]
+    assert v.pos == [t.pos_ for t in toks] and v.dep == [t.dep_ for t in toks]
+    assert v.head == [t.head.i for t in toks] and v.idx == [t.idx for t in toks]
+    assert v.ent_type == [t.ent_type_ for t in toks]
+    assert v.is_punct == [t.is_punct for t in toks] and v.is_space == [t.is_space for t in toks]
+    assert v.children == [[c.i for c in t.children] for t in toks]
