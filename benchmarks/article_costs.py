@@ -35,8 +35,9 @@ def main() -> int:
     import yaml
 
     from framing.annotators import UPSTREAM, ArticleCache, Resources
+    from framing.docbin import save_doc
     from framing.ingest import parse_text
-    from framing.nlp import NLP, save_doc, sentence_rows
+    from framing.nlp import NLP, sentence_rows
     from framing.resources import sentiment_model_dir
     from framing.stages import single_threaded_blas
 

@@ -116,3 +116,42 @@ def test_an_articles_doc_does_not_depend_on_the_other_articles(nlp, sample_artic
     alone = [attrs(nlp(a)) for a in (short, sample_article)]
     together = [attrs(d) for d in nlp.pipe([other, short, sample_article])][1:]
     assert together == alone
+
+
+def test_doc_bytes_are_the_bytes_docbin_makes(sample_doc, annotate):
+    from spacy.tokens import Doc, DocBin
+
+    from framing.docbin import doc_bytes
+
+    odd = annotate("Он  сказал:\n\n«Нет!» — и ушёл.  ")  # spaces, empty morphologies
+    assert any(not str(t.morph) for t in odd)
+    for doc in (sample_doc, odd, Doc(sample_doc.vocab, words=[])):
+        db = DocBin(store_user_data=True)
+        db.add(doc)
+        assert doc_bytes(doc) == db.to_bytes()
+
+
+def test_the_fast_writer_writes_what_save_doc_writes(tmp_path, sample_doc):
+    from framing import docbin
+
+    docbin.save_doc(sample_doc, tmp_path / "fast" / "d.spacy")
+    save_doc(sample_doc, tmp_path / "d.spacy")
+    assert (tmp_path / "fast" / "d.spacy").read_bytes() == (tmp_path / "d.spacy").read_bytes()
+    doc = load_doc(tmp_path / "fast" / "d.spacy", blank_vocab())
+    assert [t.lemma_ for t in doc] == [t.lemma_ for t in sample_doc]
+
+
+def test_doc_view_holds_what_spacy_tokens_say(sample_doc):
+    from framing.docview import doc_view
+    from framing.lexmatch import norm
+
+    v = doc_view(sample_doc)
+    assert doc_view(sample_doc) is v  # once per Doc
+    toks = list(sample_doc)
+    assert v.text == [t.text for t in toks] and v.norm == [norm(t.text) for t in toks]
+    assert v.lower == [t.lower_ for t in toks] and v.lemma == [norm(t.lemma_) for t in toks]
+    assert v.pos == [t.pos_ for t in toks] and v.dep == [t.dep_ for t in toks]
+    assert v.head == [t.head.i for t in toks] and v.idx == [t.idx for t in toks]
+    assert v.ent_type == [t.ent_type_ for t in toks]
+    assert v.is_punct == [t.is_punct for t in toks] and v.is_space == [t.is_space for t in toks]
+    assert v.children == [[c.i for c in t.children] for t in toks]

@@ -67,3 +67,15 @@ def test_lexicon_errors(tmp_path):
     p.write_text("word\tscore\n", encoding="utf-8")
     with pytest.raises(ResourceError, match="header"):
         load_lexicon(p)
+
+
+def test_tree_context_is_computed_once_and_handed_out_as_a_copy(annotate):
+    from framing.sentiment import _tree_context, naming_complement, neighbourhood
+
+    doc = annotate("Токаев назвал Трампа великим и мудрым лидером.")
+    k = next(t.i for t in doc if t.text == "Трампа")
+    dist, label = _tree_context(doc, k, k + 1)
+    assert dist == neighbourhood(doc, k, k + 1) and label == naming_complement(doc, k, k + 1)
+    assert label  # «великим … лидером»
+    dist.clear()
+    assert _tree_context(doc, k, k + 1)[0] == neighbourhood(doc, k, k + 1)

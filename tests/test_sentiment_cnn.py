@@ -125,3 +125,90 @@ def test_packaged_model_on_written_sentences(annotate, text, name, label):
     feats = mention_features(doc, k, k + 1, load_lexicon(default_path("sentiment_lexicon.tsv")),
                              "PERSON", Embeddings())
     assert model.predict_one(feats)[0] == label
+
+
+def _odd_items() -> list[tuple[MentionTokens, np.ndarray]]:
+    """Mentions of several lengths: first and last words, a one-word sentence, an empty one."""
+    items = [tokens(n, a, b, seed=n) for n, a, b in ((5, 1, 2), (9, 4, 8), (3, 0, 3), (1, 0, 1),
+                                                      (7, 6, 7), (12, 0, 1))]
+    empty = MentionTokens([], np.zeros((0, 4), np.int64), np.zeros((0, 3), np.float32), 0, 0, 0)
+    items.insert(2, (empty, np.zeros((0, 6))))
+    return items
+
+
+def test_batched_forward_equals_the_forward_of_each_mention():
+    from framing.sentiment_cnn import stack_mentions
+
+    m = random_cnn(4)
+    items = _odd_items()
+    ts, vs = [t for t, _ in items], [v for _, v in items]
+    one = np.array([m.proba(t, v) for t, v in items])
+    batch = m.proba_batch(ts, vs)
+    assert batch.shape == (len(items), 3)
+    assert np.abs(batch - one).max() < 1e-6
+    assert np.allclose(batch[2], 1 / 3)  # the empty sentence
+    # the vectors as rows of one shared table give the same
+    table = np.concatenate(vs)
+    offsets = np.cumsum([0] + [len(v) for v in vs])
+    rows = [np.arange(o, o + len(v)) for o, v in zip(offsets, vs, strict=False)]
+    shared = m.proba_stacked(stack_mentions(ts, table=table, rows=rows))
+    assert np.array_equal(shared, batch)
+    # a mention's probabilities do not depend on its neighbours in the batch
+    assert np.abs(m.proba_batch(ts[3:4], vs[3:4])[0] - batch[3]).max() < 1e-6
+    assert m.proba_batch([], []).shape == (0, 3)
+
+
+def test_sentence_tokens_cache_gives_the_inputs_of_a_fresh_computation(annotate):
+    from framing import sentiment_cnn
+
+    doc = annotate("Эксперты раскритиковали Киев. «Москва — надёжный партнёр», — сказал Лавров.")
+    lex = {"раскритиковать": -1.0, "надежный": 1.0}  # normalised lemmas
+    spans = [(0, 1), (2, 3), (5, 6), (6, 7), (12, 13)]  # (6, 7): the dash
+    cached = [mention_tokens(doc, a, b, lex, "PERSON") for a, b in spans]
+    for (a, b), t in zip(spans, cached, strict=True):
+        sentiment_cnn._TOKENS.key = (None, None)
+        f = mention_tokens(doc, a, b, lex, "PERSON")
+        assert (f.words, f.a, f.b, f.tag) == (t.words, t.a, t.b, t.tag)
+        assert np.array_equal(f.cat, t.cat) and np.array_equal(f.flt, t.flt)
+    dash = cached[3]
+    assert dash.words[dash.a:dash.b] == ["—"] and dash.flt[:, 2].sum() == 1
+    assert 1.0 in cached[2].flt[:, 0].tolist()  # «надёжный» in the sentence of «Москва»
+    # a mention without tokens (spaces only): its root stands in, flagged as no mention word
+    sent = doc[5].sent
+    t, lo, hi = sentiment_cnn.SentenceTokens(sent, lex).mention(7, 7, "", 7)
+    assert (lo, hi) == (0, len(t.words)) and t.words[t.a:t.b] == ["надёжный"]
+    assert t.b - t.a == 1 and t.flt[:, 2].sum() == 0
+
+
+def test_packaged_model_batched_over_an_article_equals_mention_by_mention(annotate, registry):
+    from framing.actors import find_mentions
+    from framing.resources import default_path
+    from framing.sentiment import _TAG, load_lexicon, mention_sentiment
+    from framing.sentiment_model import Embeddings, mention_features
+
+    model = load_sentiment_model()
+    lex = load_lexicon(default_path("sentiment_lexicon.tsv"))
+    emb = Embeddings()
+    doc = annotate("Лавров резко раскритиковал Вашингтон за провокации и ложь. Путин тепло "
+                   "поздравил Токаева, а Минск и Киев промолчали. Трамп прибыл в Пекин.")
+    ms = find_mentions(doc, registry)
+    assert len(ms) >= 7
+    feats = [mention_features(doc, m.tok_start, m.tok_end, lex, _TAG.get(m.actor_type, ""),
+                              emb) for m in ms]
+    one = np.array([model.predict_proba_one(f) for f in feats])
+    batch = model.predict_proba(feats)
+    assert np.abs(batch - one).max() < 1e-6
+    assert [lab for lab, _ in model.predict_many(feats)] == [model.predict_one(f)[0]
+                                                             for f in feats]
+    assert np.allclose(model.decision_batch(feats), [model.decision(f) for f in feats],
+                       atol=1e-9)
+    # without a source (plain dicts, no CNN input) and with none at all
+    plain = [dict(f) for f in feats[:3]] + [{}]
+    assert np.allclose(model.predict_proba(plain),
+                       [model.predict_proba_one(f) for f in plain], atol=1e-12)
+    assert model.predict_many([]) == []
+    # an article's rows do not depend on the article processed before it
+    rows = [r.as_row() for r in mention_sentiment(doc, ms, [], lex, model, emb)]
+    other = annotate("Байден осудил Москву.")
+    mention_sentiment(other, find_mentions(other, registry), [], lex, model, emb)
+    assert [r.as_row() for r in mention_sentiment(doc, ms, [], lex, model, emb)] == rows

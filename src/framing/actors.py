@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .docview import doc_view
 from .lemmas import Lemmatizer
 from .lexmatch import PhraseIndex, doc_tokens, norm
 from .yamlio import ResourceError, line_of, load_yaml, load_yaml_text
@@ -93,7 +94,8 @@ class Mention:
     affiliation: str = ""
 
     def as_row(self) -> dict:
-        return asdict(self)
+        # its fields are plain values: no deep copy (dataclasses.asdict) needed
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
 @dataclass
@@ -463,7 +465,7 @@ def _collective_links(doc, raw, cues: Sequence[tuple[str, ...]]) -> dict[int, st
     if not any(typ == "collective" for _, _, _, typ, _ in raw):
         return out
     state_at = {i: actor for i, _, actor, typ, _ in raw if typ == "state"}
-    words = [norm(t.text) for t in doc]
+    words = doc_view(doc).norm
     for n, (i, j, _, typ, _) in enumerate(raw):
         if typ != "collective":
             continue
@@ -513,7 +515,7 @@ def _descriptors(doc, registry: ActorRegistry, found, date: str):
     generic = registry.vocabulary.descriptor_titles
     titles_multi = [t for t in registry.roles if len(t) > 1]
     firsts = {t[0] for t in titles_multi}
-    lemmas = [norm(t.lemma_) for t in doc]
+    lemmas = doc_view(doc).lemma
     n = len(doc)
     for i, lemma in enumerate(lemmas):
         if lemma not in generic and lemma not in firsts:
@@ -619,10 +621,12 @@ def _colleagues(doc, registry: ActorRegistry, found, date: str):
     out = []
     persons = sorted((i, actor) for i, _, actor, typ, _ in found if typ == "person")
     counterparts = registry.vocabulary.counterparts
-    for tok in doc:
-        if norm(tok.lemma_) not in counterparts or tok.i == 0:
+    lemmas = doc_view(doc).lemma
+    for i in range(1, len(doc)):
+        if lemmas[i] not in counterparts:
             continue
-        adj = norm(doc[tok.i - 1].lemma_)
+        tok = doc[i]
+        adj = lemmas[i - 1]
         state = registry.adjective_of.get(adj, "")
         if not state:
             continue
@@ -646,8 +650,11 @@ def _pronouns(doc, found, registry: ActorRegistry, sent_of: list[int]):
                      key=lambda p: (p[1], p[0]))
     ends = [j for _, j, _ in persons]
     out = []
-    for tok in doc:
-        lemma = norm(tok.lemma_)
+    v = doc_view(doc)
+    for i, lemma in enumerate(v.lemma):
+        if not ((lemma in _PRONOUNS and v.pos[i] == "PRON") or lemma == "последний"):
+            continue  # (the conditions below, on the view: no Token made for most words)
+        tok = doc[i]
         # subjects only: oblique «ему», «его» refer to things as often as to people
         is_pron = (tok.pos_ == "PRON" and lemma in _PRONOUNS and tok.morph.get("Case") == ["Nom"]
                    and tok.morph.get("Number") != ["Plur"])

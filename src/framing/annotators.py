@@ -32,14 +32,16 @@ PACKAGE = Path(__file__).resolve().parent
 
 #: Library modules whose code each stage's results depend on (beyond the NLP Doc itself).
 STAGE_MODULES: dict[str, tuple[str, ...]] = {
-    "actors": ("actors.py", "lemmas.py", "lexmatch.py", "yamlio.py", "annotators.py"),
-    "quotes": ("quotes.py", "actors.py", "lemmas.py", "yamlio.py", "annotators.py"),
+    "actors": ("actors.py", "lemmas.py", "lexmatch.py", "yamlio.py", "annotators.py",
+               "docview.py"),
+    "quotes": ("quotes.py", "actors.py", "lemmas.py", "yamlio.py", "annotators.py",
+               "docview.py"),
     "devices": ("devices.py", "codebook.py", "lexmatch.py", "lemmas.py", "yamlio.py",
-                "annotators.py"),
+                "annotators.py", "docview.py"),
     "sentiment": ("sentiment.py", "sentiment_model.py", "sentiment_cnn.py", "stance.py",
-                  "quotes.py", "resources.py", "lemmas.py", "annotators.py"),
+                  "quotes.py", "resources.py", "lemmas.py", "annotators.py", "docview.py"),
     "frames": ("frames.py", "codebook.py", "devices.py", "lexmatch.py", "lemmas.py",
-               "yamlio.py", "annotators.py"),
+               "yamlio.py", "annotators.py", "docview.py"),
 }
 #: Upstream stages whose per-article results each stage reads.
 UPSTREAM: dict[str, tuple[str, ...]] = {

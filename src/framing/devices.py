@@ -21,11 +21,11 @@ is in (``AUTHOR`` outside quotes) and the target actor(s) it is about.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from .codebook import Codebook, Pattern, Word
+from .docview import doc_view
 from .lemmas import Lemmatizer
-from .lexmatch import norm
 from .quotes import speaker_at
 
 #: (lower, lemma alternatives, text, pos, head index within the sequence, dep label)
@@ -50,7 +50,8 @@ class DeviceHit:
     target: str
 
     def as_row(self) -> dict:
-        return asdict(self)
+        # its fields are plain values: no deep copy (dataclasses.asdict) needed
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
 class DeviceMatcher:
@@ -250,18 +251,18 @@ def sentence_tokens(doc, lemmatizer: Lemmatizer
     if _MEMO[0] is doc and _MEMO[1] is lemmatizer:
         return _MEMO[2]
     alt = lemmatizer.alternatives
+    v = doc_view(doc)
     out = []
     for sent in doc.sents:
-        s0 = sent.start
-        toks, ents = [], []
-        n_words = 0
-        for t in sent:
-            text, pos = t.text, t.pos_
-            toks.append((norm(text), alt(text, pos, norm(t.lemma_)), text, pos,
-                         t.head.i - s0, t.dep_))
-            ents.append(t.ent_type_)
-            n_words += not (t.is_punct or t.is_space)
-        out.append((sent, toks, ents, n_words))
+        s0, s1 = sent.start, sent.end
+        toks = []
+        for i in range(s0, s1):
+            text, pos = v.text[i], v.pos[i]
+            toks.append((v.norm[i], alt(text, pos, v.lemma[i]), text, pos, v.head[i] - s0,
+                         v.dep[i]))
+        n_words = sum(not (p or s) for p, s in zip(v.is_punct[s0:s1], v.is_space[s0:s1],
+                                                    strict=True))
+        out.append((sent, toks, v.ent_type[s0:s1], n_words))
     _MEMO[:] = [doc, lemmatizer, out]
     return out
 
@@ -380,16 +381,18 @@ def _doc_words(doc, sents, alt) -> tuple[list[RTok], list[tuple[int, int]]]:
     words: list[RTok] = []
     where: list[tuple[int, int]] = []
     par = 0
+    v = doc_view(doc)
     for sn, sent in enumerate(sents):
         first = True
-        for t in sent:
-            if not any(ch.isalnum() for ch in t.text):
+        for i in range(sent.start, sent.end):
+            text = v.text[i]
+            if not any(ch.isalnum() for ch in text):
                 continue
-            while par < len(bounds) - 1 and t.idx >= bounds[par][1]:
+            while par < len(bounds) - 1 and v.idx[i] >= bounds[par][1]:
                 par += 1
-            lemma = norm(t.lemma_)
-            words.append((lemma, t.pos_, par, first, alt(t.text, t.pos_, lemma)))
-            where.append((t.i, sn))
+            lemma, pos = v.lemma[i], v.pos[i]
+            words.append((lemma, pos, par, first, alt(text, pos, lemma)))
+            where.append((i, sn))
             first = False
     return words, where
 

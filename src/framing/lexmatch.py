@@ -103,4 +103,7 @@ class PhraseIndex:
 
 def doc_tokens(doc) -> list[Tok]:
     """The matcher's view of a spaCy ``Doc``."""
-    return [(norm(t.text), norm(t.lemma_), t.text) for t in doc]
+    from .docview import doc_view
+
+    v = doc_view(doc)
+    return list(zip(v.norm, v.lemma, v.text, strict=True))

@@ -23,11 +23,12 @@ import csv
 import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from .docview import doc_view
 from .lexmatch import norm
 from .quotes import speaker_at
 from .yamlio import ResourceError
@@ -64,7 +65,8 @@ class MentionSentiment:
     model_evidence: str = ""
 
     def as_row(self) -> dict:
-        return asdict(self)
+        # its fields are plain values: no deep copy (dataclasses.asdict) needed
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
 def load_lexicon(path: Path) -> dict[str, float]:
@@ -115,10 +117,11 @@ def _phrases(lexicon: dict[str, float]) -> dict[str, list[tuple[tuple[str, ...],
 def lexicon_hit(doc, i: int, lexicon: dict[str, float]) -> tuple[float, int] | None:
     """Weight of the lexicon entry ending at token ``i`` and its first token: a phrase
     («глобального масштаба») wins over its last word alone."""
-    lemma = norm(doc[i].lemma_)
+    lemmas = doc_view(doc).lemma
+    lemma = lemmas[i]
     for words, w in _phrases(lexicon).get(lemma, ()):
         k = len(words)
-        if i - k + 1 >= 0 and tuple(norm(t.lemma_) for t in doc[i - k + 1:i + 1]) == words:
+        if i - k + 1 >= 0 and tuple(lemmas[i - k + 1:i + 1]) == words:
             return w, i - k + 1
     w = lexicon.get(lemma)
     return (w, i) if w is not None else None
@@ -134,41 +137,43 @@ def _negated(tok) -> bool:
 
 def neighbourhood(doc, start: int, end: int) -> dict[int, int]:
     """Token index → tree distance (1 or 2) around the mention's tokens, within its sentence."""
-    span = doc[start:end]
-    root = span.root
+    root = doc[start:end].root
     sent = root.sent
+    v = doc_view(doc)  # token indices only: no spaCy Token objects made
+    kids, head, dep = v.children, v.head, v.dep
     inside = set(range(start, end))
     dist: dict[int, int] = {}
-    frontier = [(root, 0)]
+    frontier = [(root.i, 0)]
     seen = {root.i}
     while frontier:
         tok, d = frontier.pop(0)
         if d >= 2:
             continue
-        nbrs = list(tok.children)
-        if tok.head.i != tok.i and tok.dep_ != "acl:relcl":
-            nbrs.append(tok.head)  # a relative clause's antecedent is not its subject's
+        nbrs = list(kids[tok])
+        if head[tok] != tok and dep[tok] != "acl:relcl":
+            nbrs.append(head[tok])  # a relative clause's antecedent is not its subject's
         for n in nbrs:
-            if n.i in seen or not (sent.start <= n.i < sent.end):
+            if n in seen or not (sent.start <= n < sent.end):
                 continue
-            seen.add(n.i)
-            if n.i not in inside:
-                dist[n.i] = d + 1
+            seen.add(n)
+            if n not in inside:
+                dist[n] = d + 1
             frontier.append((n, d + 1))
     # a subject's or object's predicative complement and its modifiers
     # («назвал Трампа великим деятелем», «Москва стала надёжным партнёром») count at distance 2
-    if root.dep_ in {"nsubj", "nsubj:pass", "obj"} and root.head.i != root.i:
-        for c in root.head.children:
-            if c.dep_ == "xcomp" and c.i not in inside:
-                dist[c.i] = min(dist.get(c.i, 2), 2)
-                for g in c.children:
-                    if g.dep_ in {"amod", "advmod"} and g.i not in inside:
-                        dist[g.i] = min(dist.get(g.i, 2), 2)
+    r = root.i
+    if dep[r] in {"nsubj", "nsubj:pass", "obj"} and head[r] != r:
+        for c in kids[head[r]]:
+            if dep[c] == "xcomp" and c not in inside:
+                dist[c] = min(dist.get(c, 2), 2)
+                for g in kids[c]:
+                    if dep[g] in {"amod", "advmod"} and g not in inside:
+                        dist[g] = min(dist.get(g, 2), 2)
     # the mention's own modifiers («великий лидер») count at distance 1
-    for t in span:
-        for c in t.children:
-            if c.i not in inside:
-                dist[c.i] = min(dist.get(c.i, 1), 1)
+    for t in range(start, end):
+        for c in kids[t]:
+            if c not in inside:
+                dist[c] = min(dist.get(c, 1), 1)
     return dist
 
 
@@ -238,6 +243,22 @@ def score_mention(doc, start: int, end: int, lexicon: dict[str, float],
     return score, [("не " if neg else "") + doc[a:b].text for a, b, _, neg in hits]
 
 
+_CONTEXT: list = [None, {}]  # the last Doc and its mentions' (neighbourhood, label)
+
+
+def _tree_context(doc, start: int, end: int) -> tuple[dict[int, int], set[int]]:
+    """:func:`neighbourhood` (a copy: the caller changes it) and :func:`naming_complement` of
+    a mention, computed once per mention of the last Doc (its features and its voiced score
+    both ask)."""
+    if _CONTEXT[0] is not doc:
+        _CONTEXT[:] = [doc, {}]
+    got = _CONTEXT[1].get((start, end))
+    if got is None:
+        got = _CONTEXT[1][(start, end)] = (neighbourhood(doc, start, end),
+                                           frozenset(naming_complement(doc, start, end)))
+    return dict(got[0]), got[1]
+
+
 def evidence_spans(doc, start: int, end: int, lexicon: dict[str, float],
                    other_mentions: set[int] = frozenset(),
                    voice_of: dict[int, object] | None = None, voice: object = -1
@@ -247,8 +268,7 @@ def evidence_spans(doc, start: int, end: int, lexicon: dict[str, float],
     score = 0.0
     hits: list[tuple[int, int, float, bool]] = []
     root = doc[start:end].root
-    dist = neighbourhood(doc, start, end)
-    label = naming_complement(doc, start, end)
+    dist, label = _tree_context(doc, start, end)
     for i in label:
         dist[i] = 1
     if (root.dep_ in {"nsubj", "nsubj:pass"} and norm(root.head.lemma_) in NAMING_VERBS
@@ -321,6 +341,7 @@ def mention_sentiment(doc, mentions: Sequence, quotes: Sequence, lexicon: dict[s
     from .sentiment_model import mention_features
 
     out = []
+    feats = []
     mention_toks = {i for m in mentions for i in range(m.tok_start, m.tok_end)}
     voice_of = _voice_index(doc, quotes)
     for m in mentions:
@@ -334,16 +355,18 @@ def mention_sentiment(doc, mentions: Sequence, quotes: Sequence, lexicon: dict[s
         row = MentionSentiment(m.article_id, m.mention_id, m.actor, voice, lex_score,
                                label_of(lex_score), "; ".join(ev), "lexicon", lex_score)
         if model is not None:
-            feats = mention_features(doc, m.tok_start, m.tok_end, lexicon,
-                                     _TAG.get(m.actor_type, ""), emb, voice != "AUTHOR")
-            label, score = model.predict_one(feats)
-            label, score, method = combine(int(label), score, lex_score)
+            feats.append(mention_features(doc, m.tok_start, m.tok_end, lexicon,
+                                          _TAG.get(m.actor_type, ""), emb, voice != "AUTHOR"))
+        out.append(row)
+    if model is not None:  # the article's mentions in one batch (when the model batches)
+        many = getattr(model, "predict_many", None)
+        pred = many(feats) if many is not None else [model.predict_one(f) for f in feats]
+        for row, f, (label, score) in zip(out, feats, pred, strict=True):
+            label, score, method = combine(int(label), score, row.lexicon_score)
             row.label, row.score, row.method = int(label), round(score, 4), method
             if label and method == "model":
                 row.model_evidence = "; ".join(
-                    f.split(":", 1)[-1].split("@")[0]
-                    for f in model.top_features(feats, label, 4))
-        out.append(row)
+                    x.split(":", 1)[-1].split("@")[0] for x in model.top_features(f, label, 4))
     return out
 
 

@@ -21,11 +21,13 @@ parameters are stored as NPZ arrays next to the linear model's (names prefixed `
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from .lexmatch import norm
+from .docview import doc_view
 from .sentiment import NEGATORS
 
 #: Word tokens kept on each side of the mention.
@@ -67,9 +69,74 @@ class MentionTokens:
     tag: int
 
 
+@dataclass
+class MentionStack:
+    """The network inputs of ``n`` mentions stacked for one forward pass
+    (:meth:`CNNSentimentModel.proba_stacked`): the rows of every mention with at least one
+    token (``keep``), each mention's rows preceded by a zero row (``pad``) and the last
+    followed by one; ``vec`` is a table of word vectors (float32, last row zero) and ``vrow``
+    each row's index in it, so that the words of a sentence shared by several mentions are
+    projected once.  ``starts``, ``seg``, ``a``, ``b`` index the rows without the pads: where
+    each mention's rows start, the mention of each row, each mention's own word range."""
+
+    n: int
+    keep: np.ndarray
+    vec: np.ndarray
+    vrow: np.ndarray
+    cat: np.ndarray
+    flt: np.ndarray
+    pad: np.ndarray
+    starts: np.ndarray
+    seg: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+    tag: np.ndarray
+
+
+def stack_mentions(items: Sequence[MentionTokens], vectors: Sequence[np.ndarray] | None = None,
+                   table: np.ndarray | None = None,
+                   rows: Sequence[np.ndarray] | None = None) -> MentionStack:
+    """Stack the inputs of ``items`` (see :class:`MentionStack`).  The vectors of item ``k``
+    are ``vectors[k]`` (n × dim), or rows ``rows[k]`` of ``table`` (u × dim)."""
+    keep = [k for k, t in enumerate(items) if len(t.words)]
+    lens = np.array([len(items[k].words) for k in keep], dtype=np.int64)
+    starts = np.zeros(len(keep), dtype=np.int64)
+    np.cumsum(lens[:-1], out=starts[1:])
+    if table is None:
+        vs = [np.asarray(vectors[k], dtype=np.float32) for k in keep]
+        dim = vs[0].shape[1] if vs else 0
+        table = np.concatenate([*vs, np.zeros((1, dim), dtype=np.float32)])
+        rows = [np.arange(s, s + n) for s, n in zip(starts, lens, strict=True)]
+    else:
+        dim = table.shape[1]
+        table = np.concatenate([np.asarray(table, dtype=np.float32),
+                                np.zeros((1, dim), dtype=np.float32)])
+        rows = [rows[k] for k in keep]
+    zero = len(table) - 1
+    nrows = int(lens.sum()) + len(keep) + 1
+    pad = np.ones(nrows, dtype=bool)
+    at = starts + np.arange(1, len(keep) + 1)  # where each mention's rows start, pads included
+    real = np.repeat(at - starts, lens) + np.arange(int(lens.sum()))
+    pad[real] = False
+    vrow = np.full(nrows, zero, dtype=np.int64)
+    cat = np.zeros((nrows, 4), dtype=np.int64)
+    flt = np.zeros((nrows, N_FLOAT), dtype=np.float32)
+    if keep:
+        vrow[real] = np.concatenate(rows)
+        cat[real] = np.concatenate([items[k].cat for k in keep])
+        flt[real] = np.concatenate([items[k].flt for k in keep])
+    return MentionStack(
+        len(items), np.array(keep, dtype=np.int64), table, vrow, cat, flt, pad, starts,
+        np.repeat(np.arange(len(keep)), lens), starts + [items[k].a for k in keep],
+        starts + [items[k].b for k in keep], np.array([items[k].tag for k in keep], np.int64))
+
+
 def mention_tokens(doc, start: int, end: int, lexicon: dict[str, float],
                    tag: str = "") -> MentionTokens:
     """Token features of the mention ``doc[start:end]`` within its sentence.
+
+    What the mentions of one sentence share is computed once (:class:`SentenceTokens`, kept
+    while the same Doc is being processed).
 
     >>> from framing.ingest import parse_text
     >>> from framing.nlp import NLP
@@ -81,47 +148,117 @@ def mention_tokens(doc, start: int, end: int, lexicon: dict[str, float],
     ([2, 1, 0, 2], [0.0, 1.0, 0.0, 0.0])
     """
     root = doc[start:end].root
-    sent = root.sent
-    toks = [t for t in sent if not t.is_space]
-    ids = [t.i for t in toks]
-    a = next((k for k, i in enumerate(ids) if i >= start), len(ids))
-    b = next((k for k, i in enumerate(ids) if i >= end), len(ids))
-    lo, hi = max(0, a - MAXLEN), min(len(ids), b + MAXLEN)
-    toks, a, b = toks[lo:hi], a - lo, b - lo
-    # distance of every token of the sentence to the mention in the dependency tree
-    adj: dict[int, list[int]] = {t.i: [] for t in sent}
-    for t in sent:
-        h = t.head.i
-        if h != t.i and h in adj:
-            adj[t.i].append(h)
-            adj[h].append(t.i)
-    dist = {i: 0 for i in range(start, end) if i in adj}
-    frontier, d = list(dist), 0
-    while frontier and d < TREE:
-        d += 1
-        nxt = []
-        for i in frontier:
-            for j in adj[i]:
-                if j not in dist:
-                    dist[j] = d
-                    nxt.append(j)
-        frontier = nxt
-    n = len(toks)
-    cat = np.zeros((n, 4), dtype=np.int64)
-    flt = np.zeros((n, N_FLOAT), dtype=np.float32)
-    words = []
-    for k, t in enumerate(toks):
-        words.append(t.lower_)
-        inside = a <= k < b
-        rel = 0 if inside else (k - a if k < a else k - b + 1)
-        cat[k] = (_POS_I.get(t.pos_, 0), _DEP_I.get(t.dep_, 0),
-                  max(-RELB, min(RELB, rel)) + RELB, dist.get(t.i, TREE + 1))
-        flt[k] = (lexicon.get(norm(t.lemma_), 0.0), 1.0 if t.lower_ in NEGATORS else 0.0,
-                  1.0 if inside else 0.0)
-    if a >= b and n:  # a mention without word tokens (punctuation only): its root stands in
-        k = min(max(0, next((k for k, t in enumerate(toks) if t.i >= root.i), n - 1)), n - 1)
-        a, b = k, k + 1
-    return MentionTokens(words, cat, flt, a, b, _TAG_I.get(tag, 0))
+    return sentence_tokens(doc, root.sent, lexicon).mention(start, end, tag, root.i)[0]
+
+
+class SentenceTokens:
+    """What the network's inputs of every mention of one sentence share: the sentence's tokens
+    (spaces left out) with their lowercase forms, POS and dependency ids, lexicon weights and
+    negator flags, and the sentence's dependency tree as adjacency lists.  Only the relative
+    positions, the tree distances and the in-mention flags depend on the mention
+    (:meth:`mention`)."""
+
+    __slots__ = ("ids", "words", "pos", "dep", "lex", "neg", "adj", "vec", "known", "vec_of")
+
+    def __init__(self, sent, lexicon: dict[str, float]) -> None:
+        v = doc_view(sent.doc)
+        space = v.is_space
+        self.ids = ids = [i for i in range(sent.start, sent.end) if not space[i]]
+        self.words = [v.lower[i] for i in ids]
+        self.pos = np.array([_POS_I.get(v.pos[i], 0) for i in ids], dtype=np.int64)
+        self.dep = np.array([_DEP_I.get(v.dep[i], 0) for i in ids], dtype=np.int64)
+        self.lex = np.array([lexicon.get(v.lemma[i], 0.0) for i in ids], dtype=np.float32)
+        self.neg = np.array([w in NEGATORS for w in self.words], dtype=np.float32)
+        # the dependency tree of the whole sentence (spaces included) as adjacency lists
+        adj: dict[int, list[int]] = {i: [] for i in range(sent.start, sent.end)}
+        head = v.head
+        for i in range(sent.start, sent.end):
+            h = head[i]
+            if h != i and h in adj:
+                adj[i].append(h)
+                adj[h].append(i)
+        self.adj = adj
+        # the words' vectors and which words have one, filled by :meth:`vectors`
+        self.vec, self.known, self.vec_of = None, None, None
+
+    def vectors(self, emb) -> np.ndarray:
+        """The words' vectors (n × ``emb.dim``, zero rows for unknown words) by
+        ``emb.vector(word)``, computed once per sentence and embeddings; :attr:`known` tells
+        which words have one."""
+        if self.vec_of is not emb:
+            found = [emb.vector(w) for w in self.words]
+            known = np.array([v is not None for v in found], dtype=bool)
+            vec = np.zeros((len(self.words), emb.dim))
+            if known.any():
+                vec[known] = np.stack([v for v in found if v is not None])
+            self.vec, self.known, self.vec_of = vec, known, emb
+        return self.vec
+
+    def mention(self, start: int, end: int, tag: str, root: int
+                ) -> tuple[MentionTokens, int, int]:
+        """The network's input for the mention ``doc[start:end]`` (whose syntactic root is the
+        token ``root``) and the range ``lo:hi`` of the sentence's tokens it covers."""
+        ids = self.ids
+        a, b = bisect_left(ids, start), bisect_left(ids, end)
+        lo, hi = max(0, a - MAXLEN), min(len(ids), b + MAXLEN)
+        a, b = a - lo, b - lo
+        # distance of every token of the sentence to the mention in the dependency tree
+        adj = self.adj
+        dist = {i: 0 for i in range(start, end) if i in adj}
+        frontier, d = list(dist), 0
+        while frontier and d < TREE:
+            d += 1
+            nxt = []
+            for i in frontier:
+                for j in adj[i]:
+                    if j not in dist:
+                        dist[j] = d
+                        nxt.append(j)
+            frontier = nxt
+        n = hi - lo
+        k = np.arange(n)
+        inside = (k >= a) & (k < b)
+        rel = np.where(k < a, k - a, k - b + 1)
+        rel[inside] = 0
+        cat = np.empty((n, 4), dtype=np.int64)
+        cat[:, 0] = self.pos[lo:hi]
+        cat[:, 1] = self.dep[lo:hi]
+        cat[:, 2] = np.clip(rel, -RELB, RELB) + RELB
+        cat[:, 3] = [dist.get(i, TREE + 1) for i in ids[lo:hi]]
+        flt = np.empty((n, N_FLOAT), dtype=np.float32)
+        flt[:, 0] = self.lex[lo:hi]
+        flt[:, 1] = self.neg[lo:hi]
+        flt[:, 2] = inside
+        if a >= b and n:  # a mention without word tokens (punctuation only): its root stands in
+            k = min(bisect_left(ids, root, lo, hi) - lo, n - 1)
+            a, b = k, k + 1
+        return MentionTokens(self.words[lo:hi], cat, flt, a, b, _TAG_I.get(tag, 0)), lo, hi
+
+
+class _TokensCache:
+    """The :class:`SentenceTokens` of the last Doc seen (mentions come doc by doc); it holds
+    that Doc, so identity comparison is safe."""
+
+    def __init__(self) -> None:
+        self.key: tuple = (None, None)
+        self.sents: dict[int, SentenceTokens] = {}
+
+    def get(self, doc, sent, lexicon: dict[str, float]) -> SentenceTokens:
+        if self.key[0] is not doc or self.key[1] is not lexicon:
+            self.key, self.sents = (doc, lexicon), {}
+        s = self.sents.get(sent.start)
+        if s is None:
+            s = self.sents[sent.start] = SentenceTokens(sent, lexicon)
+        return s
+
+
+_TOKENS = _TokensCache()
+
+
+def sentence_tokens(doc, sent, lexicon: dict[str, float]) -> SentenceTokens:
+    """The :class:`SentenceTokens` of ``sent`` (a sentence of ``doc``), cached while the same
+    Doc is being processed."""
+    return _TOKENS.get(doc, sent, lexicon)
 
 
 def _relu(x: np.ndarray) -> np.ndarray:
@@ -193,6 +330,51 @@ class CNNSentimentModel:
         o = (_relu(z @ self._hid + self._bhid) @ self._out + self._bout).astype(np.float64)
         o = np.exp(o - o.max())
         return o / o.sum()
+
+    def proba_batch(self, items: Sequence[MentionTokens], vectors: Sequence[np.ndarray]
+                    ) -> np.ndarray:
+        """:meth:`proba` of many mentions at once (m × classes), see :func:`stack_mentions`
+        and :meth:`proba_stacked`."""
+        return self.proba_stacked(stack_mentions(items, vectors))
+
+    def proba_stacked(self, st: MentionStack) -> np.ndarray:
+        """:meth:`proba` of every mention of ``st`` (m × classes): the same forward pass over
+        all their rows at once, the zero row between two mentions keeping the convolutions
+        from crossing, and the poolings per mention.  Equal to :meth:`proba` mention by
+        mention up to float rounding (some products are summed in another order)."""
+        C = len(self.classes)
+        out = np.full((st.n, C), 1.0 / C)
+        if not len(st.keep):
+            return out
+        z = (st.vec @ self._wv)[st.vrow] + st.flt @ self._wf + self._bin
+        for j, table in enumerate(self._proj):
+            z += table[st.cat[:, j]]
+        h = _relu(z)
+        h[st.pad] = 0.0
+        H = self.H
+        for w, b in self._convs:
+            g = h @ w  # rows × 3H
+            c = g[:, H:2 * H] + b
+            c[1:] += g[:-1, :H]
+            c[:-1] += g[1:, 2 * H:]
+            h = h + _relu(c)
+            h[st.pad] = 0.0
+        h = h[~st.pad]  # the mentions' rows, one after the other
+        starts, seg = st.starts, st.seg
+        # the mean of each mention's own rows (a zero row appended: the last b may be len(h))
+        hz = np.concatenate([h, np.zeros((1, H), dtype=h.dtype)])
+        m = (np.add.reduceat(hz, np.stack([st.a, st.b], 1).ravel(), axis=0)[::2]
+             / (st.b - st.a).astype(np.float32)[:, None])
+        s = np.einsum("ij,ij->i", h, (m @ self._q)[seg]) / np.float32(np.sqrt(H))
+        s = np.exp(s - np.maximum.reduceat(s, starts)[seg])
+        s /= np.add.reduceat(s, starts)[seg]
+        ctx = np.add.reduceat(s[:, None] * h, starts, axis=0)
+        z = np.concatenate([m, ctx, np.maximum.reduceat(h, starts, axis=0),
+                            self._tag[st.tag]], axis=1)
+        o = (_relu(z @ self._hid + self._bhid) @ self._out + self._bout).astype(np.float64)
+        o = np.exp(o - o.max(1, keepdims=True))
+        out[st.keep] = o / o.sum(1, keepdims=True)
+        return out
 
     def arrays(self, prefix: str = "cnn0.") -> dict[str, np.ndarray]:
         """The parameters as float32 arrays named ``prefix + name`` (for one NPZ file)."""

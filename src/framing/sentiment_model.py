@@ -39,9 +39,16 @@ from pathlib import Path
 
 import numpy as np
 
-from .lexmatch import norm
+from .docview import doc_view
 from .sentiment import NEGATORS, score_mention
-from .sentiment_cnn import CNN_FORMAT, CNNSentimentModel, MentionTokens, mention_tokens
+from .sentiment_cnn import (
+    CNN_FORMAT,
+    CNNSentimentModel,
+    MentionTokens,
+    SentenceTokens,
+    sentence_tokens,
+    stack_mentions,
+)
 
 WINDOW = 6
 _DENSE = re.compile(r"^[es]\d+$")
@@ -96,25 +103,19 @@ class _Sentence:
     __slots__ = ("idx", "lem", "low", "lexw", "vec", "has", "vsum", "nvec")
 
     def __init__(self, sent, lexicon: dict[str, float], emb: Embeddings | None) -> None:
-        idx: list[int] = []
-        lem: list[str] = []
-        low: list[str] = []
-        for t in sent:
-            if t.is_space or t.is_punct:
-                continue
-            idx.append(t.i)
-            lem.append(norm(t.lemma_))
-            low.append(t.lower_)
+        v = doc_view(sent.doc)
+        space, punct = v.is_space, v.is_punct
+        idx = [i for i in range(sent.start, sent.end) if not (space[i] or punct[i])]
+        lem = [v.lemma[i] for i in idx]
+        low = [v.lower[i] for i in idx]
         self.idx, self.lem, self.low = idx, lem, low
         self.lexw = [(k, w) for k, w in enumerate(map(lexicon.get, lem)) if w]
         if emb is not None:
-            vec = np.zeros((len(idx), emb.dim))
-            has = np.zeros(len(idx), dtype=bool)
-            for k, w in enumerate(low):
-                v = emb.vector(w)
-                if v is not None:
-                    vec[k] = v
-                    has[k] = True
+            # the CNN's vectors of the sentence's tokens (spaces left out), punctuation dropped
+            st = sentence_tokens(sent.doc, sent, lexicon)
+            allvec = st.vectors(emb)
+            sel = [k for k, i in enumerate(st.ids) if not punct[i]]
+            vec, has = allvec[sel], st.known[sel]
             self.vec, self.has = vec, has
             self.vsum, self.nvec = vec.sum(0), int(has.sum())
 
@@ -150,13 +151,15 @@ def mention_features(doc, start: int, end: int, lexicon: dict[str, float],
     f = Features()
     root = doc[start:end].root
     s = _SENTENCES.get(doc, root.sent, lexicon, emb)
-    head = root.head
-    rdep = root.dep_
-    hlem = norm(head.lemma_)
+    v = doc_view(doc)  # the tokens' attributes without making spaCy Token objects
+    r = root.i
+    head = v.head[r]
+    rdep = v.dep[r]
+    hlem = v.lemma[head]
     if tag:
         f["tag:" + tag] = 1.0
     f["role:" + rdep] = 1.0
-    f["head:" + hlem] = 0.0 if start <= head.i < end else 1.0
+    f["head:" + hlem] = 0.0 if start <= head < end else 1.0
     idx, lem, low = s.idx, s.lem, s.low
     a, b = bisect_left(idx, start), bisect_left(idx, end)  # idx[a:b]: the mention's words
     # the ±WINDOW window by position bucket, and the bigrams of the masked words around
@@ -191,16 +194,17 @@ def mention_features(doc, start: int, end: int, lexicon: dict[str, float],
             neg -= w
     f["slex:pos"], f["slex:neg"] = pos, neg
     # dependency neighbourhood
-    nbrs = list(root.children)
-    if head.i != root.i:
+    kids, lemma, punct = v.children, v.lemma, v.is_punct
+    nbrs = list(kids[r])
+    if head != r:
         nbrs.append(head)
     for t in nbrs:
-        if start <= t.i < end:
+        if start <= t < end:
             continue
-        f[f"d:{t.dep_}:{norm(t.lemma_)}"] = 1.0
-        for g in t.children:
-            if not start <= g.i < end and g.i != root.i and not g.is_punct:
-                f["d2:" + norm(g.lemma_)] = 1.0
+        f[f"d:{v.dep[t]}:{lemma[t]}"] = 1.0
+        for g in kids[t]:
+            if not start <= g < end and g != r and not punct[g]:
+                f["d2:" + lemma[g]] = 1.0
     score, evidence = score_mention(doc, start, end, lexicon)
     f["lex:score"] = score
     f["lex:pos"] = float(sum(1 for e in evidence if not e.startswith("не ")) if score > 0 else 0)
@@ -208,11 +212,11 @@ def mention_features(doc, start: int, end: int, lexicon: dict[str, float],
     # the mention's role with its governor's lemma, and the predicates above it
     f[f"rh:{rdep}:{hlem}"] = 1.0
     f[f"tr:{tag}:{rdep}"] = 1.0
-    t, n = root, 0
-    while t.head.i != t.i and n < 4:
-        t, n = t.head, n + 1
-        if t.pos_ in _ANC_POS:
-            f["anc:" + norm(t.lemma_)] = 1.0
+    t, n = r, 0
+    while v.head[t] != t and n < 4:
+        t, n = v.head[t], n + 1
+        if v.pos[t] in _ANC_POS:
+            f["anc:" + lemma[t]] = 1.0
     # voice
     if in_quote:
         f["q:inside"] = 1.0
@@ -237,14 +241,18 @@ def mention_features(doc, start: int, end: int, lexicon: dict[str, float],
 def cnn_inputs(feats: Features) -> tuple[MentionTokens, np.ndarray]:
     """The CNN's input for the mention behind ``feats`` (made with embeddings): its token
     features and the navec vectors of its words (zero rows for unknown words)."""
-    doc, start, end, tag, lexicon, emb = feats.src
-    t = mention_tokens(doc, start, end, lexicon, tag)
-    vectors = np.zeros((len(t.words), emb.dim))
-    for k, w in enumerate(t.words):
-        v = emb.vector(w)
-        if v is not None:
-            vectors[k] = v
-    return t, vectors
+    t, s, lo, hi = _cnn_source(feats)
+    return t, s.vectors(feats.src[5])[lo:hi]
+
+
+def _cnn_source(feats: Features) -> tuple[MentionTokens, SentenceTokens, int, int]:
+    """The CNN's input for the mention behind ``feats``, its sentence's shared part and the
+    range ``lo:hi`` of the sentence's tokens it covers."""
+    doc, start, end, tag, lexicon, _emb = feats.src
+    root = doc[start:end].root
+    s = sentence_tokens(doc, root.sent, lexicon)  # shared by the sentence's mentions
+    t, lo, hi = s.mention(start, end, tag, root.i)
+    return t, s, lo, hi
 
 
 @dataclass
@@ -314,6 +322,33 @@ class LinearSentimentModel:
             z += self._dense @ dense
         return z
 
+    def decision_batch(self, X: Sequence[dict[str, float]]) -> np.ndarray:
+        """:meth:`decision` of many mentions at once (m × classes): one gather of all their
+        sparse feature rows, summed per mention, and one product for the dense blocks."""
+        get = self._index.get
+        idx: list[int] = []
+        val: list[float] = []
+        cnt: list[int] = []
+        for feats in X:
+            n0 = len(idx)
+            for k, v in feats.items():
+                i = get(k)
+                if i is not None and v:
+                    idx.append(i)
+                    val.append(v)
+            cnt.append(len(idx) - n0)
+        z = np.tile(self._b, (len(X), 1))
+        if idx:
+            n = np.asarray(cnt)
+            some = n > 0
+            rows = np.asarray(val)[:, None] * self._rows[idx]
+            z[some] += np.add.reduceat(rows, (np.cumsum(n) - n)[some], axis=0)
+        if self._dense is not None:
+            with_dense = [r for r, x in enumerate(X) if getattr(x, "dense", None) is not None]
+            if with_dense:
+                z[with_dense] += np.stack([X[r].dense for r in with_dense]) @ self._dense.T
+        return z
+
     def predict_proba_one(self, feats: dict[str, float]) -> np.ndarray:
         z = self.decision(feats)
         z = np.exp(z - z.max())
@@ -322,20 +357,60 @@ class LinearSentimentModel:
             p = (1 - self.cnn_weight) * p + self.cnn_weight * self.cnn_proba(*cnn_inputs(feats))
         return p
 
+    def predict_proba(self, X: Sequence[dict[str, float]]) -> np.ndarray:
+        """:meth:`predict_proba_one` of many mentions at once (m × classes), the linear part
+        and every CNN batched over them; equal to it up to float rounding."""
+        z = self.decision_batch(X)
+        z = np.exp(z - z.max(1, keepdims=True))
+        p = z / z.sum(1, keepdims=True)
+        src = [r for r, x in enumerate(X) if getattr(x, "src", None) is not None]
+        if self.cnn and src:
+            # the word vectors of every sentence once, each mention's rows pointing into them
+            items, rows, table = [], [], []
+            offset: dict[int, tuple[SentenceTokens, int]] = {}  # (the sentence kept alive)
+            n = 0
+            for r in src:
+                t, s, lo, hi = _cnn_source(X[r])
+                if id(s) not in offset:
+                    offset[id(s)] = s, n
+                    table.append(s.vectors(X[r].src[5]))
+                    n += len(table[-1])
+                k = offset[id(s)][1]
+                items.append(t)
+                rows.append(np.arange(k + lo, k + hi))
+            st = stack_mentions(items, table=np.concatenate(table), rows=rows)
+            pc = np.mean([net.proba_stacked(st) for net in self.cnn], axis=0)
+            p[src] = (1 - self.cnn_weight) * p[src] + self.cnn_weight * pc
+        return p
+
     def cnn_proba(self, tokens: MentionTokens, vectors: np.ndarray) -> np.ndarray:
         """The mean class probabilities of the CNN networks."""
         return np.mean([net.proba(tokens, vectors) for net in self.cnn], axis=0)
+
+    def cnn_proba_batch(self, tokens: Sequence[MentionTokens], vectors: Sequence[np.ndarray]
+                        ) -> np.ndarray:
+        """:meth:`cnn_proba` of many mentions at once (m × classes)."""
+        return np.mean([net.proba_batch(tokens, vectors) for net in self.cnn], axis=0)
+
+    def label_score(self, p: np.ndarray) -> tuple[int, float]:
+        """Label and score of class probabilities ``p``: the most probable class, and
+        P(+1) − P(−1)."""
+        k = int(np.argmax(p))
+        cls = self.classes
+        score = float(p[cls.index(1)] - p[cls.index(-1)]) if 1 in cls and -1 in cls else 0.0
+        return cls[k], score
 
     def predict_one(self, feats: dict[str, float]) -> tuple[int, float]:
         """Label and its probability.
 
         The label is the most probable class; the score is P(+1) − P(−1).
         """
-        p = self.predict_proba_one(feats)
-        k = int(np.argmax(p))
-        cls = self.classes
-        score = float(p[cls.index(1)] - p[cls.index(-1)]) if 1 in cls and -1 in cls else 0.0
-        return cls[k], score
+        return self.label_score(self.predict_proba_one(feats))
+
+    def predict_many(self, X: Sequence[dict[str, float]]) -> list[tuple[int, float]]:
+        """:meth:`predict_one` of many mentions (one batch: pass one article's mentions, so
+        that its results depend on that article alone)."""
+        return [self.label_score(p) for p in self.predict_proba(X)] if len(X) else []
 
     def predict(self, X: Sequence[dict[str, float]]) -> list[int]:
         return [self.predict_one(x)[0] for x in X]

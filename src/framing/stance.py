@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from .quotes import speaker_at
 from .sentiment import label_of
@@ -36,7 +36,8 @@ class StanceEdge:
     evidence: str
 
     def as_row(self) -> dict:
-        return asdict(self)
+        # its fields are plain values: no deep copy (dataclasses.asdict) needed
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
 def _governing_subject(doc, tok):

@@ -1,0 +1,87 @@
+"""A Doc's token attributes as plain lists, computed once and shared by the annotators.
+
+spaCy makes a new ``Token`` object on every ``doc[i]`` and at every step of ``for t in doc``,
+and the annotators (actors, devices, frames, sentiment) read the same few attributes of every
+token several times over.  :func:`doc_view` reads them once per Doc; the view of the last Doc
+asked for is kept (the annotators run one after the other on the same Doc, which is not
+changed after the NLP).
+
+>>> from framing.ingest import parse_text
+>>> from framing.nlp import NLP
+>>> doc = NLP()(parse_text("Путин похвалил Токаева.", "x", "x.txt"))
+>>> v = doc_view(doc)
+>>> v.lemma, v.pos, v.head
+(['путин', 'похвалить', 'токаев', '.'], ['PROPN', 'VERB', 'PROPN', 'PUNCT'], [1, 1, 1, 1])
+>>> v.children[1] == [t.i for t in doc[1].children]
+True
+>>> doc_view(doc) is v
+True
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .lexmatch import norm
+
+
+class DocView:
+    """Per token of ``doc``: ``text``, ``norm`` (:func:`~framing.lexmatch.norm` of the text),
+    ``lower``, ``lemma`` (normalised), ``pos``, ``dep``, ``head`` (absolute index), ``idx``
+    (character offset), ``ent_type``, ``is_punct`` and ``is_space``; :attr:`children`."""
+
+    __slots__ = ("doc", "text", "norm", "lower", "lemma", "pos", "dep", "head", "idx",
+                 "ent_type", "is_punct", "is_space", "_children")
+
+    def __init__(self, doc) -> None:
+        from spacy.attrs import HEAD
+
+        self.doc = doc
+        text: list[str] = []
+        lower: list[str] = []
+        lemma: list[str] = []
+        pos: list[str] = []
+        dep: list[str] = []
+        idx: list[int] = []
+        ent: list[str] = []
+        punct: list[bool] = []
+        space: list[bool] = []
+        for t in doc:
+            text.append(t.text)
+            lower.append(t.lower_)
+            lemma.append(norm(t.lemma_))
+            pos.append(t.pos_)
+            dep.append(t.dep_)
+            idx.append(t.idx)
+            ent.append(t.ent_type_)
+            punct.append(t.is_punct)
+            space.append(t.is_space)
+        self.text, self.lower, self.lemma, self.pos, self.dep = text, lower, lemma, pos, dep
+        self.norm = [norm(x) for x in text]
+        self.idx, self.ent_type, self.is_punct, self.is_space = idx, ent, punct, space
+        # HEAD holds each token's offset to its head (two's complement in uint64)
+        rel = doc.to_array([HEAD]).reshape(-1).view(np.int64) if len(doc) else np.zeros(0, int)
+        self.head = (rel + np.arange(len(doc))).tolist()
+        self._children: list[list[int]] | None = None
+
+    @property
+    def children(self) -> list[list[int]]:
+        """Each token's dependents in text order (``Token.children``)."""
+        if self._children is None:
+            kids: list[list[int]] = [[] for _ in self.head]
+            for i, h in enumerate(self.head):
+                if h != i:
+                    kids[h].append(i)
+            self._children = kids
+        return self._children
+
+
+_LAST: list = [None]
+
+
+def doc_view(doc) -> DocView:
+    """The :class:`DocView` of ``doc`` (kept for the last Doc asked for)."""
+    v = _LAST[0]
+    if v is None or v.doc is not doc:
+        v = _LAST[0] = DocView(doc)
+    return v
