@@ -61,6 +61,11 @@ def test_packaged_model_is_shipped_with_a_card():
     assert model is not None and model.classes == [-1, 0, 1]
     cv = model.meta["cv"]
     assert cv["folds"] == 5 and cv["f1_pn"] > 40
+    # three CNN seeds; the decision rule was measured on the grouped CV and kept only if it helped
+    assert [net.config["seed"] for net in model.cnn] == [0, 1, 2]
+    g = cv["by_sentence"]
+    assert g["f1_pn"] > 45 and "f1_pn_rule" in g and len(g["bias_folds"]) == 5
+    assert (model.bias is not None) == (g["f1_pn_rule"] > g["f1_pn"])
 
 
 def test_read_rusentne_with_and_without_labels(tmp_path):

@@ -451,7 +451,7 @@ def model_card(cv: dict, rows: int, n_features: int, ms: dict[str, float],
         "The held-out RuSentNE test split was not used.",
         "",
         "**Tried.** Other contextual representations and their cross-validated figures "
-        "(slovnet's CNN encoder states, early-stopped CNN, ensembles): "
+        "(slovnet's CNN encoder states, early-stopped CNN, ensembles, decision rules): "
         "`benchmarks/sentiment_contextual.md`.",
         "",
         "**Reproduce.** `framing train-sentiment --data "
