@@ -61,6 +61,11 @@ def test_packaged_model_is_shipped_with_a_card():
     assert model is not None and model.classes == [-1, 0, 1]
     cv = model.meta["cv"]
     assert cv["folds"] == 5 and cv["f1_pn"] > 40
+    # three CNN seeds; the decision rule was measured on the grouped CV and kept only if it helped
+    assert [net.config["seed"] for net in model.cnn] == [0, 1, 2]
+    g = cv["by_sentence"]
+    assert g["f1_pn"] > 45 and "f1_pn_rule" in g and len(g["bias_folds"]) == 5
+    assert (model.bias is not None) == (g["f1_pn_rule"] > g["f1_pn"])
 
 
 def test_read_rusentne_with_and_without_labels(tmp_path):
@@ -161,3 +166,71 @@ def test_sentence_cache_gives_the_features_of_a_fresh_computation(annotate):
     assert "w:москва" not in f and "w:лавров@R2" in f and "w:минск" in f
     assert not any(k.startswith("w:раскритиковать") for k in f)  # another sentence
     assert f["lex:score"] > 0 or f["slex:pos"] > 0
+
+
+def test_decision_bias_changes_the_label_not_the_probabilities_and_roundtrips(tmp_path):
+    import json
+
+    X = [{"w:хороший": 1.0}, {"w:плохой": 1.0}, {"w:стол": 1.0}] * 5
+    m = LinearSentimentModel.fit(X, [1, -1, 0] * 5, C=10.0, min_count=1)
+    weak = {"w:стол": 0.3, "w:хороший": 0.2}  # neutral by a small margin
+    p = m.predict_proba_one(weak)
+    assert m.predict_one(weak)[0] == 0 and m.classes[int(np.argmax(p))] == 0
+    gap = float(np.log(p[1]) - np.log(p[2]))  # log P(0) − log P(+1) > 0
+    m.bias = np.array([0.0, -(gap + 0.01), 0.0])
+    m.__post_init__()
+    label, score = m.predict_one(weak)
+    assert label == 1 and np.allclose(m.predict_proba_one(weak), p)
+    assert score == pytest.approx(p[2] - p[0])
+    assert m.predict(X[:3]) == [1, -1, 0]  # confident rows keep their label
+    assert m.linear_only().bias is None and m.linear_only().predict_one(weak)[0] == 0
+    m.save(tmp_path)
+    meta = json.loads((tmp_path / "model.json").read_text(encoding="utf-8"))
+    assert meta["decision_bias"] == pytest.approx([0.0, -(gap + 0.01), 0.0])
+    back = LinearSentimentModel.load(tmp_path)
+    assert back.predict_one(weak)[0] == 1 and np.allclose(back.bias, m.bias)
+    # a model.json without the key decides by plain argmax (older models load unchanged)
+    del meta["decision_bias"]
+    (tmp_path / "model.json").write_text(json.dumps(meta), encoding="utf-8")
+    assert LinearSentimentModel.load(tmp_path).predict_one(weak)[0] == 0
+    # a malformed bias is refused with the file's name
+    meta["decision_bias"] = [0.0, "x"]
+    (tmp_path / "model.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"model\.json: decision_bias"):
+        LinearSentimentModel.load(tmp_path)
+
+
+def test_choose_bias_maximises_f1_pn_and_prefers_no_shift():
+    from framing.evaluate import choose_bias
+
+    cls = [-1, 0, 1]
+    # polar rows whose polar class is second to neutral: a negative neutral bias recovers them
+    p = np.array([[0.30, 0.45, 0.25], [0.25, 0.45, 0.30], [0.1, 0.8, 0.1], [0.1, 0.8, 0.1]])
+    b = choose_bias(p, [-1, 1, 0, 0], cls)
+    assert b[0] == 0 and b[2] == 0 and -1.0 < b[1] < -0.4
+    pred = [cls[int(np.argmax(np.log(r) + b))] for r in p]
+    assert f1_pn([-1, 1, 0, 0], pred) == 100.0
+    # already perfect: no shift
+    q = np.array([[0.8, 0.1, 0.1], [0.1, 0.1, 0.8], [0.1, 0.8, 0.1]])
+    assert choose_bias(q, [-1, 1, 0], cls).tolist() == [0.0, 0.0, 0.0]
+    assert choose_bias(q, [-1, 1, 0], cls, per_class=True).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_cross_validation_reports_the_decision_rule_chosen_off_the_test_folds():
+    from framing.evaluate import cross_validate
+
+    rng = np.random.default_rng(0)
+    words = ["w:хороший", "w:плохой", "w:стол", "w:стул", "w:дом"]
+    X, y = [], []
+    for n in range(90):
+        lab = [1, -1, 0][n % 3]
+        f = {words[int(k)]: 1.0 for k in rng.integers(2, 5, size=2)}
+        if rng.random() < 0.7 and lab:
+            f[words[0 if lab == 1 else 1]] = 1.0
+        X.append(f)
+        y.append(lab)
+    cv = cross_validate(X, y, folds=3, C=1.0, groups=[str(n // 2) for n in range(90)])
+    assert len(cv["bias_folds"]) == 3 and all(len(b) == 3 for b in cv["bias_folds"])
+    assert all(b[0] == b[2] == 0.0 for b in cv["bias_folds"] + [cv["bias"]])
+    assert 0 <= cv["f1_pn_rule"] <= 100 and len(cv["f1_pn_rule_folds"]) == 3
+    assert set(cv["classes_rule"]) == {"1", "0", "-1"}

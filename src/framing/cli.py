@@ -126,8 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     tr.add_argument("--C", type=float, default=0.03)
     tr.add_argument("--cache", type=Path, default=None,
                     help="folder to keep parsed sentences in (reused when retraining)")
-    tr.add_argument("--cnn", type=int, default=2,
-                    help="CNN networks (seeds) averaged with the linear model (default 2)")
+    tr.add_argument("--cnn", type=int, default=3,
+                    help="CNN networks (seeds) averaged with the linear model (default 3)")
     tr.add_argument("--linear-only", action="store_true",
                     help="no CNN part (the CNN's training needs torch: pip install -e '.[train]')")
     trr = sub.add_parser("train-rusentrel", help="cross-validate and train the pair model")

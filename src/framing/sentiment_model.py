@@ -264,6 +264,11 @@ class LinearSentimentModel:
     trained with different seeds) the class probabilities are ``(1 − cnn_weight) · P_linear +
     cnn_weight · mean(P_cnn)`` for every mention whose features carry its source
     (:attr:`Features.src`); the evidence words (:meth:`top_features`) stay the linear part's.
+
+    ``bias`` (one number per class, in :attr:`classes` order) is the decision rule: the label is
+    ``argmax(log P + bias)`` (:func:`decide`); training chooses it by cross-validation to
+    maximise F1_PN (:func:`framing.evaluate.choose_bias`). The probabilities and the score are
+    unchanged by it.
     """
 
     features: list[str]
@@ -274,6 +279,7 @@ class LinearSentimentModel:
     dense_coef: np.ndarray | None = None  # (n_classes, n_dense)
     cnn: list[CNNSentimentModel] | None = None
     cnn_weight: float = 0.5
+    bias: np.ndarray | None = None  # (n_classes,) added to the log-probabilities
 
     @classmethod
     def fit(cls, X: Sequence[dict[str, float]], y: Sequence[int], C: float = 0.03,
@@ -301,9 +307,15 @@ class LinearSentimentModel:
         for net in self.cnn or []:
             if net.classes != self.classes:
                 raise ValueError(f"CNN classes {net.classes} differ from {self.classes}")
+        if self.bias is not None:
+            self.bias = np.asarray(self.bias, dtype=np.float64)
+            if self.bias.shape != (len(self.classes),):
+                raise ValueError(f"decision bias {self.bias.tolist()} does not match the "
+                                 f"classes {self.classes}")
 
     def linear_only(self) -> LinearSentimentModel:
-        """The same model without its CNN part."""
+        """The same model without its CNN part and its decision bias (which was chosen for
+        the whole model): the plain linear model's argmax."""
         return LinearSentimentModel(self.features, self.classes, self.coef, self.intercept,
                                     self.meta, self.dense_coef)
 
@@ -393,17 +405,18 @@ class LinearSentimentModel:
         return np.mean([net.proba_batch(tokens, vectors) for net in self.cnn], axis=0)
 
     def label_score(self, p: np.ndarray) -> tuple[int, float]:
-        """Label and score of class probabilities ``p``: the most probable class, and
-        P(+1) − P(−1)."""
-        k = int(np.argmax(p))
+        """Label and score of class probabilities ``p``: the most probable class after the
+        decision :attr:`bias` (:func:`decide`), and P(+1) − P(−1)."""
+        k = decide(p, self.bias)
         cls = self.classes
         score = float(p[cls.index(1)] - p[cls.index(-1)]) if 1 in cls and -1 in cls else 0.0
         return cls[k], score
 
     def predict_one(self, feats: dict[str, float]) -> tuple[int, float]:
-        """Label and its probability.
+        """Label and its score.
 
-        The label is the most probable class; the score is P(+1) − P(−1).
+        The label is the most probable class after the decision :attr:`bias` (:func:`decide`);
+        the score is P(+1) − P(−1).
         """
         return self.label_score(self.predict_proba_one(feats))
 
@@ -441,6 +454,8 @@ class LinearSentimentModel:
                            "networks": [net.config for net in self.cnn]}
             for k, net in enumerate(self.cnn):
                 arrays.update(net.arrays(f"cnn{k}."))
+        if self.bias is not None:
+            meta["decision_bias"] = [round(float(b), 6) for b in self.bias]
         tmp = directory / "model.json.tmp"
         tmp.write_text(json.dumps(meta, ensure_ascii=False, sort_keys=True), encoding="utf-8")
         os.replace(tmp, directory / "model.json")
@@ -475,8 +490,27 @@ class LinearSentimentModel:
         if (dense is None) != ("dense" not in meta) or (
                 dense is not None and dense.shape != (len(meta["classes"]), meta["dense"])):
             raise ValueError(f"{directory}: dense weights do not match model.json")
+        bias = meta.get("decision_bias")
+        if bias is not None and (not isinstance(bias, list) or len(bias) != len(
+                meta["classes"]) or not all(isinstance(b, int | float) for b in bias)):
+            raise ValueError(f"{directory}/model.json: decision_bias must be one number per "
+                             f"class {meta['classes']}, not {bias!r}")
         return cls(meta["features"], meta["classes"], coef, intercept, meta["meta"], dense,
-                   cnn, float(cnn_meta["weight"]) if cnn_meta else 0.5)
+                   cnn, float(cnn_meta["weight"]) if cnn_meta else 0.5,
+                   None if bias is None else np.asarray(bias, dtype=np.float64))
+
+
+def decide(p: np.ndarray, bias: np.ndarray | None = None) -> int:
+    """Index of the decided class: ``argmax(log p + bias)`` (plain argmax without a bias).
+
+    >>> decide(np.array([0.3, 0.4, 0.3]))
+    1
+    >>> decide(np.array([0.3, 0.4, 0.3]), np.array([0.0, -0.5, 0.1]))
+    2
+    """
+    if bias is None:
+        return int(np.argmax(p))
+    return int(np.argmax(np.log(np.maximum(p, 1e-300)) + bias))
 
 
 def sparse_matrix(X: Sequence[dict[str, float]], min_count: int = 2,
