@@ -314,14 +314,8 @@ class CNNSentimentModel:
         z = np.asarray(vectors, dtype=np.float32) @ self._wv + t.flt @ self._wf + self._bin
         for j, table in enumerate(self._proj):
             z += table[t.cat[:, j]]
-        h = _relu(z)
+        h = self._convolve(_relu(z))
         H = self.H
-        for w, b in self._convs:
-            g = h @ w  # n × 3H
-            c = g[:, H:2 * H] + b
-            c[1:] += g[:-1, :H]
-            c[:-1] += g[1:, 2 * H:]
-            h = h + _relu(c)
         m = h[t.a:t.b].mean(0)
         s = h @ (m @ self._q) / np.float32(np.sqrt(H))
         s = np.exp(s - s.max())
@@ -330,6 +324,20 @@ class CNNSentimentModel:
         o = (_relu(z @ self._hid + self._bhid) @ self._out + self._bout).astype(np.float64)
         o = np.exp(o - o.max())
         return o / o.sum()
+
+    def _convolve(self, h: np.ndarray, pad: np.ndarray | None = None) -> np.ndarray:
+        """The residual convolutions (kernel 3) over the rows of ``h``; rows marked in ``pad``
+        are kept at zero (they separate stacked mentions)."""
+        H = self.H
+        for w, b in self._convs:
+            g = h @ w  # rows × 3H
+            c = g[:, H:2 * H] + b
+            c[1:] += g[:-1, :H]
+            c[:-1] += g[1:, 2 * H:]
+            h = h + _relu(c)
+            if pad is not None:
+                h[pad] = 0.0
+        return h
 
     def proba_batch(self, items: Sequence[MentionTokens], vectors: Sequence[np.ndarray]
                     ) -> np.ndarray:
@@ -351,14 +359,8 @@ class CNNSentimentModel:
             z += table[st.cat[:, j]]
         h = _relu(z)
         h[st.pad] = 0.0
+        h = self._convolve(h, st.pad)
         H = self.H
-        for w, b in self._convs:
-            g = h @ w  # rows × 3H
-            c = g[:, H:2 * H] + b
-            c[1:] += g[:-1, :H]
-            c[:-1] += g[1:, 2 * H:]
-            h = h + _relu(c)
-            h[st.pad] = 0.0
         h = h[~st.pad]  # the mentions' rows, one after the other
         starts, seg = st.starts, st.seg
         # the mean of each mention's own rows (a zero row appended: the last b may be len(h))
