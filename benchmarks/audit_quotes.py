@@ -1,0 +1,253 @@
+"""Accuracy audit of quote attribution (who speaks) on real news.
+
+Runs the library's stages (NLP → actors → quotes) over the development corpus
+``../shared/corpora/ru-news-dev/ru_news_dev.jsonl`` with the same Doc cache as
+``audit_devices.py`` (``.cache/audit/``), then:
+
+    python benchmarks/audit_quotes.py --sample   # review sheet → .cache/audit/quotes_review.md
+    python benchmarks/audit_quotes.py --table    # judgments → audit/quote_accuracy.csv
+    python benchmarks/audit_quotes.py --prune    # drop judgments of quotes that no longer exist
+
+The sample is stratified by how the speaker was found (``resolution``: name, pronoun, title,
+collective, descriptor, unresolved): at most ``--per-stratum`` quotes each, quotes already
+judged first, then seeded new ones.  Each quote is judged in its context:
+
+- ``is_speech`` — 1 if the span is reported speech or thought (direct or indirect), 0 if it is
+  something else (a title in guillemets, scare quotes, a name);
+- ``speaker_ok`` — for reported speech: 1 if the recorded speaker is the right actor (an empty
+  speaker is right only when the text names no one who could be it), else 0.
+
+``audit/quote_judgments.csv`` holds ids and offsets only (article_id, start, end, resolution,
+is_speech, speaker_ok, note) — never corpus text; the review sheet quotes the corpus and is not
+committed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import logging
+import random
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from audit_devices import CACHE, CORPUS, ROOT, actors_and_quotes, annotate  # noqa: E402
+
+JUDGMENTS = ROOT / "audit" / "quote_judgments.csv"
+ACCURACY = ROOT / "audit" / "quote_accuracy.csv"
+FIELDS = ["article_id", "start", "end", "resolution", "is_speech", "speaker_ok", "note"]
+ACCURACY_FIELDS = ["resolution", "quotes", "sampled", "speech", "speaker_ok",
+                   "speech_precision", "speaker_accuracy"]
+
+
+@dataclass(frozen=True)
+class QuoteJudgment:
+    article_id: str
+    start: int
+    end: int
+    resolution: str
+    is_speech: int
+    speaker_ok: int
+    note: str
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        return (self.article_id, self.start, self.end)
+
+
+def read_judgments(path: Path) -> list[QuoteJudgment]:
+    """Read the judgments CSV; errors name the file and line."""
+    if not path.exists():
+        return []
+    out: list[QuoteJudgment] = []
+    seen: set[tuple[str, int, int]] = set()
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if reader.fieldnames != FIELDS:
+            raise SystemExit(f"{path}: header must be {','.join(FIELDS)}")
+        for n, row in enumerate(reader, 2):
+            try:
+                j = QuoteJudgment(row["article_id"], int(row["start"]), int(row["end"]),
+                                  row["resolution"], int(row["is_speech"]),
+                                  int(row["speaker_ok"]), row["note"] or "")
+            except (TypeError, ValueError) as exc:
+                raise SystemExit(f"{path}:{n}: bad judgment row ({exc})") from None
+            if j.is_speech not in (0, 1) or j.speaker_ok not in (0, 1):
+                raise SystemExit(f"{path}:{n}: 'is_speech' and 'speaker_ok' must be 0 or 1")
+            if not j.is_speech and j.speaker_ok:
+                raise SystemExit(f"{path}:{n}: 'speaker_ok' must be 0 when 'is_speech' is 0")
+            if j.key in seen:
+                raise SystemExit(f"{path}:{n}: duplicate judgment {j.key}")
+            seen.add(j.key)
+            out.append(j)
+    return out
+
+
+def write_judgments(path: Path, rows: list[QuoteJudgment]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(FIELDS)
+        for j in sorted(rows, key=lambda j: j.key):
+            w.writerow([j.article_id, j.start, j.end, j.resolution, j.is_speech, j.speaker_ok,
+                        j.note])
+
+
+def accuracy_rows(judgments: list[QuoteJudgment], quotes_per_stratum: dict[str, int]) -> list[dict]:
+    """One row per resolution stratum and an ``all`` row (weighted by each stratum's share of
+    the quotes, since strata are sampled at different rates).
+
+    >>> j = [QuoteJudgment("a", 0, 5, "name", 1, 1, ""),
+    ...      QuoteJudgment("a", 9, 20, "name", 1, 0, ""),
+    ...      QuoteJudgment("b", 0, 5, "pronoun", 0, 0, "")]
+    >>> for r in accuracy_rows(j, {"name": 30, "pronoun": 10}):
+    ...     print(r["resolution"], r["quotes"], r["sampled"], r["speech"], r["speaker_ok"],
+    ...           r["speech_precision"], r["speaker_accuracy"] or "-")
+    name 30 2 2 1 1.000 0.500
+    pronoun 10 1 0 0 0.000 -
+    all 40 3 2 1 0.750 0.500
+    """
+    by: dict[str, list[QuoteJudgment]] = defaultdict(list)
+    for j in judgments:
+        by[j.resolution].append(j)
+    rows = []
+    total = sum(quotes_per_stratum.values())
+    w_speech = w_ok = w_cover = 0.0
+    for res in sorted(quotes_per_stratum, key=lambda r: (-quotes_per_stratum[r], r)):
+        js = by.get(res, [])
+        speech = sum(j.is_speech for j in js)
+        ok = sum(j.speaker_ok for j in js)
+        rows.append({"resolution": res, "quotes": quotes_per_stratum[res], "sampled": len(js),
+                     "speech": speech, "speaker_ok": ok,
+                     "speech_precision": f"{speech / len(js):.3f}" if js else "",
+                     "speaker_accuracy": f"{ok / speech:.3f}" if speech else ""})
+        if js:
+            share = quotes_per_stratum[res] / total
+            w_cover += share
+            w_speech += share * speech / len(js)
+            w_ok += share * ok / len(js)
+    sampled = sum(len(v) for v in by.values())
+    rows.append({"resolution": "all", "quotes": total, "sampled": sampled,
+                 "speech": sum(r["speech"] for r in rows),
+                 "speaker_ok": sum(r["speaker_ok"] for r in rows),
+                 "speech_precision": f"{w_speech / w_cover:.3f}" if w_cover else "",
+                 "speaker_accuracy": f"{w_ok / w_speech:.3f}" if w_speech else ""})
+    return rows
+
+
+def sample_quotes(quotes: list, judged: set, per_stratum: int, seed: int) -> dict[str, list]:
+    """Per resolution stratum: judged quotes first, then seeded new ones, at most
+    ``per_stratum``."""
+    by: dict[str, list] = defaultdict(list)
+    for q in quotes:
+        by[q.resolution].append(q)
+    out = {}
+    for res in sorted(by):
+        qs = sorted(by[res], key=lambda q: (q.article_id, q.start, q.end))
+        old = [q for q in qs if (q.article_id, q.start, q.end) in judged]
+        new = [q for q in qs if (q.article_id, q.start, q.end) not in judged]
+        random.Random(f"{seed}:{res}").shuffle(new)
+        out[res] = old[:per_stratum] + new[:max(0, per_stratum - len(old))]
+    return out
+
+
+def _context(text: str, start: int, end: int, width: int = 260) -> str:
+    a = max(0, start - width)
+    b = min(len(text), end + width)
+    s = text[a:start] + "⟦" + text[start:end] + "⟧" + text[end:b]
+    return " ".join(s.split())
+
+
+def write_review(path: Path, sample: dict, judged: set, texts: dict[str, str]) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    todo = 0
+    lines = ["# Quote audit review sheet (quotes the corpus: do not commit)", ""]
+    for res, qs in sample.items():
+        lines.append(f"## {res} ({len(qs)} sampled)")
+        for q in qs:
+            key = (q.article_id, q.start, q.end)
+            todo += key not in judged
+            lines.append(f"- [{'judged' if key in judged else 'TODO'}] "
+                         f"{q.article_id},{q.start},{q.end},{res}  kind={q.kind} "
+                         f"speaker={q.speaker!r} via {q.speaker_text!r} "
+                         f"verb={q.verb!r} ({q.verb_type})")
+            lines.append(f"    {_context(texts[q.article_id], q.start, q.end)}")
+        lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return todo
+
+
+def write_accuracy(path: Path, rows: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, ACCURACY_FIELDS, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--cache", type=Path, default=CACHE)
+    ap.add_argument("--workers", type=int, default=2, choices=(1, 2))
+    ap.add_argument("--judgments", type=Path, default=JUDGMENTS)
+    ap.add_argument("--accuracy", type=Path, default=ACCURACY)
+    ap.add_argument("--sample", action="store_true", help="write the review sheet")
+    ap.add_argument("--review", type=Path, default=CACHE / "quotes_review.md")
+    ap.add_argument("--table", action="store_true", help="write and print the accuracy table")
+    ap.add_argument("--prune", action="store_true",
+                    help="drop judgments whose quote no longer exists")
+    ap.add_argument("--per-stratum", type=int, default=20)
+    ap.add_argument("--seed", type=int, default=20231)
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    if not args.corpus.exists():
+        print(f"{args.corpus}: corpus not found", file=sys.stderr)
+        return 2
+    from framing.ingest import read_articles
+
+    manifest = annotate(args.corpus, args.cache, args.workers)
+    _, quotes_by_article = actors_and_quotes(manifest, args.cache)
+    quotes = [q for qs in quotes_by_article.values() for q in qs]
+    per_stratum: dict[str, int] = defaultdict(int)
+    for q in quotes:
+        per_stratum[q.resolution] += 1
+    current = {(q.article_id, q.start, q.end): q for q in quotes}
+    judgments = read_judgments(args.judgments)
+    # a judgment whose quote moved to another stratum is stale too: its speaker changed
+    stale = [j for j in judgments
+             if j.key not in current or current[j.key].resolution != j.resolution]
+    if args.prune and stale:
+        keep = {j.key for j in stale}
+        judgments = [j for j in judgments if j.key not in keep]
+        write_judgments(args.judgments, judgments)
+        print(f"pruned {len(stale)} judgment(s) of quotes that no longer exist", file=sys.stderr)
+        stale = []
+    print(f"{len(quotes)} quotes in {len(quotes_by_article)} articles", file=sys.stderr)
+    if args.sample:
+        texts = {a.id: a.text for a in read_articles(args.cache / "articles.jsonl")}
+        judged = {j.key for j in judgments}
+        sample = sample_quotes(quotes, judged, args.per_stratum, args.seed)
+        todo = write_review(args.review, sample, judged, texts)
+        print(f"review sheet: {args.review} ({todo} quote(s) to judge)", file=sys.stderr)
+    if args.table:
+        if stale:
+            for j in stale:
+                print(f"{args.judgments}: stale judgment {j.key} (rerun with --prune)",
+                      file=sys.stderr)
+            return 1
+        rows = accuracy_rows(judgments, dict(per_stratum))
+        write_accuracy(args.accuracy, rows)
+        print(f"{'resolution':<12} {'quotes':>6} {'sampled':>7} {'speech':>6} {'spk ok':>6}  "
+              f"speech precision  speaker accuracy")
+        for r in rows:
+            print(f"{r['resolution']:<12} {r['quotes']:>6} {r['sampled']:>7} {r['speech']:>6} "
+                  f"{r['speaker_ok']:>6}  {r['speech_precision']:>16}  {r['speaker_accuracy']:>16}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
