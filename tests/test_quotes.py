@@ -234,3 +234,41 @@ def test_attribution_noun_types_are_validated(tmp_path):
         ReportingVerbs.from_yaml(f)
     f.write_text("neutral: [сказать]\nattribution_nouns: [слово]\n", encoding="utf-8")
     assert ReportingVerbs.from_yaml(f).attribution == {"слово": "neutral"}
+
+
+@pytest.mark.parametrize("text", [
+    # an outlet's source is not the outlet, nor the person named before it
+    "Песков отказался от комментариев. По данным источников «Медузы», решение уже принято.",
+    "Лавров прилетел в Анкару. «Это сработало», — утверждает собеседник «Медузы».",
+    # close to someone is not that someone
+    "По словам источника, близкого к Путину, встреча не состоится.",
+    # one of a group is unnamed
+    "Шойгу посетил завод. «Ничего секретного там не было», — говорит один из военных экспертов.",
+])
+def test_anonymous_sources_are_no_named_actor(annotate, registry, quote_finder, text):
+    [q] = _quotes(annotate, registry, quote_finder, text)
+    assert (q.speaker, q.resolution) == ("", "anonymous"), q
+
+
+def test_named_source_in_apposition_is_the_speaker(annotate, registry, quote_finder):
+    [q] = _quotes(annotate, registry, quote_finder,
+                  "Наш собеседник Дмитрий Песков заявил, что переговоры продолжатся.")
+    assert q.speaker == "Дмитрий Песков"
+
+
+def test_name_before_the_verb_beats_a_title_phrase(annotate, registry, quote_finder):
+    # the parser leaves the name outside the title's phrase; a country inside it must not make
+    # the title a descriptor of that country's leader
+    [q] = _quotes(annotate, registry, quote_finder,
+                  "Бывший главный редактор «России 2», а теперь ведущий «Матч ТВ» Дмитрий "
+                  "Губерниев отметил, что ему нечего сказать.")
+    assert q.speaker == "Дмитрий Губерниев", q
+
+
+def test_person_in_a_clause_of_the_speaker_phrase_is_not_the_speaker(annotate, registry,
+                                                                      quote_finder):
+    [q] = _quotes(annotate, registry, quote_finder,
+                  "Адвокат Виталий Сердюк, представляющий интересы Виктора Януковича, заявил, "
+                  "что бывший президент Украины живет в Ростове.")
+    assert q.speaker == "Виталий Сердюк", q
+    assert "Ростове" not in q.speaker_text

@@ -11,7 +11,9 @@ person outside quotes), a title with a country («президент РФ», «�
 ``descriptor``, the nearest person affiliated with that country), a bare title
 («президент», «политолог», «87-летний политик»: ``title``, the subject of the nearest sentence
 that names a person, else the nearest person), or an unnamed collective («эксперты»:
-``collective``).  Text outside every quote is the author's voice.
+``collective``).  An unnamed source («источник «Медузы»», «собеседник, близкий к Кремлю», «один
+из экспертов») is ``anonymous``: no actor, never the outlet or the name it is close to.  Text
+outside every quote is the author's voice.
 """
 
 from __future__ import annotations
@@ -57,14 +59,17 @@ class ReportingVerbs:
     """
 
     TYPES = ("neutral", "assertive", "opinion", "distancing", "naming")
-    LISTS = ("speaker_titles", "attribution_nouns")
+    LISTS = ("speaker_titles", "attribution_nouns", "anonymous_sources")
 
     def __init__(self, table: dict[str, str], titles: frozenset[str] = frozenset(),
-                 attribution: dict[str, str] | None = None) -> None:
+                 attribution: dict[str, str] | None = None,
+                 anonymous: frozenset[str] = frozenset()) -> None:
         self.table = table
         self.titles = titles
         #: «по словам» noun → type of the report («по утверждению»: distancing)
         self.attribution = attribution or {}
+        #: nouns of an unnamed source («источник», «собеседник «Медузы»»): never a named person
+        self.anonymous = anonymous
 
     @classmethod
     def from_yaml(cls, path: Path) -> ReportingVerbs:
@@ -73,6 +78,7 @@ class ReportingVerbs:
             raise ResourceError(f"{path}: expected a mapping of verb type to lemma list")
         table: dict[str, str] = {}
         titles: frozenset[str] = frozenset()
+        anonymous: frozenset[str] = frozenset()
         attribution: dict[str, str] = {}
 
         def lemma_list(key: str, lemmas: object, typ: str) -> list[str]:
@@ -91,6 +97,8 @@ class ReportingVerbs:
                                     f"word lists: {cls.LISTS})")
             if typ == "speaker_titles":
                 titles = frozenset(lemma_list(typ, lemmas, typ))
+            elif typ == "anonymous_sources":
+                anonymous = frozenset(lemma_list(typ, lemmas, typ))
             elif typ == "attribution_nouns":
                 # a plain list is neutral; a mapping gives each noun its report type
                 by_type = lemmas if isinstance(lemmas, dict) else {"neutral": lemmas}
@@ -104,7 +112,7 @@ class ReportingVerbs:
                     attribution.update(dict.fromkeys(lemma_list(typ, nouns, f"{typ}.{t}"), t))
             else:
                 table.update(dict.fromkeys(lemma_list(typ, lemmas, typ), typ))
-        return cls(table, titles, attribution)
+        return cls(table, titles, attribution, anonymous)
 
     def marked_type(self, verb, vtype: str, content=None) -> str:
         """``distancing`` when a distancing particle qualifies the report («якобы сказал»,
@@ -178,19 +186,41 @@ class QuoteFinder:
         self.affiliations = affiliations or {}
 
     # -- speaker resolution ------------------------------------------------------------------
-    def _resolve(self, head, doc, mentions: Sequence, inside: list[tuple[int, int]]):
-        """Resolve a speaker head token to (actor, surface text, resolution)."""
-        phrase = sorted({t.i for t in head.subtree} | {head.i})
-        lo, hi = phrase[0], phrase[-1] + 1
+    def _resolve(self, head, doc, mentions: Sequence, inside: list[tuple[int, int]],
+                 span: tuple[int, int] | None = None):
+        """Resolve a speaker head token to (actor, surface text, resolution); ``span``: the
+        speaker phrase's token range when the cue delimits it («по словам X, …»)."""
+        lo, hi = span if span is not None else _contiguous_subtree(head)
         ms, starts = self._by_tok
         in_phrase = ms[bisect_left(starts, lo):bisect_left(starts, hi)]
-        persons = [m for m in in_phrase if m.actor_type == "person"]
+        # a name after a preposition is not who speaks («Президент вместе с Путиным заявил»)
+        persons = [m for m in in_phrase if m.actor_type == "person"
+                   and not any(c.dep_ == "case" for c in doc[m.tok_start:m.tok_end].root.children)]
+        # a name the parser left outside the phrase, right before the verb: «Бывший редактор
+        # «России 2», а теперь ведущий «Матч ТВ» Дмитрий Губерниев отметил», «Наш собеседник
+        # Иван Петров заявил»
+        verb = head.head
+        if span is None and hi <= verb.i and verb.i - hi <= 12 and verb.sent.start <= lo:
+            persons += [m for m in ms[bisect_left(starts, hi):bisect_left(starts, verb.i)]
+                        if m.actor_type == "person" and m.tok_end == verb.i
+                        and doc[m.tok_start:m.tok_end].root.dep_ in _SUBJECT_LIKE]
         surface = doc[lo:hi].text
+        lemma = norm(head.lemma_)
+        anonymous = lemma in self.verbs.anonymous or (
+            lemma in _SOME_OF and any(c.dep_ == "nmod" and any(
+                g.lower_ == "из" for g in c.children) for c in head.children))
+        if anonymous:
+            # «собеседник «Медузы»», «источник, близкий к Кремлю», «один из экспертов»: an
+            # unnamed source, never the outlet, the person it is close to or the nearest name
+            named = [m for m in persons if m.tok_end == verb.i
+                     or _attached(doc[m.tok_start:m.tok_end].root, head, _APPOSITION)]
+            if named:
+                return named[-1].actor, surface, "name"
+            return "", surface, "anonymous"
         if persons:
-            m = persons[-1]
+            m = _closest(persons, head, doc)
             how = m.resolution if m.resolution in {"pronoun", "descriptor", "title"} else "name"
             return m.actor, (head.text if how == "pronoun" else surface), how
-        lemma = norm(head.lemma_)
         before = head.idx
         if head.pos_ == "PRON" or lemma in _PRONOUNS:
             p = self._nearest_person(before)
@@ -386,8 +416,10 @@ class QuoteFinder:
                         continue
                     holder = [x for x in doc[cue.i + 1:comma.i]]
                     head = _phrase_head(holder) if holder else None
+                    span = (cue.i + 1, comma.i)
                 elif norm(cue.lemma_) in _PRONOUNS and norm(toks[k + 2].lemma_) in attribution:
                     head, cue = cue, toks[k + 2]  # «по его словам»
+                    span = None
                     comma = next((x for x in toks[k + 3:] if x.text == ","), None)
                     if comma is None:
                         continue
@@ -395,7 +427,7 @@ class QuoteFinder:
                     continue
                 if head is None:
                     continue
-                speaker, surface, res = self._resolve(head, doc, mentions, inside)
+                speaker, surface, res = self._resolve(head, doc, mentions, inside, span)
                 a = comma.idx + 1
                 b = _sent_end(sent)
                 while a < b and text[a] == " ":
@@ -460,6 +492,56 @@ class QuoteFinder:
             return Quote("", 0, "indirect", a, b, text[a:b], speaker, surface, res, t.text,
                          self.verbs.marked_type(t, vtype, chto))
         return None
+
+
+_SOME_OF = {"один", "одна", "одно", "некоторый", "кто-то", "кто-нибудь", "многие", "часть"}
+_APPOSITION = {"appos", "flat", "flat:name", "flat:foreign"}
+_SUBJECT_LIKE = {"nsubj", "nsubj:pass"} | _APPOSITION
+
+
+def _contiguous_subtree(head) -> tuple[int, int]:
+    """Token range of ``head``'s subtree around it, stopping at the first gap: a mis-attached
+    token far away (a comma, a clause of the reported content) does not stretch the phrase.
+
+    >>> from spacy.tokens import Doc
+    >>> from spacy.vocab import Vocab
+    >>> d = Doc(Vocab(), words=["эксперт", "из", "Москвы", "сказал", ",", "что"],
+    ...         heads=[3, 2, 0, 3, 0, 3], deps=["nsubj", "case", "nmod", "ROOT", "punct", "mark"])
+    >>> _contiguous_subtree(d[0])
+    (0, 3)
+    """
+    ids = {t.i for t in head.subtree}
+    lo = hi = head.i
+    while lo - 1 in ids:
+        lo -= 1
+    while hi + 1 in ids:
+        hi += 1
+    return lo, hi + 1
+
+
+def _attached(tok, head, deps: set[str]) -> bool:
+    """``tok`` is ``head`` or hangs from it through ``deps`` links only."""
+    seen = 0
+    while tok.i != head.i and seen < 8:
+        if tok.dep_ not in deps or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+        seen += 1
+    return tok.i == head.i
+
+
+def _closest(persons: list, head, doc):
+    """The person mention nearest to ``head`` in the tree (its own name, an apposition), the
+    later one on a tie («помощник Путина Юрий Ушаков» → Ушаков); a name inside a clause that
+    qualifies the head («Адвокат Сердюк, представляющий интересы Януковича») ranks after it."""
+    def depth(m) -> int:
+        tok, d = doc[m.tok_start:m.tok_end].root, 0
+        while tok.i != head.i and tok.head.i != tok.i and d < 12:
+            tok, d = tok.head, d + 1
+        return d if tok.i == head.i else 99
+
+    best = min(depth(m) for m in persons)
+    return [m for m in persons if depth(m) == best][-1]
 
 
 def _phrase_head(tokens):
