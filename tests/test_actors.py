@@ -101,6 +101,36 @@ def test_descriptor_resolves_to_office_holder_at_article_date(nlp, registry, dat
     assert ("Президент США", person, "descriptor") in got
 
 
+@pytest.mark.parametrize("date,person", [("2010-06-01", "Дмитрий Медведев"),
+                                         ("2015-06-01", "Владимир Путин")])
+def test_former_holder_by_article_date(nlp, registry, date, person):
+    doc = _dated(nlp, "Президент РФ подписал указ.", date)
+    got = [(m.text, m.actor, m.resolution) for m in find_mentions(doc, registry)]
+    assert ("Президент РФ", person, "descriptor") in got
+
+
+def test_undated_article_prefers_the_former_holder_it_names(nlp, registry):
+    text = ("Дмитрий Медведев посетил Сколково. Российский лидер напомнил о законопроекте. "
+            "После встречи президент уехал.")
+    got = [(m.text, m.actor, m.resolution) for m in find_mentions(_dated(nlp, text, ""),
+                                                                  registry)]
+    assert ("Российский лидер", "Дмитрий Медведев", "descriptor") in got
+    assert ("президент", "Дмитрий Медведев", "title") in got
+    # naming no holder, an undated article falls back to the current one
+    doc = _dated(nlp, "Российский лидер напомнил о законопроекте.", "")
+    assert [m.actor for m in find_mentions(doc, registry)][0] == "Владимир Путин"
+
+
+@pytest.mark.parametrize("text,name", [("Мишель Обама выступила в Чикаго.", "Мишель Обама"),
+                                       ("Теннисист Даниил Медведев выиграл турнир.",
+                                        "Даниил Медведев")])
+def test_registered_surname_after_another_first_name_is_someone_else(annotate, registry, text,
+                                                                     name):
+    actors = [m.actor for m in find_mentions(annotate(text), registry)]
+    assert name in actors
+    assert "Барак Обама" not in actors and "Дмитрий Медведев" not in actors
+
+
 @pytest.mark.parametrize("text,form,person", [
     ("Российский лидер принял приглашение.", "Российский лидер", "Владимир Путин"),
     ("Гостя встречал лидер Казахстана.", "лидер Казахстана", "Касым-Жомарт Токаев"),

@@ -148,8 +148,18 @@ class ActorRegistry:
                 key = tuple(norm(self.lemmatizer.lemma(w)) for w in r.title.split())
                 self.roles.setdefault(key, []).append((e.id, r))
 
-    def role_holder(self, titles: set[tuple[str, ...]], state: str, date: str) -> str:
-        """The person holding one of ``titles`` of ``state`` on ``date`` ("" if none/ambiguous)."""
+    def role_holder(self, titles: set[tuple[str, ...]], state: str, date: str,
+                    mentioned: frozenset[str] = frozenset()) -> str:
+        """The person holding one of ``titles`` of ``state`` on ``date`` ("" if none/ambiguous).
+
+        With no date, a holder of the office at any time who is ``mentioned`` by name in the
+        article wins when exactly one is (an undated 2010 text naming Медведев: «президент РФ»
+        → Медведев); otherwise the current holder."""
+        if not date and mentioned:
+            named = {person for t in titles for person, r in self.roles.get(t, [])
+                     if r.of == state and person in mentioned}
+            if len(named) == 1:
+                return named.pop()
         found = {person for t in titles for person, r in self.roles.get(t, [])
                  if r.of == state and r.holds(date)}
         return found.pop() if len(found) == 1 else ""
@@ -397,6 +407,18 @@ def _recase(word: str, like: str) -> str:
     return word
 
 
+def _other_first_name(doc, i: int, registry: ActorRegistry) -> bool:
+    """The one-word person alias at token ``i`` follows a capitalised first name («Мишель
+    Обама»): another person with the same surname (a first name of the registered person itself
+    would have made a longer alias match)."""
+    if i == 0:
+        return False
+    prev = doc[i - 1]
+    if not prev.text[:1].isupper():
+        return False
+    return any("Name" in p.tag for p in registry.lemmatizer.morph.parse(prev.text))
+
+
 def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
     """All actor mentions in ``doc``, sorted by position."""
     from .nlp import segment_kind
@@ -414,6 +436,8 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
                 covered[k] = True
             continue
         e = registry.entries[actor]
+        if e.type == "person" and j - i == 1 and _other_first_name(doc, i, registry):
+            continue  # «Мишель Обама», «Даниил Медведев»: someone else with that surname
         raw.append((i, j, actor, e.type, kind))
         for k in range(i, j):
             covered[k] = True
@@ -510,6 +534,8 @@ def _descriptors(doc, registry: ActorRegistry, found, date: str):
             for k in range(i, j):
                 state_at[k] = (actor, j)
     persons = {k for i, j, _, typ, _ in found if typ == "person" for k in range(i, j)}
+    named = frozenset(a for _, _, a, typ, _ in found if typ == "person") if not date else \
+        frozenset()
     out = _colleagues(doc, registry, found, date)
     bare: list[tuple[int, set[tuple[str, ...]]]] = []
     generic = registry.vocabulary.descriptor_titles
@@ -541,7 +567,7 @@ def _descriptors(doc, registry: ActorRegistry, found, date: str):
             continue
         if not state or stop in persons:
             continue  # «президентом Америки Дональдом Трампом»: the name is the mention
-        person = registry.role_holder(titles, state, date)
+        person = registry.role_holder(titles, state, date, named)
         if person:
             out.append((start, stop, person, "person", "descriptor"))
     if bare:
@@ -574,7 +600,8 @@ def _bare(tok, registry: ActorRegistry) -> bool:
 
 def _bare_titles(doc, registry: ActorRegistry, found, date: str, bare):
     """A bare title («президент») outside quotes → the nearest preceding person outside quotes
-    (within three sentences) who holds that title at the article's date: in the nearest
+    (within three sentences) who holds that title at the article's date (undated: at any
+    time): in the nearest
     sentence naming such a person, its grammatical subject if one of them is, else the nearest
     of them («Токаев поддержал настрой своего российского коллеги. «…», — заявил президент»
     → Токаев)."""
@@ -598,7 +625,9 @@ def _bare_titles(doc, registry: ActorRegistry, found, date: str, bare):
     for i, titles in bare:
         if quoted(doc[i]):
             continue
-        holders = {p for t in titles for p, r in registry.roles.get(t, []) if r.holds(date)}
+        # undated: a past holder named nearby is a better guess than no one
+        holders = {p for t in titles for p, r in registry.roles.get(t, [])
+                   if not date or r.holds(date)}
         best = None
         for pi, pj, actor in reversed(persons):
             if pj > i or actor not in holders:
