@@ -272,3 +272,27 @@ def test_person_in_a_clause_of_the_speaker_phrase_is_not_the_speaker(annotate, r
                   "что бывший президент Украины живет в Ростове.")
     assert q.speaker == "Виталий Сердюк", q
     assert "Ростове" not in q.speaker_text
+
+
+@pytest.mark.parametrize("text,speaker,resolution", [
+    # a plural pronoun is a group, not the nearest single person
+    ("Мишустин посетил клинику. Врачи говорят, что пациентка реагирует на команды. Они "
+     "предупреждают, что опасность не миновала.", "врач", "collective"),
+    ("Лавров прилетел в Кемерово. Силовики никого не пропустили на территорию. Они сказали, что "
+     "у них приказ.", "силовик", "collective"),
+    ("Песков и Лавров встретились с журналистами. Они объяснили, что помощь будет.",
+     "Дмитрий Песков", "pronoun"),
+])
+def test_plural_pronoun_speaker(annotate, registry, quote_finder, text, speaker, resolution):
+    [q] = [q for q in _quotes(annotate, registry, quote_finder, text) if "Они" in q.speaker_text]
+    assert (q.speaker, q.resolution) == (speaker, resolution), q
+
+
+def test_demonstrative_and_occupation_titles(annotate, registry, quote_finder):
+    qs = _quotes(annotate, registry, quote_finder,
+                 "Адвокат спросил Лаврова о наградах, и тот ответил, что не будет отвечать.")
+    assert [(q.speaker, q.resolution) for q in qs] == [("Сергей Лавров", "pronoun")]
+    qs = _quotes(annotate, registry, quote_finder,
+                 "Об этом написал Дмитрий Песков. На следующий день врач уточнил, что не хотел "
+                 "никого обидеть.")
+    assert [(q.speaker, q.resolution) for q in qs] == [("Дмитрий Песков", "title")]

@@ -28,6 +28,9 @@ from .yamlio import ResourceError, key_line, line_of, load_yaml
 
 OPEN, CLOSE = "«„“", "»“”"
 _PRONOUNS = {"он", "она", "его", "ее", "её", "него", "нее", "ней", "ему", "им", "ним"}
+_PLURAL_PRONOUNS = {"они", "их", "им", "ими", "них", "ним", "ними"}
+# «тот ответил», «та попросила»: the person just named (a subject head only)
+_DEMONSTRATIVES = {"тот", "та"}
 _DASH = {"—", "–", "-"}
 
 
@@ -222,7 +225,9 @@ class QuoteFinder:
             how = m.resolution if m.resolution in {"pronoun", "descriptor", "title"} else "name"
             return m.actor, (head.text if how == "pronoun" else surface), how
         before = head.idx
-        if head.pos_ == "PRON" or lemma in _PRONOUNS:
+        if lemma in _PLURAL_PRONOUNS and head.morph.get("Number") == ["Plur"]:
+            return self._plural_antecedent(head, inside)
+        if head.pos_ == "PRON" or lemma in _PRONOUNS or lemma in _DEMONSTRATIVES:
             p = self._nearest_person(before)
             return (p.actor if p else "", head.text, "pronoun")
         titles = self.verbs.titles
@@ -260,6 +265,31 @@ class QuoteFinder:
         self._outside = (outside, [m.start for m in outside])
         self._is_subject = {m.mention_id: self._doc[m.tok_start:m.tok_end].root.dep_
                             in {"nsubj", "nsubj:pass"} for m in outside}
+
+    def _plural_antecedent(self, head, inside: list[tuple[int, int]]):
+        """«они» → the plural subject of the nearest sentence (this one or the two before,
+        outside quotes) that has one: an unnamed collective («Врачи говорят … Они
+        предупреждают» → врач) or the first of coordinated persons («Цивилев и Чернов …
+        Они объяснили» → Цивилев); nobody if no sentence has one."""
+        doc = head.doc
+        sents = [head.sent]
+        while len(sents) < 3 and sents[-1].start > 0:
+            sents.append(doc[sents[-1].start - 1].sent)
+        lo = sents[-1].start
+        ms, starts = self._by_tok
+        for t in reversed(doc[lo:head.i]):
+            if t.dep_ not in {"nsubj", "nsubj:pass"} or any(a <= t.idx < b for a, b in inside):
+                continue
+            if t.pos_ == "NOUN" and t.morph.get("Number") == ["Plur"]:
+                return norm(t.lemma_), head.text, "collective"
+            if t.pos_ == "PROPN" and any(c.dep_ == "conj" for c in t.children):
+                k = bisect_left(starts, t.i)
+                while k > 0 and ms[k - 1].tok_end > t.i:
+                    k -= 1
+                for m in ms[k:bisect_left(starts, t.i + 1)]:
+                    if m.actor_type == "person" and m.tok_start <= t.i < m.tok_end:
+                        return m.actor, head.text, "pronoun"
+        return "", head.text, "unresolved"
 
     def _nearest_person(self, before: int, affiliated: str = ""):
         """The person a pronoun or bare title before ``before`` refers to: in the nearest
