@@ -87,3 +87,44 @@ def test_every_device_meets_the_goal_or_is_declared_below(root, precision):
 def test_judgments_match_current_hits(shared, root, audit):
     """With the corpus present, every judgment still points at a current hit."""
     assert audit.main(["--table", "--precision", str(root / ".cache" / "precision.csv")]) == 0
+
+
+# ----------------------------------------------------------------------------- quote audit
+
+
+@pytest.fixture(scope="module")
+def quote_audit(root, audit):
+    spec = importlib.util.spec_from_file_location("audit_quotes",
+                                                  root / "benchmarks" / "audit_quotes.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["audit_quotes"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_quote_accuracy_recomputes_from_judgments(root, quote_audit):
+    judgments = quote_audit.read_judgments(root / "audit" / "quote_judgments.csv")
+    with (root / "audit" / "quote_accuracy.csv").open(encoding="utf-8", newline="") as fh:
+        table = list(csv.DictReader(fh))
+    assert judgments and table
+    quotes = {r["resolution"]: int(r["quotes"]) for r in table if r["resolution"] != "all"}
+    recomputed = quote_audit.accuracy_rows(judgments, quotes)
+    assert [{k: str(v) for k, v in r.items()} for r in recomputed] == table
+    # nothing judged silently dropped, and every stratum was read
+    assert {j.resolution for j in judgments} <= set(quotes)
+    assert all(int(r["sampled"]) > 0 for r in table)
+
+
+def test_quote_judgments_hold_ids_and_offsets_only(root, quote_audit):
+    header = (root / "audit" / "quote_judgments.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header == "article_id,start,end,resolution,is_speech,speaker_ok,note"
+    for j in quote_audit.read_judgments(root / "audit" / "quote_judgments.csv"):
+        assert 0 <= j.start < j.end
+        assert len(j.note) <= 120 and not re.search(r"[«»\"]", j.note), j
+
+
+@pytest.mark.slow
+def test_quote_judgments_match_current_quotes(shared, root, quote_audit):
+    """With the corpus present, every judgment still points at a current quote whose speaker
+    was found the same way."""
+    assert quote_audit.main(["--table", "--accuracy", str(root / ".cache" / "qa.csv")]) == 0
