@@ -296,3 +296,47 @@ def test_demonstrative_and_occupation_titles(annotate, registry, quote_finder):
                  "Об этом написал Дмитрий Песков. На следующий день врач уточнил, что не хотел "
                  "никого обидеть.")
     assert [(q.speaker, q.resolution) for q in qs] == [("Дмитрий Песков", "title")]
+
+
+@pytest.mark.parametrize("text,speaker", [
+    # a dash inside the content comes before the interrupting clause
+    ("«Это один из законных способов — тот самый сбор, который хотят запретить, — отмечает "
+     "Песков. — Мы не готовы его запрещать».", "Дмитрий Песков"),
+    ("Лавров выступил в Женеве. «Нет денег, а главное — нет желания, — писал он. — Куда там до "
+     "истории».", "Сергей Лавров"),
+])
+def test_interrupting_clause_is_the_one_with_a_reporting_verb(annotate, registry, quote_finder,
+                                                              text, speaker):
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert qs and all(q.speaker == speaker for q in qs), qs
+    assert not any("отмечает" in q.text or "писал" in q.text for q in qs), qs
+
+
+def test_bare_title_refers_to_the_person_introduced_with_it(annotate, registry, quote_finder):
+    text = ("Фильм снял режиссер Алексей Пиманов. По его словам, идею предложил министр обороны "
+            "Сергей Шойгу. «Он сказал, что нужно честное кино», — рассказывал режиссер.")
+    qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "direct"]
+    assert [(q.speaker, q.resolution) for q in qs] == [("Алексей Пиманов", "title")], qs
+
+
+def test_possessor_in_the_speaker_phrase_is_not_the_speaker(annotate, registry, quote_finder):
+    [q] = _quotes(annotate, registry, quote_finder,
+                  "По мнению полпреда президента РФ в округе Виктора Ишаева, оптимальное число "
+                  "часовых поясов — два.")
+    assert q.speaker == "Виктор Ишаев", q
+
+
+@pytest.mark.parametrize("text", [
+    "В прокат вышел «Крым» — фильм Алексея Пиманова, рассказывающий о событиях 2014 года.",
+    "Деревья высадили компании «Стройиндустрия» и «Гриндор» — с ними были заключены контракты.",
+    "Поездку оплачивал «Российский фонд мира» — депутат говорил, что это обошлось недорого.",
+    "Как утверждает Песков, «Город» — это не та программа, о которой заявляли власти.",
+])
+def test_names_in_guillemets_before_a_dash_are_not_quotes(annotate, registry, quote_finder, text):
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert not [q for q in qs if q.kind == "direct"], qs
+
+
+def test_short_quote_before_a_reporting_clause_is_still_speech(annotate, registry, quote_finder):
+    qs = _quotes(annotate, registry, quote_finder, "«Хорошо», — сказал Лавров.")
+    assert [(q.text, q.speaker) for q in qs] == [("Хорошо", "Сергей Лавров")]

@@ -239,6 +239,9 @@ class QuoteFinder:
                     return p.actor, surface, "descriptor"
             if head.morph.get("Number") == ["Plur"]:
                 return lemma, surface, "collective"
+            earlier = [m for m in self._introduced.get(lemma, []) if m.start < before]
+            if earlier:  # «режиссер Пиманов … — рассказывал режиссер»
+                return earlier[-1].actor, surface, "title"
             p = self._nearest_person(before)
             return (p.actor if p else "", surface, "title")
         if in_phrase:
@@ -265,6 +268,19 @@ class QuoteFinder:
         self._outside = (outside, [m.start for m in outside])
         self._is_subject = {m.mention_id: self._doc[m.tok_start:m.tok_end].root.dep_
                             in {"nsubj", "nsubj:pass"} for m in outside}
+        # the title a person was introduced with («режиссер Алексей Пиманов», «министр обороны
+        # Сергей Шойгу»): a later bare «режиссер» refers back to that person
+        doc, titles = self._doc, self.verbs.titles
+        self._introduced: dict[str, list] = {}
+        for m in outside:
+            root = doc[m.tok_start:m.tok_end].root
+            cands = [doc[m.tok_start - 1]] if m.tok_start > 0 else []
+            if root.dep_ == "appos":
+                cands.append(root.head)
+            for t in cands:
+                lem = norm(t.lemma_)
+                if lem in titles:
+                    self._introduced.setdefault(lem, []).append(m)
 
     def _plural_antecedent(self, head, inside: list[tuple[int, int]]):
         """«они» → the plural subject of the nearest sentence (this one or the two before,
@@ -324,8 +340,10 @@ class QuoteFinder:
         pending: list[tuple[int, int]] = []
         used_verbs: set[int] = set()
         for a, b in spans:
-            parts, clause = _split_interrupted(doc, a, b, text)
+            parts, clause = _split_interrupted(doc, a, b, text, self.verbs.type_of)
             attribution = clause or self._after_clause(doc, b)
+            if clause is None and attribution is not None and _embedded_name(doc, a, b, text):
+                attribution = None  # «… оплачивал «Российский фонд мира» — депутат говорил …»
             if attribution is None:
                 pending.append((a, b))
                 continue
@@ -376,6 +394,8 @@ class QuoteFinder:
         stripped = tail.lstrip(" ,")
         if not stripped or stripped[0] not in _DASH:
             return None
+        if text[j:j + 12].lstrip(" ,—–-").lower().startswith("это "):
+            return None  # «Город» — это не та программа …: a definition, not a report
         s, _ = _tok_range(doc, j, min(len(text), j + 1))
         sent = doc[s].sent if s < len(doc) else None
         if sent is None:
@@ -386,6 +406,10 @@ class QuoteFinder:
                 end = t.i
                 break
         for t in doc[s:end]:
+            # a full participle describes a noun («— фильм, рассказывающий о …», «— с ними
+            # были заключены контракты»); short forms report («— убежден политолог»)
+            if t.morph.get("VerbForm") == ["Part"] and t.morph.get("Variant") != ["Short"]:
+                continue
             if self.verbs.type_of(t) and t.pos_ in {"VERB", "ADJ", "AUX"}:
                 subj = _subject(t)
                 if subj is None or not (s <= subj.i < end):
@@ -566,12 +590,38 @@ def _closest(persons: list, head, doc):
     qualifies the head («Адвокат Сердюк, представляющий интересы Януковича») ranks after it."""
     def depth(m) -> int:
         tok, d = doc[m.tok_start:m.tok_end].root, 0
+        # a possessor of the head («полпред президента РФ Виктор Ишаев», «помощник Путина
+        # Юрий Ушаков») is whose the speaker is, not the speaker: it ranks after the others
+        penalty = 20 if tok.dep_ == "nmod" and tok.head.i == head.i else 0
         while tok.i != head.i and tok.head.i != tok.i and d < 12:
             tok, d = tok.head, d + 1
-        return d if tok.i == head.i else 99
+        return (d + penalty) if tok.i == head.i else 99
 
     best = min(depth(m) for m in persons)
     return [m for m in persons if depth(m) == best][-1]
+
+
+def _embedded_name(doc, a: int, b: int, text: str) -> bool:
+    """A short capitalised «…» that is an argument of the clause before it («вышел «Крым»»,
+    «компании «Гриндор»», «оплачивал «Российский фонд мира»») names something; a quote that
+    is speech hangs from the verb after it («Хорошо», — сказал он).
+
+    >>> from spacy.tokens import Doc
+    >>> from spacy.vocab import Vocab
+    >>> w = ["вышел", "«", "Крым", "»", "—", "фильм"]
+    >>> d = Doc(Vocab(), words=w, spaces=[True, False, False, True, True, False],
+    ...         heads=[0, 2, 0, 2, 5, 0],
+    ...         deps=["ROOT", "punct", "nsubj", "punct", "punct", "appos"])
+    >>> _embedded_name(d, 7, 11, d.text)
+    True
+    """
+    if len(text[a:b].split()) > 4 or not text[a:a + 1].isupper():
+        return False
+    s, e = _tok_range(doc, a, b)
+    for t in doc[s:e]:
+        if not (s <= t.head.i < e) and t.head.i != t.i:
+            return t.head.i < s
+    return False
 
 
 def _phrase_head(tokens):
@@ -614,24 +664,44 @@ def _clause_bounds(verb, subj, toks) -> tuple[int, int]:
     return lo, hi
 
 
-def _split_interrupted(doc, a: int, b: int, text: str):
-    """«A, — отметил X. — B»: return content parts and the clause's (verb, subject)."""
+_INTERRUPTION = None
+
+
+def _split_interrupted(doc, a: int, b: int, text: str, is_reporting=None):
+    """«A, — отметил X. — B»: return content parts and the clause's (verb, subject).
+
+    Of the « — … , — » stretches inside the quote, the first whose words include a reporting
+    verb (``is_reporting(token)``) is the clause: a dash inside the content («… — тот самый
+    сбор, который …, — отмечает Зубанова. — …») is not.  Without a reporting verb anywhere, the
+    first stretch with a finite verb is taken."""
     import re
 
-    m = re.search(r"[,.!?]?\s+[—–]\s+([^«»]{3,120}?)[.,]\s+[—–]\s+", text[a:b])
-    if not m:
-        return [(a, b)], None
-    ca, cb = a + m.start(1), a + m.end(1)
-    s, e = _tok_range(doc, ca, cb)
-    verbs = [t for t in doc[s:e]]
-    for t in verbs:
-        if t.pos_ in {"VERB", "ADJ"}:
-            subj = _subject(t)
-            if subj is None:
-                subj = next((x for x in doc[t.i + 1:e] if x.pos_ in {"PROPN", "NOUN"}), None)
-            first_end = a + m.start()
-            return [(a, first_end), (a + m.end(), b)], (t, subj)
-    return [(a, b)], None
+    global _INTERRUPTION
+    if _INTERRUPTION is None:
+        # the closing « , — » is a lookahead, so that it can open the next stretch
+        _INTERRUPTION = (re.compile(r"[,.!?]?\s+[—–]\s+([^«»—–]{3,120}?)(?=[.,]\s+[—–]\s+)"),
+                         re.compile(r"[.,]\s+[—–]\s+"))
+    opening, closing = _INTERRUPTION
+    fallback = None
+    for m in opening.finditer(text, a, b):
+        ca, cb = m.start(1), m.end(1)
+        s, e = _tok_range(doc, ca, cb)
+        parts = [(a, m.start()), (closing.match(text, cb).end(), b)]
+        for t in doc[s:e]:
+            if is_reporting is not None and t.pos_ in {"VERB", "ADJ"} and is_reporting(t):
+                return parts, (t, _clause_subject(t, doc, e))
+        if fallback is None:
+            verb = next((t for t in doc[s:e] if t.pos_ == "VERB"), None)
+            if verb is not None:
+                fallback = parts, (verb, _clause_subject(verb, doc, e))
+    return fallback if fallback is not None else ([(a, b)], None)
+
+
+def _clause_subject(verb, doc, end: int):
+    subj = _subject(verb)
+    if subj is None:
+        subj = next((x for x in doc[verb.i + 1:end] if x.pos_ in {"PROPN", "NOUN", "PRON"}), None)
+    return subj
 
 
 def speaker_at(quotes: Sequence[Quote], offset: int) -> str:
