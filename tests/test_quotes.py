@@ -340,3 +340,10 @@ def test_names_in_guillemets_before_a_dash_are_not_quotes(annotate, registry, qu
 def test_short_quote_before_a_reporting_clause_is_still_speech(annotate, registry, quote_finder):
     qs = _quotes(annotate, registry, quote_finder, "«Хорошо», — сказал Лавров.")
     assert [(q.text, q.speaker) for q in qs] == [("Хорошо", "Сергей Лавров")]
+
+
+def test_outlet_noun_refers_back_to_the_named_outlet(annotate, registry, quote_finder):
+    text = ("Статью опубликовал журнал Foreign Policy. Путин хочет поддерживать режим Асада, "
+            "сообщает издание.")
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert [(q.speaker, q.resolution) for q in qs] == [("Foreign Policy", "title")], qs

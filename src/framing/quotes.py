@@ -62,17 +62,20 @@ class ReportingVerbs:
     """
 
     TYPES = ("neutral", "assertive", "opinion", "distancing", "naming")
-    LISTS = ("speaker_titles", "attribution_nouns", "anonymous_sources")
+    LISTS = ("speaker_titles", "attribution_nouns", "anonymous_sources", "outlet_nouns")
 
     def __init__(self, table: dict[str, str], titles: frozenset[str] = frozenset(),
                  attribution: dict[str, str] | None = None,
-                 anonymous: frozenset[str] = frozenset()) -> None:
+                 anonymous: frozenset[str] = frozenset(),
+                 outlets: frozenset[str] = frozenset()) -> None:
         self.table = table
         self.titles = titles
         #: «по словам» noun → type of the report («по утверждению»: distancing)
         self.attribution = attribution or {}
         #: nouns of an unnamed source («источник», «собеседник «Медузы»»): never a named person
         self.anonymous = anonymous
+        #: nouns that refer back to a named outlet or organisation («издание», «агентство»)
+        self.outlets = outlets
 
     @classmethod
     def from_yaml(cls, path: Path) -> ReportingVerbs:
@@ -82,6 +85,7 @@ class ReportingVerbs:
         table: dict[str, str] = {}
         titles: frozenset[str] = frozenset()
         anonymous: frozenset[str] = frozenset()
+        outlets: frozenset[str] = frozenset()
         attribution: dict[str, str] = {}
 
         def lemma_list(key: str, lemmas: object, typ: str) -> list[str]:
@@ -102,6 +106,8 @@ class ReportingVerbs:
                 titles = frozenset(lemma_list(typ, lemmas, typ))
             elif typ == "anonymous_sources":
                 anonymous = frozenset(lemma_list(typ, lemmas, typ))
+            elif typ == "outlet_nouns":
+                outlets = frozenset(lemma_list(typ, lemmas, typ))
             elif typ == "attribution_nouns":
                 # a plain list is neutral; a mapping gives each noun its report type
                 by_type = lemmas if isinstance(lemmas, dict) else {"neutral": lemmas}
@@ -115,7 +121,7 @@ class ReportingVerbs:
                     attribution.update(dict.fromkeys(lemma_list(typ, nouns, f"{typ}.{t}"), t))
             else:
                 table.update(dict.fromkeys(lemma_list(typ, lemmas, typ), typ))
-        return cls(table, titles, attribution, anonymous)
+        return cls(table, titles, attribution, anonymous, outlets)
 
     def marked_type(self, verb, vtype: str, content=None) -> str:
         """``distancing`` when a distancing particle qualifies the report («якобы сказал»,
@@ -246,6 +252,11 @@ class QuoteFinder:
             return (p.actor if p else "", surface, "title")
         if in_phrase:
             return in_phrase[-1].actor, surface, "name"
+        if lemma in self.verbs.outlets and head.morph.get("Number") != ["Plur"] and not any(
+                c.dep_ == "nmod" for c in head.children):  # «сайт движения»: someone else's
+            o = self._nearest_org(head)
+            if o is not None:  # «Foreign Policy пишет … — сообщает издание»
+                return o.actor, surface, "title"
         if head.pos_ in {"NOUN", "PROPN"} and head.morph.get("Number") == ["Plur"]:
             return lemma, surface, "collective"
         return "", surface, "unresolved"
@@ -265,6 +276,18 @@ class QuoteFinder:
             if k >= 0 and bounds[k][0] <= m.start < bounds[k][1]:
                 continue  # inside a quote: not an antecedent for the narrator's references
             outside.append(m)
+        orgs = []
+        for m in sorted(mentions, key=lambda m: m.start):
+            if m.actor_type != "organisation":
+                continue
+            k = bisect_right(starts, m.start) - 1
+            # an outlet's name is often in guillemets («Foreign Policy»): only the mention's
+            # own quote marks, not a quote around it, keep it out
+            if k >= 0 and bounds[k][0] <= m.start < bounds[k][1] and not (
+                    bounds[k][0] == m.start and m.end == bounds[k][1]):
+                continue
+            orgs.append(m)
+        self._orgs = (orgs, [m.start for m in orgs])
         self._outside = (outside, [m.start for m in outside])
         self._is_subject = {m.mention_id: self._doc[m.tok_start:m.tok_end].root.dep_
                             in {"nsubj", "nsubj:pass"} for m in outside}
@@ -306,6 +329,21 @@ class QuoteFinder:
                     if m.actor_type == "person" and m.tok_start <= t.i < m.tok_end:
                         return m.actor, head.text, "pronoun"
         return "", head.text, "unresolved"
+
+    def _nearest_org(self, head):
+        """The organisation named last in the two sentences before ``head``'s (names in its
+        own sentence belong to the reported content: «… орден ФСБ, сообщает издание»)."""
+        doc = head.doc
+        first = head.sent
+        for _ in range(2):
+            if first.start == 0:
+                break
+            first = doc[first.start - 1].sent
+        orgs, starts = self._orgs
+        k = bisect_left(starts, head.sent.start_char) - 1
+        if k >= 0 and orgs[k].start >= first.start_char and first.start < head.sent.start:
+            return orgs[k]
+        return None
 
     def _nearest_person(self, before: int, affiliated: str = ""):
         """The person a pronoun or bare title before ``before`` refers to: in the nearest
