@@ -347,3 +347,15 @@ def test_outlet_noun_refers_back_to_the_named_outlet(annotate, registry, quote_f
             "сообщает издание.")
     qs = _quotes(annotate, registry, quote_finder, text)
     assert [(q.speaker, q.resolution) for q in qs] == [("Foreign Policy", "title")], qs
+
+
+def test_pronoun_after_an_anonymous_source_is_anonymous(annotate, registry, quote_finder):
+    text = ("А источник, работавший с Лавровым в министерстве, обращает внимание на другое. "
+            "«Я уверен, что этого быть не могло», — говорит он.")
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert [(q.speaker, q.resolution) for q in qs if q.kind == "direct"] == [("", "anonymous")]
+    # a named subject after the source is still the referent
+    text = ("Источник сообщил о встрече. Песков подтвердил ее. «Это так», — сказал он.")
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert [(q.speaker, q.resolution) for q in qs if q.kind == "direct"] == [
+        ("Дмитрий Песков", "pronoun")]

@@ -229,12 +229,20 @@ class QuoteFinder:
         if persons:
             m = _closest(persons, head, doc)
             how = m.resolution if m.resolution in {"pronoun", "descriptor", "title"} else "name"
+            if how == "pronoun":
+                a = self._anonymous_subject(head, inside)
+                if a is not None and self._later_subject(a, m, antecedent=True):
+                    return "", head.text, "anonymous"
             return m.actor, (head.text if how == "pronoun" else surface), how
         before = head.idx
         if lemma in _PLURAL_PRONOUNS and head.morph.get("Number") == ["Plur"]:
             return self._plural_antecedent(head, inside)
         if head.pos_ == "PRON" or lemma in _PRONOUNS or lemma in _DEMONSTRATIVES:
             p = self._nearest_person(before)
+            a = self._anonymous_subject(head, inside)
+            if a is not None and (p is None or self._later_subject(a, p)):
+                # «А источник, работавший с Улюкаевым, … «…», — говорит он»
+                return "", head.text, "anonymous"
             return (p.actor if p else "", head.text, "pronoun")
         titles = self.verbs.titles
         if lemma in titles or any(norm(t.lemma_) in titles for t in doc[lo:hi]):
@@ -329,6 +337,40 @@ class QuoteFinder:
                     if m.actor_type == "person" and m.tok_start <= t.i < m.tok_end:
                         return m.actor, head.text, "pronoun"
         return "", head.text, "unresolved"
+
+    def _anonymous_subject(self, head, inside: list[tuple[int, int]]):
+        """An anonymous source («источник», «собеседник») that is the subject of ``head``'s
+        sentence or one of the two before, outside quotes: the nearest such token, or None."""
+        doc = head.doc
+        first = head.sent
+        for _ in range(2):
+            if first.start == 0:
+                break
+            first = doc[first.start - 1].sent
+        for t in reversed(doc[first.start:head.i]):
+            if (t.dep_ in {"nsubj", "nsubj:pass"} and norm(t.lemma_) in self.verbs.anonymous
+                    and not any(a <= t.idx < b for a, b in inside)):
+                return t
+        return None
+
+    def _later_subject(self, tok, person, antecedent: bool = False) -> bool:
+        """The anonymous subject ``tok`` is more recent than ``person``: in a later sentence,
+        or in the same one when the person is no subject there («источник, работавший с
+        Улюкаевым»).  ``antecedent``: ``person`` is a pronoun mention, compare with the
+        person it was resolved to (the nearest earlier mention of that actor)."""
+        if antecedent:
+            persons, starts = self._outside
+            k = bisect_left(starts, person.start) - 1
+            while k >= 0 and (persons[k].actor != person.actor
+                              or persons[k].resolution == "pronoun"):
+                k -= 1
+            if k < 0:
+                return True
+            person = persons[k]
+        psent = self._doc[person.tok_start].sent.start
+        if tok.sent.start != psent:
+            return tok.sent.start > psent
+        return not (self._is_subject.get(person.mention_id) and person.start > tok.idx)
 
     def _nearest_org(self, head):
         """The organisation named last in the two sentences before ``head``'s (names in its
