@@ -18,8 +18,9 @@ judged first, then seeded new ones.  Each quote is judged in its context:
   speaker is right only when the text names no one who could be it), else 0.
 
 ``audit/quote_judgments.csv`` holds ids and offsets only (article_id, start, end, resolution,
-is_speech, speaker_ok, note) — never corpus text; the review sheet quotes the corpus and is not
-committed.
+the speaker's actor id as judged, is_speech, speaker_ok, note) — never corpus text; the review
+sheet quotes the corpus and is not committed.  A judgment whose quote now has another speaker
+or resolution is stale (``--prune`` drops it, the next sample reads the quote again).
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ from audit_devices import CACHE, CORPUS, ROOT, actors_and_quotes, annotate  # no
 
 JUDGMENTS = ROOT / "audit" / "quote_judgments.csv"
 ACCURACY = ROOT / "audit" / "quote_accuracy.csv"
-FIELDS = ["article_id", "start", "end", "resolution", "is_speech", "speaker_ok", "note"]
+FIELDS = ["article_id", "start", "end", "resolution", "speaker", "is_speech", "speaker_ok",
+          "note"]
 ACCURACY_FIELDS = ["resolution", "quotes", "sampled", "speech", "speaker_ok",
                    "speech_precision", "speaker_accuracy"]
 
@@ -49,6 +51,7 @@ class QuoteJudgment:
     start: int
     end: int
     resolution: str
+    speaker: str
     is_speech: int
     speaker_ok: int
     note: str
@@ -71,7 +74,7 @@ def read_judgments(path: Path) -> list[QuoteJudgment]:
         for n, row in enumerate(reader, 2):
             try:
                 j = QuoteJudgment(row["article_id"], int(row["start"]), int(row["end"]),
-                                  row["resolution"], int(row["is_speech"]),
+                                  row["resolution"], row["speaker"], int(row["is_speech"]),
                                   int(row["speaker_ok"]), row["note"] or "")
             except (TypeError, ValueError) as exc:
                 raise SystemExit(f"{path}:{n}: bad judgment row ({exc})") from None
@@ -92,17 +95,17 @@ def write_judgments(path: Path, rows: list[QuoteJudgment]) -> None:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(FIELDS)
         for j in sorted(rows, key=lambda j: j.key):
-            w.writerow([j.article_id, j.start, j.end, j.resolution, j.is_speech, j.speaker_ok,
-                        j.note])
+            w.writerow([j.article_id, j.start, j.end, j.resolution, j.speaker, j.is_speech,
+                        j.speaker_ok, j.note])
 
 
 def accuracy_rows(judgments: list[QuoteJudgment], quotes_per_stratum: dict[str, int]) -> list[dict]:
     """One row per resolution stratum and an ``all`` row (weighted by each stratum's share of
     the quotes, since strata are sampled at different rates).
 
-    >>> j = [QuoteJudgment("a", 0, 5, "name", 1, 1, ""),
-    ...      QuoteJudgment("a", 9, 20, "name", 1, 0, ""),
-    ...      QuoteJudgment("b", 0, 5, "pronoun", 0, 0, "")]
+    >>> j = [QuoteJudgment("a", 0, 5, "name", "X", 1, 1, ""),
+    ...      QuoteJudgment("a", 9, 20, "name", "Y", 1, 0, ""),
+    ...      QuoteJudgment("b", 0, 5, "pronoun", "", 0, 0, "")]
     >>> for r in accuracy_rows(j, {"name": 30, "pronoun": 10}):
     ...     print(r["resolution"], r["quotes"], r["sampled"], r["speech"], r["speaker_ok"],
     ...           r["speech_precision"], r["speaker_accuracy"] or "-")
@@ -217,9 +220,9 @@ def main(argv: list[str] | None = None) -> int:
         per_stratum[q.resolution] += 1
     current = {(q.article_id, q.start, q.end): q for q in quotes}
     judgments = read_judgments(args.judgments)
-    # a judgment whose quote moved to another stratum is stale too: its speaker changed
-    stale = [j for j in judgments
-             if j.key not in current or current[j.key].resolution != j.resolution]
+    # a judgment whose quote changed speaker or stratum is stale too: it judged another answer
+    stale = [j for j in judgments if j.key not in current
+             or (current[j.key].resolution, current[j.key].speaker) != (j.resolution, j.speaker)]
     if args.prune and stale:
         keep = {j.key for j in stale}
         judgments = [j for j in judgments if j.key not in keep]

@@ -117,7 +117,7 @@ def test_quote_accuracy_recomputes_from_judgments(root, quote_audit):
 
 def test_quote_judgments_hold_ids_and_offsets_only(root, quote_audit):
     header = (root / "audit" / "quote_judgments.csv").read_text(encoding="utf-8").splitlines()[0]
-    assert header == "article_id,start,end,resolution,is_speech,speaker_ok,note"
+    assert header == "article_id,start,end,resolution,speaker,is_speech,speaker_ok,note"
     for j in quote_audit.read_judgments(root / "audit" / "quote_judgments.csv"):
         assert 0 <= j.start < j.end
         assert len(j.note) <= 120 and not re.search(r"[«»\"]", j.note), j

@@ -359,3 +359,10 @@ def test_pronoun_after_an_anonymous_source_is_anonymous(annotate, registry, quot
     qs = _quotes(annotate, registry, quote_finder, text)
     assert [(q.speaker, q.resolution) for q in qs if q.kind == "direct"] == [
         ("Дмитрий Песков", "pronoun")]
+
+
+def test_pronoun_prefers_the_attributed_speaker_over_a_possessor(annotate, registry, quote_finder):
+    text = ("По мнению Дмитрия Пескова, правительство требует выполнять указ Путина. По его "
+            "словам, вузы вынуждены сокращать штаты.")
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert [q.speaker for q in qs] == ["Дмитрий Песков", "Дмитрий Песков"], qs

@@ -253,9 +253,9 @@ class QuoteFinder:
                     return p.actor, surface, "descriptor"
             if head.morph.get("Number") == ["Plur"]:
                 return lemma, surface, "collective"
-            earlier = [m for m in self._introduced.get(lemma, []) if m.start < before]
-            if earlier:  # «режиссер Пиманов … — рассказывал режиссер»
-                return earlier[-1].actor, surface, "title"
+            p = self._introduced_with(lemma, head)
+            if p is not None:  # «режиссер Пиманов … По словам Пиманова … — рассказывал режиссер»
+                return p.actor, surface, "title"
             p = self._nearest_person(before)
             return (p.actor if p else "", surface, "title")
         if in_phrase:
@@ -297,8 +297,14 @@ class QuoteFinder:
             orgs.append(m)
         self._orgs = (orgs, [m.start for m in orgs])
         self._outside = (outside, [m.start for m in outside])
-        self._is_subject = {m.mention_id: self._doc[m.tok_start:m.tok_end].root.dep_
-                            in {"nsubj", "nsubj:pass"} for m in outside}
+        # a speaker named by «по мнению X», «по словам X» is as salient as a subject: «По
+        # мнению Лобанова, … указ Путина. По его словам, …» → Лобанов
+        attribution = self.verbs.attribution
+        self._is_subject = {}
+        for m in outside:
+            root = self._doc[m.tok_start:m.tok_end].root
+            self._is_subject[m.mention_id] = root.dep_ in {"nsubj", "nsubj:pass"} or (
+                _attributed_to(root, attribution))
         # the title a person was introduced with («режиссер Алексей Пиманов», «министр обороны
         # Сергей Шойгу»): a later bare «режиссер» refers back to that person
         doc, titles = self._doc, self.verbs.titles
@@ -337,6 +343,28 @@ class QuoteFinder:
                     if m.actor_type == "person" and m.tok_start <= t.i < m.tok_end:
                         return m.actor, head.text, "pronoun"
         return "", head.text, "unresolved"
+
+    def _introduced_with(self, lemma: str, head):
+        """The person introduced earlier with the title ``lemma`` («режиссер Алексей
+        Пиманов») whose latest mention is the nearest before ``head``, if that mention lies in
+        ``head``'s sentence or the three before; else None."""
+        actors = {m.actor for m in self._introduced.get(lemma, ()) if m.start < head.idx}
+        if not actors:
+            return None
+        doc = head.doc
+        first = head.sent
+        for _ in range(3):
+            if first.start == 0:
+                break
+            first = doc[first.start - 1].sent
+        persons, starts = self._outside
+        for k in range(bisect_left(starts, head.idx) - 1, -1, -1):
+            m = persons[k]
+            if m.start < first.start_char:
+                return None
+            if m.actor in actors:
+                return m
+        return None
 
     def _anonymous_subject(self, head, inside: list[tuple[int, int]]):
         """An anonymous source («источник», «собеседник») that is the subject of ``head``'s
@@ -631,6 +659,18 @@ class QuoteFinder:
 _SOME_OF = {"один", "одна", "одно", "некоторый", "кто-то", "кто-нибудь", "многие", "часть"}
 _APPOSITION = {"appos", "flat", "flat:name", "flat:foreign"}
 _SUBJECT_LIKE = {"nsubj", "nsubj:pass"} | _APPOSITION
+
+
+def _attributed_to(tok, attribution) -> bool:
+    """``tok`` names the holder of «по словам/мнению …» («по мнению сопредседателя профсоюза
+    Михаила Лобанова»): up through nmod/appos links to an attribution noun after «по»."""
+    for _ in range(4):
+        if tok.dep_ not in {"nmod", "appos", "flat", "flat:name"} or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+        if norm(tok.lemma_) in attribution and tok.i > 0 and tok.nbor(-1).lower_ == "по":
+            return True
+    return False
 
 
 def _contiguous_subtree(head) -> tuple[int, int]:
