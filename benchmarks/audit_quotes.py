@@ -41,6 +41,8 @@ JUDGMENTS = ROOT / "audit" / "quote_judgments.csv"
 ACCURACY = ROOT / "audit" / "quote_accuracy.csv"
 FIELDS = ["article_id", "start", "end", "resolution", "speaker", "is_speech", "speaker_ok",
           "note"]
+RECALL = ROOT / "audit" / "quote_recall.csv"
+RECALL_FIELDS = ["article_id", "start", "end", "speech_found", "missed", "note"]
 ACCURACY_FIELDS = ["resolution", "quotes", "sampled", "speech", "speaker_ok",
                    "speech_precision", "speaker_accuracy"]
 
@@ -191,6 +193,81 @@ def write_accuracy(path: Path, rows: list[dict]) -> None:
         w.writerows(rows)
 
 
+@dataclass(frozen=True)
+class RecallJudgment:
+    """One paragraph read in full: how many of the quotes found in it are reported speech, and
+    how many reports of speech or thought it holds that no quote covers."""
+
+    article_id: str
+    start: int
+    end: int
+    speech_found: int
+    missed: int
+    note: str
+
+
+def read_recall(path: Path) -> list[RecallJudgment]:
+    """Read the recall judgments; errors name the file and line."""
+    if not path.exists():
+        return []
+    out = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if reader.fieldnames != RECALL_FIELDS:
+            raise SystemExit(f"{path}: header must be {','.join(RECALL_FIELDS)}")
+        for n, row in enumerate(reader, 2):
+            try:
+                out.append(RecallJudgment(row["article_id"], int(row["start"]), int(row["end"]),
+                                          int(row["speech_found"]), int(row["missed"]),
+                                          row["note"] or ""))
+            except (TypeError, ValueError) as exc:
+                raise SystemExit(f"{path}:{n}: bad recall row ({exc})") from None
+    return out
+
+
+def recall_of(rows: list[RecallJudgment]) -> tuple[int, int, float]:
+    """(speech found, missed, recall) over the paragraphs read.
+
+    >>> recall_of([RecallJudgment("a", 0, 9, 3, 1, ""), RecallJudgment("b", 0, 9, 0, 0, "")])
+    (3, 1, 0.75)
+    """
+    found = sum(r.speech_found for r in rows)
+    missed = sum(r.missed for r in rows)
+    return found, missed, (found / (found + missed) if found + missed else 0.0)
+
+
+def sample_paragraphs(texts: dict[str, str], segments: dict[str, list], n: int, seed: int,
+                      min_chars: int = 200, max_chars: int = 1500) -> list[tuple[str, int, int]]:
+    """``n`` prose paragraphs of ``min_chars``–``max_chars`` characters, drawn with ``seed``
+    (a text with no paragraph breaks is one huge segment: too long to read with care)."""
+    pool = sorted((aid, s.start, s.end) for aid, segs in segments.items() for s in segs
+                  if s.kind == "prose" and min_chars <= s.end - s.start <= max_chars)
+    random.Random(f"{seed}:recall").shuffle(pool)
+    return sorted(pool[:n])
+
+
+def write_recall_sheet(path: Path, paras: list[tuple[str, int, int]], texts: dict[str, str],
+                       quotes_by_article: dict[str, list]) -> None:
+    lines = ["# Quote recall sheet (quotes the corpus: do not commit)", "",
+             "Each paragraph with the quotes found marked ⟦…⟧ (speaker after it).", ""]
+    for aid, a, b in paras:
+        text = texts[aid]
+        qs = sorted((q for q in quotes_by_article.get(aid, []) if a <= q.start < b),
+                    key=lambda q: q.start)
+        out, cur = [], a
+        for q in qs:
+            if q.start < cur:
+                continue
+            out.append(text[cur:q.start] + "⟦" + text[q.start:min(q.end, b)]
+                       + f"⟧[{q.speaker or q.resolution}]")
+            cur = min(q.end, b)
+        out.append(text[cur:b])
+        lines.append(f"- {aid},{a},{b}  found={len(qs)}")
+        lines.append("    " + " ".join("".join(out).split()))
+        lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=CORPUS)
@@ -204,6 +281,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--prune", action="store_true",
                     help="drop judgments whose quote no longer exists")
     ap.add_argument("--per-stratum", type=int, default=20)
+    ap.add_argument("--recall-sample", type=int, default=0, metavar="N",
+                    help="write a sheet of N random paragraphs to read in full for recall")
+    ap.add_argument("--recall", type=Path, default=RECALL)
     ap.add_argument("--seed", type=int, default=20231)
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -236,7 +316,19 @@ def main(argv: list[str] | None = None) -> int:
         sample = sample_quotes(quotes, judged, args.per_stratum, args.seed)
         todo = write_review(args.review, sample, judged, texts)
         print(f"review sheet: {args.review} ({todo} quote(s) to judge)", file=sys.stderr)
+    if args.recall_sample:
+        arts = list(read_articles(args.cache / "articles.jsonl"))
+        texts = {a.id: a.text for a in arts}
+        paras = sample_paragraphs(texts, {a.id: a.segments for a in arts}, args.recall_sample,
+                                  args.seed)
+        sheet = args.cache / "quotes_recall.md"
+        write_recall_sheet(sheet, paras, texts, quotes_by_article)
+        print(f"recall sheet: {sheet} ({len(paras)} paragraphs)", file=sys.stderr)
     if args.table:
+        found, missed, rec = recall_of(read_recall(args.recall))
+        if found + missed:
+            print(f"recall over the paragraphs read in full: {found} of {found + missed} "
+                  f"reports of speech found ({rec:.3f})")
         if stale:
             for j in stale:
                 print(f"{args.judgments}: stale judgment {j.key} (rerun with --prune)",

@@ -366,3 +366,55 @@ def test_pronoun_prefers_the_attributed_speaker_over_a_possessor(annotate, regis
             "словам, вузы вынуждены сокращать штаты.")
     qs = _quotes(annotate, registry, quote_finder, text)
     assert [q.speaker for q in qs] == ["Дмитрий Песков", "Дмитрий Песков"], qs
+
+
+def test_feminine_pronoun_skips_a_man(annotate, registry, quote_finder):
+    text = ("Видениус собрал подписи против сделки. Еврокомиссия закончила расследование. "
+            "В декабре она заявила, что не видит в сделке противоречий.")
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert [q.speaker for q in qs if "противоречий" in q.text] == [""], qs
+
+
+@pytest.mark.parametrize("text,speaker", [
+    ('"Нужно восстановить доверие", - заявил Лавров.', "Сергей Лавров"),  # wire-copy quotes
+    ('Дмитрий Песков: "Мы все знаем, что положение очень тяжелое, и молимся о мире".',
+     "Дмитрий Песков"),  # interview style
+    ("«Это не запрет на квоты», — заявил в преддверии переговоров главный санитарный врач "
+     "Геннадий Онищенко.", "Геннадий Онищенко"),  # the nominative after the verb
+])
+def test_more_direct_speech_forms(annotate, registry, quote_finder, text, speaker):
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert [(q.kind, q.speaker) for q in qs] == [("direct", speaker)], qs
+
+
+def test_name_the_ner_missed_is_still_the_speaker(annotate, registry, quote_finder):
+    qs = _quotes(annotate, registry, quote_finder,
+                 "Константин Косачев выступил в Совете Федерации. Косачев заявил, что Россия не "
+                 "заинтересована в дестабилизации партнера.")
+    assert [(q.speaker, q.resolution) for q in qs] == [("Константин Косачев", "name")], qs
+
+
+def test_unpaired_straight_quotes_are_ignored():
+    assert quote_spans('Он сказал: "да. А потом ушел.') == []
+    assert quote_spans('Сумма 5" и 7" дюймов.') == []
+
+
+@pytest.mark.parametrize("text,speaker", [
+    ('"Проблема не в том, что Facebook хранит данные", - цитирует NEWSru.com Макса Шремса.',
+     "Макс Шремс"),
+    ('"Мы условились продолжить координацию", — цитируют «Вести» заявление Владимира Путина.',
+     "Владимир Путин"),
+    ("«Ты прав, кино должно быть таким», — передает Пиманов слова Сергея Шойгу.",
+     "Сергей Шойгу"),
+])
+def test_the_cited_person_speaks_not_the_outlet_citing(annotate, registry, quote_finder, text,
+                                                       speaker):
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert [q.speaker for q in qs] == [speaker], qs
+
+
+def test_spokesperson_of_a_named_body_speaks_for_it(annotate, registry, quote_finder):
+    qs = _quotes(annotate, registry, quote_finder,
+                 '"Мы предлагаем нашу самую ценную собственность", - сказал представитель '
+                 'Microsoft.')
+    assert [(q.speaker, q.resolution) for q in qs] == [("Microsoft", "descriptor")], qs

@@ -62,12 +62,14 @@ class ReportingVerbs:
     """
 
     TYPES = ("neutral", "assertive", "opinion", "distancing", "naming")
-    LISTS = ("speaker_titles", "attribution_nouns", "anonymous_sources", "outlet_nouns")
+    LISTS = ("speaker_titles", "attribution_nouns", "anonymous_sources", "outlet_nouns",
+             "spokesperson_nouns")
 
     def __init__(self, table: dict[str, str], titles: frozenset[str] = frozenset(),
                  attribution: dict[str, str] | None = None,
                  anonymous: frozenset[str] = frozenset(),
-                 outlets: frozenset[str] = frozenset()) -> None:
+                 outlets: frozenset[str] = frozenset(),
+                 spokespersons: frozenset[str] = frozenset()) -> None:
         self.table = table
         self.titles = titles
         #: «по словам» noun → type of the report («по утверждению»: distancing)
@@ -76,6 +78,8 @@ class ReportingVerbs:
         self.anonymous = anonymous
         #: nouns that refer back to a named outlet or organisation («издание», «агентство»)
         self.outlets = outlets
+        #: nouns of someone speaking for a body («представитель X»): the body X is the speaker
+        self.spokespersons = spokespersons
 
     @classmethod
     def from_yaml(cls, path: Path) -> ReportingVerbs:
@@ -86,6 +90,7 @@ class ReportingVerbs:
         titles: frozenset[str] = frozenset()
         anonymous: frozenset[str] = frozenset()
         outlets: frozenset[str] = frozenset()
+        spokespersons: frozenset[str] = frozenset()
         attribution: dict[str, str] = {}
 
         def lemma_list(key: str, lemmas: object, typ: str) -> list[str]:
@@ -108,6 +113,8 @@ class ReportingVerbs:
                 anonymous = frozenset(lemma_list(typ, lemmas, typ))
             elif typ == "outlet_nouns":
                 outlets = frozenset(lemma_list(typ, lemmas, typ))
+            elif typ == "spokesperson_nouns":
+                spokespersons = frozenset(lemma_list(typ, lemmas, typ))
             elif typ == "attribution_nouns":
                 # a plain list is neutral; a mapping gives each noun its report type
                 by_type = lemmas if isinstance(lemmas, dict) else {"neutral": lemmas}
@@ -121,7 +128,7 @@ class ReportingVerbs:
                     attribution.update(dict.fromkeys(lemma_list(typ, nouns, f"{typ}.{t}"), t))
             else:
                 table.update(dict.fromkeys(lemma_list(typ, lemmas, typ), typ))
-        return cls(table, titles, attribution, anonymous, outlets)
+        return cls(table, titles, attribution, anonymous, outlets, spokespersons)
 
     def marked_type(self, verb, vtype: str, content=None) -> str:
         """``distancing`` when a distancing particle qualifies the report («якобы сказал»,
@@ -149,9 +156,43 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     Nested quotes stay inside their outer quote.  A paragraph that opens with « while a quote
     is still open continues it (Russian multi-paragraph convention).
 
+    Straight double quotes ("…", common in wire copy) count too, paired in order within a
+    paragraph when they pair cleanly (an even number, each opening one before a word, each
+    closing one after it); a «…» inside them stays inside.
+
     >>> quote_spans("Он сказал: «Это „план“ и «тест»». Конец «два»")
     [(12, 31), (41, 44)]
+    >>> quote_spans('Он сказал: "Это «план»".\\nНо "непарная')
+    [(12, 22)]
     """
+    spans = _guillemet_spans(text)
+    if '"' not in text:
+        return spans
+    straight = _straight_spans(text, spans)
+    if not straight:
+        return spans
+    inside = [sp for sp in spans if not any(a <= sp[0] and sp[1] <= b for a, b in straight)]
+    return sorted(inside + straight)
+
+
+def _straight_spans(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for para in text.split("\n"):
+        marks = [pos + i for i, ch in enumerate(para) if ch == '"'
+                 and not any(a <= pos + i < b for a, b in taken)]
+        pos += len(para) + 1
+        if not marks or len(marks) % 2:
+            continue
+        pairs = list(zip(marks[::2], marks[1::2], strict=True))
+        ok = all(o + 1 < c and not text[o + 1].isspace() and not text[c - 1].isspace()
+                 and (o == 0 or not text[o - 1].isalnum()) for o, c in pairs)
+        if ok:
+            out.extend((o + 1, c) for o, c in pairs)
+    return out
+
+
+def _guillemet_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     depth, start = 0, -1
     for i, ch in enumerate(text):
@@ -238,7 +279,8 @@ class QuoteFinder:
         if lemma in _PLURAL_PRONOUNS and head.morph.get("Number") == ["Plur"]:
             return self._plural_antecedent(head, inside)
         if head.pos_ == "PRON" or lemma in _PRONOUNS or lemma in _DEMONSTRATIVES:
-            p = self._nearest_person(before)
+            # «она заявила» is no man («Еврокомиссия … она заявила» after «Видениус»)
+            p = self._nearest_person(before, gender=head.morph.get("Gender"))
             a = self._anonymous_subject(head, inside)
             if a is not None and (p is None or self._later_subject(a, p)):
                 # «А источник, работавший с Улюкаевым, … «…», — говорит он»
@@ -248,6 +290,9 @@ class QuoteFinder:
         if lemma in titles or any(norm(t.lemma_) in titles for t in doc[lo:hi]):
             states = [m for m in in_phrase if m.actor_type in {"state", "bloc", "organisation"}]
             if states:
+                if lemma in self.verbs.spokespersons:
+                    # «представитель Microsoft», «пресс-служба Кремля»: the body speaks
+                    return states[0].actor, surface, "descriptor"
                 p = self._nearest_person(before, affiliated=states[0].actor)
                 if p:
                     return p.actor, surface, "descriptor"
@@ -267,6 +312,11 @@ class QuoteFinder:
                 return o.actor, surface, "title"
         if head.pos_ in {"NOUN", "PROPN"} and head.morph.get("Number") == ["Plur"]:
             return lemma, surface, "collective"
+        if head.pos_ == "PROPN" and head.text[:1].isupper() and lo == head.i and hi == head.i + 1:
+            # a name the NER missed («Косачев заявил»): the person of that surname named
+            # elsewhere in the text, else the name itself
+            named = self._by_surname(lemma)
+            return (named or head.lemma_[:1].upper() + head.lemma_[1:]), surface, "name"
         return "", surface, "unresolved"
 
     # -- main ---------------------------------------------------------------------------------
@@ -344,6 +394,12 @@ class QuoteFinder:
                         return m.actor, head.text, "pronoun"
         return "", head.text, "unresolved"
 
+    def _by_surname(self, lemma: str) -> str:
+        """The one person actor of the document whose name ends with ``lemma``, else ""."""
+        found = {m.actor for m in self._by_tok[0] if m.actor_type == "person"
+                 and norm(self._doc[m.tok_end - 1].lemma_) == lemma}
+        return found.pop() if len(found) == 1 else ""
+
     def _introduced_with(self, lemma: str, head):
         """The person introduced earlier with the title ``lemma`` («режиссер Алексей
         Пиманов») whose latest mention is the nearest before ``head``, if that mention lies in
@@ -415,7 +471,7 @@ class QuoteFinder:
             return orgs[k]
         return None
 
-    def _nearest_person(self, before: int, affiliated: str = ""):
+    def _nearest_person(self, before: int, affiliated: str = "", gender: list | None = None):
         """The person a pronoun or bare title before ``before`` refers to: in the nearest
         sentence (outside quotes) that mentions a compatible person, its grammatical subject
         if one of them is («Токаев поддержал настрой своего российского коллеги. «…», —
@@ -427,6 +483,10 @@ class QuoteFinder:
             if affiliated:
                 aff = m.affiliation or self.affiliations.get(m.actor, "")
                 if aff != affiliated:
+                    continue
+            if gender:
+                g = self._doc[m.tok_end - 1].morph.get("Gender")
+                if g and g != gender:
                     continue
             if found is not None and m.sent != found.sent:
                 break
@@ -457,6 +517,7 @@ class QuoteFinder:
                 continue
             verb, subj_tok = attribution
             used_verbs.add(verb.i)
+            subj_tok = _cited(verb) or subj_tok  # «— цитирует NEWSru.com Шремса»
             for pa, pb in parts:
                 direct.append((pa, pb))
             speaker, surface, res = (self._resolve(subj_tok, doc, mentions, direct + pending)
@@ -489,10 +550,36 @@ class QuoteFinder:
                 quotes.append(Quote(aid, 0, "direct", a, b, text[a:b], speaker, surface, res,
                                     verb.text, self.verbs.marked_type(
                                         verb, self.verbs.type_of(verb))))
+                continue
+            named = None if short else self._colon_speaker(a)
+            if named is not None:  # interview style: «Борис Гребенщиков: «Мы все знаем …»»
+                quotes.append(Quote(aid, 0, "direct", a, b, text[a:b], named.actor, named.text,
+                                    "name", ":", "neutral"))
         quotes.sort(key=lambda q: (q.start, q.end, q.kind))
         for n, q in enumerate(quotes):
             q.quote_id = n
         return quotes
+
+    def _colon_speaker(self, a: int):
+        """A person named right before «: «» at the start of a sentence or paragraph
+        («Борис Гребенщиков: «…»»), else None."""
+        text = self._text
+        k = a - 1
+        while k >= 0 and text[k] in OPEN + '"':
+            k -= 1
+        while k >= 0 and text[k] == " ":
+            k -= 1
+        if k < 0 or text[k] != ":":
+            return None
+        persons, starts = self._outside
+        i = bisect_left(starts, k) - 1
+        if i < 0 or text[persons[i].end:k].strip():
+            return None
+        m = persons[i]
+        before = text[:m.start].rstrip(" ")
+        if before and before[-1] not in ".!?\n»\"" and not before.endswith("—"):
+            return None  # «… сказал Путин: «…»» belongs to the verb, handled elsewhere
+        return m
 
     def _after_clause(self, doc, close: int):
         """«…», — заявил X  /  «…» — говорит X: verb and subject after the closing quote."""
@@ -521,8 +608,11 @@ class QuoteFinder:
             if self.verbs.type_of(t) and t.pos_ in {"VERB", "ADJ", "AUX"}:
                 subj = _subject(t)
                 if subj is None or not (s <= subj.i < end):
-                    subj = next((x for x in doc[t.i + 1:end]
-                                 if x.pos_ in {"PROPN", "NOUN", "PRON"}), None)
+                    # the first nominative noun after the verb («— заявил в преддверии
+                    # переговоров главный врач Онищенко»), else the first noun
+                    nouns = [x for x in doc[t.i + 1:end] if x.pos_ in {"PROPN", "NOUN", "PRON"}]
+                    subj = next((x for x in nouns if x.morph.get("Case") == ["Nom"]),
+                                nouns[0] if nouns else None)
                 return t, subj
         return None
 
@@ -659,6 +749,27 @@ class QuoteFinder:
 _SOME_OF = {"один", "одна", "одно", "некоторый", "кто-то", "кто-нибудь", "многие", "часть"}
 _APPOSITION = {"appos", "flat", "flat:name", "flat:foreign"}
 _SUBJECT_LIKE = {"nsubj", "nsubj:pass"} | _APPOSITION
+
+
+_CITING = {"цитировать", "процитировать", "передавать", "передать", "приводить", "привести"}
+_WORDS = {"слово", "заявление", "высказывание", "цитата", "мнение", "фраза"}
+
+
+def _cited(verb):
+    """Who is cited by «цитирует X Y», «передает X слова Y», «приводит X заявление Y»: Y (the
+    object, or the owner of «слова/заявление»), not X the outlet that cites; None if the verb
+    cites no one by name.  Objects that are words without an owner («приводит данные») and
+    inanimate things are left alone."""
+    if norm(verb.lemma_) not in _CITING:
+        return None
+    for obj in (c for c in verb.children if c.dep_ == "obj"):
+        if norm(obj.lemma_) in _WORDS:
+            owner = next((c for c in obj.children if c.dep_ == "nmod"), None)
+            if owner is not None and owner.pos_ in {"PROPN", "NOUN"}:
+                return owner
+        elif obj.pos_ == "PROPN" and obj.morph.get("Animacy") != ["Inan"]:
+            return obj
+    return None
 
 
 def _attributed_to(tok, attribution) -> bool:
