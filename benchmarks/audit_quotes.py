@@ -42,7 +42,7 @@ ACCURACY = ROOT / "audit" / "quote_accuracy.csv"
 FIELDS = ["article_id", "start", "end", "resolution", "speaker", "is_speech", "speaker_ok",
           "note"]
 RECALL = ROOT / "audit" / "quote_recall.csv"
-RECALL_FIELDS = ["article_id", "start", "end", "speech_found", "missed", "note"]
+RECALL_FIELDS = ["article_id", "start", "end", "quotes_found", "speech_found", "missed", "note"]
 ACCURACY_FIELDS = ["resolution", "quotes", "sampled", "speech", "speaker_ok",
                    "speech_precision", "speaker_accuracy"]
 
@@ -201,6 +201,7 @@ class RecallJudgment:
     article_id: str
     start: int
     end: int
+    quotes_found: int  # quotes found in the paragraph when it was read: a change makes it stale
     speech_found: int
     missed: int
     note: str
@@ -218,8 +219,8 @@ def read_recall(path: Path) -> list[RecallJudgment]:
         for n, row in enumerate(reader, 2):
             try:
                 out.append(RecallJudgment(row["article_id"], int(row["start"]), int(row["end"]),
-                                          int(row["speech_found"]), int(row["missed"]),
-                                          row["note"] or ""))
+                                          int(row["quotes_found"]), int(row["speech_found"]),
+                                          int(row["missed"]), row["note"] or ""))
             except (TypeError, ValueError) as exc:
                 raise SystemExit(f"{path}:{n}: bad recall row ({exc})") from None
     return out
@@ -228,7 +229,8 @@ def read_recall(path: Path) -> list[RecallJudgment]:
 def recall_of(rows: list[RecallJudgment]) -> tuple[int, int, float]:
     """(speech found, missed, recall) over the paragraphs read.
 
-    >>> recall_of([RecallJudgment("a", 0, 9, 3, 1, ""), RecallJudgment("b", 0, 9, 0, 0, "")])
+    >>> recall_of([RecallJudgment("a", 0, 9, 3, 3, 1, ""),
+    ...            RecallJudgment("b", 0, 9, 0, 0, 0, "")])
     (3, 1, 0.75)
     """
     found = sum(r.speech_found for r in rows)
@@ -325,7 +327,17 @@ def main(argv: list[str] | None = None) -> int:
         write_recall_sheet(sheet, paras, texts, quotes_by_article)
         print(f"recall sheet: {sheet} ({len(paras)} paragraphs)", file=sys.stderr)
     if args.table:
-        found, missed, rec = recall_of(read_recall(args.recall))
+        recall_rows = read_recall(args.recall)
+        moved = 0
+        for r in recall_rows:
+            now = sum(r.start <= q.start < r.end for q in quotes_by_article.get(r.article_id, []))
+            if now != r.quotes_found:
+                moved += 1
+                print(f"{args.recall}: paragraph {r.article_id},{r.start},{r.end} now has {now} "
+                      f"quote(s), {r.quotes_found} when read: read it again", file=sys.stderr)
+        if moved:
+            return 1
+        found, missed, rec = recall_of(recall_rows)
         if found + missed:
             print(f"recall over the paragraphs read in full: {found} of {found + missed} "
                   f"reports of speech found ({rec:.3f})")

@@ -418,3 +418,18 @@ def test_spokesperson_of_a_named_body_speaks_for_it(annotate, registry, quote_fi
                  '"Мы предлагаем нашу самую ценную собственность", - сказал представитель '
                  'Microsoft.')
     assert [(q.speaker, q.resolution) for q in qs] == [("Microsoft", "descriptor")], qs
+
+
+@pytest.mark.parametrize("text,speaker,resolution", [
+    ("Согласно Лаврову, переговоры зашли в тупик.", "Сергей Лавров", "name"),
+    ("Согласно источнику в правительстве, встреча не состоится.", "", "anonymous"),
+])
+def test_soglasno_attributes_like_po_slovam(annotate, registry, quote_finder, text, speaker,
+                                            resolution):
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert [(q.kind, q.speaker, q.resolution) for q in qs] == [("indirect", speaker, resolution)]
+
+
+def test_soglasno_a_law_is_no_speaker(annotate, registry, quote_finder):
+    assert _quotes(annotate, registry, quote_finder,
+                   "Согласно закону, выборы проводятся раз в пять лет.") == []

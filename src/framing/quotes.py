@@ -193,9 +193,27 @@ def _straight_spans(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, 
 
 
 def _guillemet_spans(text: str) -> list[tuple[int, int]]:
+    """«…» spans; a quote still open at a paragraph end closes there unless the next paragraph
+    opens with « (the multi-paragraph convention) or closes it before opening another: one
+    missing » must not swallow the rest of the article.
+
+    >>> t = "«Мы не согласны, — заявлял «Известиям» он.\\n\\nДругой абзац. «Да», — сказал он."
+    >>> [t[a:b] for a, b in _guillemet_spans(t)]
+    ['Мы не согласны, — заявлял «Известиям» он.', 'Да']
+    """
     spans: list[tuple[int, int]] = []
     depth, start = 0, -1
     for i, ch in enumerate(text):
+        if ch == "\n" and depth > 0:
+            nxt = text[i:].lstrip()
+            para = nxt.split("\n", 1)[0]
+            close, reopen = para.find("»"), para.find("«")
+            # the quote goes on if the next paragraph reopens it or closes it first
+            if not nxt.startswith("«") and not (close >= 0 and (reopen < 0 or close < reopen)):
+                end = len(text[:i].rstrip())
+                spans.append((start, end))
+                depth = 0
+            continue
         if ch == "«" or (ch == "„" and depth > 0):
             if depth > 0 and ch == "«" and text[max(0, i - 2):i] == "\n\n":
                 continue
@@ -657,6 +675,26 @@ class QuoteFinder:
             # «По словам X, …» / «По мнению X, …»
             for k, t in enumerate(toks[:-2]):
                 if in_quote(t):
+                    continue
+                if t.lower_ == "согласно" and (k == 0 or toks[k - 1].is_punct):
+                    # «Согласно Марку, …», «согласно источнику в Кремле, …»: only a named
+                    # actor or a source noun, not «согласно закону»
+                    comma = next((x for x in toks[k + 1:] if x.text == ","), None)
+                    if comma is None or comma.i - t.i > 12:
+                        continue
+                    ms_, st_ = self._by_tok
+                    named = ms_[bisect_left(st_, t.i + 1):bisect_left(st_, comma.i)]
+                    holder = list(doc[t.i + 1:comma.i])
+                    if holder and (named or norm(holder[0].lemma_) in self.verbs.anonymous):
+                        head, cue, span = _phrase_head(holder), t, (t.i + 1, comma.i)
+                        speaker, surface, res = self._resolve(head, doc, mentions, inside, span)
+                        a, b = comma.idx + 1, _sent_end(sent)
+                        while a < b and text[a] == " ":
+                            a += 1
+                        if b - a >= 3:
+                            out.append(Quote("", 0, "indirect", a, b, text[a:b], speaker,
+                                             surface, res, t.text, "neutral"))
+                            break
                     continue
                 if t.lower_ != "по":
                     continue
