@@ -163,6 +163,20 @@ def test_doc_view_holds_what_spacy_tokens_say(sample_doc):
 
 # -- the lean slovnet executor against slovnet's own API ------------------------------------
 
+def _reference_sentences(article):
+    """The sentences as razdel's own ``sentenize`` and ``tokenize`` give them."""
+    from razdel import sentenize, tokenize
+
+    sents = []
+    for seg in article.segments:
+        for s in sentenize(seg.text):
+            base = seg.start + s.start
+            toks = [(t.text, base + t.start, base + t.stop) for t in tokenize(s.text)]
+            if toks:
+                sents.append(toks)
+    return sents
+
+
 def _reference_parses(nlp, words):
     from framing.nlp import _map_by_length
 
@@ -188,7 +202,8 @@ def _reference_analysis(nlp, article, sents):
 def _same_as_slovnet_api(nlp, article) -> None:
     from framing.docbin import doc_bytes
 
-    sents, _ = nlp._sentences(article)
+    sents = _reference_sentences(article)
+    assert nlp._sentences(article)[0] == sents
     ref_parses, ref_spans = _reference_analysis(nlp, article, sents)
     ex = nlp.slovnet
     for s in sents[:3]:  # batches of one agree too
@@ -292,7 +307,7 @@ _ALPHABET = "абвЖxyZ019 .,-—_/\\!?«»()\n:ΔяЁ"
 def test_joinable_sentences_never_lies(text):
     from razdel import sentenize, tokenize
 
-    from framing.slovnet_exec import joinable_sentences
+    from framing.razdel_tokens import joinable_sentences
 
     sents = [(s.start, s.stop) for s in sentenize(text)]
     if joinable_sentences(text, sents):
@@ -301,8 +316,30 @@ def test_joinable_sentences_never_lies(text):
         assert joined == [(t.start, t.stop, t.text) for t in tokenize(text)]
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=_ALPHABET, min_size=0, max_size=60))
+def test_fast_tokenize_is_razdels(text):
+    from razdel import tokenize as razdel_tokenize
+
+    from framing.razdel_tokens import tokenize
+
+    assert tokenize(text) == [(t.start, t.stop, t.text) for t in razdel_tokenize(text)]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_fast_tokenize_is_razdels_on_tricky_text(text):
+    from razdel import tokenize as razdel_tokenize
+
+    from framing.razdel_tokens import tokenize
+
+    for t in (text, text + " " + text[::-1], "-" + text + "_"):
+        assert tokenize(t) == [(x.start, x.stop, x.text) for x in razdel_tokenize(t)]
+
+
 @pytest.mark.slow
-def test_lean_slovnet_gives_the_same_docbin_bytes_on_300_news_articles(nlp, shared):
+def test_lean_nlp_gives_the_same_docbin_bytes_on_300_news_articles(nlp, shared):
+    """The Doc of razdel's and slovnet's own APIs (the NLP step before the lean path) and the
+    Doc :class:`NLP` makes are the same bytes."""
     import json
 
     from framing.docbin import doc_bytes
@@ -319,7 +356,7 @@ def test_lean_slovnet_gives_the_same_docbin_bytes_on_300_news_articles(nlp, shar
             art = parse_text(r["text"], r["id"], r["id"] + ".txt")
         except IngestError:  # no Cyrillic: the pipeline rejects it before the NLP
             continue
-        sents, _ = nlp._sentences(art)
+        sents = _reference_sentences(art)
         ref = nlp._build(art, sents, *_reference_analysis(nlp, art, sents))
         assert doc_bytes(nlp(art)) == doc_bytes(ref), r["id"]
         done += 1

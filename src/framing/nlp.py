@@ -31,7 +31,7 @@ def _code_fingerprint() -> str:
 
     h = hashlib.sha256(NLP_VERSION.encode())
     here = Path(__file__).parent
-    for name in ("nlp.py", "lemmas.py", "slovnet_exec.py"):
+    for name in ("nlp.py", "lemmas.py", "slovnet_exec.py", "razdel_tokens.py"):
         h.update((here / name).read_bytes())
     for pkg in ("slovnet", "navec", "razdel", "pymorphy3", "pymorphy3-dicts-ru", "spacy",
                 "natasha"):
@@ -105,10 +105,11 @@ class NLP:
         """The article's sentences as razdel tokens ``(text, start, end)`` (offsets into the
         article), and each segment's razdel tokens ``(start, stop, text)`` (offsets into the
         segment: what slovnet's NER tokenises it into) — its sentences' tokens where razdel
-        would give the same (:func:`~framing.slovnet_exec.joinable_sentences`)."""
-        from razdel import sentenize, tokenize
+        would give the same (:func:`~framing.razdel_tokens.joinable_sentences`).  Tokens are
+        razdel's, from :func:`framing.razdel_tokens.tokenize`."""
+        from razdel import sentenize
 
-        from .slovnet_exec import joinable_sentences
+        from .razdel_tokens import joinable_sentences, tokenize
 
         sents: list[list[Tok]] = []
         seg_tokens: list[list[tuple[int, int, str]]] = []
@@ -116,17 +117,17 @@ class NLP:
             spans = []
             local: list[tuple[int, int, str]] = []
             for s in sentenize(seg.text):
-                base = seg.start + s.start
-                found = list(tokenize(s.text))
-                toks = [(t.text, base + t.start, base + t.stop) for t in found]
-                if toks:
-                    sents.append(toks)
+                found = tokenize(s.text)
+                if found:
+                    base = seg.start + s.start
+                    sents.append([(t, base + a, base + b) for a, b, t in found])
                     spans.append((s.start, s.stop))
-                    local.extend((s.start + t.start, s.start + t.stop, t.text) for t in found)
+                    off = s.start
+                    local.extend([(off + a, off + b, t) for a, b, t in found])
                 else:
                     spans.append((s.start, s.start))  # not joinable: tokenise the segment
             if not joinable_sentences(seg.text, spans):
-                local = [(t.start, t.stop, t.text) for t in tokenize(seg.text)]
+                local = tokenize(seg.text)
             seg_tokens.append(local)
         return sents, seg_tokens
 

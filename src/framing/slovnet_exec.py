@@ -12,9 +12,9 @@ bit for bit — with less around it:
   copies (no ``np.pad``, no transposed copies); ReLU, batch norm and masking run in place;
 * a morphology tag id decodes once into ``(pos, feats string)``; NER tags become spans without
   markup objects; the CRF's Viterbi pass picks the best previous tag with one gather per step;
-* NER takes the words of a text from the caller (``framing.nlp`` reuses its sentences' tokens
-  when razdel would tokenise the whole text into the same words, see
-  :func:`joinable_sentences`).
+* NER takes the tokens of a text from the caller (``framing.nlp`` reuses its sentences' tokens
+  where razdel would tokenise the whole text into the same words, see
+  :func:`framing.razdel_tokens.joinable_sentences`).
 
 ``tests/test_nlp.py`` checks the results against slovnet's API on tricky texts and
 (slow-marked) on 300 news articles.
@@ -276,73 +276,3 @@ def _viterbi(transitions: np.ndarray, emissions: np.ndarray, mask: np.ndarray) -
         path.reverse()
         out.append(path)
     return out
-
-
-# -- which texts razdel tokenises into their sentences' tokens ---------------------------------
-
-def _razdel_rules() -> tuple[frozenset[str], frozenset[str], object]:
-    from razdel.segmenters.punct import DASHES
-    from razdel.segmenters.tokenize import ATOM, PUNCTS
-
-    joining = frozenset(DASHES) | {"_"}  # DashRule, UnderscoreRule: non-PUNCT on both sides
-    numeric = frozenset(".,/\\")  # FloatRule, FractionRule: INT on both sides
-    assert (joining | numeric) <= set(PUNCTS)
-    return joining, numeric, ATOM
-
-
-_RULES: list = []
-
-
-def _atom_type(ch: str) -> str:
-    _, _, atom = _RULES[0]
-    return atom.match(ch).lastgroup
-
-
-def joinable_sentences(text: str, spans: list[tuple[int, int]]) -> bool:
-    """True when razdel's ``tokenize(text)`` is the concatenation of ``tokenize`` of each
-    sentence ``text[a:b]`` (``spans`` sorted, non-overlapping, each holding non-space text).
-
-    razdel never joins atoms across whitespace, and its rules look at most two atoms to
-    either side of a split (``Rule2112``: ``left_2``/``right_2`` around a dash, underscore,
-    ``.``, ``,``, ``/`` or ``\\``).  So the tokens agree when every sentence boundary is
-    whitespace, the text outside the sentences is whitespace, and no such rule could join
-    at a sentence's first or last split using an atom of the neighbouring sentence.
-
-    >>> joinable_sentences("Он пришёл. Она ушла.", [(0, 10), (11, 20)])
-    True
-    >>> joinable_sentences("Рост на 5. 10 человек", [(0, 10), (11, 21)])  # FloatRule
-    False
-    >>> joinable_sentences("Он пришёл.Она ушла.", [(0, 10), (10, 19)])  # no space
-    False
-    """
-    if not _RULES:
-        _RULES.append(_razdel_rules())
-    joining, numeric, _ = _RULES[0]
-    cursor = 0
-    prev: str | None = None
-    for a, b in spans:
-        gap = text[cursor:a]
-        if prev is not None and not gap:
-            return False
-        if gap and not gap.isspace():
-            return False
-        sent = text[a:b]
-        if not sent or sent[0].isspace() or sent[-1].isspace():
-            return False
-        if prev is not None:
-            # prev's last split (x|d) may read sent's first atom as right_2
-            d = prev[-1]
-            if len(prev) > 1 and not prev[-2].isspace() and (d in joining or d in numeric):
-                tl, tr = _atom_type(prev[-2]), _atom_type(sent[0])
-                if tr != "PUNCT" and (tl != "PUNCT" if d in joining else tl == "INT"):
-                    return False
-            # sent's first split (d|x) may read prev's last atom as left_2
-            d = sent[0]
-            if len(sent) > 1 and not sent[1].isspace() and (d in joining or d in numeric):
-                tl, tr = _atom_type(prev[-1]), _atom_type(sent[1])
-                if tl != "PUNCT" and tr != "PUNCT":
-                    return False
-        prev = sent
-        cursor = b
-    tail = text[cursor:]
-    return not tail or tail.isspace()
