@@ -288,6 +288,21 @@ def test_viterbi_is_slovnets_crf_decode(nlp):
             == [p.tolist() for p in crf.decode(em, mask)]
 
 
+def test_word_vectors_are_navecs_also_when_the_table_is_full(nlp):
+    import numpy as np
+
+    from framing.slovnet_exec import _WordVectors
+
+    navec = nlp.morph.infer.model.emb.word
+    vectors = _WordVectors(navec, capacity=7)
+    rng = np.random.default_rng(1)
+    for shape in ((2, 3), (4, 5), (1, 1), (3, 6)):
+        ids = rng.integers(0, 12, size=shape)
+        got = vectors(ids)
+        assert got.dtype == navec(ids).dtype and np.array_equal(got, navec(ids))
+    assert vectors.used == 7
+
+
 def test_sentence_tokens_stand_in_for_the_segments_tokens_only_when_razdel_agrees():
     from razdel import tokenize
 

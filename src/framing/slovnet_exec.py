@@ -6,8 +6,9 @@ through ``np.pad`` and a strided im2col copy.  :class:`SlovnetExec` does the sam
 the same numpy and BLAS calls on arrays of the same shapes and values, so the scores are equal
 bit for bit — with less around it:
 
-* words are encoded through a per-word memo of (word id, shape id); morphology and syntax
-  share one encoding of a batch (same sentences, same batches, same vocabularies);
+* words are encoded through a per-word memo of (word id, shape id), and their navec vectors
+  copied from a table filled once per word; morphology and syntax share one encoding of a
+  batch (same sentences, same batches, same vocabularies and embeddings);
 * the im2col matrix of a convolution is filled from a channels-last array by ``kernel`` slice
   copies (no ``np.pad``, no transposed copies); ReLU, batch norm and masking run in place;
 * a morphology tag id decodes once into ``(pos, feats string)``; NER tags become spans without
@@ -82,6 +83,36 @@ class _Encoder:
                 word_id[i, :len(words)] = [p[0] for p in pairs]
                 shape_id[i, :len(words)] = [p[1] for p in pairs]
         return word_id, shape_id, word_id == self.words.pad_id
+
+
+class _WordVectors:
+    """navec's vectors of word ids (slovnet's ``NavecEmbedding``: a product-quantised lookup,
+    ~100 small gathers per word) copied from a table filled once per word id, for up to
+    ``capacity`` distinct words; the rest are looked up as slovnet does.  The same floats."""
+
+    def __init__(self, navec_emb, capacity: int = 32768) -> None:
+        self.emb = navec_emb
+        self.slot = np.full(navec_emb.indexes.array.shape[0], -1, dtype=np.int64)
+        self.table = np.empty((capacity, navec_emb.dim), dtype=navec_emb.codes.array.dtype)
+        self.used = 0
+
+    def __call__(self, word_id: np.ndarray) -> np.ndarray:
+        flat = word_id.reshape(-1)
+        rows = self.slot[flat]
+        miss = rows < 0
+        if miss.any():
+            new = np.unique(flat[miss])
+            take = new[:len(self.table) - self.used]
+            if len(take):
+                self.table[self.used:self.used + len(take)] = self.emb(take)
+                self.slot[take] = np.arange(self.used, self.used + len(take))
+                self.used += len(take)
+                rows = self.slot[flat]
+                miss = rows < 0
+        out = self.table[rows]
+        if miss.any():  # the table is full
+            out[miss] = self.emb(flat[miss])
+        return out.reshape(*word_id.shape, self.emb.dim)
 
 
 class _Layer:
@@ -164,11 +195,12 @@ class SlovnetExec:
         self.encoder = _Encoder(enc.words_vocab, enc.shapes_vocab)
         self.batch_size = min(morph.batch_size, syntax.batch_size, ner.batch_size)
         self.morph, self.syntax, self.ner = _Model(morph), _Model(syntax), _Model(ner)
-        self.word_emb = self.morph.model.emb.word  # navec, shared by the three models
+        navec = self.morph.model.emb.word  # shared by the three models
         for m in (self.syntax, self.ner):
-            if (m.model.emb.word.indexes.array is not self.word_emb.indexes.array
-                    or m.model.emb.word.codes.array is not self.word_emb.codes.array):
+            if (m.model.emb.word.indexes.array is not navec.indexes.array
+                    or m.model.emb.word.codes.array is not navec.codes.array):
                 raise ValueError("slovnet models with different navec embeddings")
+        self.word_emb = _WordVectors(navec)
         self.tags = _tag_table(morph.infer.decoder.tags_vocab.items)
         self.rels = list(syntax.infer.decoder.rels_vocab.items)
         self.bio = _bio_table(ner.infer.decoder.tags_vocab.items)
