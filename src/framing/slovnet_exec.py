@@ -282,17 +282,21 @@ def _viterbi(transitions: np.ndarray, emissions: np.ndarray, mask: np.ndarray) -
     [[0, 0]]
     """
     batch, seq, tags = emissions.shape
-    em = emissions.swapaxes(1, 0)
+    em = emissions.swapaxes(1, 0).reshape(seq, batch, 1, tags)  # em[i][b, 0, j]
     mask_t = mask.swapaxes(1, 0)
-    score = em[0]
+    keep = mask_t.reshape(seq, batch, 1)
+    score = em[0].reshape(batch, tags).copy()
+    column = score.reshape(batch, tags, 1)  # a view: score[b, i] as a column
+    step = np.empty((batch, tags, tags), dtype=np.result_type(score, transitions, em))
+    flat = step.reshape(-1)
     history = []
     # step[b, i, j] is at flat index b*tags*tags + i*tags + j: gather step[b, best[b, j], j]
     base = (np.arange(batch) * (tags * tags)).reshape(batch, 1) + np.arange(tags)
     for index in range(1, seq):
-        step = score.reshape(batch, tags, 1) + transitions + em[index].reshape(batch, 1, tags)
-        best = step.argmax(-2)
-        chosen = step.reshape(-1)[base + best * tags]
-        score = np.where(mask_t[index].reshape(batch, 1), chosen, score)
+        np.add(column, transitions, out=step)  # slovnet: score + transitions + emissions
+        np.add(step, em[index], out=step)
+        best = step.argmax(1)
+        np.copyto(score, flat[best * tags + base], where=keep[index])
         history.append(best)
     sizes = (mask_t.sum(0) - 1).tolist()
     hist = np.stack(history, axis=1).tolist() if history else [[] for _ in range(batch)]
