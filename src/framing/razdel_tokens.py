@@ -20,7 +20,7 @@ import re
 
 _CHUNK = re.compile(r"\S+")
 _MEMO: dict[tuple[str, str | None, str | None], tuple[tuple[int, str], ...]] = {}
-_MEMO_MAX = 500_000
+_MEMO_MAX = 200_000
 _RULES: list = []
 
 
@@ -53,6 +53,8 @@ def _chunk_tokens(chunk: str, before: str, after: str) -> tuple[tuple[int, str],
     character, or "") across the whitespace on either side."""
     from razdel import tokenize as razdel_tokenize
 
+    if _rules()[2].match(chunk).end() == len(chunk):  # one atom: no split to decide
+        return ((0, chunk),)
     pre = before + " " if before else ""
     toks = list(razdel_tokenize(pre + chunk + (" " + after if after else "")))
     if before:

@@ -66,7 +66,7 @@ class _Encoder:
         got = self.memo.get(word)
         if got is None:
             got = (self.words.encode(word.lower()), self.shapes.encode(word_shape(word)))
-            if len(self.memo) < 1_000_000:
+            if len(self.memo) < 200_000:
                 self.memo[word] = got
         return got
 
@@ -90,7 +90,7 @@ class _WordVectors:
     ~100 small gathers per word) copied from a table filled once per word id, for up to
     ``capacity`` distinct words; the rest are looked up as slovnet does.  The same floats."""
 
-    def __init__(self, navec_emb, capacity: int = 32768) -> None:
+    def __init__(self, navec_emb, capacity: int = 16384) -> None:
         self.emb = navec_emb
         self.slot = np.full(navec_emb.indexes.array.shape[0], -1, dtype=np.int64)
         self.table = np.empty((capacity, navec_emb.dim), dtype=navec_emb.codes.array.dtype)
