@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from framing.nlp import _sanitise_heads, blank_vocab, cache_key, load_doc, save_doc
 
 
@@ -155,3 +159,220 @@ def test_doc_view_holds_what_spacy_tokens_say(sample_doc):
     assert v.ent_type == [t.ent_type_ for t in toks]
     assert v.is_punct == [t.is_punct for t in toks] and v.is_space == [t.is_space for t in toks]
     assert v.children == [[c.i for c in t.children] for t in toks]
+
+
+# -- the lean slovnet executor against slovnet's own API ------------------------------------
+
+def _reference_sentences(article):
+    """The sentences as razdel's own ``sentenize`` and ``tokenize`` give them."""
+    from razdel import sentenize, tokenize
+
+    sents = []
+    for seg in article.segments:
+        for s in sentenize(seg.text):
+            base = seg.start + s.start
+            toks = [(t.text, base + t.start, base + t.stop) for t in tokenize(s.text)]
+            if toks:
+                sents.append(toks)
+    return sents
+
+
+def _reference_parses(nlp, words):
+    from framing.nlp import _map_by_length
+
+    morphs = _map_by_length(nlp.morph, words, len)
+    syntaxes = _map_by_length(nlp.syntax, words, len)
+    return [([(t.pos, "|".join(f"{k}={v}" for k, v in sorted(t.feats.items())))
+              for t in m.tokens],
+             [int(t.head_id) for t in p.tokens], [t.rel for t in p.tokens])
+            for m, p in zip(morphs, syntaxes, strict=True)]
+
+
+def _reference_analysis(nlp, article, sents):
+    """What ``framing.nlp`` fed ``_build`` before the lean executor: slovnet's API (``map`` on
+    the same batches), its tokenisation of each segment for NER, its markup objects."""
+    from framing.nlp import _map_by_length
+
+    parses = _reference_parses(nlp, [[t[0] for t in s] for s in sents])
+    markups = _map_by_length(nlp.ner, [seg.text for seg in article.segments], len)
+    spans = [[(s.start, s.stop, s.type) for s in m.spans] for m in markups]
+    return parses, spans
+
+
+def _same_as_slovnet_api(nlp, article) -> None:
+    from framing.docbin import doc_bytes
+
+    sents = _reference_sentences(article)
+    assert nlp._sentences(article)[0] == sents
+    ref_parses, ref_spans = _reference_analysis(nlp, article, sents)
+    ex = nlp.slovnet
+    for s in sents[:3]:  # batches of one agree too
+        words = [t[0] for t in s]
+        assert ex.morph_syntax([words]) == _reference_parses(nlp, [words])
+    doc = nlp(article)
+    ref = nlp._build(article, sents, ref_parses, ref_spans)
+    assert [(t.text, t.pos_, str(t.morph), t.head.i, t.dep_, t.ent_iob_, t.ent_type_)
+            for t in doc] == [(t.text, t.pos_, str(t.morph), t.head.i, t.dep_, t.ent_iob_,
+                               t.ent_type_) for t in ref]
+    assert doc_bytes(doc) == doc_bytes(ref)
+
+
+def _article(*segments: str):
+    from framing.ingest import Article, Segment
+
+    text, segs = "", []
+    for k, seg in enumerate(segments):
+        if k:
+            text += "\n\n"
+        segs.append(Segment("title" if k == 0 else "prose", seg, len(text), len(text) + len(seg)))
+        text += seg
+    return Article(id="t", source_file="t.txt", text=text, segments=segs)
+
+
+TRICKY = [
+    "Путин встретился с Токаевым в Кремле.",
+    "!!! ... ?!",  # punctuation only
+    "Visa, MasterCard и Apple Pay (USA) — iPhone 15 Pro.",  # Latin
+    "12 345,6 1/2 2019-2020 +7 (495) 123-45-67 №5",  # digits
+    "Рост на 5. 10 человек пришли. Итог - 3.",  # FloatRule across sentences
+    "Он сказал: кто-то пришёл. -то ли нет. Что_то _ещё /это\\ так.",
+    "Заголовок без точки\nНовая строка началась. «Цитата» — ответ…",
+    " ".join(["Министр заявил, что переговоры с Казахстаном продолжатся."] * 30),  # long
+    "Δσ mβж ΔP :-) :)) ... ?! ** -- Москва",
+]
+
+
+def test_lean_slovnet_equals_slovnet_api_on_the_sample(nlp, sample_article):
+    _same_as_slovnet_api(nlp, sample_article)
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_lean_slovnet_equals_slovnet_api_on_tricky_text(nlp, text):
+    _same_as_slovnet_api(nlp, _article(text))
+
+
+def test_lean_slovnet_equals_slovnet_api_over_many_sentences_and_segments(nlp):
+    # more sentences (and segments) than a batch holds, of mixed lengths
+    sents = [" ".join(["Москва"] * (1 + k % 7)) + f" сообщила {k}." for k in range(40)]
+    _same_as_slovnet_api(nlp, _article("Короткий заголовок", " ".join(sents), *TRICKY, "A", "5"))
+
+
+def test_an_empty_segment_has_no_entities(nlp):
+    """slovnet's CRF fails on a batch of texts without tokens; the lean path gives them no
+    entities and the other segments what slovnet gives them (an empty text is batched alone)."""
+    from framing.docbin import doc_bytes
+    from framing.nlp import _map_by_length
+
+    art = _article("Путин приехал в Москву.", "", "Токаев ответил Путину из Астаны.")
+    doc = nlp(art)
+    assert doc.text == art.text
+    sents, _ = nlp._sentences(art)
+    parses = _reference_parses(nlp, [[t[0] for t in s] for s in sents])
+    spans = [[(s.start, s.stop, s.type) for s in m.spans]
+             for m in _map_by_length(nlp.ner, [art.segments[0].text, art.segments[2].text], len)]
+    assert doc_bytes(doc) == doc_bytes(nlp._build(art, sents, parses, [spans[0], [], spans[1]]))
+    assert ("Токаев", "PER") in {(e.text, e.label_) for e in doc.ents}
+
+
+def test_viterbi_is_slovnets_crf_decode(nlp):
+    import numpy as np
+
+    from framing.slovnet_exec import _viterbi
+
+    crf = nlp.ner.infer.model.head.crf
+    rng = np.random.default_rng(0)
+    for batch, seq in ((1, 1), (3, 7), (16, 40)):
+        em = rng.standard_normal((batch, seq, 8)).astype(np.float32) * 3
+        mask = np.arange(seq)[None, :] < rng.integers(1, seq + 1, size=(batch, 1))
+        assert _viterbi(crf.transitions.array, em, mask) \
+            == [p.tolist() for p in crf.decode(em, mask)]
+
+
+def test_word_vectors_are_navecs_also_when_the_table_is_full(nlp):
+    import numpy as np
+
+    from framing.slovnet_exec import _WordVectors
+
+    navec = nlp.morph.infer.model.emb.word
+    vectors = _WordVectors(navec, capacity=7)
+    rng = np.random.default_rng(1)
+    for shape in ((2, 3), (4, 5), (1, 1), (3, 6)):
+        ids = rng.integers(0, 12, size=shape)
+        got = vectors(ids)
+        assert got.dtype == navec(ids).dtype and np.array_equal(got, navec(ids))
+    assert vectors.used == 7
+
+
+def test_sentence_tokens_stand_in_for_the_segments_tokens_only_when_razdel_agrees():
+    from razdel import tokenize
+
+    from framing.nlp import NLP
+
+    art = _article(*TRICKY, "Он пришёл.Она ушла.", "a- b. 5/ 6. x -y")
+    _, seg_tokens = NLP._sentences(art)
+    for seg, toks in zip(art.segments, seg_tokens, strict=True):
+        assert toks == [(t.start, t.stop, t.text) for t in tokenize(seg.text)], seg.text
+
+
+_ALPHABET = "абвЖxyZ019 .,-—_/\\!?«»()\n:ΔяЁ"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=_ALPHABET, min_size=1, max_size=60))
+def test_joinable_sentences_never_lies(text):
+    from razdel import sentenize, tokenize
+
+    from framing.razdel_tokens import joinable_sentences
+
+    sents = [(s.start, s.stop) for s in sentenize(text)]
+    if joinable_sentences(text, sents):
+        joined = [(a + t.start, a + t.stop, t.text) for a, b in sents
+                  for t in tokenize(text[a:b])]
+        assert joined == [(t.start, t.stop, t.text) for t in tokenize(text)]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=_ALPHABET, min_size=0, max_size=60))
+def test_fast_tokenize_is_razdels(text):
+    from razdel import tokenize as razdel_tokenize
+
+    from framing.razdel_tokens import tokenize
+
+    assert tokenize(text) == [(t.start, t.stop, t.text) for t in razdel_tokenize(text)]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_fast_tokenize_is_razdels_on_tricky_text(text):
+    from razdel import tokenize as razdel_tokenize
+
+    from framing.razdel_tokens import tokenize
+
+    for t in (text, text + " " + text[::-1], "-" + text + "_"):
+        assert tokenize(t) == [(x.start, x.stop, x.text) for x in razdel_tokenize(t)]
+
+
+@pytest.mark.slow
+def test_lean_nlp_gives_the_same_docbin_bytes_on_300_news_articles(nlp, shared):
+    """The Doc of razdel's and slovnet's own APIs (the NLP step before the lean path) and the
+    Doc :class:`NLP` makes are the same bytes."""
+    import json
+
+    from framing.docbin import doc_bytes
+    from framing.ingest import IngestError, parse_text
+
+    path = shared / "corpora" / "ru-news-dev" / "ru_news_dev.jsonl"
+    if not path.exists():
+        pytest.skip(f"{path} is absent")
+    with path.open(encoding="utf-8") as fh:
+        recs = [json.loads(line) for line, _ in zip(fh, range(300), strict=False)]
+    done = 0
+    for r in recs:
+        try:
+            art = parse_text(r["text"], r["id"], r["id"] + ".txt")
+        except IngestError:  # no Cyrillic: the pipeline rejects it before the NLP
+            continue
+        sents = _reference_sentences(art)
+        ref = nlp._build(art, sents, *_reference_analysis(nlp, art, sents))
+        assert doc_bytes(nlp(art)) == doc_bytes(ref), r["id"]
+        done += 1
+    assert done >= 290

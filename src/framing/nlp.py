@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from .ingest import Article
@@ -32,7 +31,7 @@ def _code_fingerprint() -> str:
 
     h = hashlib.sha256(NLP_VERSION.encode())
     here = Path(__file__).parent
-    for name in ("nlp.py", "lemmas.py"):
+    for name in ("nlp.py", "lemmas.py", "slovnet_exec.py", "razdel_tokens.py"):
         h.update((here / name).read_bytes())
     for pkg in ("slovnet", "navec", "razdel", "pymorphy3", "pymorphy3-dicts-ru", "spacy",
                 "natasha"):
@@ -65,13 +64,6 @@ def shared_navec():  # -> navec.Navec
     return _NAVEC[0]
 
 
-@dataclass
-class _Tok:
-    text: str
-    start: int
-    end: int
-
-
 class NLP:
     """Annotate :class:`Article` objects into spaCy ``Doc`` objects.
 
@@ -89,6 +81,7 @@ class NLP:
         from slovnet import NER, Morph, Syntax
 
         from .lemmas import Lemmatizer
+        from .slovnet_exec import SlovnetExec
 
         data = _natasha_data()
         navec = shared_navec()
@@ -100,22 +93,43 @@ class NLP:
         self.morph.navec(navec)
         self.syntax.navec(navec)
         self.ner.navec(navec)
+        # slovnet's models run by our lean executor; ``self.morph`` etc. stay slovnet's API
+        # objects (the tests' reference)
+        self.slovnet = SlovnetExec(self.morph, self.syntax, self.ner)
         self.lemmatizer = Lemmatizer.shared()
         self.vocab = spacy.blank("ru").vocab
 
     # -- tokenisation ---------------------------------------------------------------------
     @staticmethod
-    def _sentences(article: Article) -> list[list[_Tok]]:
-        from razdel import sentenize, tokenize
+    def _sentences(article: Article) -> tuple[list[list[Tok]], list[list[tuple[int, int, str]]]]:
+        """The article's sentences as razdel tokens ``(text, start, end)`` (offsets into the
+        article), and each segment's razdel tokens ``(start, stop, text)`` (offsets into the
+        segment: what slovnet's NER tokenises it into) — its sentences' tokens where razdel
+        would give the same (:func:`~framing.razdel_tokens.joinable_sentences`).  Tokens are
+        razdel's, from :func:`framing.razdel_tokens.tokenize`."""
+        from razdel import sentenize
 
-        sents: list[list[_Tok]] = []
+        from .razdel_tokens import joinable_sentences, tokenize
+
+        sents: list[list[Tok]] = []
+        seg_tokens: list[list[tuple[int, int, str]]] = []
         for seg in article.segments:
+            spans = []
+            local: list[tuple[int, int, str]] = []
             for s in sentenize(seg.text):
-                base = seg.start + s.start
-                toks = [_Tok(t.text, base + t.start, base + t.stop) for t in tokenize(s.text)]
-                if toks:
-                    sents.append(toks)
-        return sents
+                found = tokenize(s.text)
+                if found:
+                    base = seg.start + s.start
+                    sents.append([(t, base + a, base + b) for a, b, t in found])
+                    spans.append((s.start, s.stop))
+                    off = s.start
+                    local.extend([(off + a, off + b, t) for a, b, t in found])
+                else:
+                    spans.append((s.start, s.start))  # not joinable: tokenise the segment
+            if not joinable_sentences(seg.text, spans):
+                local = tokenize(seg.text)
+            seg_tokens.append(local)
+        return sents, seg_tokens
 
     def __call__(self, article: Article):  # -> spacy.tokens.Doc
         return next(iter(self.pipe([article])))
@@ -125,18 +139,28 @@ class NLP:
             yield self._annotate(article)
 
     def _annotate(self, article: Article):
-        from spacy.tokens import Doc
-
         # The models see the article's sentences (NER: its segments) shortest first, in
         # batches of similar lengths, so a batch pads little: measured, morphology and syntax
         # ~1.5x faster than in text order, NER ~1.1x.  Batches never mix articles, so an
         # article's Doc depends on it alone (slovnet's scores move by ~1e-5 with the batch's
         # make-up).
-        sents = self._sentences(article)
-        words_per_sent = [[t.text for t in s] for s in sents]
-        morphs = _map_by_length(self.morph, words_per_sent, len)
-        parses = _map_by_length(self.syntax, words_per_sent, len)
-        markups = _map_by_length(self.ner, [seg.text for seg in article.segments], len)
+        sents, seg_tokens = self._sentences(article)
+        ex = self.slovnet
+        parses = _map_by_length(_Runner(ex.morph_syntax, ex.batch_size),
+                                [[t[0] for t in s] for s in sents], len)
+        spans = _map_by_length(
+            _Runner(lambda batch: ex.ner_spans([toks for _, toks in batch]), ex.batch_size),
+            [(seg.text, toks) for seg, toks in zip(article.segments, seg_tokens, strict=True)],
+            lambda item: len(item[0]))
+        return self._build(article, sents, parses, spans)
+
+    def _build(self, article: Article, sents: list[list[Tok]],
+               parses: list[tuple[list[tuple[str, str]], list[int], list[str]]],
+               spans: list[list[tuple[int, int, str]]]):
+        """The Doc from the sentences' tokens, their ``(pos, feats)``, slovnet head ids and
+        relations (``parses``, one per sentence) and each segment's entity spans."""
+        from spacy.tokens import Doc
+
         words: list[str] = []
         spaces: list[bool] = []
         pos: list[str] = []
@@ -172,28 +196,29 @@ class NLP:
                     starts.append(start)
             cursor = upto
 
+        lemma = self.lemmatizer.lemma
         last_root: int | None = None
-        for toks, m, p in zip(sents, morphs, parses, strict=True):
-            add_gap(toks[0].start, last_root)
-            rel_heads = _sanitise_heads([int(t.head_id) for t in p.tokens])
+        for toks, (morph, head_ids, rels) in zip(sents, parses, strict=True):
+            add_gap(toks[0][1], last_root)
+            rel_heads = _sanitise_heads(head_ids)
             absolute: list[int] = []  # sentence token k -> index in the Doc
             gaps: list[int] = []  # whitespace tokens inside this sentence
-            for i, (tok, mt, pt) in enumerate(zip(toks, m.tokens, p.tokens, strict=True)):
-                if i > 0:
+            for i, ((word, start, end), (tag, feat), rel) in enumerate(
+                    zip(toks, morph, rels, strict=True)):
+                if i > 0 and start != cursor:
                     before = len(words)
-                    add_gap(tok.start, -1)
+                    add_gap(start, -1)
                     gaps.extend(range(before, len(words)))
-                feat = "|".join(f"{k}={v}" for k, v in sorted(mt.feats.items()))
                 absolute.append(len(words))
-                words.append(tok.text)
+                words.append(word)
                 spaces.append(False)
-                pos.append(mt.pos if mt.pos else "X")
+                pos.append(tag if tag else "X")
                 feats.append(feat)
-                lemmas.append(self.lemmatizer.lemma(tok.text, mt.pos, feat))
+                lemmas.append(lemma(word, tag, feat))
                 heads.append(rel_heads[i])  # relative for now, fixed below
-                deps.append("ROOT" if rel_heads[i] == 0 else (pt.rel or "dep"))
-                starts.append(tok.start)
-                cursor = tok.end
+                deps.append("ROOT" if rel_heads[i] == 0 else (rel or "dep"))
+                starts.append(start)
+                cursor = end
             root = absolute[rel_heads.index(0)]
             for k, h in enumerate(rel_heads):
                 heads[absolute[k]] = absolute[h - 1] if h else absolute[k]
@@ -204,9 +229,9 @@ class NLP:
 
         ents = ["O"] * len(words)
         tok_at = {s: i for i, s in enumerate(starts)}
-        for seg, markup in zip(article.segments, markups, strict=True):
-            for span in markup.spans:
-                a, b = seg.start + span.start, seg.start + span.stop
+        for seg, seg_spans in zip(article.segments, spans, strict=True):
+            for span_start, span_stop, span_type in seg_spans:
+                a, b = seg.start + span_start, seg.start + span_stop
                 if a not in tok_at:
                     continue
                 idx = []
@@ -218,11 +243,13 @@ class NLP:
                 if not idx:
                     continue
                 for k, i in enumerate(idx):
-                    ents[i] = ("B-" if k == 0 else "I-") + span.type
+                    ents[i] = ("B-" if k == 0 else "I-") + span_type
 
+        # the Doc's text is its words, each followed by a space where ``spaces`` says so
+        assert "".join([w + " " if sp else w for w, sp in zip(words, spaces, strict=True)]) \
+            == text, "token offsets drifted from the article text"
         doc = Doc(self.vocab, words=words, spaces=spaces, pos=pos, morphs=feats,
                   lemmas=lemmas, heads=heads, deps=deps, ents=ents)
-        assert doc.text == text, "token offsets drifted from the article text"
         doc.user_data["framing"] = {
             "id": article.id,
             "title": article.title,
@@ -233,6 +260,18 @@ class NLP:
             "segments": tuple((s.kind, s.start, s.end) for s in article.segments),
         }
         return doc
+
+
+#: A razdel token of a sentence: ``(text, start, end)``, offsets into the article text.
+Tok = tuple[str, int, int]
+
+
+class _Runner:
+    """What :func:`_map_by_length` needs of a model: ``infer`` on a batch, ``batch_size``."""
+
+    def __init__(self, infer, batch_size: int) -> None:
+        self.infer = infer
+        self.batch_size = batch_size
 
 
 def _map_by_length(model, items: list, length, ratio: float = 1.5) -> list:

@@ -6,7 +6,8 @@ rule nlp:
         manifest=f"{PROCESSED}/nlp/docs.tsv",
         sentences=f"{PROCESSED}/sentences.parquet",
     params:
-        code=code_version("nlp.py", "lemmas.py", "stages.py", "annotators.py"),
+        code=code_version("nlp.py", "lemmas.py", "slovnet_exec.py", "razdel_tokens.py", "stages.py",
+                          "annotators.py"),
     threads: 64  # capped at --cores when run locally; cluster profiles set their own
     resources:
         mem_mb=lambda wc, threads: 1200 + 600 * threads,
