@@ -138,12 +138,10 @@ class NLP:
         for article in articles:
             yield self._annotate(article)
 
-    def _annotate(self, article: Article):
-        # The models see the article's sentences (NER: its segments) shortest first, in
-        # batches of similar lengths, so a batch pads little: measured, morphology and syntax
-        # ~1.5x faster than in text order, NER ~1.1x.  Batches never mix articles, so an
-        # article's Doc depends on it alone (slovnet's scores move by ~1e-5 with the batch's
-        # make-up).
+    def analyse(self, article: Article):
+        """The models' output for ``article`` without building a Doc: its sentences' tokens,
+        per sentence ``(pos, feats)``/head ids/relations, and per segment the NER spans.  (The
+        benchmark's strict floor: the same models, no lemmas, no Doc.)"""
         sents, seg_tokens = self._sentences(article)
         ex = self.slovnet
         parses = _map_by_length(_Runner(ex.morph_syntax, ex.batch_size),
@@ -152,7 +150,15 @@ class NLP:
             _Runner(lambda batch: ex.ner_spans([toks for _, toks in batch]), ex.batch_size),
             [(seg.text, toks) for seg, toks in zip(article.segments, seg_tokens, strict=True)],
             lambda item: len(item[0]))
-        return self._build(article, sents, parses, spans)
+        return sents, parses, spans
+
+    def _annotate(self, article: Article):
+        # The models see the article's sentences (NER: its segments) shortest first, in
+        # batches of similar lengths, so a batch pads little: measured, morphology and syntax
+        # ~1.5x faster than in text order, NER ~1.1x.  Batches never mix articles, so an
+        # article's Doc depends on it alone (slovnet's scores move by ~1e-5 with the batch's
+        # make-up).
+        return self._build(article, *self.analyse(article))
 
     def _build(self, article: Article, sents: list[list[Tok]],
                parses: list[tuple[list[tuple[str, str]], list[int], list[str]]],
