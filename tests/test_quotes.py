@@ -433,3 +433,10 @@ def test_soglasno_attributes_like_po_slovam(annotate, registry, quote_finder, te
 def test_soglasno_a_law_is_no_speaker(annotate, registry, quote_finder):
     assert _quotes(annotate, registry, quote_finder,
                    "Согласно закону, выборы проводятся раз в пять лет.") == []
+
+
+def test_feminine_title_names_the_woman_not_the_nearest_man(annotate, registry, quote_finder):
+    text = ("Мария Захарова сообщила Сергею Лаврову, что договор расторгнут. «Вы не оправдали "
+            "наших ожиданий», — сказала женщина.")
+    qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "direct"]
+    assert [q.speaker for q in qs] == ["Мария Захарова"], qs

@@ -319,7 +319,10 @@ class QuoteFinder:
             p = self._introduced_with(lemma, head)
             if p is not None:  # «режиссер Пиманов … По словам Пиманова … — рассказывал режиссер»
                 return p.actor, surface, "title"
-            p = self._nearest_person(before)
+            # a feminine noun («пенсионерка», «женщина») names a woman; a masculine title
+            # («президент», «министр») may name anyone
+            fem = head.morph.get("Gender") == ["Fem"]
+            p = self._nearest_person(before, gender=["Fem"] if fem else None)
             return (p.actor if p else "", surface, "title")
         if in_phrase:
             return in_phrase[-1].actor, surface, "name"
@@ -474,6 +477,19 @@ class QuoteFinder:
             return tok.sent.start > psent
         return not (self._is_subject.get(person.mention_id) and person.start > tok.idx)
 
+    def _gender_of(self, m) -> list:
+        """A person mention's gender: its verb's when it is the subject of a past verb («Зорыч
+        сообщила» → Fem: indeclinable surnames carry none); else the first name of the actor
+        («Руслан Шамсутдинов» → Masc: the tagger reads «Шамсутдинову» as feminine); else the
+        tagger's."""
+        root = self._doc[m.tok_start:m.tok_end].root
+        if root.dep_ in {"nsubj", "nsubj:pass"}:
+            g = root.head.morph.get("Gender")
+            if g:
+                return g
+        g = _first_name_gender(m.actor)
+        return [g] if g else root.morph.get("Gender")
+
     def _nearest_org(self, head):
         """The organisation named last in the two sentences before ``head``'s (names in its
         own sentence belong to the reported content: «… орден ФСБ, сообщает издание»)."""
@@ -503,7 +519,7 @@ class QuoteFinder:
                 if aff != affiliated:
                     continue
             if gender:
-                g = self._doc[m.tok_end - 1].morph.get("Gender")
+                g = self._gender_of(m)
                 if g and g != gender:
                     continue
             if found is not None and m.sent != found.sent:
@@ -808,6 +824,32 @@ def _cited(verb):
         elif obj.pos_ == "PROPN" and obj.morph.get("Animacy") != ["Inan"]:
             return obj
     return None
+
+
+_GENDER_OF_NAME: dict[str, str] = {}
+
+
+def _first_name_gender(actor: str) -> str:
+    """"Masc"/"Fem" when the actor's first word is a first name of one gender only (pymorphy3),
+    else "".
+
+    >>> _first_name_gender("Руслан Шамсутдинов"), _first_name_gender("Мария Захарова")
+    ('Masc', 'Fem')
+    >>> _first_name_gender("Минкульт")
+    ''
+    """
+    first = actor.split(" ", 1)[0]
+    if " " not in actor or not first[:1].isupper():
+        return ""
+    if first not in _GENDER_OF_NAME:
+        from .lemmas import Lemmatizer
+
+        genders = {("Masc" if "masc" in p.tag else "Fem" if "femn" in p.tag else "")
+                   for p in Lemmatizer.shared().morph.parse(first)
+                   if "Name" in p.tag and "nomn" in p.tag and "sing" in p.tag}
+        genders.discard("")
+        _GENDER_OF_NAME[first] = genders.pop() if len(genders) == 1 else ""
+    return _GENDER_OF_NAME[first]
 
 
 def _attributed_to(tok, attribution) -> bool:
