@@ -108,6 +108,30 @@ def test_numpy_forward_equals_torch():
     assert np.allclose(pt, pn, atol=1e-4)
 
 
+def test_training_augmentation_hides_names_and_drops_words_only_in_training():
+    pytest.importorskip("torch", reason="torch (the optional 'train' extra) is not installed; "
+                                        "the augmentation is part of training only")
+    import torch
+
+    from framing.train_cnn import _Batcher
+
+    items = [tokens(n, a, b, seed=n) for n, a, b in ((5, 1, 3), (9, 4, 5), (3, 0, 1))]
+    ts, vs = [t for t, _ in items], [v for _, v in items]
+    idx = [0, 1, 2]
+    plain = _Batcher(torch, ts, vs)(idx)[0].numpy()
+    assert np.array_equal(_Batcher(torch, ts, vs, 1.0, 0.0)(idx)[0].numpy(), plain)  # inference
+    hidden = _Batcher(torch, ts, vs, 1.0, 0.0)(idx, train=True)[0].numpy()
+    for k, t in enumerate(ts):  # the mention's rows zeroed, every other row untouched
+        inside = np.zeros(hidden.shape[1], bool)
+        inside[t.a:t.b] = True
+        assert not hidden[k, inside].any() and plain[k, inside].any()
+        assert np.array_equal(hidden[k, ~inside], plain[k, ~inside])
+    dropped = _Batcher(torch, ts, vs, 0.0, 0.5, seed=1)(idx, train=True)[0].numpy()
+    gone = (dropped == 0).all(-1) & (plain != 0).any(-1)
+    assert 0 < gone.sum() < (plain != 0).any(-1).sum()  # whole words, some of them
+    assert np.array_equal(dropped[~gone], plain[~gone])
+
+
 @pytest.mark.parametrize("text, name, label", [
     ("Суд признал Сидорова виновным в мошенничестве и взятках.", "Сидорова", -1),
     ("Коллеги тепло поздравили Смирнову с заслуженной победой на конкурсе.", "Смирнову", 1),

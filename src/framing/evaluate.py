@@ -451,7 +451,8 @@ def model_card(cv: dict, rows: int, n_features: int, ms: dict[str, float],
         "The held-out RuSentNE test split was not used.",
         "",
         "**Tried.** Other contextual representations and their cross-validated figures "
-        "(slovnet's CNN encoder states, early-stopped CNN, ensembles, decision rules): "
+        "(slovnet's CNN encoder states, early-stopped CNN, ensembles, decision rules, CNN "
+        "name masking / word dropout / label smoothing): "
         "`benchmarks/sentiment_contextual.md`.",
         "",
         "**Reproduce.** `framing train-sentiment --data "

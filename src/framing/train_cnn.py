@@ -67,10 +67,13 @@ def _net(torch, dim: int, H: int, drop: float, layers: int, hid: int = 64):
 class _Batcher:
     """Pads the mentions' token arrays into torch batches (vectors looked up per batch)."""
 
-    def __init__(self, torch, items: Sequence[MentionTokens], vectors: Sequence[np.ndarray]):
+    def __init__(self, torch, items: Sequence[MentionTokens], vectors: Sequence[np.ndarray],
+                 mask_mention: float = 0.0, word_drop: float = 0.0, seed: int = 0):
         self.torch, self.items, self.vectors = torch, items, vectors
+        self.mask_mention, self.word_drop = mask_mention, word_drop
+        self.rng = np.random.RandomState(seed + 7919)  # augmentation draws only
 
-    def __call__(self, idx):
+    def __call__(self, idx, train: bool = False):
         T = self.torch.tensor
         L = max(1, max(len(self.items[i].words) for i in idx))
         n, dim = len(idx), self.vectors[idx[0]].shape[1]
@@ -89,12 +92,23 @@ class _Batcher:
             else:
                 ment[k, 0] = 1
             tag[k] = t.tag
+            if train and m and self.word_drop:  # whole words' vectors dropped
+                vec[k, :m][self.rng.random_sample(m) < self.word_drop] = 0.0
+            if train and m and self.mask_mention and self.rng.random_sample() < self.mask_mention:
+                vec[k, t.a:t.b] = 0.0  # the mention's name hidden: only its type remains
         return T(vec), T(cat), T(flt), T(mask), T(ment), T(tag)
 
 
 def fit_cnn(items: Sequence[MentionTokens], vectors: Sequence[np.ndarray], y: Sequence[int],
-            seed: int = 0, epochs: int = EPOCHS, meta: dict | None = None) -> CNNSentimentModel:
-    """Train the network on mentions (``vectors[i]``: navec rows of ``items[i].words``)."""
+            seed: int = 0, epochs: int = EPOCHS, meta: dict | None = None,
+            mask_mention: float = 0.0, word_drop: float = 0.0,
+            smoothing: float = 0.0) -> CNNSentimentModel:
+    """Train the network on mentions (``vectors[i]``: navec rows of ``items[i].words``).
+
+    Training-only regularisers (inference is unchanged): ``mask_mention`` — probability that a
+    mention's own word vectors are zeroed in a training step (its type embedding remains), so
+    the network cannot lean on memorised names; ``word_drop`` — probability that each word's
+    vector is zeroed; ``smoothing`` — label smoothing of the loss."""
     torch = torch_or_exit()
     torch.set_num_threads(1)
     torch.manual_seed(seed)
@@ -107,15 +121,15 @@ def fit_cnn(items: Sequence[MentionTokens], vectors: Sequence[np.ndarray], y: Se
     steps_per_epoch = (len(yi) + BATCH - 1) // BATCH
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=LR, total_steps=epochs
                                                 * steps_per_epoch, pct_start=0.1)
-    batch = _Batcher(torch, items, vectors)
+    batch = _Batcher(torch, items, vectors, mask_mention, word_drop, seed)
     target = torch.tensor(yi)
     for _ in range(epochs):
         net.train()
         perm = rng.permutation(len(yi))
         for k in range(0, len(perm), BATCH):
             idx = perm[k:k + BATCH]
-            loss = torch.nn.functional.cross_entropy(net(*batch(idx)), target[idx],
-                                                     weight=weight)
+            loss = torch.nn.functional.cross_entropy(net(*batch(idx, train=True)), target[idx],
+                                                     weight=weight, label_smoothing=smoothing)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -124,6 +138,10 @@ def fit_cnn(items: Sequence[MentionTokens], vectors: Sequence[np.ndarray], y: Se
     params = {k: v.detach().numpy().astype(np.float32) for k, v in net.state_dict().items()}
     config = dict(meta or {}, hidden=HIDDEN, epochs=epochs, lr=LR, dropout=DROPOUT,
                   weight_decay=WEIGHT_DECAY, batch=BATCH, layers=LAYERS, seed=seed)
+    for k, v in (("mask_mention", mask_mention), ("word_drop", word_drop),
+                 ("smoothing", smoothing)):
+        if v:
+            config[k] = v
     return CNNSentimentModel(params, CLASSES, config)
 
 
