@@ -396,10 +396,7 @@ class QuoteFinder:
         предупреждают» → врач) or the first of coordinated persons («Цивилев и Чернов …
         Они объяснили» → Цивилев); nobody if no sentence has one."""
         doc = head.doc
-        sents = [head.sent]
-        while len(sents) < 3 and sents[-1].start > 0:
-            sents.append(doc[sents[-1].start - 1].sent)
-        lo = sents[-1].start
+        lo = _sentence_back(head, 2).start
         ms, starts = self._by_tok
         for t in reversed(doc[lo:head.i]):
             if t.dep_ not in {"nsubj", "nsubj:pass"} or any(a <= t.idx < b for a, b in inside):
@@ -428,12 +425,7 @@ class QuoteFinder:
         actors = {m.actor for m in self._introduced.get(lemma, ()) if m.start < head.idx}
         if not actors:
             return None
-        doc = head.doc
-        first = head.sent
-        for _ in range(3):
-            if first.start == 0:
-                break
-            first = doc[first.start - 1].sent
+        first = _sentence_back(head, 3)
         persons, starts = self._outside
         for k in range(bisect_left(starts, head.idx) - 1, -1, -1):
             m = persons[k]
@@ -447,11 +439,7 @@ class QuoteFinder:
         """An anonymous source («источник», «собеседник») that is the subject of ``head``'s
         sentence or one of the two before, outside quotes: the nearest such token, or None."""
         doc = head.doc
-        first = head.sent
-        for _ in range(2):
-            if first.start == 0:
-                break
-            first = doc[first.start - 1].sent
+        first = _sentence_back(head, 2)
         for t in reversed(doc[first.start:head.i]):
             if (t.dep_ in {"nsubj", "nsubj:pass"} and norm(t.lemma_) in self.verbs.anonymous
                     and not any(a <= t.idx < b for a, b in inside)):
@@ -493,12 +481,7 @@ class QuoteFinder:
     def _nearest_org(self, head):
         """The organisation named last in the two sentences before ``head``'s (names in its
         own sentence belong to the reported content: «… орден ФСБ, сообщает издание»)."""
-        doc = head.doc
-        first = head.sent
-        for _ in range(2):
-            if first.start == 0:
-                break
-            first = doc[first.start - 1].sent
+        first = _sentence_back(head, 2)
         orgs, starts = self._orgs
         k = bisect_left(starts, head.sent.start_char) - 1
         if k >= 0 and orgs[k].start >= first.start_char and first.start < head.sent.start:
@@ -850,6 +833,16 @@ def _first_name_gender(actor: str) -> str:
         genders.discard("")
         _GENDER_OF_NAME[first] = genders.pop() if len(genders) == 1 else ""
     return _GENDER_OF_NAME[first]
+
+
+def _sentence_back(tok, n: int):
+    """The sentence ``n`` sentences before ``tok``'s (or the document's first)."""
+    sent = tok.sent
+    for _ in range(n):
+        if sent.start == 0:
+            break
+        sent = tok.doc[sent.start - 1].sent
+    return sent
 
 
 def _attributed_to(tok, attribution) -> bool:
