@@ -50,38 +50,58 @@ class Judgment:
         return (self.device, self.article_id, self.start, self.end)
 
 
-def read_judgments(path: Path) -> list[Judgment]:
-    """Read the judgments CSV; errors name the file and line."""
+def read_table(path: Path, fields: list[str], build, what: str) -> list:
+    """The records ``build(row)`` makes of the rows of an audit CSV (none if the file is
+    absent).  Errors name the file and line: a wrong header, a row ``build`` rejects (it raises
+    ``ValueError`` with the reason) and, for records with a ``key``, a duplicate."""
     if not path.exists():
         return []
-    out: list[Judgment] = []
-    seen: set[tuple[str, str, int, int]] = set()
+    out: list = []
+    seen: set = set()
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
-        if reader.fieldnames != JUDGMENT_FIELDS:
-            raise SystemExit(f"{path}: header must be {','.join(JUDGMENT_FIELDS)}")
+        if reader.fieldnames != fields:
+            raise SystemExit(f"{path}: header must be {','.join(fields)}")
         for n, row in enumerate(reader, 2):
             try:
-                j = Judgment(row["device"], row["article_id"], int(row["start"]),
-                             int(row["end"]), int(row["correct"]), row["note"] or "")
+                item = build(row)
             except (TypeError, ValueError) as exc:
-                raise SystemExit(f"{path}:{n}: bad judgment row ({exc})") from None
-            if j.correct not in (0, 1):
-                raise SystemExit(f"{path}:{n}: 'correct' must be 0 or 1")
-            if j.key in seen:
-                raise SystemExit(f"{path}:{n}: duplicate judgment {j.key}")
-            seen.add(j.key)
-            out.append(j)
+                raise SystemExit(f"{path}:{n}: bad {what} row ({exc})") from None
+            key = getattr(item, "key", None)
+            if key is not None:
+                if key in seen:
+                    raise SystemExit(f"{path}:{n}: duplicate {what} {key}")
+                seen.add(key)
+            out.append(item)
     return out
 
 
-def write_judgments(path: Path, rows: list[Judgment]) -> None:
+def write_table(path: Path, fields: list[str], rows: list[list]) -> None:
+    """Write an audit CSV: the header, then ``rows`` as given."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(JUDGMENT_FIELDS)
-        for j in sorted(rows, key=lambda j: j.key):
-            w.writerow([j.device, j.article_id, j.start, j.end, j.correct, j.note])
+        w.writerow(fields)
+        w.writerows(rows)
+
+
+def _judgment(row: dict) -> Judgment:
+    j = Judgment(row["device"], row["article_id"], int(row["start"]), int(row["end"]),
+                 int(row["correct"]), row["note"] or "")
+    if j.correct not in (0, 1):
+        raise ValueError("'correct' must be 0 or 1")
+    return j
+
+
+def read_judgments(path: Path) -> list[Judgment]:
+    """Read the judgments CSV; errors name the file and line."""
+    return read_table(path, JUDGMENT_FIELDS, _judgment, "judgment")
+
+
+def write_judgments(path: Path, rows: list[Judgment]) -> None:
+    write_table(path, JUDGMENT_FIELDS,
+                [[j.device, j.article_id, j.start, j.end, j.correct, j.note]
+                 for j in sorted(rows, key=lambda j: j.key)])
 
 
 def precision_rows(judgments: list[Judgment], hits_per_device: dict[str, int],
@@ -228,11 +248,7 @@ def write_review(path: Path, sample: dict, judged: set, hits_per_device: dict) -
 
 
 def write_precision(path: Path, rows: list[dict]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, PRECISION_FIELDS, lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
+    write_table(path, PRECISION_FIELDS, [[r[f] for f in PRECISION_FIELDS] for r in rows])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,7 +26,6 @@ or resolution is stale (``--prune`` drops it, the next sample reads the quote ag
 from __future__ import annotations
 
 import argparse
-import csv
 import logging
 import random
 import sys
@@ -35,7 +34,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from audit_devices import CACHE, CORPUS, ROOT, actors_and_quotes, annotate  # noqa: E402
+from audit_devices import (  # noqa: E402
+    CACHE,
+    CORPUS,
+    ROOT,
+    actors_and_quotes,
+    annotate,
+    read_table,
+    write_table,
+)
 
 JUDGMENTS = ROOT / "audit" / "quote_judgments.csv"
 ACCURACY = ROOT / "audit" / "quote_accuracy.csv"
@@ -63,42 +70,26 @@ class QuoteJudgment:
         return (self.article_id, self.start, self.end)
 
 
+def _judgment(row: dict) -> QuoteJudgment:
+    j = QuoteJudgment(row["article_id"], int(row["start"]), int(row["end"]), row["resolution"],
+                      row["speaker"], int(row["is_speech"]), int(row["speaker_ok"]),
+                      row["note"] or "")
+    if j.is_speech not in (0, 1) or j.speaker_ok not in (0, 1):
+        raise ValueError("'is_speech' and 'speaker_ok' must be 0 or 1")
+    if not j.is_speech and j.speaker_ok:
+        raise ValueError("'speaker_ok' must be 0 when 'is_speech' is 0")
+    return j
+
+
 def read_judgments(path: Path) -> list[QuoteJudgment]:
     """Read the judgments CSV; errors name the file and line."""
-    if not path.exists():
-        return []
-    out: list[QuoteJudgment] = []
-    seen: set[tuple[str, int, int]] = set()
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if reader.fieldnames != FIELDS:
-            raise SystemExit(f"{path}: header must be {','.join(FIELDS)}")
-        for n, row in enumerate(reader, 2):
-            try:
-                j = QuoteJudgment(row["article_id"], int(row["start"]), int(row["end"]),
-                                  row["resolution"], row["speaker"], int(row["is_speech"]),
-                                  int(row["speaker_ok"]), row["note"] or "")
-            except (TypeError, ValueError) as exc:
-                raise SystemExit(f"{path}:{n}: bad judgment row ({exc})") from None
-            if j.is_speech not in (0, 1) or j.speaker_ok not in (0, 1):
-                raise SystemExit(f"{path}:{n}: 'is_speech' and 'speaker_ok' must be 0 or 1")
-            if not j.is_speech and j.speaker_ok:
-                raise SystemExit(f"{path}:{n}: 'speaker_ok' must be 0 when 'is_speech' is 0")
-            if j.key in seen:
-                raise SystemExit(f"{path}:{n}: duplicate judgment {j.key}")
-            seen.add(j.key)
-            out.append(j)
-    return out
+    return read_table(path, FIELDS, _judgment, "judgment")
 
 
 def write_judgments(path: Path, rows: list[QuoteJudgment]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(FIELDS)
-        for j in sorted(rows, key=lambda j: j.key):
-            w.writerow([j.article_id, j.start, j.end, j.resolution, j.speaker, j.is_speech,
-                        j.speaker_ok, j.note])
+    write_table(path, FIELDS, [[j.article_id, j.start, j.end, j.resolution, j.speaker,
+                                j.is_speech, j.speaker_ok, j.note]
+                               for j in sorted(rows, key=lambda j: j.key)])
 
 
 def accuracy_rows(judgments: list[QuoteJudgment], quotes_per_stratum: dict[str, int]) -> list[dict]:
@@ -186,11 +177,7 @@ def write_review(path: Path, sample: dict, judged: set, texts: dict[str, str]) -
 
 
 def write_accuracy(path: Path, rows: list[dict]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, ACCURACY_FIELDS, lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
+    write_table(path, ACCURACY_FIELDS, [[r[f] for f in ACCURACY_FIELDS] for r in rows])
 
 
 @dataclass(frozen=True)
@@ -209,21 +196,9 @@ class RecallJudgment:
 
 def read_recall(path: Path) -> list[RecallJudgment]:
     """Read the recall judgments; errors name the file and line."""
-    if not path.exists():
-        return []
-    out = []
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if reader.fieldnames != RECALL_FIELDS:
-            raise SystemExit(f"{path}: header must be {','.join(RECALL_FIELDS)}")
-        for n, row in enumerate(reader, 2):
-            try:
-                out.append(RecallJudgment(row["article_id"], int(row["start"]), int(row["end"]),
-                                          int(row["quotes_found"]), int(row["speech_found"]),
-                                          int(row["missed"]), row["note"] or ""))
-            except (TypeError, ValueError) as exc:
-                raise SystemExit(f"{path}:{n}: bad recall row ({exc})") from None
-    return out
+    return read_table(path, RECALL_FIELDS, lambda row: RecallJudgment(
+        row["article_id"], int(row["start"]), int(row["end"]), int(row["quotes_found"]),
+        int(row["speech_found"]), int(row["missed"]), row["note"] or ""), "recall")
 
 
 def recall_of(rows: list[RecallJudgment]) -> tuple[int, int, float]:
