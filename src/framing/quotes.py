@@ -18,6 +18,7 @@ outside every quote is the author's voice.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -347,25 +348,20 @@ class QuoteFinder:
         self._by_tok = (ms, [m.tok_start for m in ms])
         bounds = sorted(spans)
         starts = [a for a, _ in bounds]
-        outside = []
+        outside, orgs = [], []
         for m in sorted(mentions, key=lambda m: m.start):
-            if m.actor_type != "person":
+            if m.actor_type not in {"person", "organisation"}:
                 continue
             k = bisect_right(starts, m.start) - 1
-            if k >= 0 and bounds[k][0] <= m.start < bounds[k][1]:
-                continue  # inside a quote: not an antecedent for the narrator's references
-            outside.append(m)
-        orgs = []
-        for m in sorted(mentions, key=lambda m: m.start):
-            if m.actor_type != "organisation":
-                continue
-            k = bisect_right(starts, m.start) - 1
-            # an outlet's name is often in guillemets («Foreign Policy»): only the mention's
-            # own quote marks, not a quote around it, keep it out
-            if k >= 0 and bounds[k][0] <= m.start < bounds[k][1] and not (
-                    bounds[k][0] == m.start and m.end == bounds[k][1]):
-                continue
-            orgs.append(m)
+            quoted = k >= 0 and bounds[k][0] <= m.start < bounds[k][1]
+            if m.actor_type == "person" and not quoted:
+                # inside a quote: not an antecedent for the narrator's references
+                outside.append(m)
+            elif m.actor_type == "organisation" and not (quoted and not (
+                    bounds[k][0] == m.start and m.end == bounds[k][1])):
+                # an outlet's name is often in guillemets («Foreign Policy»): only the
+                # mention's own quote marks, not a quote around it, keep it out
+                orgs.append(m)
         self._orgs = (orgs, [m.start for m in orgs])
         self._outside = (outside, [m.start for m in outside])
         # a speaker named by «по мнению X», «по словам X» is as salient as a subject: «По
@@ -968,7 +964,10 @@ def _clause_bounds(verb, subj, toks) -> tuple[int, int]:
     return lo, hi
 
 
-_INTERRUPTION = None
+# an interrupting clause « — …» and its closing « , — » (a lookahead, so that it can open the
+# next stretch)
+_CLAUSE_OPEN = re.compile(r"[,.!?]?\s+[—–]\s+([^«»—–]{3,120}?)(?=[.,]\s+[—–]\s+)")
+_CLAUSE_CLOSE = re.compile(r"[.,]\s+[—–]\s+")
 
 
 def _split_interrupted(doc, a: int, b: int, text: str, is_reporting=None):
@@ -978,14 +977,7 @@ def _split_interrupted(doc, a: int, b: int, text: str, is_reporting=None):
     verb (``is_reporting(token)``) is the clause: a dash inside the content («… — тот самый
     сбор, который …, — отмечает Зубанова. — …») is not.  Without a reporting verb anywhere, the
     first stretch with a finite verb is taken."""
-    import re
-
-    global _INTERRUPTION
-    if _INTERRUPTION is None:
-        # the closing « , — » is a lookahead, so that it can open the next stretch
-        _INTERRUPTION = (re.compile(r"[,.!?]?\s+[—–]\s+([^«»—–]{3,120}?)(?=[.,]\s+[—–]\s+)"),
-                         re.compile(r"[.,]\s+[—–]\s+"))
-    opening, closing = _INTERRUPTION
+    opening, closing = _CLAUSE_OPEN, _CLAUSE_CLOSE
     fallback = None
     for m in opening.finditer(text, a, b):
         ca, cb = m.start(1), m.end(1)
