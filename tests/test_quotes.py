@@ -440,3 +440,31 @@ def test_feminine_title_names_the_woman_not_the_nearest_man(annotate, registry, 
             "наших ожиданий», — сказала женщина.")
     qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "direct"]
     assert [q.speaker for q in qs] == ["Мария Захарова"], qs
+
+
+def test_citing_verbs_come_from_the_verbs_file(annotate, registry, tmp_path):
+    doc = annotate('"Данные никто не защищает", - цитирует NEWSru.com Макса Шремса.')
+    ms = find_mentions(doc, registry)
+    plain = _finder(tmp_path, registry, "opinion: [цитировать]\n").find(doc, ms)
+    assert [q.speaker for q in plain] != ["Макс Шремс"]
+    cited = _finder(tmp_path, registry, "opinion: [цитировать]\n"
+                    "citing_verbs: [цитировать]\ncited_words: [слово]\n").find(doc, ms)
+    assert [q.speaker for q in cited] == ["Макс Шремс"]
+
+
+@pytest.mark.parametrize("text,message", [
+    ("neutral: [сказать]\nbody_nouns: [компания]\n",
+     "verbs.yaml, line 2: 'body_nouns' must be a mapping"),
+    ("neutral: [сказать]\nbody_nouns:\n  firm: [компания]\n",
+     "verbs.yaml, line 3: body_nouns: unknown type 'firm'"),
+    ("neutral: [сказать]\ncited_words: слово\n", "verbs.yaml, line 2: 'cited_words' must be"),
+])
+def test_body_and_citing_lists_are_validated(tmp_path, text, message):
+    from framing.quotes import ReportingVerbs
+    from framing.yamlio import ResourceError
+
+    f = tmp_path / "verbs.yaml"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(ResourceError) as err:
+        ReportingVerbs.from_yaml(f)
+    assert message in str(err.value)

@@ -64,13 +64,22 @@ class ReportingVerbs:
 
     TYPES = ("neutral", "assertive", "opinion", "distancing", "naming")
     LISTS = ("speaker_titles", "attribution_nouns", "anonymous_sources", "outlet_nouns",
-             "spokesperson_nouns")
+             "spokesperson_nouns", "citing_verbs", "cited_words", "document_nouns",
+             "body_nouns")
+    #: the kinds of actor a body noun can refer back to (``body_nouns`` in the YAML file):
+    #: ``organisation`` (the nearest organisation named), ``named`` (only one whose name holds
+    #: the noun: «суд» → «Мосгорсуд»), ``state`` (the state the text names most)
+    BODY_KINDS = ("organisation", "named", "state")
 
     def __init__(self, table: dict[str, str], titles: frozenset[str] = frozenset(),
                  attribution: dict[str, str] | None = None,
                  anonymous: frozenset[str] = frozenset(),
                  outlets: frozenset[str] = frozenset(),
-                 spokespersons: frozenset[str] = frozenset()) -> None:
+                 spokespersons: frozenset[str] = frozenset(),
+                 citing: frozenset[str] = frozenset(),
+                 cited_words: frozenset[str] = frozenset(),
+                 documents: frozenset[str] = frozenset(),
+                 bodies: dict[str, str] | None = None) -> None:
         self.table = table
         self.titles = titles
         #: «по словам» noun → type of the report («по утверждению»: distancing)
@@ -81,6 +90,14 @@ class ReportingVerbs:
         self.outlets = outlets
         #: nouns of someone speaking for a body («представитель X»): the body X is the speaker
         self.spokespersons = spokespersons
+        #: verbs of citing («цитирует X Y», «передает X слова Y»): Y speaks, not X
+        self.citing = citing
+        #: nouns for someone's words («передает слова Y»): their owner Y speaks
+        self.cited_words = cited_words
+        #: nouns of documents («сообщает отчет», «указано в документе»): their issuer speaks
+        self.documents = documents
+        #: body nouns («компания», «правительство») → the kind of actor they refer back to
+        self.bodies = bodies or {}
 
     @classmethod
     def from_yaml(cls, path: Path) -> ReportingVerbs:
@@ -88,11 +105,9 @@ class ReportingVerbs:
         if not isinstance(data, dict):
             raise ResourceError(f"{path}: expected a mapping of verb type to lemma list")
         table: dict[str, str] = {}
-        titles: frozenset[str] = frozenset()
-        anonymous: frozenset[str] = frozenset()
-        outlets: frozenset[str] = frozenset()
-        spokespersons: frozenset[str] = frozenset()
+        lists: dict[str, frozenset[str]] = {}
         attribution: dict[str, str] = {}
+        bodies: dict[str, str] = {}
 
         def lemma_list(key: str, lemmas: object, typ: str) -> list[str]:
             if not isinstance(lemmas, list) or not all(
@@ -101,6 +116,21 @@ class ReportingVerbs:
                                     f"list of lemmas")
             return [norm(x) for x in lemmas]
 
+        def by_kind(key: str, value: object, kinds: tuple[str, ...]) -> dict[str, list[str]]:
+            if not isinstance(value, dict):
+                raise ResourceError(f"{path}, line {key_line(path, key)}: {key!r} must be a "
+                                    f"mapping of {' / '.join(kinds)} to lemma lists")
+            out = {}
+            for t, nouns in value.items():
+                if t == "__line__":
+                    continue
+                if t not in kinds:
+                    line = line_of(value) or key_line(path, key)
+                    raise ResourceError(f"{path}, line {line}: {key}: unknown type {t!r} "
+                                        f"(known: {kinds})")
+                out[t] = lemma_list(key, nouns, f"{key}.{t}")
+            return out
+
         for typ, lemmas in data.items():
             if typ == "__line__":
                 continue
@@ -108,28 +138,24 @@ class ReportingVerbs:
                 where = f"{path}, line {key_line(path, typ)}"
                 raise ResourceError(f"{where}: unknown key {typ!r} (verb types: {cls.TYPES}; "
                                     f"word lists: {cls.LISTS})")
-            if typ == "speaker_titles":
-                titles = frozenset(lemma_list(typ, lemmas, typ))
-            elif typ == "anonymous_sources":
-                anonymous = frozenset(lemma_list(typ, lemmas, typ))
-            elif typ == "outlet_nouns":
-                outlets = frozenset(lemma_list(typ, lemmas, typ))
-            elif typ == "spokesperson_nouns":
-                spokespersons = frozenset(lemma_list(typ, lemmas, typ))
-            elif typ == "attribution_nouns":
+            if typ == "attribution_nouns":
                 # a plain list is neutral; a mapping gives each noun its report type
-                by_type = lemmas if isinstance(lemmas, dict) else {"neutral": lemmas}
+                by_type = by_kind(typ, lemmas if isinstance(lemmas, dict) else
+                                  {"neutral": lemmas}, cls.TYPES)
                 for t, nouns in by_type.items():
-                    if t == "__line__":
-                        continue
-                    if t not in cls.TYPES:
-                        line = line_of(by_type) or key_line(path, typ)
-                        raise ResourceError(f"{path}, line {line}: attribution_nouns: unknown "
-                                            f"type {t!r} (known: {cls.TYPES})")
-                    attribution.update(dict.fromkeys(lemma_list(typ, nouns, f"{typ}.{t}"), t))
+                    attribution.update(dict.fromkeys(nouns, t))
+            elif typ == "body_nouns":
+                for t, nouns in by_kind(typ, lemmas, cls.BODY_KINDS).items():
+                    bodies.update(dict.fromkeys(nouns, t))
+            elif typ in cls.LISTS:
+                lists[typ] = frozenset(lemma_list(typ, lemmas, typ))
             else:
                 table.update(dict.fromkeys(lemma_list(typ, lemmas, typ), typ))
-        return cls(table, titles, attribution, anonymous, outlets, spokespersons)
+        empty: frozenset[str] = frozenset()
+        return cls(table, lists.get("speaker_titles", empty), attribution,
+                   lists.get("anonymous_sources", empty), lists.get("outlet_nouns", empty),
+                   lists.get("spokesperson_nouns", empty), lists.get("citing_verbs", empty),
+                   lists.get("cited_words", empty), lists.get("document_nouns", empty), bodies)
 
     def marked_type(self, verb, vtype: str, content=None) -> str:
         """``distancing`` when a distancing particle qualifies the report («якобы сказал»,
@@ -530,7 +556,7 @@ class QuoteFinder:
                 continue
             verb, subj_tok = attribution
             used_verbs.add(verb.i)
-            subj_tok = _cited(verb) or subj_tok  # «— цитирует NEWSru.com Шремса»
+            subj_tok = _cited(verb, self.verbs) or subj_tok  # «— цитирует NEWSru.com Шремса»
             for pa, pb in parts:
                 direct.append((pa, pb))
             speaker, surface, res = (self._resolve(subj_tok, doc, mentions, direct + pending)
@@ -784,19 +810,16 @@ _APPOSITION = {"appos", "flat", "flat:name", "flat:foreign"}
 _SUBJECT_LIKE = {"nsubj", "nsubj:pass"} | _APPOSITION
 
 
-_CITING = {"цитировать", "процитировать", "передавать", "передать", "приводить", "привести"}
-_WORDS = {"слово", "заявление", "высказывание", "цитата", "мнение", "фраза"}
-
-
-def _cited(verb):
+def _cited(verb, verbs: ReportingVerbs):
     """Who is cited by «цитирует X Y», «передает X слова Y», «приводит X заявление Y»: Y (the
     object, or the owner of «слова/заявление»), not X the outlet that cites; None if the verb
     cites no one by name.  Objects that are words without an owner («приводит данные») and
-    inanimate things are left alone."""
-    if norm(verb.lemma_) not in _CITING:
+    inanimate things are left alone.  The verbs and the nouns for words are ``citing_verbs``
+    and ``cited_words`` of the reporting-verbs file."""
+    if norm(verb.lemma_) not in verbs.citing:
         return None
     for obj in (c for c in verb.children if c.dep_ == "obj"):
-        if norm(obj.lemma_) in _WORDS:
+        if norm(obj.lemma_) in verbs.cited_words:
             owner = next((c for c in obj.children if c.dep_ == "nmod"), None)
             if owner is not None and owner.pos_ in {"PROPN", "NOUN"}:
                 return owner
