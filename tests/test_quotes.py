@@ -468,3 +468,53 @@ def test_body_and_citing_lists_are_validated(tmp_path, text, message):
     with pytest.raises(ResourceError) as err:
         ReportingVerbs.from_yaml(f)
     assert message in str(err.value)
+
+
+@pytest.mark.parametrize("text,speaker,resolution", [
+    # a bare body noun refers back to the organisation named before
+    ("«Газпром» подписал контракт на поставки. Компания заявила, что поставки начнутся в мае.",
+     "Газпром", "title"),
+    # a noun of a kind of body only to one whose name holds it
+    ("Мосгорсуд рассмотрел жалобу. Суд заявил, что оснований для пересмотра нет.",
+     "Мосгорсуд", "title"),
+    # «правительство», «государство»: the state the text names most
+    ("Россия провела учения под Москвой, Китай прислал наблюдателей. По оценкам правительства, "
+     "учения прошли успешно.", "Россия", "title"),
+    # «по мнению обоих»: the coordinated persons just named (the first of them)
+    ("Лавров и Песков провели встречу в Минске. По мнению обоих, диалог возможен.",
+     "Сергей Лавров", "pronoun"),
+])
+def test_body_nouns_and_both_refer_back(annotate, registry, quote_finder, text, speaker,
+                                        resolution):
+    qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "indirect"]
+    assert [(q.speaker, q.resolution) for q in qs] == [(speaker, resolution)], qs
+
+
+@pytest.mark.parametrize("text", [
+    # a body with a description of its own is a new one, not the one named before
+    "«Газпром» подписал контракт на поставки. Европейская компания заявила, что поставок не "
+    "будет.",
+    # a court of any name is not the organisation named before
+    "«Газпром» подписал контракт на поставки. Суд заявил, что оснований для пересмотра нет.",
+])
+def test_described_or_unnamed_bodies_stay_unresolved(annotate, registry, quote_finder, text):
+    qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "indirect"]
+    assert [q.speaker for q in qs] == [""], qs
+    assert qs[0].resolution != "title"
+
+
+_HARSH = "«Условия содержания заключенных остаются очень тяжелыми»"
+
+
+@pytest.mark.parametrize("text,speaker,resolution", [
+    (f"Вышел отчет Общественной палаты о тюрьмах. {_HARSH}, — сообщает отчет.",
+     "Общественная палата", "document"),
+    # no issuer named: the document speaks for no one we know
+    (f"Песков прибыл в Минск. {_HARSH}, — указано в документе.", "", "document"),
+    # an unnamed group issues it
+    (f"{_HARSH}, — указано в петиции жителей района.", "житель", "collective"),
+])
+def test_a_document_speaks_for_its_named_issuer(annotate, registry, quote_finder, text,
+                                                speaker, resolution):
+    qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "direct"]
+    assert [(q.speaker, q.resolution) for q in qs] == [(speaker, resolution)], qs

@@ -12,8 +12,11 @@ person outside quotes), a title with a country («президент РФ», «�
 («президент», «политолог», «87-летний политик»: ``title``, the subject of the nearest sentence
 that names a person, else the nearest person), or an unnamed collective («эксперты»:
 ``collective``).  An unnamed source («источник «Медузы»», «собеседник, близкий к Кремлю», «один
-из экспертов») is ``anonymous``: no actor, never the outlet or the name it is close to.  Text
-outside every quote is the author's voice.
+из экспертов») is ``anonymous``: no actor, never the outlet or the name it is close to.  A bare
+body noun («компания заявила», «по оценкам правительства») refers back to the organisation or
+state named before (``title``); a document («— сообщает отчет») speaks for the issuer named with
+it, else for no one (``document``); «оба» is the coordinated persons just named.  Text outside
+every quote is the author's voice.
 """
 
 from __future__ import annotations
@@ -323,6 +326,8 @@ class QuoteFinder:
         before = head.idx
         if lemma in _PLURAL_PRONOUNS and head.morph.get("Number") == ["Plur"]:
             return self._plural_antecedent(head, inside)
+        if lemma in _BOTH:  # «по мнению обоих»: the coordinated persons just named
+            return self._plural_antecedent(head, inside)
         if head.pos_ == "PRON" or lemma in _PRONOUNS or lemma in _DEMONSTRATIVES:
             # «она заявила» is no man («Еврокомиссия … она заявила» after «Видениус»)
             p = self._nearest_person(before, gender=head.morph.get("Gender"))
@@ -331,6 +336,24 @@ class QuoteFinder:
                 # «А источник, работавший с Улюкаевым, … «…», — говорит он»
                 return "", head.text, "anonymous"
             return (p.actor if p else "", head.text, "pronoun")
+        kind = self.verbs.bodies.get(lemma)
+        if kind and not in_phrase and head.morph.get("Number") != ["Plur"] and not _described(
+                head):
+            # «клиника заявила», «по оценкам правительства»: the body named before
+            m = self._nearest_body(head, lemma, kind)
+            if m is not None:
+                return m.actor, surface, "title"
+        if lemma in self.verbs.documents and not in_phrase:
+            # «— сообщает отчет», «указано в документе»: the issuer named with the document
+            # («отчет Общественной палаты») in this sentence or the three before, else no one
+            m = self._issuer(head, lemma)
+            if m is None:
+                # «в петиции участников форума»: an unnamed collective issues it
+                group = next((c for c in head.children if c.dep_ == "nmod" and c.pos_ == "NOUN"
+                              and c.morph.get("Number") == ["Plur"]), None)
+                if group is not None:
+                    return norm(group.lemma_), surface, "collective"
+            return (m.actor if m else ""), surface, "document"
         titles = self.verbs.titles
         if lemma in titles or any(norm(t.lemma_) in titles for t in doc[lo:hi]):
             states = [m for m in in_phrase if m.actor_type in {"state", "bloc", "organisation"}]
@@ -389,6 +412,8 @@ class QuoteFinder:
                 # mention's own quote marks, not a quote around it, keep it out
                 orgs.append(m)
         self._orgs = (orgs, [m.start for m in orgs])
+        self._states = [m for m in sorted(mentions, key=lambda m: m.start)
+                        if m.actor_type == "state"]
         self._outside = (outside, [m.start for m in outside])
         # a speaker named by «по мнению X», «по словам X» is as salient as a subject: «По
         # мнению Лобанова, … указ Путина. По его словам, …» → Лобанов
@@ -499,6 +524,69 @@ class QuoteFinder:
                 return g
         g = _first_name_gender(m.actor)
         return [g] if g else root.morph.get("Gender")
+
+    def _nearest_body(self, head, lemma: str, kind: str):
+        """The actor a bare body noun refers back to (``kind`` from ``body_nouns``): for
+        ``state`` the state named most often before ``head`` (the latest on a tie); else an
+        organisation named before it in its sentence or the two before: in the latest sentence
+        naming one, one introduced with the noun («компания «Теомедиа»») or whose name holds
+        it; else the nearest whose name holds it («суд» → «Мосгорсуд»); else, for
+        ``organisation`` only, that sentence's subject or its last one."""
+        if kind == "state":
+            counts: dict[str, int] = {}
+            last: dict[str, object] = {}
+            for m in self._states:
+                if m.end > head.idx:
+                    break
+                counts[m.actor] = counts.get(m.actor, 0) + 1
+                last[m.actor] = m
+            if not counts:
+                return None
+            best = max(counts.values())
+            return max((last[a] for a in counts if counts[a] == best), key=lambda m: m.start)
+        first = _sentence_back(head, 2).start_char
+        orgs, starts = self._orgs
+        stem = lemma[:max(3, len(lemma) - 2)]
+        earlier = orgs[:bisect_left(starts, head.idx)]
+        # the organisations introduced with this noun anywhere before («компания «Теомедиа»»)
+        introduced = {m.actor for m in earlier if _word_before(self._doc, m.tok_start) == lemma}
+        window = [m for m in earlier if m.start >= first and m.end <= head.idx]
+        if not window:
+            return None
+        latest = [m for m in window if m.sent == window[-1].sent]
+
+        def holds(m) -> bool:
+            return stem in m.text.lower() or stem in m.actor.lower()
+
+        for m in reversed(latest):
+            if m.actor in introduced or holds(m):
+                return m
+        for m in reversed(window):
+            if holds(m):
+                return m
+        if kind != "organisation":
+            return None
+        # else the subject of the latest sentence naming one, or the latest one named there
+        subjects = [m for m in latest if self._doc[m.tok_start:m.tok_end].root.dep_ in {
+            "nsubj", "nsubj:pass"}]
+        return (subjects or latest)[-1]
+
+    def _issuer(self, head, lemma: str):
+        """The actor named as the issuer of a document with the noun ``lemma`` («письмо
+        Германа Левитаса», «отчета Общественной палаты»: a mention hanging from the noun) in
+        ``head``'s sentence or the three before, the nearest first; else None."""
+        doc = self._doc
+        ms, starts = self._by_tok
+        first = _sentence_back(head, 3).start
+        for t in reversed(doc[first:head.i]):
+            if norm(t.lemma_) != lemma:
+                continue
+            for m in ms[bisect_left(starts, t.i + 1):bisect_left(starts, t.i + 12)]:
+                root = doc[m.tok_start:m.tok_end].root
+                if m.actor_type != "location" and root.head.i == t.i and root.dep_ in {
+                        "nmod", "appos"}:
+                    return m
+        return None
 
     def _nearest_org(self, head):
         """The organisation named last in the two sentences before ``head``'s (names in its
@@ -803,6 +891,28 @@ class QuoteFinder:
             return Quote("", 0, "indirect", a, b, text[a:b], speaker, surface, res, t.text,
                          self.verbs.marked_type(t, vtype, chto))
         return None
+
+
+_BOTH = {"оба", "обе"}
+# modifiers that keep a body noun a reference back («эта компания», «сама клиника»)
+_DETERMINERS = {"этот", "тот", "данный", "сам", "весь", "свой", "указанный", "названный"}
+
+
+def _word_before(doc, i: int) -> str:
+    """The lemma of the last word before token ``i``, quote marks skipped («компания
+    «Теомедиа»» → «компания»), else ""."""
+    k = i - 1
+    while k >= 0 and doc[k].is_punct and doc[k].text in OPEN + CLOSE + '"':
+        k -= 1
+    return norm(doc[k].lemma_) if k >= 0 else ""
+
+
+def _described(head) -> bool:
+    """A body noun with its own description («европейское антимонопольное ведомство», «сторона
+    обвинения», «сервис 2Gis») names a body of its own, not one named before; after a
+    preposition («говоря о компании») it is no speaker at all."""
+    return any((c.dep_ == "amod" and norm(c.lemma_) not in _DETERMINERS) or c.dep_ in {
+        "nmod", "case", "appos", "flat", "flat:foreign", "flat:name"} for c in head.children)
 
 
 _SOME_OF = {"один", "одна", "одно", "некоторый", "кто-то", "кто-нибудь", "многие", "часть"}
