@@ -355,3 +355,34 @@ def test_president_of_america_is_the_office_holder(nlp, registry):
     doc = _dated(nlp, "Президент Америки позвонил в Астану.", "2025-11-12")
     got = [(m.text, m.actor, m.resolution) for m in find_mentions(doc, registry)]
     assert ("Президент Америки", "Дональд Трамп", "descriptor") in got, got
+
+
+def test_a_bare_surname_joins_the_latest_namesake(annotate, registry):
+    from framing.actors import find_mentions
+
+    doc = annotate("Владельцем фирмы числится Аркадий Шевчук. Директором работает Нина Шевчук. "
+                   "Шевчук отказалась от комментариев.")
+    got = [(m.text, m.actor) for m in find_mentions(doc, registry) if "Шевчук" in m.text]
+    assert got[-1] == ("Шевчук", "Нина Шевчук"), got
+    assert ("Аркадий Шевчук", "Аркадий Шевчук") in got
+
+
+def test_first_name_before_a_surname(annotate, registry):
+    from framing.actors import _first_name_before
+
+    doc = annotate("Директором работает Нина Шевчук.")
+    i = [t.text for t in doc].index("Шевчук")
+    assert _first_name_before(doc, i, registry, [False] * len(doc)) == "Нина"
+    # a first name already part of an actor, or a word that is no first name
+    assert _first_name_before(doc, i, registry, [True] * len(doc)) == ""
+    assert _first_name_before(doc, 2, registry, [False] * len(doc)) == ""
+
+
+def test_a_bare_surname_joins_the_namesake_of_its_verbs_gender(annotate, registry):
+    from framing.actors import find_mentions
+
+    doc = annotate("Виктор Шевчук открыл фирму. Виктор Шевчук стал богат. Его жена Алла Шевчук "
+                   "работала в банке. Шевчук рассказала, что фирма закрыта. Шевчук сказал, "
+                   "что это неправда.")
+    got = [m.actor for m in find_mentions(doc, registry) if m.text == "Шевчук"]
+    assert got == ["Алла Шевчук", "Виктор Шевчук"], got

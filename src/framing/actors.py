@@ -2,7 +2,10 @@
 
 Registry terms (aliases, metonyms) are matched on lemmas; every named entity the NER finds that
 the registry does not cover becomes an *automatic* actor named by its normal form («Марата
-Шибутова» → «Марат Шибутов»), and a bare surname joins the full name seen in the same article.
+Шибутова» → «Марат Шибутов»), and a bare surname joins the full name seen in the same article
+(of namesakes, the one its verb's gender agrees with, then the one named most often); a first
+name that differs from theirs makes a namesake of its own («Нина Зорыч» is not «Александр
+Зорыч»).
 Each mention records how it was resolved: ``alias``, ``metonym``, ``periphrasis`` («из-за
 океана» → США), ``ner``, ``surname``, ``descriptor`` («лидер Казахстана» → the office holder at the
 article's date), ``title`` (a bare «президент» → the nearest preceding holder of that title) or
@@ -419,6 +422,40 @@ def _other_first_name(doc, i: int, registry: ActorRegistry) -> bool:
     return any("Name" in p.tag for p in registry.lemmatizer.morph.parse(prev.text))
 
 
+def _namesake(doc, i: int, names: list[tuple[int, str]], registry: ActorRegistry) -> str:
+    """Which of the full names sharing a surname (``names``: (token, name) in text order) a
+    bare surname at token ``i`` stands for: of those named before it, the ones whose first
+    name agrees with the gender of the verb it is the subject of («Зорыч ответила» → «Нина
+    Зорыч»), then the one named most often, the latest on a tie; else the first named."""
+    before = [f for k, f in names if k < i] or [names[0][1]]
+    tok = doc[i]
+    gender = tok.head.morph.get("Gender") if tok.dep_ in {"nsubj", "nsubj:pass"} else []
+    tag = {"Masc": "masc", "Fem": "femn"}.get(gender[0], "") if gender else ""
+    if tag:
+        agree = [f for f in before if any(
+            tag in p.tag for p in registry.lemmatizer.morph.parse(f.split()[0])[:1])]
+        before = agree or before
+    counts = {f: before.count(f) for f in before}
+    best = max(counts.values())
+    return next(f for f in reversed(before) if counts[f] == best)
+
+
+def _first_name_before(doc, i: int, registry: ActorRegistry, covered: list[bool]) -> str:
+    """The first name (nominative, capitalised) right before token ``i`` when it is one
+    («Нина» in «Нина Зорыч»: pymorphy3 tags it a first name) and no actor covers it, else ""."""
+    if i == 0 or covered[i - 1]:
+        return ""
+    prev = doc[i - 1]
+    if not prev.text[:1].isupper():
+        return ""
+    parses = registry.lemmatizer.morph.parse(prev.text)
+    # the likeliest reading only: «Карьера», «У», «И» have first-name readings too
+    if not parses or "Name" not in parses[0].tag or "nomn" not in parses[0].tag:
+        return ""
+    lemma = parses[0].normal_form
+    return lemma[:1].upper() + lemma[1:]
+
+
 def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
     """All actor mentions in ``doc``, sorted by position."""
     from .nlp import segment_kind
@@ -449,10 +486,15 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
         nf = normal_form(ent, registry.lemmatizer)
         if nf:
             auto.append((ent.start, ent.end, nf, _NER_TYPE.get(ent.label_, "organisation")))
-    full_names = {}
-    for _, _, nf, typ in auto:
+    # surname → the full names with it, in text order («Александр Зорыч», «Нина Зорыч»)
+    by_surname: dict[str, list[tuple[int, str]]] = {}
+    for s, _e, nf, typ in auto:
         if typ == "person" and " " in nf:
-            full_names.setdefault(norm(nf.split()[-1]), nf)
+            named = len(nf.split()) == 2 and _first_name_before(doc, s + 1, registry, covered)
+            # a namesake only counts with a first name («Нина Зорыч», not «Карьера Слуцкий»)
+            if norm(nf.split()[-1]) not in by_surname or named:
+                by_surname.setdefault(norm(nf.split()[-1]), []).append((s, nf))
+    full_names = {k: v[0][1] for k, v in by_surname.items()}
     for s, e, nf, typ in auto:
         res = "ner"
         # a bare surname joins the full name, even when the NER took it for a place or an
@@ -460,7 +502,16 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
         if full_names and " " not in nf and (typ == "person" or e - s == 1):
             key = _surname_key(doc[s:e].text, nf, full_names, registry.lemmatizer)
             if key:
-                nf, typ, res = full_names[key], "person", "surname"
+                first = _first_name_before(doc, s, registry, covered)
+                names = by_surname[key]
+                full = _namesake(doc, s, names, registry)
+                same = [f for _, f in names if norm(f.split()[0]) == norm(first)]
+                if first and not same:
+                    # «Нина Зорыч» with the NER's span on the surname only: a namesake
+                    nf, typ, s = f"{first} {full.split()[-1]}", "person", s - 1
+                else:
+                    full = same[-1] if same else full
+                    nf, typ, res = full, "person", "surname"
         raw.append((s, e, nf, typ, res))
     raw.extend(_descriptors(doc, registry, raw, meta.get("date", "")))
     raw.sort(key=lambda r: (r[0], r[1]))
