@@ -386,3 +386,34 @@ def test_a_bare_surname_joins_the_namesake_of_its_verbs_gender(annotate, registr
                    "что это неправда.")
     got = [m.actor for m in find_mentions(doc, registry) if m.text == "Шевчук"]
     assert got == ["Алла Шевчук", "Виктор Шевчук"], got
+
+
+def test_a_pronoun_after_an_anonymous_source_is_no_named_actor(annotate, registry):
+    from framing.actors import find_mentions
+
+    doc = annotate("Источник, работавший с Лавровым, пришел на встречу. Он сказал, что "
+                   "решение принято.")
+    pron = [m for m in find_mentions(doc, registry) if m.text == "Он"]
+    assert pron == [], pron
+    doc = annotate("Источник пришел на встречу. Лавров вошел позже. Он сказал, что решение "
+                   "принято.")
+    pron = [m.actor for m in find_mentions(doc, registry) if m.text == "Он"]
+    assert pron == ["Сергей Лавров"], pron
+
+
+def test_anonymous_sources_agree_with_the_reporting_verbs_file(registry):
+    from pathlib import Path
+
+    from framing.quotes import ReportingVerbs
+
+    verbs = ReportingVerbs.from_yaml(Path(__file__).resolve().parents[1] / "config"
+                                     / "reporting_verbs.yaml")
+    assert registry.vocabulary.anonymous_sources == set(verbs.anonymous)
+
+
+def test_a_pronoun_the_source_speaks_of_keeps_its_person(annotate, registry):
+    from framing.actors import find_mentions
+
+    doc = annotate("Источник утверждает, что Лавров устал и что он скоро уйдет.")
+    pron = [m.actor for m in find_mentions(doc, registry) if m.text == "он"]
+    assert pron == ["Сергей Лавров"], pron

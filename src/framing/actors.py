@@ -38,7 +38,8 @@ _ENTRY_KEYS = {"id", "type", "aliases", "metonyms", "periphrases", "adjectives",
 _ROLE_KEYS = {"title", "of", "from", "to", "__line__"}
 #: top-level keys of the registry file
 _TOP_KEYS = {"actors", "descriptor_titles", "counterparts", "not_actor_heads",
-             "not_actor_contexts", "collective_links", "office_nouns", "__line__"}
+             "not_actor_contexts", "collective_links", "office_nouns", "anonymous_sources",
+             "__line__"}
 _NER_LABELS = ("LOC", "ORG", "PER")
 _PRONOUNS = {"он", "она"}
 #: parts of speech of words that can name an actor («Большой» for the theatre, «1+1»)
@@ -111,7 +112,9 @@ class Vocabulary:
     ``not_actor_contexts``: word sequences ending with an entity that make it no actor («по
     ВКС»: by video link);
     ``collective_links``: word sequences that link an unnamed collective to a state («в лице»);
-    ``office_nouns``: nouns after which a title is the office, not a person («пост»).
+    ``office_nouns``: nouns after which a title is the office, not a person («пост»);
+    ``anonymous_sources``: nouns of an unnamed source («источник»): a pronoun whose nearest
+    subject is one refers to that source, not to a named person.
     """
 
     descriptor_titles: dict[str, set[str]] = field(default_factory=dict)
@@ -120,6 +123,7 @@ class Vocabulary:
     not_actor_contexts: list[tuple[str, ...]] = field(default_factory=list)
     collective_links: list[tuple[str, ...]] = field(default_factory=list)
     office_nouns: set[str] = field(default_factory=set)
+    anonymous_sources: set[str] = field(default_factory=set)
 
 
 class ActorRegistry:
@@ -246,8 +250,8 @@ def _word_list(val: object, where: str, key: str) -> list[str]:
 
 def parse_vocabulary(data: object, name: str) -> Vocabulary:
     """The registry file's word lists (``descriptor_titles``, ``counterparts``,
-    ``not_actor_heads``, ``collective_links``, ``office_nouns``); errors name the file, line
-    and key.  Absent lists are empty.
+    ``not_actor_heads``, ``collective_links``, ``office_nouns``, ``anonymous_sources``);
+    errors name the file, line and key.  Absent lists are empty.
 
     >>> from framing.yamlio import load_yaml_text
     >>> v = parse_vocabulary(load_yaml_text(
@@ -284,7 +288,7 @@ def parse_vocabulary(data: object, name: str) -> Vocabulary:
         where = f"{name}, line {line_of(titles)}: descriptor_titles: {head!r}"
         vocab.descriptor_titles[norm(str(head))] = {
             norm(r) for r in _word_list(roles, where, "role titles")}
-    for key in ("counterparts", "office_nouns"):
+    for key in ("counterparts", "office_nouns", "anonymous_sources"):
         if key in data:
             setattr(vocab, key, {norm(w) for w in _word_list(data[key], name, key)})
     if "collective_links" in data:
@@ -730,6 +734,7 @@ def _pronouns(doc, found, registry: ActorRegistry, sent_of: list[int]):
                      key=lambda p: (p[1], p[0]))
     ends = [j for _, j, _ in persons]
     out = []
+    anonymous = registry.vocabulary.anonymous_sources
     v = doc_view(doc)
     for i, lemma in enumerate(v.lemma):
         if not ((lemma in _PRONOUNS and v.pos[i] == "PRON") or lemma == "последний"):
@@ -764,10 +769,45 @@ def _pronouns(doc, found, registry: ActorRegistry, sent_of: list[int]):
             if doc[i:j].root.dep_ in {"nsubj", "nsubj:pass"}:
                 best = (actor, sent_of[i])
                 break
+        if best is not None and _anonymous_since(doc, tok, best, anonymous, persons, sent_of):
+            best = None  # «А источник, работавший с Улюкаевым, … — говорит он»: the source
         best = best[0] if best is not None else None
         if best is not None:
             out.append((tok.i, tok.i + 1, best, "person", "pronoun"))
     return out
+
+
+def _anonymous_since(doc, tok, best: tuple[str, int], anonymous: set[str], persons,
+                     sent_of: list[int]) -> bool:
+    """An anonymous source («источник», «собеседник») is the subject of one of the two
+    sentences before ``tok``'s and more recent than the person ``best`` = (actor, sentence) the
+    pronoun would refer to: that person's last mention comes before the source or inside the
+    source's own phrase («А источник, работавший с Улюкаевым, … «…», — говорит он»).  A
+    pronoun in the source's own sentence («источник утверждает, что он …») is whom the source
+    speaks of, never the source."""
+    if not anonymous:
+        return False
+    first = doc[tok.i].sent
+    for _ in range(2):
+        if first.start == 0:
+            break
+        first = doc[first.start - 1].sent
+    src = next((t for t in reversed(doc[first.start:tok.sent.start])
+                if t.dep_ in {"nsubj", "nsubj:pass"} and norm(t.lemma_) in anonymous), None)
+    if src is None:
+        return False
+    last = max((i for i, j, a in persons if a == best[0] and j <= tok.i), default=-1)
+    if last < src.i:
+        return True
+    # inside the source's phrase: up from the name to the source without a coordination
+    node = doc[last]
+    for _ in range(8):
+        if node.i == src.i:
+            return True
+        if node.dep_ == "conj" or node.head.i == node.i:
+            return False
+        node = node.head
+    return False
 
 
 def _used_as_place(doc, i: int) -> bool:
