@@ -518,3 +518,19 @@ def test_a_document_speaks_for_its_named_issuer(annotate, registry, quote_finder
                                                 speaker, resolution):
     qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "direct"]
     assert [(q.speaker, q.resolution) for q in qs] == [(speaker, resolution)], qs
+
+
+@pytest.mark.parametrize("text,speaker,resolution", [
+    # a name the NER missed, with a relative clause of its own
+    ("Мякинен, который известен как специалист по экономике, считает, что реформы нужны.",
+     "Мякинен", "name"),
+    # more titles that refer back: «вице-мэр», «физик»
+    ("Вице-мэр Петр Сидоров посетил стройку. «Работы идут строго по плану», — сказал вице-мэр.",
+     "Петр Сидоров", "title"),
+    ("Физик Андрей Гейм выступил в Москве. По мнению физика, графен изменит электронику.",
+     "Андрей Гейм", "title"),
+])
+def test_more_speakers_that_refer_back(annotate, registry, quote_finder, text, speaker,
+                                       resolution):
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert [(q.speaker, q.resolution) for q in qs] == [(speaker, resolution)], qs

@@ -383,9 +383,10 @@ class QuoteFinder:
                 return o.actor, surface, "title"
         if head.pos_ in {"NOUN", "PROPN"} and head.morph.get("Number") == ["Plur"]:
             return lemma, surface, "collective"
-        if head.pos_ == "PROPN" and head.text[:1].isupper() and lo == head.i and hi == head.i + 1:
-            # a name the NER missed («Косачев заявил»): the person of that surname named
-            # elsewhere in the text, else the name itself
+        if head.pos_ == "PROPN" and head.text[:1].isupper() and lo == head.i and (
+                hi == head.i + 1 or doc[head.i + 1].text == ","):
+            # a name the NER missed («Косачев заявил», «Лиухто, который известен как …,
+            # считает»): the person of that surname named elsewhere in the text, else the name
             named = self._by_surname(lemma)
             return (named or head.lemma_[:1].upper() + head.lemma_[1:]), surface, "name"
         return "", surface, "unresolved"
