@@ -256,15 +256,18 @@ def _tuples(df: pd.DataFrame, cols: list[str] | None = None) -> list[tuple]:
                                                           strict=True)))
 
 
-def _of(df: pd.DataFrame, aid: str) -> pd.DataFrame:
+def _of(df: pd.DataFrame, aid: str, own: bool = False) -> pd.DataFrame:
     """``df[df.article_id == aid]``, or ``df`` itself when every row is the article's (the
-    report hands each page its own rows: filtering them again would only copy them).
+    report hands each page its own rows, saying so with ``own``: filtering them again would
+    only copy them).
 
     >>> df = pd.DataFrame({"article_id": ["a", "a", "b"], "x": [1, 2, 3]})
     >>> sub = df.iloc[:2]
     >>> _of(df, "a").x.tolist(), _of(df, "b").index.tolist(), _of(sub, "a") is sub
     ([1, 2], [2], True)
     """
+    if own:
+        return df
     ids = df["article_id"].to_numpy()
     mask = ids == aid
     return df if mask.all() else df[mask]
@@ -546,16 +549,17 @@ def article_html(art: dict, segs: list[tuple[str, int, int]], text: str, frames:
     """One article's page: metadata, provenance, figures, the highlighted text with toggles
     and an evidence panel, and downloadable tables."""
     aid = art["article_id"]
+    own = frames.get("_rows_of") == aid  # the per-article tables hold this article's rows only
     st = status_by_variable
-    dev = _of(frames["devices"], aid)
-    men = _of(frames["mentions"], aid)
-    quo = _of(frames["quotes"], aid)
-    sent = _of(frames["actor_sentiment"], aid)
+    dev = _of(frames["devices"], aid, own)
+    men = _of(frames["mentions"], aid, own)
+    quo = _of(frames["quotes"], aid, own)
+    sent = _of(frames["actor_sentiment"], aid, own)
     sent = sent[sent.voice == "ALL"]
-    acts = _of(frames["actors"], aid)
+    acts = _of(frames["actors"], aid, own)
     stance = _empty_like(frames, "stance", ["article_id", "source", "target", "voice",
                                             "polarity", "n_pos", "n_neg", "evidence"])
-    stance = _of(stance, aid)
+    stance = _of(stance, aid, own)
     actors = _merge_actor(acts, sent[["actor", "mean_label", "ci_low", "ci_high", "n_pos",
                                       "n_neg", "n_neu"]])
     actors = _by_mentions(actors)
@@ -591,7 +595,7 @@ def article_html(art: dict, segs: list[tuple[str, int, int]], text: str, frames:
     frames_html = ""
     sv = frames.get("sv_frames")
     if sv is not None:
-        sv = _of(sv, aid)
+        sv = _of(sv, aid, own)
         frames_html += (f"<h3>Semetko &amp; Valkenburg frames"
                         f"{badge_html([f'sv:{f}' for f in sv.frame], st)}</h3>" +
                         _table(sv, [("frame", "frame"), ("score", "score"),
@@ -599,7 +603,7 @@ def article_html(art: dict, segs: list[tuple[str, int, int]], text: str, frames:
                                table_id="t-sv", csv_name=f"{aid}_sv_frames.csv"))
     items = frames.get("sv_items")
     if items is not None:
-        items = _of(items, aid)
+        items = _of(items, aid, own)
         frames_html += ("<h4>Items answered, with the evidence that answered them</h4>" +
                         _table(items, [("frame", "frame"), ("item", "item"),
                                        ("question", "question"), ("answer", "answer"),
@@ -607,7 +611,7 @@ def article_html(art: dict, segs: list[tuple[str, int, int]], text: str, frames:
                                table_id="t-sv-items", csv_name=f"{aid}_sv_items.csv"))
     mfc = frames.get("mfc_frames")
     if mfc is not None:
-        mfc = _of(mfc, aid)
+        mfc = _of(mfc, aid, own)
         frames_html += (f"<h3>Media Frames Corpus frames"
                         f"{badge_html([f'mfc:{f}' for f in mfc.frame], st)}</h3>" +
                         _table(mfc, [("frame", "frame"), ("label", "label"), ("score", "score"),
@@ -616,7 +620,7 @@ def article_html(art: dict, segs: list[tuple[str, int, int]], text: str, frames:
                                table_id="t-mfc", csv_name=f"{aid}_mfc_frames.csv"))
     ent = frames.get("entman")
     if ent is not None:
-        ent = _of(ent, aid)
+        ent = _of(ent, aid, own)
         frames_html += ("<h3>Entman's functions (where the text supports them)</h3>" +
                         _table(ent, [("function", "function"), ("evidence", "evidence"),
                                      ("sentence", "sentence")],
@@ -700,9 +704,10 @@ def article_md(art: dict, text: str, frames: dict, fig_dir: Path | None = None,
                status_by_variable: Mapping[str, str] | None = None) -> str:
     """The article's report as Markdown (figures linked, tables as pipe tables)."""
     aid = art["article_id"]
-    dev = _of(frames["devices"], aid)
-    quo = _of(frames["quotes"], aid)
-    sent = _of(frames["actor_sentiment"], aid)
+    own = frames.get("_rows_of") == aid  # the per-article tables hold this article's rows only
+    dev = _of(frames["devices"], aid, own)
+    quo = _of(frames["quotes"], aid, own)
+    sent = _of(frames["actor_sentiment"], aid, own)
     sent = sent[sent.voice == "ALL"]
     sent = _by_mentions(sent)
     prov = provenance or {}
@@ -734,7 +739,7 @@ def article_md(art: dict, text: str, frames: dict, fig_dir: Path | None = None,
                          ("mean_label", "mean"), ("ci_low", "CI low"), ("ci_high", "CI high"),
                          ("n_pos", "+"), ("n_neg", "−")]),
         "", "## Stance network", "",
-        _md_table(_of(frames["stance"], aid)
+        _md_table(_of(frames["stance"], aid, own)
                   if "stance" in frames else pd.DataFrame(),
                   [("source", "source"), ("target", "target"), ("voice", "voice"),
                    ("polarity", "polarity"), ("n_pos", "+"), ("n_neg", "−")]),
@@ -754,7 +759,7 @@ def article_md(art: dict, text: str, frames: dict, fig_dir: Path | None = None,
             ("entman", "Entman's functions", [("function", "function"),
                                               ("evidence", "evidence")])):
         if frames.get(name) is not None:
-            df = _of(frames[name], aid)
+            df = _of(frames[name], aid, own)
             parts += [f"## {title}", "", _md_table(df, cols), ""]
     parts += ["## Text", "", text, ""]
     return "\n".join(parts)
@@ -1252,7 +1257,7 @@ def _render_page(job: tuple, tables: dict) -> None:
     """Write one article's HTML and Markdown pages; ``tables``: its rows of the per-article
     tables (text as Python strings)."""
     art, row, p, m, _key = job
-    sub = {**_PAGES["frames"], **tables}
+    sub = {**_PAGES["frames"], **tables, "_rows_of": art.id}
     segs = [(s.kind, s.start, s.end) for s in art.segments]
     _write(p, article_html(row, segs, art.text, sub, _PAGES["cats"], _PAGES["provenance"],
                            _PAGES["fig_dir"], _PAGES["status"]))
