@@ -481,3 +481,28 @@ def test_pages_rendered_in_parallel_are_identical(two, tmp_path, codebook, monke
     for n in names:
         assert ((tmp_path / "serial" / "articles" / n).read_bytes()
                 == (tmp_path / "pool" / "articles" / n).read_bytes()), n
+    for n in ("index.html", "index.md"):  # the index is written beside the page workers
+        assert (tmp_path / "serial" / n).read_bytes() == (tmp_path / "pool" / n).read_bytes()
+
+
+@pytest.mark.parametrize("right_actors", [
+    ["b", "a"],            # one row each: joined directly
+    ["a"],                 # "b" unmatched: merge's NaN and int -> float promotion
+    ["a", "a", "b"],       # a duplicate: merge's row per match
+])
+def test_page_actor_join_and_order_match_pandas(right_actors):
+    import framing.report as R
+
+    left = pd.DataFrame({"article_id": "x", "actor": ["b", "a"], "n_mentions": [2, 2]},
+                        index=[7, 3])
+    right = pd.DataFrame({"actor": right_actors, "n_pos": range(len(right_actors)),
+                          "mean_label": [0.5] * len(right_actors)})
+    got = R._merge_actor(left, right)
+    want = left.merge(right, on="actor", how="left")
+    assert got.equals(want) and list(got.dtypes) == list(want.dtypes)
+    assert got.index.equals(want.index)
+    order = ["n_mentions", "actor"]
+    assert R._by_mentions(got).equals(got.sort_values(order, ascending=[False, True]))
+    with_nan = got.assign(n_mentions=[float("nan")] + [1.0] * (len(got) - 1))
+    assert R._by_mentions(with_nan).equals(with_nan.sort_values(order,
+                                                                 ascending=[False, True]))

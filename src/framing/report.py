@@ -15,12 +15,13 @@ running them in a fresh project, gives byte-identical reports.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
 import math
 import os
-from collections import Counter
+from collections import Counter, namedtuple
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -235,6 +236,78 @@ def _records(df: pd.DataFrame) -> list[dict]:
     return [dict(zip(cols, row, strict=True)) for row in df.to_numpy(dtype=object).tolist()]
 
 
+@functools.lru_cache(maxsize=64)
+def _row_type(cols: tuple[str, ...]) -> type:
+    return namedtuple("Row", cols, rename=True)
+
+
+def _tuples(df: pd.DataFrame, cols: list[str] | None = None) -> list[tuple]:
+    """``list(df[cols].itertuples(index=False))`` (all columns by default) with one named
+    tuple class per column set rather than one per call (the same Python values).
+
+    >>> df = pd.DataFrame({"a": [1, 2], "b": ["x", "y"]})
+    >>> _tuples(df) == list(df.itertuples(index=False)), _tuples(df, ["b"])[1].b
+    (True, 'y')
+    """
+    cols = list(df.columns) if cols is None else list(cols)
+    if not len(df):
+        return []
+    return list(map(_row_type(tuple(cols))._make, zip(*(df[c].tolist() for c in cols),
+                                                          strict=True)))
+
+
+def _of(df: pd.DataFrame, aid: str, own: bool = False) -> pd.DataFrame:
+    """``df[df.article_id == aid]``, or ``df`` itself when every row is the article's (the
+    report hands each page its own rows, saying so with ``own``: filtering them again would
+    only copy them).
+
+    >>> df = pd.DataFrame({"article_id": ["a", "a", "b"], "x": [1, 2, 3]})
+    >>> sub = df.iloc[:2]
+    >>> _of(df, "a").x.tolist(), _of(df, "b").index.tolist(), _of(sub, "a") is sub
+    ([1, 2], [2], True)
+    """
+    if own:
+        return df
+    ids = df["article_id"].to_numpy()
+    mask = ids == aid
+    return df if mask.all() else df[mask]
+
+
+def _by_mentions(df: pd.DataFrame) -> pd.DataFrame:
+    """``df.sort_values(["n_mentions", "actor"], ascending=[False, True])``: the same order
+    (both sorts are stable), without pandas' milliseconds per call for a few rows.
+
+    >>> df = pd.DataFrame({"actor": ["b", "a", "c"], "n_mentions": [1, 1, 2]})
+    >>> _by_mentions(df).actor.tolist()
+    ['c', 'a', 'b']
+    """
+    n, a = df["n_mentions"].tolist(), df["actor"].tolist()
+    if all(type(x) is int for x in n) and all(type(x) is str for x in a):
+        return df.iloc[sorted(range(len(n)), key=lambda i: (-n[i], a[i]))]
+    return df.sort_values(["n_mentions", "actor"], ascending=[False, True])
+
+
+def _merge_actor(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
+    """``left.merge(right, on="actor", how="left")``, taken directly when each of the left's
+    actors has exactly one row on the right (the usual case; a merge costs milliseconds).
+
+    >>> left = pd.DataFrame({"actor": ["a", "b"], "n": [1, 2]})
+    >>> right = pd.DataFrame({"actor": ["b", "a"], "x": [0.5, 0.25]})
+    >>> _merge_actor(left, right).equals(left.merge(right, on="actor", how="left"))
+    True
+    """
+    a, r = left["actor"].tolist(), right["actor"].tolist()
+    pos = {x: i for i, x in enumerate(r)}
+    if (a and len(pos) == len(r) and all(type(x) is str for x in r)
+            and all(type(x) is str and x in pos for x in a)):
+        cols = [c for c in right.columns if c != "actor"]
+        if not set(cols) & set(left.columns):  # no suffixes to add
+            return pd.concat([left.reset_index(drop=True),
+                              right.iloc[[pos[x] for x in a]][cols].reset_index(drop=True)],
+                             axis=1)
+    return left.merge(right, on="actor", how="left")
+
+
 def _table(df: pd.DataFrame, cols: list[tuple[str, str]], cls: str = "sortable",
            table_id: str = "", csv_name: str = "", row_attr: str = "",
            shade: Mapping[str, float] | None = None, scroll: bool = False) -> str:
@@ -286,14 +359,13 @@ def highlight(text: str, segments: Iterable[tuple[str, int, int]], devices: pd.D
     elementary pieces, each carrying every annotation active on it).  Each piece names its
     device hits (``data-dev``), mentions (``data-men``) and quotes (``data-quo``) for the
     evidence panel, and has a hover title with the same facts."""
-    dev = list(devices[["start", "end", "hit_id", "category", "label", "rule_id", "speaker",
-                        "target", "device_id"]].itertuples(index=False)) if len(devices) else []
-    men = mentions.assign(mention_id=mentions.mention_id if "mention_id" in mentions else "")
-    men = list(men[["start", "end", "actor", "resolution", "mention_id"]].itertuples(
-        index=False)) if len(men) else []
-    quo = quotes.assign(quote_id=quotes.quote_id if "quote_id" in quotes else "")
-    quo = list(quo[["start", "end", "speaker", "verb", "quote_id"]].itertuples(index=False)) \
-        if len(quo) else []
+    dev = _tuples(devices, ["start", "end", "hit_id", "category", "label", "rule_id", "speaker",
+                            "target", "device_id"])
+    men = mentions if "mention_id" in mentions or not len(mentions) else \
+        mentions.assign(mention_id="")
+    men = _tuples(men, ["start", "end", "actor", "resolution", "mention_id"])
+    quo = quotes if "quote_id" in quotes or not len(quotes) else quotes.assign(quote_id="")
+    quo = _tuples(quo, ["start", "end", "speaker", "verb", "quote_id"])
     # one sweep over all boundaries: linear in text + annotations, overlaps split into pieces
     anns = sorted([("d", r) for r in dev] + [("m", r) for r in men] + [("q", r) for r in quo],
                   key=lambda x: (x[1][0], x[1][1]))
@@ -356,7 +428,7 @@ def evidence_data(dev: pd.DataFrame, men: pd.DataFrame, quo: pd.DataFrame,
     """What the evidence panel shows for a clicked span: device hits, mentions and quotes by
     id (device label, category, definition, rule id, speaker, target; actor; quote speaker)."""
     d = {}
-    for r in dev.itertuples():
+    for r in _tuples(dev):
         c = cats.get(r.category, {})
         d[str(r.hit_id)] = {"label": r.label, "category": c.get("label", r.category),
                             "definition": c.get("definitions", {}).get(r.device_id, ""),
@@ -364,11 +436,11 @@ def evidence_data(dev: pd.DataFrame, men: pd.DataFrame, quo: pd.DataFrame,
                             "text": r.text}
     m = {str(r.mention_id): {"actor": r.actor, "type": r.actor_type, "text": r.text,
                              "resolution": r.resolution}
-         for r in men.itertuples()} if len(men) and "mention_id" in men else {}
+         for r in _tuples(men)} if len(men) and "mention_id" in men else {}
     q = {str(r.quote_id): {"speaker": r.speaker or "", "speaker_text": r.speaker_text or "",
                            "verb": r.verb or "", "verb_type": r.verb_type or "",
                            "kind": r.kind or ""}
-         for r in quo.itertuples()} if len(quo) and "quote_id" in quo else {}
+         for r in _tuples(quo)} if len(quo) and "quote_id" in quo else {}
     return {"d": d, "m": m, "q": q}
 
 
@@ -477,19 +549,20 @@ def article_html(art: dict, segs: list[tuple[str, int, int]], text: str, frames:
     """One article's page: metadata, provenance, figures, the highlighted text with toggles
     and an evidence panel, and downloadable tables."""
     aid = art["article_id"]
+    own = frames.get("_rows_of") == aid  # the per-article tables hold this article's rows only
     st = status_by_variable
-    dev = frames["devices"][frames["devices"].article_id == aid]
-    men = frames["mentions"][frames["mentions"].article_id == aid]
-    quo = frames["quotes"][frames["quotes"].article_id == aid]
-    sent = frames["actor_sentiment"]
-    sent = sent[(sent.article_id == aid) & (sent.voice == "ALL")]
-    acts = frames["actors"][frames["actors"].article_id == aid]
+    dev = _of(frames["devices"], aid, own)
+    men = _of(frames["mentions"], aid, own)
+    quo = _of(frames["quotes"], aid, own)
+    sent = _of(frames["actor_sentiment"], aid, own)
+    sent = sent[sent.voice == "ALL"]
+    acts = _of(frames["actors"], aid, own)
     stance = _empty_like(frames, "stance", ["article_id", "source", "target", "voice",
                                             "polarity", "n_pos", "n_neg", "evidence"])
-    stance = stance[stance.article_id == aid]
-    actors = acts.merge(sent[["actor", "mean_label", "ci_low", "ci_high", "n_pos", "n_neg",
-                              "n_neu"]], on="actor", how="left")
-    actors = actors.sort_values(["n_mentions", "actor"], ascending=[False, True])
+    stance = _of(stance, aid, own)
+    actors = _merge_actor(acts, sent[["actor", "mean_label", "ci_low", "ci_high", "n_pos",
+                                      "n_neg", "n_neu"]])
+    actors = _by_mentions(actors)
     per_cat = Counter(dev.category.tolist()) if len(dev) else Counter()
     legend = "".join(
         f'<label><input type="checkbox" checked data-toggle="cat-{esc(c)}">'
@@ -522,7 +595,7 @@ def article_html(art: dict, segs: list[tuple[str, int, int]], text: str, frames:
     frames_html = ""
     sv = frames.get("sv_frames")
     if sv is not None:
-        sv = sv[sv.article_id == aid]
+        sv = _of(sv, aid, own)
         frames_html += (f"<h3>Semetko &amp; Valkenburg frames"
                         f"{badge_html([f'sv:{f}' for f in sv.frame], st)}</h3>" +
                         _table(sv, [("frame", "frame"), ("score", "score"),
@@ -530,7 +603,7 @@ def article_html(art: dict, segs: list[tuple[str, int, int]], text: str, frames:
                                table_id="t-sv", csv_name=f"{aid}_sv_frames.csv"))
     items = frames.get("sv_items")
     if items is not None:
-        items = items[items.article_id == aid]
+        items = _of(items, aid, own)
         frames_html += ("<h4>Items answered, with the evidence that answered them</h4>" +
                         _table(items, [("frame", "frame"), ("item", "item"),
                                        ("question", "question"), ("answer", "answer"),
@@ -538,7 +611,7 @@ def article_html(art: dict, segs: list[tuple[str, int, int]], text: str, frames:
                                table_id="t-sv-items", csv_name=f"{aid}_sv_items.csv"))
     mfc = frames.get("mfc_frames")
     if mfc is not None:
-        mfc = mfc[mfc.article_id == aid]
+        mfc = _of(mfc, aid, own)
         frames_html += (f"<h3>Media Frames Corpus frames"
                         f"{badge_html([f'mfc:{f}' for f in mfc.frame], st)}</h3>" +
                         _table(mfc, [("frame", "frame"), ("label", "label"), ("score", "score"),
@@ -547,7 +620,7 @@ def article_html(art: dict, segs: list[tuple[str, int, int]], text: str, frames:
                                table_id="t-mfc", csv_name=f"{aid}_mfc_frames.csv"))
     ent = frames.get("entman")
     if ent is not None:
-        ent = ent[ent.article_id == aid]
+        ent = _of(ent, aid, own)
         frames_html += ("<h3>Entman's functions (where the text supports them)</h3>" +
                         _table(ent, [("function", "function"), ("evidence", "evidence"),
                                      ("sentence", "sentence")],
@@ -631,11 +704,12 @@ def article_md(art: dict, text: str, frames: dict, fig_dir: Path | None = None,
                status_by_variable: Mapping[str, str] | None = None) -> str:
     """The article's report as Markdown (figures linked, tables as pipe tables)."""
     aid = art["article_id"]
-    dev = frames["devices"][frames["devices"].article_id == aid]
-    quo = frames["quotes"][frames["quotes"].article_id == aid]
-    sent = frames["actor_sentiment"]
-    sent = sent[(sent.article_id == aid) & (sent.voice == "ALL")]
-    sent = sent.sort_values(["n_mentions", "actor"], ascending=[False, True])
+    own = frames.get("_rows_of") == aid  # the per-article tables hold this article's rows only
+    dev = _of(frames["devices"], aid, own)
+    quo = _of(frames["quotes"], aid, own)
+    sent = _of(frames["actor_sentiment"], aid, own)
+    sent = sent[sent.voice == "ALL"]
+    sent = _by_mentions(sent)
     prov = provenance or {}
     figs = [f"![{FIGURE_TITLES[k]}](../figures/{aid}/{k}.png)"
             for k in _drawn(fig_dir / aid if fig_dir is not None else None, aid,
@@ -665,7 +739,7 @@ def article_md(art: dict, text: str, frames: dict, fig_dir: Path | None = None,
                          ("mean_label", "mean"), ("ci_low", "CI low"), ("ci_high", "CI high"),
                          ("n_pos", "+"), ("n_neg", "−")]),
         "", "## Stance network", "",
-        _md_table(frames["stance"][frames["stance"].article_id == aid]
+        _md_table(_of(frames["stance"], aid, own)
                   if "stance" in frames else pd.DataFrame(),
                   [("source", "source"), ("target", "target"), ("voice", "voice"),
                    ("polarity", "polarity"), ("n_pos", "+"), ("n_neg", "−")]),
@@ -685,7 +759,7 @@ def article_md(art: dict, text: str, frames: dict, fig_dir: Path | None = None,
             ("entman", "Entman's functions", [("function", "function"),
                                               ("evidence", "evidence")])):
         if frames.get(name) is not None:
-            df = frames[name][frames[name].article_id == aid]
+            df = _of(frames[name], aid, own)
             parts += [f"## {title}", "", _md_table(df, cols), ""]
     parts += ["## Text", "", text, ""]
     return "\n".join(parts)
@@ -1154,6 +1228,7 @@ def _render_chunk(jobs: list[tuple]) -> None:
     Each table's rows for all of them are one contiguous run (the tables are sorted by
     article), converted to Python strings once rather than once per page."""
     frames = _PAGES["frames"]
+    empty = _PAGES.setdefault("empty", {})
     chunk: dict[str, tuple[pd.DataFrame, int]] = {}
     for name, rows in _PAGES["rows"].items():
         spans = [rows[a.id] for a, *_ in jobs if a.id in rows]
@@ -1167,8 +1242,10 @@ def _render_chunk(jobs: list[tuple]) -> None:
         sub = {}
         for name, rows in _PAGES["rows"].items():
             span = rows.get(art.id)
-            if span is None:
-                sub[name] = _plain(frames[name].iloc[0:0])
+            if span is None:  # the table's empty frame, converted once
+                if name not in empty:
+                    empty[name] = _plain(frames[name].iloc[0:0])
+                sub[name] = empty[name]
                 continue
             plain, lo = chunk[name]
             sub[name] = plain.iloc[slice(span.start - lo, span.stop - lo)
@@ -1180,7 +1257,7 @@ def _render_page(job: tuple, tables: dict) -> None:
     """Write one article's HTML and Markdown pages; ``tables``: its rows of the per-article
     tables (text as Python strings)."""
     art, row, p, m, _key = job
-    sub = {**_PAGES["frames"], **tables}
+    sub = {**_PAGES["frames"], **tables, "_rows_of": art.id}
     segs = [(s.kind, s.start, s.end) for s in art.segments]
     _write(p, article_html(row, segs, art.text, sub, _PAGES["cats"], _PAGES["provenance"],
                            _PAGES["fig_dir"], _PAGES["status"]))
@@ -1265,15 +1342,26 @@ def render_reports(frames: dict, articles: Iterable, codebook, out_dir: Path,
     by_id = sorted(todo, key=lambda job: job[0].id)
     size = max(1, min(PAGE_CHUNK, -(-len(by_id) // (4 * max(workers, 1)))))  # ≥ 4 per worker
     chunks = [by_id[i:i + size] for i in range(0, len(by_id), size)]
+    words_s = pd.Series(words, dtype="int64")
+    snap = corpus_snapshot(frames, words, labels)
+    prev = update_state(Path(state_path), snap) if state_path is not None else None
+
+    def index() -> list[Path]:
+        return _index(frames, out_dir, provenance, words_s, labels, colors, prev, snap,
+                      status_by_variable)
+
     try:
         if workers > 1 and len(todo) > MIN_PARALLEL_PAGES:
             import multiprocessing as mp
 
             with mp.get_context("fork").Pool(min(workers, os.cpu_count() or 1)) as pool:
-                pool.map(_render_chunk, chunks, chunksize=1)
+                pages = pool.map_async(_render_chunk, chunks, chunksize=1)
+                index_files = index()  # written while the workers render the pages
+                pages.get()
         else:
             for chunk in chunks:
                 _render_chunk(chunk)
+            index_files = index()
     finally:
         _PAGES.clear()
     for _art, _row, p, m, key in todo:
@@ -1286,9 +1374,4 @@ def render_reports(frames: dict, articles: Iterable, codebook, out_dir: Path,
         for f in Path(page_cache).iterdir():
             if f.name.split(".", 1)[0] not in live:
                 f.unlink()
-    words_s = pd.Series(words, dtype="int64")
-    snap = corpus_snapshot(frames, words, labels)
-    prev = update_state(Path(state_path), snap) if state_path is not None else None
-    written += _index(frames, out_dir, provenance, words_s, labels, colors, prev, snap,
-                      status_by_variable)
-    return written
+    return written + index_files
