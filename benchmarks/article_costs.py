@@ -39,7 +39,7 @@ def main() -> int:
     from framing.ingest import parse_text
     from framing.nlp import NLP, sentence_rows
     from framing.resources import sentiment_model_dir
-    from framing.stages import single_threaded_blas
+    from framing.stages import single_threaded_blas, throughput_gc
 
     single_threaded_blas()
     cfg = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
@@ -51,6 +51,7 @@ def main() -> int:
     recs = build_corpus(load_source(args.source), args.n + 1)
     arts = [parse_text(r["text"], r["id"], r["id"] + ".txt") for r in recs]
     nlp = NLP()
+    throughput_gc()  # as in the NLP job's workers, once the models are loaded
     spent: dict[str, float] = defaultdict(float)
     tokens = 0
     with tempfile.TemporaryDirectory() as tmp:

@@ -101,7 +101,7 @@ _FLOOR = None
 
 def _floor_init() -> None:
     global _FLOOR
-    from framing.stages import single_threaded_blas
+    from framing.stages import single_threaded_blas, throughput_gc
 
     single_threaded_blas()  # as in the pipeline's workers: the floor is not handicapped
     from natasha import (
@@ -116,6 +116,7 @@ def _floor_init() -> None:
     emb = NewsEmbedding()
     _FLOOR = (Segmenter(), NewsMorphTagger(emb), NewsSyntaxParser(emb), NewsNERTagger(emb),
               MorphVocab())
+    throughput_gc()  # the pipeline's workers' collector settings: the same for the floor
 
 
 def _floor_one(task: tuple[str, bool]) -> int:
@@ -140,10 +141,11 @@ _LEAN = None
 def _lean_init() -> None:
     global _LEAN
     from framing.nlp import NLP
-    from framing.stages import single_threaded_blas
+    from framing.stages import single_threaded_blas, throughput_gc
 
     single_threaded_blas()
     _LEAN = NLP()
+    throughput_gc()
 
 
 def _lean_one(text: str) -> int:

@@ -106,6 +106,36 @@ def _nlp_worker_init(warm=None, cache_root: str | None = None) -> None:
     _WORKER["nlp"] = NLP()
     _WORKER["annotators"] = warm.annotators() if warm is not None else []
     _WORKER["cache_root"] = cache_root
+    throughput_gc()
+
+
+#: Allocations between two young-generation collections in a worker (CPython's default: 700).
+GC_THRESHOLD = (50_000, 20, 10)
+
+
+def throughput_gc() -> None:
+    """Tune the cyclic garbage collector for a long run over many articles, once the models
+    are loaded: everything loaded so far is frozen out of the collector's scans, and young
+    collections run every :data:`GC_THRESHOLD` allocations instead of 700.
+
+    Annotating an article allocates hundreds of thousands of small objects (tokens, tuples,
+    lists) that are reference-counted away, not cycles; with the default thresholds the
+    collector still runs ~8 young and ~1 older collection per article, each walking the
+    survivors (measured: ~10 % of an article's CPU time, ``benchmarks/article_costs.py``).
+    Outputs do not depend on when cycles are collected (checked: the same Docs and
+    annotations over 400 dev articles).
+
+    >>> import gc
+    >>> old = gc.get_threshold()
+    >>> throughput_gc(); gc.get_threshold() == GC_THRESHOLD
+    True
+    >>> gc.unfreeze(); gc.set_threshold(*old)
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLD)
 
 
 def single_threaded_blas() -> None:

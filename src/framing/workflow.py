@@ -27,6 +27,9 @@ def logged(smk, stage: str) -> Iterator[logging.Logger]:
         h.setFormatter(fmt)
         logger.addHandler(h)
     t0 = time.perf_counter()
+    from .stages import throughput_gc
+
+    throughput_gc()  # a stage reads and writes whole-corpus tables: few cycles, many objects
     try:
         yield logger
     except Exception:
