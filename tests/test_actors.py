@@ -417,3 +417,20 @@ def test_a_pronoun_the_source_speaks_of_keeps_its_person(annotate, registry):
     doc = annotate("Источник утверждает, что Лавров устал и что он скоро уйдет.")
     pron = [m.actor for m in find_mentions(doc, registry) if m.text == "он"]
     assert pron == ["Сергей Лавров"], pron
+
+
+def test_a_surname_joins_a_misnormalised_full_name(annotate, registry):
+    from framing.actors import _name_words, _same_stem, _surname_key
+
+    # the NER's normal form of «Марины Соковой» may come out as an adjective («Соковый»): the
+    # bare «Сокова» is still her, «Соковский» is not
+    full = {"соковый": "Марина Соковый"}
+    assert _surname_key("Сокова", "Сокова", full, registry.lemmatizer) == "соковый"
+    assert _surname_key("Соковский", "Соковский", full, registry.lemmatizer) == ""
+    assert _same_stem("лунева", "луневый") and not _same_stem("лун", "луна")
+    # a transliteration in parentheses is no surname
+    assert _name_words("Пекка Мяки (Pekka Maki)") == ["Пекка", "Мяки"]
+    doc = annotate("Доклад подготовил Пекка Мяки (Pekka Maki). Мяки считает, что рост "
+                   "замедлится.")
+    got = {(m.text, m.actor) for m in find_mentions(doc, registry)}
+    assert ("Мяки", "Пекка Мяки (Pekka Maki)") in got, got

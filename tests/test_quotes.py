@@ -534,3 +534,72 @@ def test_more_speakers_that_refer_back(annotate, registry, quote_finder, text, s
                                        resolution):
     qs = _quotes(annotate, registry, quote_finder, text)
     assert [(q.speaker, q.resolution) for q in qs] == [(speaker, resolution)], qs
+
+
+@pytest.mark.parametrize("text,not_speaker,prefix", [
+    # the body hanging from the noun speaks, not the state inside its name
+    ("Пресс-служба Федерации керлинга России сообщила, что турнир перенесен на осень.",
+     "Россия", "Федерация керлинга"),
+])
+def test_a_press_service_speaks_for_the_body_it_names(annotate, registry, quote_finder, text,
+                                                      not_speaker, prefix):
+    (q,) = _quotes(annotate, registry, quote_finder, text)
+    assert q.speaker != not_speaker and q.speaker.startswith(prefix), q
+    assert q.resolution == "descriptor"
+
+
+def test_experts_of_a_named_body_are_the_body(annotate, registry, quote_finder):
+    (q,) = _quotes(annotate, registry, quote_finder,
+                   "Эксперты Газпромбанка пишут, что ставка останется высокой до весны.")
+    assert (q.speaker, q.resolution) == ("Газпромбанк", "descriptor"), q
+    # without a body in the phrase the experts stay an unnamed collective
+    (q,) = _quotes(annotate, registry, quote_finder,
+                   "Эксперты пишут, что ставка останется высокой до весны.")
+    assert (q.speaker, q.resolution) == ("эксперт", "collective"), q
+
+
+def test_a_representative_named_before_speaks(annotate, registry, quote_finder):
+    text = ("Директор по развитию Газпромбанка в Сибири Ольга Петрова выступила на форуме. "
+            "«Мы будем открывать отделения в малых городах», — отметила представитель "
+            "Газпромбанка.")
+    (q,) = _quotes(annotate, registry, quote_finder, text)
+    assert (q.speaker, q.resolution) == ("Ольга Петрова", "title"), q
+    # nobody of that body named nearby: the body speaks
+    text = ("Ольга Петрова выступила на форуме. «Мы будем открывать отделения», — отметил "
+            "представитель Газпромбанка.")
+    (q,) = _quotes(annotate, registry, quote_finder, text)
+    assert (q.speaker, q.resolution) == ("Газпромбанк", "descriptor"), q
+
+
+def test_a_possessor_is_not_the_speaker(annotate, registry, quote_finder):
+    # introduced with the noun: that person speaks
+    text = ("Мария Левина, племянница Бродского, выпустила книгу воспоминаний. В ней племянница "
+            "Бродского пишет: «Город тогда был совсем другим».")
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert qs and [(q.speaker, q.resolution) for q in qs] == [("Мария Левина", "title")] * len(
+        qs), qs
+    # not introduced: an unnamed relation, never the person whose relation it is
+    text = ("Бродский много писал о городе. По словам знакомого Бродского, он часто гулял "
+            "по набережной.")
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert qs and [(q.speaker, q.resolution) for q in qs] == [("", "unresolved")] * len(qs), qs
+
+
+def test_a_descriptor_phrase_refers_back_to_who_was_introduced_with_it(annotate, registry,
+                                                                       quote_finder):
+    text = ("Иван Соколов, бывший соратник диктатора, уехал из страны в 1990 году. «Режим "
+            "долго не продержится», — отмечает бывший соратник диктатора.")
+    (q,) = _quotes(annotate, registry, quote_finder, text)
+    assert (q.speaker, q.resolution) == ("Иван Соколов", "title"), q
+    # nobody introduced so: an unnamed acquaintance is no one named nearby
+    text = ("Иван Соколов уехал из страны в 1990 году. «Режим долго не продержится», — "
+            "отмечает бывший сосед семьи.")
+    (q,) = _quotes(annotate, registry, quote_finder, text)
+    assert q.speaker == "", q
+
+
+def test_the_verbs_gender_picks_the_person(annotate, registry, quote_finder):
+    text = ("Анна Смирнова пришла вместе с Петром Волковым. «Все уже решено», — сказал "
+            "мужчина.")
+    (q,) = _quotes(annotate, registry, quote_finder, text)
+    assert (q.speaker, q.resolution) == ("Петр Волков", "title"), q

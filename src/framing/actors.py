@@ -22,6 +22,7 @@ too.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -494,10 +495,11 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
     by_surname: dict[str, list[tuple[int, str]]] = {}
     for s, _e, nf, typ in auto:
         if typ == "person" and " " in nf:
-            named = len(nf.split()) == 2 and _first_name_before(doc, s + 1, registry, covered)
+            words = _name_words(nf)
+            named = len(words) == 2 and _first_name_before(doc, s + 1, registry, covered)
             # a namesake only counts with a first name («Нина Зорыч», not «Карьера Слуцкий»)
-            if norm(nf.split()[-1]) not in by_surname or named:
-                by_surname.setdefault(norm(nf.split()[-1]), []).append((s, nf))
+            if norm(words[-1]) not in by_surname or named:
+                by_surname.setdefault(norm(words[-1]), []).append((s, nf))
     full_names = {k: v[0][1] for k, v in by_surname.items()}
     for s, e, nf, typ in auto:
         res = "ner"
@@ -570,13 +572,49 @@ def _collective_links(doc, raw, cues: Sequence[tuple[str, ...]]) -> dict[int, st
     return out
 
 
+def _name_words(nf: str) -> list[str]:
+    """The words of a person's name without a parenthesised gloss («Кари Лиухто (Kari Liuhto)»
+    → ['Кари', 'Лиухто']).
+
+    >>> _name_words("Кари Лиухто (Kari Liuhto)")
+    ['Кари', 'Лиухто']
+    """
+    words = re.sub(r"\s*\([^()]*\)\s*$", "", nf).split()
+    return words or nf.split()
+
+
+#: endings a surname's forms differ by once the NER's normal form went astray («Раковой» →
+#: «Раковый» beside the bare «Ракова»): the stems must agree up to one of these
+_SURNAME_ENDINGS = {"", "а", "ы", "у", "ой", "ый", "ий", "ая", "ом", "ым", "ого", "ому",
+                    "е", "ей", "ую"}
+
+
 def _surname_key(text: str, nf: str, full_names: dict[str, str], lemmatizer: Lemmatizer) -> str:
     """The key of ``full_names`` (surname → full name) that a one-word entity is the surname
-    of: its normal form, else one of pymorphy3's normal forms of the word ("" if none)."""
+    of: its normal form, else one of pymorphy3's normal forms of the word, else the one key
+    whose stem it shares up to a surname ending (the full name was misnormalised: «Анастасия
+    Раковый» beside «Ракова»); "" if none."""
     if norm(nf) in full_names:
         return norm(nf)
     found = sorted(k for k in (norm(c) for c in lemmatizer.candidates(text)) if k in full_names)
-    return found[0] if len(found) == 1 else ""
+    if found:
+        return found[0] if len(found) == 1 else ""
+    word = norm(nf)
+    stems = sorted(k for k in full_names if _same_stem(word, k))
+    return stems[0] if len(stems) == 1 else ""
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """Two forms of one surname: a common stem of at least four letters and endings from
+    ``_SURNAME_ENDINGS``.
+
+    >>> _same_stem("ракова", "раковый"), _same_stem("петров", "петровский")
+    (True, False)
+    """
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n >= 4 and a[n:] in _SURNAME_ENDINGS and b[n:] in _SURNAME_ENDINGS
 
 
 def _descriptors(doc, registry: ActorRegistry, found, date: str):

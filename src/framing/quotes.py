@@ -15,8 +15,12 @@ that names a person, else the nearest person), or an unnamed collective («эк�
 из экспертов») is ``anonymous``: no actor, never the outlet or the name it is close to.  A bare
 body noun («компания заявила», «по оценкам правительства») refers back to the organisation or
 state named before (``title``); a document («— сообщает отчет») speaks for the issuer named with
-it, else for no one (``document``); «оба» is the coordinated persons just named.  Text outside
-every quote is the author's voice.
+it, else for no one (``document``); «оба» is the coordinated persons just named.  «Пресс-служба
+X», «представитель X» and «эксперты X» speak for the body X hanging from the noun (not a state
+inside its name), unless a person introduced with X is named just before («директор X Елена …»);
+a noun for a person with a possessor («племянница Бродского») is never the possessor but the
+person introduced with that noun, else no one.  A title's verb gives its gender («— отметила
+представитель», «мужчина сказал»).  Text outside every quote is the author's voice.
 """
 
 from __future__ import annotations
@@ -68,7 +72,7 @@ class ReportingVerbs:
     TYPES = ("neutral", "assertive", "opinion", "distancing", "naming")
     LISTS = ("speaker_titles", "attribution_nouns", "anonymous_sources", "outlet_nouns",
              "spokesperson_nouns", "citing_verbs", "cited_words", "document_nouns",
-             "body_nouns")
+             "body_nouns", "member_nouns")
     #: the kinds of actor a body noun can refer back to (``body_nouns`` in the YAML file):
     #: ``organisation`` (the nearest organisation named), ``named`` (only one whose name holds
     #: the noun: «суд» → «Мосгорсуд»), ``state`` (the state the text names most)
@@ -82,7 +86,8 @@ class ReportingVerbs:
                  citing: frozenset[str] = frozenset(),
                  cited_words: frozenset[str] = frozenset(),
                  documents: frozenset[str] = frozenset(),
-                 bodies: dict[str, str] | None = None) -> None:
+                 bodies: dict[str, str] | None = None,
+                 members: frozenset[str] = frozenset()) -> None:
         self.table = table
         self.titles = titles
         #: «по словам» noun → type of the report («по утверждению»: distancing)
@@ -101,6 +106,9 @@ class ReportingVerbs:
         self.documents = documents
         #: body nouns («компания», «правительство») → the kind of actor they refer back to
         self.bodies = bodies or {}
+        #: nouns of a body's people («эксперты S&P», «аналитики банка X»): in the plural with
+        #: the body named in the phrase, the body speaks
+        self.members = members
 
     @classmethod
     def from_yaml(cls, path: Path) -> ReportingVerbs:
@@ -158,7 +166,8 @@ class ReportingVerbs:
         return cls(table, lists.get("speaker_titles", empty), attribution,
                    lists.get("anonymous_sources", empty), lists.get("outlet_nouns", empty),
                    lists.get("spokesperson_nouns", empty), lists.get("citing_verbs", empty),
-                   lists.get("cited_words", empty), lists.get("document_nouns", empty), bodies)
+                   lists.get("cited_words", empty), lists.get("document_nouns", empty), bodies,
+                   lists.get("member_nouns", empty))
 
     def marked_type(self, verb, vtype: str, content=None) -> str:
         """``distancing`` when a distancing particle qualifies the report («якобы сказал»,
@@ -315,6 +324,13 @@ class QuoteFinder:
             if named:
                 return named[-1].actor, surface, "name"
             return "", surface, "anonymous"
+        if persons and _animate_noun(head) and all(_possessor(m, head, doc) for m in persons):
+            # «кузина Пастернака», «знакомый Слуцкого»: whose the speaker is, not the speaker —
+            # the person introduced with that noun, else no one (an unnamed relation)
+            p = self._introduced_with(lemma, head)
+            if p is not None and p.actor in {m.actor for m in persons}:
+                p = None
+            return (p.actor if p else ""), surface, ("title" if p else "unresolved")
         if persons:
             m = _closest(persons, head, doc)
             how = m.resolution if m.resolution in {"pronoun", "descriptor", "title"} else "name"
@@ -357,10 +373,28 @@ class QuoteFinder:
         titles = self.verbs.titles
         if lemma in titles or any(norm(t.lemma_) in titles for t in doc[lo:hi]):
             states = [m for m in in_phrase if m.actor_type in {"state", "bloc", "organisation"}]
-            if states:
+            plural = head.morph.get("Number") == ["Plur"]
+            if states and (lemma in self.verbs.spokespersons or (
+                    plural and lemma in self.verbs.members)):
+                # «представитель Microsoft», «пресс-служба Кремля», «эксперты S&P»: the body
+                # named in the phrase speaks — the one hanging from the noun, not a state inside
+                # its name («пресс-служба Федерации бобслея России»: the federation)
+                own = [m for m in states if _attached(
+                    doc[m.tok_start:m.tok_end].root, head, _APPOSITION | {"nmod"}) and
+                    doc[m.tok_start:m.tok_end].root.head.i == head.i]
+                if not plural:
+                    # «… директора Philips Елену Сябренко. … — отметила представитель Philips»
+                    p = self._member_of((own or states)[0].actor, head)
+                    if p is not None:
+                        return p.actor, surface, "title"
+                if own:
+                    return own[0].actor, surface, "descriptor"
+                name = self._unnamed_body(head)
+                if name:
+                    return name, surface, "descriptor"
                 if lemma in self.verbs.spokespersons:
-                    # «представитель Microsoft», «пресс-служба Кремля»: the body speaks
                     return states[0].actor, surface, "descriptor"
+            if states:
                 p = self._nearest_person(before, affiliated=states[0].actor)
                 if p:
                     return p.actor, surface, "descriptor"
@@ -370,9 +404,9 @@ class QuoteFinder:
             if p is not None:  # «режиссер Пиманов … По словам Пиманова … — рассказывал режиссер»
                 return p.actor, surface, "title"
             # a feminine noun («пенсионерка», «женщина») names a woman; a masculine title
-            # («президент», «министр») may name anyone
-            fem = head.morph.get("Gender") == ["Fem"]
-            p = self._nearest_person(before, gender=["Fem"] if fem else None)
+            # («президент», «министр») may name anyone, but its verb tells («— отметила
+            # представитель», «мужчина сказал»)
+            p = self._nearest_person(before, gender=_speaker_gender(head))
             return (p.actor if p else "", surface, "title")
         if in_phrase:
             return in_phrase[-1].actor, surface, "name"
@@ -383,6 +417,16 @@ class QuoteFinder:
                 return o.actor, surface, "title"
         if head.pos_ in {"NOUN", "PROPN"} and head.morph.get("Number") == ["Plur"]:
             return lemma, surface, "collective"
+        if _animate_noun(head) and not in_phrase and any(
+                c.dep_ in {"nmod", "amod"} and c.morph.get("Case") in (["Gen"], head.morph.get(
+                    "Case")) for c in head.children):
+            # a descriptor phrase headed by a noun for a person not in the lists («— отмечает
+            # бывший соратник вождя»): the person introduced with that noun lately («Иван
+            # Петров, соратник вождя»), else no one — «бывший топ-менеджер канала», «знакомый
+            # семьи» are as often unnamed (a bare unlisted noun, «— сказал кардинал», too)
+            p = self._introduced_with(lemma, head)
+            if p is not None:
+                return p.actor, surface, "title"
         if head.pos_ == "PROPN" and head.text[:1].isupper() and lo == head.i and (
                 hi == head.i + 1 or doc[head.i + 1].text == ","):
             # a name the NER missed («Косачев заявил», «Лиухто, который известен как …,
@@ -431,12 +475,32 @@ class QuoteFinder:
         for m in outside:
             root = doc[m.tok_start:m.tok_end].root
             cands = [doc[m.tok_start - 1]] if m.tok_start > 0 else []
+            if cands and root.dep_ == "nmod" and root.head.i == cands[0].i:
+                cands = []  # «племянница Бродского»: whose niece, not her name
             if root.dep_ == "appos":
                 cands.append(root.head)
+            # «Иван Петров, бывший соратник вождя, …»: a noun for a person in apposition
+            cands += [c for c in root.children if c.dep_ == "appos" and _animate_noun(c)]
             for t in cands:
                 lem = norm(t.lemma_)
-                if lem in titles:
+                if lem in titles or _animate_noun(t):
                     self._introduced.setdefault(lem, []).append(m)
+        # the bodies a person is introduced with («директор по развитию Philips в России Елена
+        # Сябренко»): organisations between a title and the name, no verb between them
+        self._bodies_of: dict[str, set[str]] = {}
+        ms, starts = self._by_tok
+        for m in outside:
+            k, sent_start = m.tok_start - 1, doc[m.tok_start].sent.start
+            while k >= sent_start and m.tok_start - k <= 20:
+                t = doc[k]
+                if t.pos_ in {"VERB", "AUX"} or t.text in {".", "—", "–", ":", ";", "«", "»"}:
+                    break
+                if norm(t.lemma_) in titles:
+                    self._bodies_of.setdefault(m.actor, set()).update(
+                        o.actor for o in ms[bisect_left(starts, k):bisect_left(starts, m.tok_start)]
+                        if o.actor_type in {"organisation", "state", "bloc"})
+                    break
+                k -= 1
 
     def _plural_antecedent(self, head, inside: list[tuple[int, int]]):
         """«они» → the plural subject of the nearest sentence (this one or the two before,
@@ -526,6 +590,49 @@ class QuoteFinder:
         g = _first_name_gender(m.actor)
         return [g] if g else root.morph.get("Gender")
 
+    def _window_start(self, head, n: int) -> int:
+        """Where the ``n`` sentences before ``head``'s begin, counted from the start of the
+        quote its reporting clause follows («…», — отметила представитель X: the quote's own
+        sentences do not count)."""
+        tok = head
+        k = bisect_left(self._spans, (head.idx, -1)) - 1
+        if k >= 0:
+            a, b = self._spans[k]
+            if head.sent.start_char <= b <= head.idx and "." not in self._text[b:head.idx]:
+                span = self._doc.char_span(a, b, alignment_mode="expand")
+                tok = span[0] if span is not None and len(span) else head
+        return _sentence_back(tok, n).start_char
+
+    def _member_of(self, body: str, head):
+        """A person named in ``head``'s sentence or the three before who was introduced with
+        the body ``body`` («директор Philips Елена Сябренко») or is registered with it, and
+        whose gender agrees with the noun's verb; the nearest such, else None."""
+        gender = _speaker_gender(head)
+        first = self._window_start(head, 3)
+        persons, starts = self._outside
+        for k in range(bisect_left(starts, head.idx) - 1, -1, -1):
+            m = persons[k]
+            if m.start < first:
+                return None
+            bodies = self._bodies_of.get(m.actor, set()) | {
+                m.affiliation or self.affiliations.get(m.actor, "")}
+            if body in bodies and not (gender and (g := self._gender_of(m)) and g != gender):
+                return m
+        return None
+
+    def _unnamed_body(self, head) -> str:
+        """The name of a body the NER missed, hanging from a spokesperson noun («пресс-служба
+        Федерации бобслея России» → «Федерация бобслея России»), else ""."""
+        from .actors import normal_form
+        from .lemmas import Lemmatizer
+
+        for c in head.children:
+            if c.dep_ in {"nmod", "appos"} and c.i > head.i and c.text[:1].isupper() and (
+                    c.pos_ in {"PROPN", "NOUN"}):
+                lo, hi = _contiguous_subtree(c)
+                return normal_form(head.doc[max(lo, head.i + 1):hi], Lemmatizer.shared())
+        return ""
+
     def _nearest_body(self, head, lemma: str, kind: str):
         """The actor a bare body noun refers back to (``kind`` from ``body_nouns``): for
         ``state`` the state named most often before ``head`` (the latest on a tie); else an
@@ -599,7 +706,8 @@ class QuoteFinder:
             return orgs[k]
         return None
 
-    def _nearest_person(self, before: int, affiliated: str = "", gender: list | None = None):
+    def _nearest_person(self, before: int, affiliated: str = "", gender: list | None = None,
+                        since: int = -1, exclude: frozenset[str] | set[str] = frozenset()):
         """The person a pronoun or bare title before ``before`` refers to: in the nearest
         sentence (outside quotes) that mentions a compatible person, its grammatical subject
         if one of them is («Токаев поддержал настрой своего российского коллеги. «…», —
@@ -608,6 +716,10 @@ class QuoteFinder:
         found = None
         for k in range(bisect_left(starts, before) - 1, -1, -1):
             m = persons[k]
+            if m.start < since:
+                break
+            if m.actor in exclude:
+                continue
             if affiliated:
                 aff = m.affiliation or self.affiliations.get(m.actor, "")
                 if aff != affiliated:
@@ -630,6 +742,7 @@ class QuoteFinder:
         text = self._text = doc.text
         self._doc = doc
         spans = quote_spans(text)
+        self._spans = spans
         self._prepare(mentions, spans)
         quotes: list[Quote] = []
         direct: list[tuple[int, int]] = []  # content spans of attributed direct quotes
@@ -914,6 +1027,37 @@ def _described(head) -> bool:
     preposition («говоря о компании») it is no speaker at all."""
     return any((c.dep_ == "amod" and norm(c.lemma_) not in _DETERMINERS) or c.dep_ in {
         "nmod", "case", "appos", "flat", "flat:foreign", "flat:name"} for c in head.children)
+
+
+def _animate_noun(tok) -> bool:
+    """A singular common noun for a person («соратник», «кузина»), not a pronoun or name."""
+    return (tok.pos_ == "NOUN" and tok.morph.get("Animacy") == ["Anim"]
+            and tok.morph.get("Number") != ["Plur"]
+            and (tok.text[:1].islower() or tok.i == tok.sent.start))
+
+
+def _possessor(m, head, doc) -> bool:
+    """The mention ``m`` is whose ``head`` is («кузина Пастернака», «помощник президента РФ»),
+    not its name: a genitive hanging from the noun (no preposition; the tagger often reads an
+    animate genitive as accusative)."""
+    root = doc[m.tok_start:m.tok_end].root
+    return root.dep_ == "nmod" and root.head.i == head.i and root.morph.get("Case") in (
+        ["Gen"], ["Acc"]) and not any(c.dep_ == "case" for c in root.children)
+
+
+def _speaker_gender(head) -> list | None:
+    """The speaker's gender as the words tell it: a feminine noun («пенсионерка»), else the
+    past-tense verb the noun is the subject of («— отметила представитель», «мужчина
+    сказал»); else None."""
+    if head.morph.get("Animacy") == ["Inan"]:
+        return None  # «пресс-служба сообщила»: the verb agrees with the noun, not a person
+    if head.morph.get("Gender") == ["Fem"]:
+        return ["Fem"]
+    if head.dep_ in {"nsubj", "nsubj:pass"} and head.head.morph.get("Number") != ["Plur"]:
+        g = head.head.morph.get("Gender")
+        if g in (["Fem"], ["Masc"]):
+            return g
+    return None
 
 
 _SOME_OF = {"один", "одна", "одно", "некоторый", "кто-то", "кто-нибудь", "многие", "часть"}
