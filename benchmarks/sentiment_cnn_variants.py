@@ -13,7 +13,7 @@ mention-name masking, word dropout, label smoothing; or another size: ``--hidden
 The out-of-fold probabilities are kept in ``--out`` (default ``/tmp/sentiment_cnn_variants``)
 as ``lin_S.npy`` and ``cnn_NAME_S.npy`` (nets × rows × classes), so an interrupted run resumes
 and variants run one after the other are compared on the same folds.  Needs torch; ≈ 45 s per
-network on one core (15 networks for N = 3).
+network on one core (15 networks for N = 3; CPU ≈ 29 s with ``--hidden 64``, 38 s with 96).
 """
 
 from __future__ import annotations
