@@ -455,7 +455,7 @@ def model_card(cv: dict, rows: int, n_features: int, ms: dict[str, float],
         "",
         "**Tried.** Other contextual representations and their cross-validated figures "
         "(slovnet's CNN encoder states, early-stopped CNN, ensembles, decision rules, CNN "
-        "name masking / word dropout / label smoothing): "
+        "name masking / word dropout / label smoothing, smaller CNNs): "
         "`benchmarks/sentiment_contextual.md`.",
         "",
         "**Reproduce.** `framing train-sentiment --data "
