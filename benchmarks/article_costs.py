@@ -1,7 +1,8 @@
 """CPU time per article of each part of the NLP job: the NLP itself, storing, and every
-annotator that runs on the Doc while it is in memory.
+annotator that runs on the Doc while it is in memory.  ``--sentiment-model`` times another
+sentiment model folder (default: the config's ``sentiment_model``).
 
-    python benchmarks/article_costs.py [--n 150] [--source FILE_OR_DIR]
+    python benchmarks/article_costs.py [--n 150] [--source FILE_OR_DIR] [--sentiment-model DIR]
 
 One process, one BLAS thread, the default config's resources; the articles come from
 ``../shared/corpora/ru-news-dev/`` (as in ``corpus_benchmark.py``).  The first article only
@@ -28,6 +29,7 @@ def main() -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=150)
     ap.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
+    ap.add_argument("--sentiment-model", help="a model folder, 'packaged' or 'lexicon'")
     args = ap.parse_args()
     if not args.source.exists():
         print(f"skipped: source corpus {args.source} is absent")
@@ -46,7 +48,8 @@ def main() -> int:
     res = {k: ROOT / v for k, v in cfg["resources"].items()}
     anns = Resources(registry=res["actors"], verbs=res["reporting_verbs"],
                      codebook=res["codebook"], lexicon=res["sentiment_lexicon"],
-                     model_dir=sentiment_model_dir(cfg.get("sentiment_model")),
+                     model_dir=sentiment_model_dir(args.sentiment_model
+                                                   or cfg.get("sentiment_model")),
                      frames=res["frames"]).annotators()
     recs = build_corpus(load_source(args.source), args.n + 1)
     arts = [parse_text(r["text"], r["id"], r["id"] + ".txt") for r in recs]

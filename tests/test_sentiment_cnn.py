@@ -108,6 +108,39 @@ def test_numpy_forward_equals_torch():
     assert np.allclose(pt, pn, atol=1e-4)
 
 
+def test_small_network_trains_and_numpy_matches_torch(tmp_path):
+    pytest.importorskip("torch", reason="torch (the optional 'train' extra) is not installed; "
+                                        "training is tested only with it")
+    from framing.train_cnn import fit_cnn, torch_proba
+
+    # the label is the sign of the words' lexicon weights: learnable
+    rng = np.random.default_rng(0)
+    items, y = [], []
+    for i in range(60):
+        t, v = tokens(6, 2, 3, seed=i)
+        label = [-1, 0, 1][i % 3]
+        t.flt[:, 0] = 2.0 * label
+        items.append((t, v + 0.1 * rng.normal(size=v.shape)))
+        y.append(label)
+    ts, vs = [t for t, _ in items], [v for _, v in items]
+    m = fit_cnn(ts, vs, y, seed=0, epochs=20, hidden=8, layers=1)
+    assert (m.H, len(m._convs)) == (8, 1)  # read from the weight shapes
+    assert m.params["inp.weight"].shape[0] == 8 and "convs.1.weight" not in m.params
+    assert (m.config["hidden"], m.config["layers"]) == (8, 1)
+    pn = m.proba_batch(ts, vs)
+    assert np.allclose(torch_proba(m, ts, vs), pn, atol=1e-4)
+    acc = np.mean(np.array([-1, 0, 1])[pn.argmax(1)] == np.array(y))
+    assert acc >= 0.75  # it learned (chance: 1/3)
+    # saved and loaded with a linear part: the same shape and the same probabilities
+    X = [{"w:хороший": 1.0}, {"w:плохой": 1.0}, {"w:стол": 1.0}] * 5
+    lin = LinearSentimentModel.fit(X, [1, -1, 0] * 5, C=10.0, min_count=1)
+    lin.cnn = [m]
+    lin.save(tmp_path)
+    back = LinearSentimentModel.load(tmp_path).cnn[0]
+    assert (back.H, len(back._convs)) == (8, 1)
+    assert np.allclose(back.proba_batch(ts, vs), pn)
+
+
 def test_training_augmentation_hides_names_and_drops_words_only_in_training():
     pytest.importorskip("torch", reason="torch (the optional 'train' extra) is not installed; "
                                         "the augmentation is part of training only")

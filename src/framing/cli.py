@@ -128,6 +128,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="folder to keep parsed sentences in (reused when retraining)")
     tr.add_argument("--cnn", type=int, default=3,
                     help="CNN networks (seeds) averaged with the linear model (default 3)")
+    tr.add_argument("--cnn-hidden", type=int, default=None,
+                    help="channels of each CNN (default 128)")
+    tr.add_argument("--cnn-layers", type=int, default=None,
+                    help="residual convolutions of each CNN (default 2)")
     tr.add_argument("--linear-only", action="store_true",
                     help="no CNN part (the CNN's training needs torch: pip install -e '.[train]')")
     trr = sub.add_parser("train-rusentrel", help="cross-validate and train the pair model")
@@ -194,7 +198,9 @@ def main(argv: list[str] | None = None) -> int:
         from .evaluate import train_sentiment
 
         res = train_sentiment(args.data, args.out, args.folds, args.seed, args.C,
-                              cache_dir=args.cache, cnn=0 if args.linear_only else args.cnn)
+                              cache_dir=args.cache, cnn=0 if args.linear_only else args.cnn,
+                              cnn_size={k: v for k, v in (("hidden", args.cnn_hidden),
+                                                          ("layers", args.cnn_layers)) if v})
         cv = res["cv"]
         print(f"{cv['folds']}-fold CV F1_PN {cv['f1_pn']:.2f} (folds mean {cv['f1_pn_mean']:.2f}"
               f" ± {cv['f1_pn_std']:.2f}); grouped by sentence "

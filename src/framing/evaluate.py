@@ -176,7 +176,7 @@ def choose_bias(proba: np.ndarray, y: Sequence[int], classes: Sequence[int],
 
 def cross_validate(X: Sequence[dict], y: Sequence[int], folds: int = 5, seed: int = 0,
                    C: float = 0.03, groups: Sequence[str] | None = None,
-                   cnn: int = 0) -> dict:
+                   cnn: int = 0, cnn_size: dict | None = None) -> dict:
     """Stratified k-fold CV; returns pooled and per-fold F1_PN plus a per-class report.
 
     With ``groups`` (e.g. the sentence of each row) no group is split across folds, so no
@@ -184,6 +184,7 @@ def cross_validate(X: Sequence[dict], y: Sequence[int], folds: int = 5, seed: in
     trains that many CNNs (seeds ``seed``, ``seed + 1``, …; :mod:`framing.train_cnn`, needs
     torch) and predicts as the shipped model does (linear and mean CNN probabilities averaged);
     the linear and CNN parts' own scores are reported too (``linear``, ``cnn``).
+    ``cnn_size`` (``hidden``, ``layers``) is passed to :func:`framing.train_cnn.fit_cnn`.
 
     The decision rule (:func:`choose_bias`) is measured without touching the test folds: for
     each test fold the bias is chosen on the pooled out-of-fold probabilities of the other
@@ -211,7 +212,8 @@ def cross_validate(X: Sequence[dict], y: Sequence[int], folds: int = 5, seed: in
             from .train_cnn import fit_cnn
 
             model.cnn = [fit_cnn([inputs[i][0] for i in tr], [inputs[i][1] for i in tr],
-                                 y_arr[tr], seed=seed + k) for k in range(cnn)]
+                                 y_arr[tr], seed=seed + k, **(cnn_size or {}))
+                         for k in range(cnn)]
             cls = np.asarray(model.classes)
             linear = model.linear_only()
             for i in te:
@@ -261,13 +263,14 @@ def _lexicon_path() -> Path:
 
 def train_sentiment(data: Path, out: Path, folds: int = 5, seed: int = 0, C: float = 0.03,
                     lexicon_path: Path | None = None, cache_dir: Path | None = None,
-                    cnn: int = 0) -> dict:
+                    cnn: int = 0, cnn_size: dict | None = None) -> dict:
     """Cross-validate, then fit on all of ``data`` and save model + card into ``out``.
 
     With ``cnn`` > 0 the model is the linear model averaged with that many CNNs (seeds
     ``seed``, ``seed + 1``, …; :mod:`framing.sentiment_cnn`; training needs torch, inference
-    does not).  The decision bias (:func:`choose_bias`, chosen on the out-of-fold probabilities
-    of the CV grouped by sentence) is kept only when it raised that CV's F1_PN with the bias of
+    does not); ``cnn_size`` (``hidden``, ``layers``) sets their size (default: fit_cnn's).
+    The decision bias (:func:`choose_bias`, chosen on the out-of-fold probabilities of the CV
+    grouped by sentence) is kept only when it raised that CV's F1_PN with the bias of
     each test fold chosen on the other folds."""
     from .nlp import NLP
     from .sentiment import load_lexicon
@@ -285,10 +288,10 @@ def train_sentiment(data: Path, out: Path, folds: int = 5, seed: int = 0, C: flo
                           cache_dir=cache_dir)
     y = [r["label"] for r in rows]
     print(f"{folds}-fold cross-validation …", file=sys.stderr)
-    cv = cross_validate(X, y, folds, seed, C, cnn=cnn)
+    cv = cross_validate(X, y, folds, seed, C, cnn=cnn, cnn_size=cnn_size)
     print(f"{folds}-fold cross-validation grouped by sentence …", file=sys.stderr)
     cv["by_sentence"] = cross_validate(X, y, folds, seed, C, [r["sentence"] for r in rows],
-                                       cnn=cnn)
+                                       cnn=cnn, cnn_size=cnn_size)
     model = LinearSentimentModel.fit(X, y, C=C, seed=seed, meta={
         "trained_on": Path(data).name, "rows": len(rows), "cv": cv,
         "lexicon": Path(lexicon_path or _lexicon_path()).name,
@@ -298,8 +301,8 @@ def train_sentiment(data: Path, out: Path, folds: int = 5, seed: int = 0, C: flo
 
         print("training the CNN on all rows …", file=sys.stderr)
         inputs = [cnn_inputs(x) for x in X]
-        model.cnn = [fit_cnn([t for t, _ in inputs], [v for _, v in inputs], y, seed=seed + k)
-                     for k in range(cnn)]
+        model.cnn = [fit_cnn([t for t, _ in inputs], [v for _, v in inputs], y, seed=seed + k,
+                             **(cnn_size or {})) for k in range(cnn)]
     g = cv["by_sentence"]
     if g["f1_pn_rule"] > g["f1_pn"]:  # the decision rule helps on unseen sentences: keep it
         model.bias = np.asarray(g["bias"])
@@ -452,7 +455,7 @@ def model_card(cv: dict, rows: int, n_features: int, ms: dict[str, float],
         "",
         "**Tried.** Other contextual representations and their cross-validated figures "
         "(slovnet's CNN encoder states, early-stopped CNN, ensembles, decision rules, CNN "
-        "name masking / word dropout / label smoothing): "
+        "name masking / word dropout / label smoothing, smaller CNNs): "
         "`benchmarks/sentiment_contextual.md`.",
         "",
         "**Reproduce.** `framing train-sentiment --data "

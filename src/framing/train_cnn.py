@@ -102,8 +102,11 @@ class _Batcher:
 def fit_cnn(items: Sequence[MentionTokens], vectors: Sequence[np.ndarray], y: Sequence[int],
             seed: int = 0, epochs: int = EPOCHS, meta: dict | None = None,
             mask_mention: float = 0.0, word_drop: float = 0.0,
-            smoothing: float = 0.0) -> CNNSentimentModel:
-    """Train the network on mentions (``vectors[i]``: navec rows of ``items[i].words``).
+            smoothing: float = 0.0, hidden: int = HIDDEN,
+            layers: int = LAYERS) -> CNNSentimentModel:
+    """Train the network on mentions (``vectors[i]``: navec rows of ``items[i].words``), with
+    ``hidden`` channels and ``layers`` residual convolutions (the saved config records both;
+    :class:`~framing.sentiment_cnn.CNNSentimentModel` reads them from the weight shapes).
 
     Training-only regularisers (inference is unchanged): ``mask_mention`` — probability that a
     mention's own word vectors are zeroed in a training step (its type embedding remains), so
@@ -114,7 +117,7 @@ def fit_cnn(items: Sequence[MentionTokens], vectors: Sequence[np.ndarray], y: Se
     torch.manual_seed(seed)
     rng = np.random.RandomState(seed)
     yi = np.searchsorted(CLASSES, np.asarray(y))
-    net = _net(torch, vectors[0].shape[1], HIDDEN, DROPOUT, LAYERS)
+    net = _net(torch, vectors[0].shape[1], hidden, DROPOUT, layers)
     counts = np.bincount(yi, minlength=len(CLASSES)).astype(np.float64)
     weight = torch.tensor(len(yi) / (len(CLASSES) * np.maximum(counts, 1)), dtype=torch.float32)
     opt = torch.optim.AdamW(net.parameters(), lr=LR, weight_decay=WEIGHT_DECAY)
@@ -136,8 +139,8 @@ def fit_cnn(items: Sequence[MentionTokens], vectors: Sequence[np.ndarray], y: Se
             sched.step()
     net.train(False)  # inference mode (dropout off)
     params = {k: v.detach().numpy().astype(np.float32) for k, v in net.state_dict().items()}
-    config = dict(meta or {}, hidden=HIDDEN, epochs=epochs, lr=LR, dropout=DROPOUT,
-                  weight_decay=WEIGHT_DECAY, batch=BATCH, layers=LAYERS, seed=seed)
+    config = dict(meta or {}, hidden=hidden, epochs=epochs, lr=LR, dropout=DROPOUT,
+                  weight_decay=WEIGHT_DECAY, batch=BATCH, layers=layers, seed=seed)
     for k, v in (("mask_mention", mask_mention), ("word_drop", word_drop),
                  ("smoothing", smoothing)):
         if v:
