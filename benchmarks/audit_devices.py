@@ -175,8 +175,8 @@ def actors_and_quotes(manifest: Path, cache: Path) -> tuple[dict, dict]:
         data = json.loads(path.read_text(encoding="utf-8"))
     else:
         registry = ActorRegistry.from_yaml(ROOT / "config" / "actors.yaml")
-        finder = QuoteFinder(ReportingVerbs.from_yaml(ROOT / "config" / "reporting_verbs.yaml"),
-                             {e.id: e.affiliation for e in registry.entries.values()})
+        finder = QuoteFinder.for_registry(
+            ReportingVerbs.from_yaml(ROOT / "config" / "reporting_verbs.yaml"), registry)
         data = {}
         for doc in DocStore(manifest).docs():
             aid = doc.user_data["framing"]["id"]

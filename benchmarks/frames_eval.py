@@ -100,8 +100,8 @@ def code_articles(ids: list[str], cache: Path, frames_path: Path) -> dict[str, d
     lem = lem or Lemmatizer()
     cfg = ROOT / "config"
     registry = ActorRegistry.from_yaml(cfg / "actors.yaml", lem)
-    finder = QuoteFinder(ReportingVerbs.from_yaml(cfg / "reporting_verbs.yaml"),
-                         {e.id: e.affiliation for e in registry.entries.values()})
+    finder = QuoteFinder.for_registry(ReportingVerbs.from_yaml(cfg / "reporting_verbs.yaml"),
+                                      registry)
     lexicon = load_lexicon(cfg / "sentiment_lexicon.tsv")
     model = load_sentiment_model()
     emb = Embeddings() if model is not None else None

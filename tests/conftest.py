@@ -57,8 +57,8 @@ def matcher(codebook, lemmatizer):
 def quote_finder(registry):
     from framing.quotes import QuoteFinder, ReportingVerbs
 
-    return QuoteFinder(ReportingVerbs.from_yaml(ROOT / "config" / "reporting_verbs.yaml"),
-                       {e.id: e.affiliation for e in registry.entries.values()})
+    return QuoteFinder.for_registry(
+        ReportingVerbs.from_yaml(ROOT / "config" / "reporting_verbs.yaml"), registry)
 
 
 @pytest.fixture(scope="session")

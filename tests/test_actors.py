@@ -401,16 +401,6 @@ def test_a_pronoun_after_an_anonymous_source_is_no_named_actor(annotate, registr
     assert pron == ["Сергей Лавров"], pron
 
 
-def test_anonymous_sources_agree_with_the_reporting_verbs_file(registry):
-    from pathlib import Path
-
-    from framing.quotes import ReportingVerbs
-
-    verbs = ReportingVerbs.from_yaml(Path(__file__).resolve().parents[1] / "config"
-                                     / "reporting_verbs.yaml")
-    assert registry.vocabulary.anonymous_sources == set(verbs.anonymous)
-
-
 def test_a_pronoun_the_source_speaks_of_keeps_its_person(annotate, registry):
     from framing.actors import find_mentions
 

@@ -169,8 +169,7 @@ def _finder(tmp_path, registry, extra: str):
 
     f = tmp_path / "verbs.yaml"
     f.write_text("neutral: [сказать, заявить]\n" + extra, encoding="utf-8")
-    return QuoteFinder(ReportingVerbs.from_yaml(f),
-                       {e.id: e.affiliation for e in registry.entries.values()})
+    return QuoteFinder.for_registry(ReportingVerbs.from_yaml(f), registry)
 
 
 def test_speaker_titles_come_from_the_verbs_file(annotate, registry, tmp_path):
@@ -201,6 +200,8 @@ def test_attribution_nouns_come_from_the_verbs_file(annotate, registry, tmp_path
     ("neutral: [сказать]\nbody_nouns:\n  firm: [компания]\n",
      "verbs.yaml, line 3: body_nouns: unknown type 'firm'"),
     ("neutral: [сказать]\ncited_words: слово\n", "verbs.yaml, line 2: 'cited_words' must be"),
+    ("neutral: [сказать]\nanonymous_sources: [источник]\n",
+     "verbs.yaml, line 2: 'anonymous_sources' belongs in the actor registry (actors.yaml)"),
 ])
 def test_verbs_file_errors_name_file_and_line(tmp_path, text, message):
     from framing.quotes import ReportingVerbs

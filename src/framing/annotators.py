@@ -224,8 +224,7 @@ class QuotesAnnotator:
         from .quotes import QuoteFinder, ReportingVerbs
 
         registry = ActorRegistry.from_yaml(self.registry_path)
-        return QuoteFinder(ReportingVerbs.from_yaml(self.verbs_path),
-                           {e.id: e.affiliation for e in registry.entries.values()})
+        return QuoteFinder.for_registry(ReportingVerbs.from_yaml(self.verbs_path), registry)
 
     def compute(self, doc, upstream: Mapping[str, dict]) -> dict:
         from .actors import Mention

@@ -169,9 +169,8 @@ def predict_ruopinionne(in_path: Path, out_path: Path, registry_path: Path | Non
     nlp = NLP()
     registry = ActorRegistry.from_yaml(registry_path or default_path("actors.yaml"),
                                        nlp.lemmatizer)
-    finder = QuoteFinder(ReportingVerbs.from_yaml(verbs_path
-                                                  or default_path("reporting_verbs.yaml")),
-                         {e.id: e.affiliation for e in registry.entries.values()})
+    finder = QuoteFinder.for_registry(
+        ReportingVerbs.from_yaml(verbs_path or default_path("reporting_verbs.yaml")), registry)
     lexicon = load_lexicon(lexicon_path or default_path("sentiment_lexicon.tsv"))
     model = load_sentiment_model(model_dir)
     emb = Embeddings() if model is not None else None

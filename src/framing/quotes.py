@@ -70,9 +70,8 @@ class ReportingVerbs:
     """
 
     TYPES = ("neutral", "assertive", "opinion", "distancing", "naming")
-    LISTS = ("speaker_titles", "attribution_nouns", "anonymous_sources", "outlet_nouns",
-             "spokesperson_nouns", "citing_verbs", "cited_words", "document_nouns",
-             "body_nouns", "member_nouns")
+    LISTS = ("speaker_titles", "attribution_nouns", "outlet_nouns", "spokesperson_nouns",
+             "citing_verbs", "cited_words", "document_nouns", "body_nouns", "member_nouns")
     #: the kinds of actor a body noun can refer back to (``body_nouns`` in the YAML file):
     #: ``organisation`` (the nearest organisation named), ``named`` (only one whose name holds
     #: the noun: «суд» → «Мосгорсуд»), ``state`` (the state the text names most)
@@ -80,7 +79,6 @@ class ReportingVerbs:
 
     def __init__(self, table: dict[str, str], titles: frozenset[str] = frozenset(),
                  attribution: dict[str, str] | None = None,
-                 anonymous: frozenset[str] = frozenset(),
                  outlets: frozenset[str] = frozenset(),
                  spokespersons: frozenset[str] = frozenset(),
                  citing: frozenset[str] = frozenset(),
@@ -92,8 +90,6 @@ class ReportingVerbs:
         self.titles = titles
         #: «по словам» noun → type of the report («по утверждению»: distancing)
         self.attribution = attribution or {}
-        #: nouns of an unnamed source («источник», «собеседник «Медузы»»): never a named person
-        self.anonymous = anonymous
         #: nouns that refer back to a named outlet or organisation («издание», «агентство»)
         self.outlets = outlets
         #: nouns of someone speaking for a body («представитель X»): the body X is the speaker
@@ -147,6 +143,9 @@ class ReportingVerbs:
                 continue
             if typ not in cls.TYPES and typ not in cls.LISTS:
                 where = f"{path}, line {key_line(path, typ)}"
+                if typ == "anonymous_sources":
+                    raise ResourceError(f"{where}: 'anonymous_sources' belongs in the actor "
+                                        "registry (actors.yaml), read by quotes and actors")
                 raise ResourceError(f"{where}: unknown key {typ!r} (verb types: {cls.TYPES}; "
                                     f"word lists: {cls.LISTS})")
             if typ == "attribution_nouns":
@@ -164,7 +163,7 @@ class ReportingVerbs:
                 table.update(dict.fromkeys(lemma_list(typ, lemmas, typ), typ))
         empty: frozenset[str] = frozenset()
         return cls(table, lists.get("speaker_titles", empty), attribution,
-                   lists.get("anonymous_sources", empty), lists.get("outlet_nouns", empty),
+                   lists.get("outlet_nouns", empty),
                    lists.get("spokesperson_nouns", empty), lists.get("citing_verbs", empty),
                    lists.get("cited_words", empty), lists.get("document_nouns", empty), bodies,
                    lists.get("member_nouns", empty))
@@ -288,9 +287,20 @@ def _subject(verb):
 class QuoteFinder:
     """Find quotes and resolve their speakers."""
 
-    def __init__(self, verbs: ReportingVerbs, affiliations: dict[str, str] | None = None) -> None:
+    def __init__(self, verbs: ReportingVerbs, affiliations: dict[str, str] | None = None,
+                 anonymous: frozenset[str] = frozenset()) -> None:
         self.verbs = verbs
         self.affiliations = affiliations or {}
+        #: nouns of an unnamed source («источник», «собеседник «Медузы»»): never a named person
+        self.anonymous = frozenset(anonymous)
+
+    @classmethod
+    def for_registry(cls, verbs: ReportingVerbs, registry) -> QuoteFinder:
+        """The finder for the actors of ``registry`` (an :class:`framing.actors.ActorRegistry`):
+        their affiliations, and its ``anonymous_sources`` — one list for quotes and for the
+        pronoun mentions of the actors stage."""
+        return cls(verbs, {e.id: e.affiliation for e in registry.entries.values()},
+                   frozenset(registry.vocabulary.anonymous_sources))
 
     # -- speaker resolution ------------------------------------------------------------------
     def _resolve(self, head, doc, mentions: Sequence, inside: list[tuple[int, int]],
@@ -313,7 +323,7 @@ class QuoteFinder:
                         and doc[m.tok_start:m.tok_end].root.dep_ in _SUBJECT_LIKE]
         surface = doc[lo:hi].text
         lemma = norm(head.lemma_)
-        anonymous = lemma in self.verbs.anonymous or (
+        anonymous = lemma in self.anonymous or (
             lemma in _SOME_OF and any(c.dep_ == "nmod" and any(
                 g.lower_ == "из" for g in c.children) for c in head.children))
         if anonymous:
@@ -553,7 +563,7 @@ class QuoteFinder:
         doc = head.doc
         first = _sentence_back(head, 2)
         for t in reversed(doc[first.start:head.i]):
-            if (t.dep_ in {"nsubj", "nsubj:pass"} and norm(t.lemma_) in self.verbs.anonymous
+            if (t.dep_ in {"nsubj", "nsubj:pass"} and norm(t.lemma_) in self.anonymous
                     and not any(a <= t.idx < b for a, b in inside)):
                 return t
         return None
@@ -908,7 +918,7 @@ class QuoteFinder:
                     ms_, st_ = self._by_tok
                     named = ms_[bisect_left(st_, t.i + 1):bisect_left(st_, comma.i)]
                     holder = list(doc[t.i + 1:comma.i])
-                    if holder and (named or norm(holder[0].lemma_) in self.verbs.anonymous):
+                    if holder and (named or norm(holder[0].lemma_) in self.anonymous):
                         head, cue, span = _phrase_head(holder), t, (t.i + 1, comma.i)
                         speaker, surface, res = self._resolve(head, doc, mentions, inside, span)
                         a, b = comma.idx + 1, _sent_end(sent)
