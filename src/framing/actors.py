@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .docview import doc_view
+from .docview import doc_view, sentence_back
 from .lemmas import Lemmatizer
 from .lexmatch import PhraseIndex, doc_tokens, norm
 from .yamlio import ResourceError, line_of, load_yaml, load_yaml_text
@@ -825,11 +825,7 @@ def _anonymous_since(doc, tok, best: tuple[str, int], anonymous: set[str], perso
     speaks of, never the source."""
     if not anonymous:
         return False
-    first = doc[tok.i].sent
-    for _ in range(2):
-        if first.start == 0:
-            break
-        first = doc[first.start - 1].sent
+    first = sentence_back(tok, 2)
     src = next((t for t in reversed(doc[first.start:tok.sent.start])
                 if t.dep_ in {"nsubj", "nsubj:pass"} and norm(t.lemma_) in anonymous), None)
     if src is None:

@@ -85,3 +85,20 @@ def doc_view(doc) -> DocView:
     if v is None or v.doc is not doc:
         v = _LAST[0] = DocView(doc)
     return v
+
+
+def sentence_back(tok, n: int):
+    """The sentence ``n`` sentences before ``tok``'s (or the document's first).
+
+    >>> from framing.ingest import parse_text
+    >>> from framing.nlp import NLP
+    >>> doc = NLP()(parse_text("Первое. Второе. Третье.", "x", "x.txt"))
+    >>> sentence_back(doc[-1], 1).text, sentence_back(doc[-1], 5).text
+    ('Второе.', 'Первое.')
+    """
+    sent = tok.sent
+    for _ in range(n):
+        if sent.start == 0:
+            break
+        sent = tok.doc[sent.start - 1].sent
+    return sent

@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .docview import sentence_back
 from .lexmatch import norm
 from .yamlio import ResourceError, key_line, line_of, load_yaml
 
@@ -518,7 +519,7 @@ class QuoteFinder:
         предупреждают» → врач) or the first of coordinated persons («Цивилев и Чернов …
         Они объяснили» → Цивилев); nobody if no sentence has one."""
         doc = head.doc
-        lo = _sentence_back(head, 2).start
+        lo = sentence_back(head, 2).start
         ms, starts = self._by_tok
         for t in reversed(doc[lo:head.i]):
             if t.dep_ not in {"nsubj", "nsubj:pass"} or any(a <= t.idx < b for a, b in inside):
@@ -547,7 +548,7 @@ class QuoteFinder:
         actors = {m.actor for m in self._introduced.get(lemma, ()) if m.start < head.idx}
         if not actors:
             return None
-        first = _sentence_back(head, 3)
+        first = sentence_back(head, 3)
         persons, starts = self._outside
         for k in range(bisect_left(starts, head.idx) - 1, -1, -1):
             m = persons[k]
@@ -561,7 +562,7 @@ class QuoteFinder:
         """An anonymous source («источник», «собеседник») that is the subject of ``head``'s
         sentence or one of the two before, outside quotes: the nearest such token, or None."""
         doc = head.doc
-        first = _sentence_back(head, 2)
+        first = sentence_back(head, 2)
         for t in reversed(doc[first.start:head.i]):
             if (t.dep_ in {"nsubj", "nsubj:pass"} and norm(t.lemma_) in self.anonymous
                     and not any(a <= t.idx < b for a, b in inside)):
@@ -611,7 +612,7 @@ class QuoteFinder:
             if head.sent.start_char <= b <= head.idx and "." not in self._text[b:head.idx]:
                 span = self._doc.char_span(a, b, alignment_mode="expand")
                 tok = span[0] if span is not None and len(span) else head
-        return _sentence_back(tok, n).start_char
+        return sentence_back(tok, n).start_char
 
     def _member_of(self, body: str, head):
         """A person named in ``head``'s sentence or the three before who was introduced with
@@ -662,7 +663,7 @@ class QuoteFinder:
                 return None
             best = max(counts.values())
             return max((last[a] for a in counts if counts[a] == best), key=lambda m: m.start)
-        first = _sentence_back(head, 2).start_char
+        first = sentence_back(head, 2).start_char
         orgs, starts = self._orgs
         stem = lemma[:max(3, len(lemma) - 2)]
         earlier = orgs[:bisect_left(starts, head.idx)]
@@ -695,7 +696,7 @@ class QuoteFinder:
         ``head``'s sentence or the three before, the nearest first; else None."""
         doc = self._doc
         ms, starts = self._by_tok
-        first = _sentence_back(head, 3).start
+        first = sentence_back(head, 3).start
         for t in reversed(doc[first:head.i]):
             if norm(t.lemma_) != lemma:
                 continue
@@ -709,7 +710,7 @@ class QuoteFinder:
     def _nearest_org(self, head):
         """The organisation named last in the two sentences before ``head``'s (names in its
         own sentence belong to the reported content: «… орден ФСБ, сообщает издание»)."""
-        first = _sentence_back(head, 2)
+        first = sentence_back(head, 2)
         orgs, starts = self._orgs
         k = bisect_left(starts, head.sent.start_char) - 1
         if k >= 0 and orgs[k].start >= first.start_char and first.start < head.sent.start:
@@ -1117,16 +1118,6 @@ def _first_name_gender(actor: str) -> str:
         genders.discard("")
         _GENDER_OF_NAME[first] = genders.pop() if len(genders) == 1 else ""
     return _GENDER_OF_NAME[first]
-
-
-def _sentence_back(tok, n: int):
-    """The sentence ``n`` sentences before ``tok``'s (or the document's first)."""
-    sent = tok.sent
-    for _ in range(n):
-        if sent.start == 0:
-            break
-        sent = tok.doc[sent.start - 1].sent
-    return sent
 
 
 def _attributed_to(tok, attribution) -> bool:
