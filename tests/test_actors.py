@@ -424,3 +424,18 @@ def test_a_surname_joins_a_misnormalised_full_name(annotate, registry):
                    "замедлится.")
     got = {(m.text, m.actor) for m in find_mentions(doc, registry)}
     assert ("Мяки", "Пекка Мяки (Pekka Maki)") in got, got
+
+
+def test_a_misspelt_bare_surname_joins_the_full_name(annotate, registry):
+    from framing.actors import _surname_key
+
+    # a letter changed or dropped, or two swapped
+    doc = annotate("Бухгалтером фирмы работал Семен Колокольцев. Позже Калокольцев уволился. "
+                   "Колоколцев уехал в Тверь.")
+    got = [m.actor for m in find_mentions(doc, registry) if m.text.endswith("цев")]
+    assert got == ["Семен Колокольцев"] * 3, got
+    full = {"шамсутдинов": "Руслан Шамсутдинов", "петров": "Иван Петров"}
+    assert _surname_key("Шамстудинов", "Шамстудинов", full, registry.lemmatizer) == "шамсутдинов"
+    # a changed ending is another surname or another person, not a typo
+    assert _surname_key("Петровский", "Петровский", full, registry.lemmatizer) == ""
+    assert _surname_key("Шамсутдинова", "Шамсутдинова", full, registry.lemmatizer) != ""

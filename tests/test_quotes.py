@@ -587,3 +587,22 @@ def test_the_verbs_gender_picks_the_person(annotate, registry, quote_finder):
             "мужчина.")
     (q,) = _quotes(annotate, registry, quote_finder, text)
     assert (q.speaker, q.resolution) == ("Петр Волков", "title"), q
+
+
+@pytest.mark.parametrize("text,speaker,resolution", [
+    # titles added after the seed-9090 and seed-5151 audits: «генпрокурор», «создатель X»,
+    # «единоросс» refer back to the person just named
+    ("Генеральный прокурор Игорь Краснов провел совещание. «Проверки будут продолжены», — "
+     "сказал генпрокурор.", "Игорь Краснов", "title"),
+    ("В 2010 году Иван Кудрин запустил сервис доставки. «Прибыль растет», — утверждает "
+     "создатель сервиса.", "Иван Кудрин", "title"),
+    ("Депутат Андрей Исаев выступил против поправок. «Это популизм», — говорит единоросс.",
+     "Андрей Исаев", "title"),
+    # a title after an anonymous source as subject is that source, not the person it spoke of
+    ("Источники в партии рассказали, что в мэрии недовольны Петром Волковым. «Он набрал "
+     "слишком много голосов», — отмечает единоросс.", "", "anonymous"),
+])
+def test_unlisted_titles_and_anonymous_sources_behind_a_title(annotate, registry, quote_finder,
+                                                              text, speaker, resolution):
+    qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "direct"]
+    assert [(q.speaker, q.resolution) for q in qs] == [(speaker, resolution)], qs

@@ -601,7 +601,40 @@ def _surname_key(text: str, nf: str, full_names: dict[str, str], lemmatizer: Lem
         return found[0] if len(found) == 1 else ""
     word = norm(nf)
     stems = sorted(k for k in full_names if _same_stem(word, k))
+    if not stems:
+        # a misspelt surname («Каверина» after «Ирина Каверзина», «Шамстудинов» after «Руслан
+        # Шамсутдинов»): one letter dropped, added, changed or two swapped inside the stem
+        stems = sorted(k for k in full_names if _typo_of(word, k))
     return stems[0] if len(stems) == 1 else ""
+
+
+def _typo_of(a: str, b: str) -> bool:
+    """``a`` is ``b`` misspelt: one letter dropped, added or changed, or two neighbours
+    swapped, after the first letter and before the last two (the ending tells gender and case:
+    «Петрова» is no misspelt «Петров»); both at least seven letters long.
+
+    >>> _typo_of("каверина", "каверзина"), _typo_of("шамстудинов", "шамсутдинов")
+    (True, True)
+    >>> _typo_of("петрова", "петров"), _typo_of("смирнова", "смирновы")
+    (False, False)
+    >>> _typo_of("лунина", "лунгина")
+    False
+    """
+    if min(len(a), len(b)) < 7 or a == b or abs(len(a) - len(b)) > 1:
+        return False
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    if n < 1:
+        return False
+    tail = min(len(a), len(b)) - 2
+    if len(a) == len(b):
+        if a[n + 1:] == b[n + 1:]:  # one letter changed
+            return n < tail
+        # two neighbours swapped
+        return n + 1 < tail and a[n] == b[n + 1] and a[n + 1] == b[n] and a[n + 2:] == b[n + 2:]
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return n < tail and short[n:] == long_[n + 1:]
 
 
 def _same_stem(a: str, b: str) -> bool:

@@ -418,6 +418,11 @@ class QuoteFinder:
             # («президент», «министр») may name anyone, but its verb tells («— отметила
             # представитель», «мужчина сказал»)
             p = self._nearest_person(before, gender=_speaker_gender(head))
+            a = self._anonymous_subject(head, inside)
+            if a is not None and (p is None or self._later_subject(a, p)):
+                # «Источники «Медузы» в «Единой России» рассказали, что … Яшина. «…», —
+                # отмечает единоросс»: the unnamed source, not the person it spoke of
+                return "", surface, "anonymous"
             return (p.actor if p else "", surface, "title")
         if in_phrase:
             return in_phrase[-1].actor, surface, "name"
