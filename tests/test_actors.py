@@ -439,3 +439,13 @@ def test_a_misspelt_bare_surname_joins_the_full_name(annotate, registry):
     # a changed ending is another surname or another person, not a typo
     assert _surname_key("Петровский", "Петровский", full, registry.lemmatizer) == ""
     assert _surname_key("Шамсутдинова", "Шамсутдинова", full, registry.lemmatizer) != ""
+
+
+def test_a_gerund_the_ner_ran_on_into_is_no_part_of_the_name(annotate, registry):
+    # a heading run into the next sentence: the NER's span takes «Работая» into the name
+    doc = annotate("Глеб Васильченко Работая в агентстве с августа 2014 года, Васильченко "
+                   "отвечал за публикации.")
+    assert any(e.text.endswith("Работая") for e in doc.ents), doc.ents  # the case is real
+    got = [(m.text, m.actor) for m in find_mentions(doc, registry)]
+    assert got == [("Глеб Васильченко", "Глеб Васильченко"),
+                   ("Васильченко", "Глеб Васильченко")], got

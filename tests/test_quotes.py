@@ -606,3 +606,10 @@ def test_unlisted_titles_and_anonymous_sources_behind_a_title(annotate, registry
                                                               text, speaker, resolution):
     qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "direct"]
     assert [(q.speaker, q.resolution) for q in qs] == [(speaker, resolution)], qs
+
+
+def test_a_gerund_taken_for_a_name_is_no_subject(annotate, registry, quote_finder):
+    text = ("Оговариваясь, что Иванова имела полное право на свои действия, Петр Коплин все же "
+            "отмечает: их подходы отличались во всем.")
+    (q,) = _quotes(annotate, registry, quote_finder, text)
+    assert (q.speaker, q.resolution) == ("Петр Коплин", "name"), q

@@ -184,15 +184,7 @@ class ActorRegistry:
         """
         got = self._name_like.get(word)
         if got is None:
-            w = word.lower()
-            if sum(c.isalpha() for c in w) < 2 or any(c.isdigit() for c in w):
-                got = False
-            elif not self.lemmatizer.morph.word_is_known(w):
-                got = True
-            else:  # surnames are often adjectives too («Карасин», «Толстой»)
-                got = any(_NAME_TAGS & p.tag.grammemes or p.tag.POS in _NAME_POS
-                          for p in self.lemmatizer.morph.parse(w))
-            self._name_like[word] = got
+            got = self._name_like[word] = name_like(word, self.lemmatizer.morph)
         return got
 
     def plausible_actor(self, ent) -> bool:
@@ -312,6 +304,20 @@ def parse_vocabulary(data: object, name: str) -> Vocabulary:
         vocab.not_actor_heads[label] = {norm(w) for w in _word_list(
             words, f"{where}, {label}", "not_actor_heads")}
     return vocab
+
+
+def name_like(word: str, morph) -> bool:
+    """Whether ``word`` can be part of a person's name (``morph``: a pymorphy3 analyser): a
+    word it does not know, or one with a name/surname/patronymic, noun or adjective parse — not
+    a verb form or gerund («Оговариваясь», «Работая»), pronoun or particle, an initial or a
+    word with digits (:meth:`ActorRegistry.can_be_name` caches it)."""
+    w = word.lower()
+    if sum(c.isalpha() for c in w) < 2 or any(c.isdigit() for c in w):
+        return False
+    if not morph.word_is_known(w):
+        return True
+    # surnames are often adjectives too («Карасин», «Толстой»)
+    return any(_NAME_TAGS & p.tag.grammemes or p.tag.POS in _NAME_POS for p in morph.parse(w))
 
 
 def parse_registry(data: object, name: str) -> list[ActorEntry]:
@@ -488,9 +494,16 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
     for ent in doc.ents:
         if any(covered[k] for k in range(ent.start, ent.end)) or not registry.plausible_actor(ent):
             continue
-        nf = normal_form(ent, registry.lemmatizer)
+        label, span = ent.label_, ent
+        if label == "PER":
+            # «Глеб Васильченко Работая в АИИ …»: a verb form the NER ran on into, not parsed
+            # as part of the name, is no name («Юрия Дудя», «Ивана Селило» are: flat:name)
+            while len(span) > 1 and span[-1].is_alpha and len(span[-1]) > 1 and not (
+                    span[-1].dep_.startswith("flat") or registry.can_be_name(span[-1].text)):
+                span = span[:-1]
+        nf = normal_form(span, registry.lemmatizer)
         if nf:
-            auto.append((ent.start, ent.end, nf, _NER_TYPE.get(ent.label_, "organisation")))
+            auto.append((span.start, span.end, nf, _NER_TYPE.get(label, "organisation")))
     # surname → the full names with it, in text order («Александр Зорыч», «Нина Зорыч»)
     by_surname: dict[str, list[tuple[int, str]]] = {}
     for s, _e, nf, typ in auto:

@@ -276,9 +276,16 @@ def _tok_range(doc, a: int, b: int) -> tuple[int, int]:
 
 
 def _subject(verb):
-    for c in verb.children:
-        if c.dep_ in {"nsubj", "nsubj:pass"}:
-            return c
+    subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubj:pass"}]
+    if len(subjects) > 1:
+        # «Оговариваясь, что Канделаки имела право …, Коплин отмечает»: a capitalised gerund the
+        # tagger took for a name is no subject, and of the others the one next to the verb is
+        # its own (the parser hung the subordinate clause's subject on it too)
+        names = [c for c in subjects if c.pos_ != "PROPN" or _name_like(c.text)]
+        if len(names) < len(subjects) and names:
+            return min(names, key=lambda c: abs(c.i - verb.i))
+    if subjects:
+        return subjects[0]
     # shared subject of coordinated verbs («он встречался … и назвал …»)
     if verb.dep_ == "conj" and verb.head.pos_ in {"VERB", "ADJ"}:
         return _subject(verb.head)
@@ -444,7 +451,7 @@ class QuoteFinder:
             if p is not None:
                 return p.actor, surface, "title"
         if head.pos_ == "PROPN" and head.text[:1].isupper() and lo == head.i and (
-                hi == head.i + 1 or doc[head.i + 1].text == ","):
+                hi == head.i + 1 or doc[head.i + 1].text == ",") and _name_like(head.text):
             # a name the NER missed («Косачев заявил», «Лиухто, который известен как …,
             # считает»): the person of that surname named elsewhere in the text, else the name
             named = self._by_surname(lemma)
@@ -1026,6 +1033,19 @@ class QuoteFinder:
 _BOTH = {"оба", "обе"}
 # modifiers that keep a body noun a reference back («эта компания», «сама клиника»)
 _DETERMINERS = {"этот", "тот", "данный", "сам", "весь", "свой", "указанный", "названный"}
+
+
+def _name_like(word: str) -> bool:
+    """``word`` can be a name, not a capitalised verb form the tagger took for one
+    («Оговариваясь, что …, Коплин отмечает»).
+
+    >>> _name_like("Косачев"), _name_like("Оговариваясь")
+    (True, False)
+    """
+    from .actors import name_like
+    from .lemmas import Lemmatizer
+
+    return name_like(word, Lemmatizer.shared().morph)
 
 
 def _word_before(doc, i: int) -> str:
