@@ -478,17 +478,21 @@ def test_body_nouns_and_both_refer_back(annotate, registry, quote_finder, text, 
     assert [(q.speaker, q.resolution) for q in qs] == [(speaker, resolution)], qs
 
 
-@pytest.mark.parametrize("text", [
+@pytest.mark.parametrize("text,speaker", [
     # a body with a description of its own is a new one, not the one named before
-    "«Газпром» подписал контракт на поставки. Европейская компания заявила, что поставок не "
-    "будет.",
-    # a court of any name is not the organisation named before
-    "«Газпром» подписал контракт на поставки. Суд заявил, что оснований для пересмотра нет.",
+    ("«Газпром» подписал контракт на поставки. Европейская компания заявила, что поставок не "
+     "будет.", ""),
+    # a court of any name is not the organisation named before: an unnamed court speaks
+    ("«Газпром» подписал контракт на поставки. Суд заявил, что оснований для пересмотра нет.",
+     "суд"),
+    # «по заявлениям мэрии» with no city hall named: the unnamed body, not no one
+    ("Ремонт моста начался в марте. По заявлениям мэрии, работы закончатся к осени.", "мэрия"),
 ])
-def test_described_or_unnamed_bodies_stay_unresolved(annotate, registry, quote_finder, text):
+def test_described_or_unnamed_bodies_are_not_the_one_named_before(annotate, registry,
+                                                                  quote_finder, text, speaker):
     qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "indirect"]
-    assert [q.speaker for q in qs] == [""], qs
-    assert qs[0].resolution != "title"
+    assert [q.speaker for q in qs] == [speaker], qs
+    assert qs[0].resolution == ("collective" if speaker else "unresolved"), qs
 
 
 _HARSH = "«Условия содержания заключенных остаются очень тяжелыми»"

@@ -377,6 +377,10 @@ class QuoteFinder:
             m = self._nearest_body(head, lemma, kind)
             if m is not None:
                 return m.actor, surface, "title"
+            if kind == "named":
+                # «по заявлениям мэрии», «суд постановил» with no such body named: the unnamed
+                # body speaks, as «столичные власти» do (a collective), not no one
+                return lemma, surface, "collective"
         if lemma in self.verbs.documents and not in_phrase:
             # «— сообщает отчет», «указано в документе»: the issuer named with the document
             # («отчет Общественной палаты») in this sentence or the three before, else no one
