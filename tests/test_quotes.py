@@ -617,3 +617,13 @@ def test_a_gerund_taken_for_a_name_is_no_subject(annotate, registry, quote_finde
             "отмечает: их подходы отличались во всем.")
     (q,) = _quotes(annotate, registry, quote_finder, text)
     assert (q.speaker, q.resolution) == ("Петр Коплин", "name"), q
+
+
+def test_people_from_a_named_body_speak_for_it(annotate, registry, quote_finder):
+    (q,) = _quotes(annotate, registry, quote_finder, "Оппоненты мэра из Партии роста заявляют, "
+                   "что деньги распределяются нечестно.")
+    assert (q.speaker, q.resolution) == ("Партия роста", "descriptor"), q
+    # without «из» the opponents of someone are not their body
+    (q,) = _quotes(annotate, registry, quote_finder, "Оппоненты мэра заявляют, что деньги "
+                   "распределяются нечестно.")
+    assert (q.speaker, q.resolution) == ("оппонент", "collective"), q

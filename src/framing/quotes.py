@@ -421,6 +421,9 @@ class QuoteFinder:
                 if p:
                     return p.actor, surface, "descriptor"
             if head.morph.get("Number") == ["Plur"]:
+                body = _from_body(head, in_phrase)
+                if body is not None:
+                    return body.actor, surface, "descriptor"
                 return lemma, surface, "collective"
             p = self._introduced_with(lemma, head)
             if p is not None:  # «режиссер Пиманов … По словам Пиманова … — рассказывал режиссер»
@@ -443,6 +446,9 @@ class QuoteFinder:
             if o is not None:  # «Foreign Policy пишет … — сообщает издание»
                 return o.actor, surface, "title"
         if head.pos_ in {"NOUN", "PROPN"} and head.morph.get("Number") == ["Plur"]:
+            body = _from_body(head, in_phrase)
+            if body is not None:  # «оппоненты президента из Народной партии заявляют»
+                return body.actor, surface, "descriptor"
             return lemma, surface, "collective"
         if _animate_noun(head) and not in_phrase and any(
                 c.dep_ in {"nmod", "amod"} and c.morph.get("Case") in (["Gen"], head.morph.get(
@@ -1037,6 +1043,19 @@ class QuoteFinder:
 _BOTH = {"оба", "обе"}
 # modifiers that keep a body noun a reference back («эта компания», «сама клиника»)
 _DETERMINERS = {"этот", "тот", "данный", "сам", "весь", "свой", "указанный", "названный"}
+
+
+def _from_body(head, in_phrase: Sequence):
+    """An organisation the people of a plural noun come from, named in its phrase with «из»
+    («оппоненты президента из Народной партии», «аналитики из Сбербанка»): they speak for
+    it; else None."""
+    doc = head.doc
+    for m in in_phrase:
+        root = doc[m.tok_start:m.tok_end].root
+        if m.actor_type == "organisation" and root.dep_ == "nmod" and root.head.i == head.i and (
+                any(c.dep_ == "case" and c.lower_ == "из" for c in root.children)):
+            return m
+    return None
 
 
 def _name_like(word: str) -> bool:
