@@ -602,6 +602,8 @@ def test_the_verbs_gender_picks_the_person(annotate, registry, quote_finder):
      "создатель сервиса.", "Иван Кудрин", "title"),
     ("Депутат Андрей Исаев выступил против поправок. «Это популизм», — говорит единоросс.",
      "Андрей Исаев", "title"),
+    ("Политик Илья Яшин вышел на митинг. «Мы придем снова», — заявил оппозиционер.",
+     "Илья Яшин", "title"),
     # a title after an anonymous source as subject is that source, not the person it spoke of
     ("Источники в партии рассказали, что в мэрии недовольны Петром Волковым. «Он набрал "
      "слишком много голосов», — отмечает единоросс.", "", "anonymous"),
@@ -627,3 +629,24 @@ def test_people_from_a_named_body_speak_for_it(annotate, registry, quote_finder)
     (q,) = _quotes(annotate, registry, quote_finder, "Оппоненты мэра заявляют, что деньги "
                    "распределяются нечестно.")
     assert (q.speaker, q.resolution) == ("оппонент", "collective"), q
+
+
+def test_zametil_reports_and_splits_an_interrupted_quote(annotate, registry, quote_finder):
+    # «заметил» is a reporting verb: the clause with it interrupts the quote, not the stretch
+    # between the dashes inside the content
+    text = ("Министр финансов Антон Силуанов выступил в Думе. «У нас люди изобретательные — сразу "
+            "придумают другие схемы, вроде бы законные, — заметил министр. — Контроль нужен "
+            "строже».")
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert [(q.text[:6], q.speaker) for q in qs] == [("У нас ", "Антон Силуанов"),
+                                                      ("Контро", "Антон Силуанов")], qs
+
+
+def test_a_noun_of_the_quote_is_not_the_subject_of_its_verb(annotate, registry, quote_finder):
+    text = ("Председатель СК Александр Бастрыкин ответил критикам. Об этом глава СК писал и на "
+            "своей странице в блоге в марте 2019-го и среди прочего замечал: «Все мои попытки "
+            "опровергнуть это ложное утверждение через редакцию журнала оказались "
+            "безуспешными».")
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert qs and {(q.speaker, q.resolution) for q in qs} == {("Александр Бастрыкин",
+                                                               "title")}, qs

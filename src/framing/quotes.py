@@ -901,9 +901,14 @@ class QuoteFinder:
             seen.add(tok.i)
             if self.verbs.type_of(tok) and not (s <= tok.i < e):
                 subj = _subject(tok)
-                if subj is None:  # a mis-attached conjunct: the closest subject before the verb
+                if subj is None or s <= subj.i < e:
+                    # a mis-attached conjunct, or a noun of the quote hung on the verb («глава
+                    # СК писал … и замечал: «Все мои попытки …»»): the closest subject before
+                    # the verb outside the quote, if any
                     subj = next((x for x in reversed(doc[tok.sent.start:tok.i])
-                                 if x.dep_ in {"nsubj", "nsubj:pass"}), None)
+                                 if x.dep_ in {"nsubj", "nsubj:pass"} and not s <= x.i < e
+                                 and x.morph.get("Case") != ["Gen"]),  # «нет сомнений»
+                                subj)
                 return (tok, subj) if subj is not None else None
             if tok.head.i == tok.i:
                 break
