@@ -650,3 +650,17 @@ def test_a_noun_of_the_quote_is_not_the_subject_of_its_verb(annotate, registry, 
     qs = _quotes(annotate, registry, quote_finder, text)
     assert qs and {(q.speaker, q.resolution) for q in qs} == {("Александр Бастрыкин",
                                                                "title")}, qs
+
+
+@pytest.mark.parametrize("text", [
+    # the name in a clause interrupting a quote is the narrator's: a later title refers to it
+    "«Мы не уступим, — заявил Андрей Петров. — Это принципиально». Позже политик признал, что "
+    "протестовать нужно цивилизованно.",
+    # a person inside an adverbial participle's clause is what it is about, not the title's
+    "«Мы не уступим, — заявил Андрей Петров. — Это принципиально». Комментируя выставку Вадима "
+    "Сидура, политик признал, что протестовать нужно цивилизованно.",
+])
+def test_a_title_refers_past_quote_clauses_and_gerund_clauses(annotate, registry, quote_finder,
+                                                              text):
+    q = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "indirect"][-1]
+    assert (q.speaker, q.resolution) == ("Андрей Петров", "title"), q

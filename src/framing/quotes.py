@@ -431,7 +431,8 @@ class QuoteFinder:
             # a feminine noun («пенсионерка», «женщина») names a woman; a masculine title
             # («президент», «министр») may name anyone, but its verb tells («— отметила
             # представитель», «мужчина сказал»)
-            p = self._nearest_person(before, gender=_speaker_gender(head))
+            p = self._nearest_person(before, gender=_speaker_gender(head),
+                                     skip=self._in_gerund_clause(head))
             a = self._anonymous_subject(head, inside)
             if a is not None and (p is None or self._later_subject(a, p)):
                 # «Источники «Медузы» в «Единой России» рассказали, что … Яшина. «…», —
@@ -739,8 +740,24 @@ class QuoteFinder:
             return orgs[k]
         return None
 
+    def _in_gerund_clause(self, head) -> set[int]:
+        """Mention ids of the persons in ``head``'s sentence, before it, inside an adverbial
+        participle's clause («Комментируя разгром выставки Сидура, патриарх признал»): what the
+        clause is about, not who the title refers to."""
+        ms, starts = self._by_tok
+        out = set()
+        for m in ms[bisect_left(starts, head.sent.start):bisect_left(starts, head.i)]:
+            t = self._doc[m.tok_start:m.tok_end].root
+            while t.head.i != t.i and t.i != head.i:
+                if t.morph.get("VerbForm") == ["Conv"]:
+                    out.add(m.mention_id)
+                    break
+                t = t.head
+        return out
+
     def _nearest_person(self, before: int, affiliated: str = "", gender: list | None = None,
-                        since: int = -1, exclude: frozenset[str] | set[str] = frozenset()):
+                        since: int = -1, exclude: frozenset[str] | set[str] = frozenset(),
+                        skip: set[int] | frozenset[int] = frozenset()):
         """The person a pronoun or bare title before ``before`` refers to: in the nearest
         sentence (outside quotes) that mentions a compatible person, its grammatical subject
         if one of them is («Токаев поддержал настрой своего российского коллеги. «…», —
@@ -751,7 +768,7 @@ class QuoteFinder:
             m = persons[k]
             if m.start < since:
                 break
-            if m.actor in exclude:
+            if m.actor in exclude or m.mention_id in skip:
                 continue
             if affiliated:
                 aff = m.affiliation or self.affiliations.get(m.actor, "")
@@ -776,13 +793,15 @@ class QuoteFinder:
         self._doc = doc
         spans = quote_spans(text)
         self._spans = spans
-        self._prepare(mentions, spans)
+        splits = [(a, b, *_split_interrupted(doc, a, b, text, self.verbs.type_of))
+                  for a, b in spans]
+        # a name in a clause interrupting a quote («— заявил Кирилл. —») is the narrator's
+        self._prepare(mentions, [p for _, _, parts, _ in splits for p in parts])
         quotes: list[Quote] = []
         direct: list[tuple[int, int]] = []  # content spans of attributed direct quotes
         pending: list[tuple[int, int]] = []
         used_verbs: set[int] = set()
-        for a, b in spans:
-            parts, clause = _split_interrupted(doc, a, b, text, self.verbs.type_of)
+        for a, b, parts, clause in splits:
             attribution = clause or self._after_clause(doc, b)
             if clause is None and attribution is not None and _embedded_name(doc, a, b, text):
                 attribution = None  # «… оплачивал «Российский фонд мира» — депутат говорил …»
