@@ -433,7 +433,32 @@ def _other_first_name(doc, i: int, registry: ActorRegistry) -> bool:
     return any("Name" in p.tag for p in registry.lemmatizer.morph.parse(prev.text))
 
 
-def _namesake(doc, i: int, names: list[tuple[int, str]], registry: ActorRegistry) -> str:
+_GENDER_OF_NAME: dict[str, str] = {}
+
+
+def first_name_gender(actor: str) -> str:
+    """"Masc"/"Fem" when the actor's first word is a first name of one gender only (every
+    nominative singular first-name reading pymorphy3 gives agrees), else "" — one rule for the
+    quote finder (a title's or pronoun's gender) and for namesakes here.
+
+    >>> first_name_gender("Руслан Шамсутдинов"), first_name_gender("Мария Захарова")
+    ('Masc', 'Fem')
+    >>> first_name_gender("Минкульт")
+    ''
+    """
+    first = actor.split(" ", 1)[0]
+    if " " not in actor or not first[:1].isupper():
+        return ""
+    if first not in _GENDER_OF_NAME:
+        genders = {("Masc" if "masc" in p.tag else "Fem" if "femn" in p.tag else "")
+                   for p in Lemmatizer.shared().morph.parse(first)
+                   if "Name" in p.tag and "nomn" in p.tag and "sing" in p.tag}
+        genders.discard("")
+        _GENDER_OF_NAME[first] = genders.pop() if len(genders) == 1 else ""
+    return _GENDER_OF_NAME[first]
+
+
+def _namesake(doc, i: int, names: list[tuple[int, str]]) -> str:
     """Which of the full names sharing a surname (``names``: (token, name) in text order) a
     bare surname at token ``i`` stands for: of those named before it, the ones whose first
     name agrees with the gender of the verb it is the subject of («Зорыч ответила» → «Нина
@@ -441,10 +466,8 @@ def _namesake(doc, i: int, names: list[tuple[int, str]], registry: ActorRegistry
     before = [f for k, f in names if k < i] or [names[0][1]]
     tok = doc[i]
     gender = tok.head.morph.get("Gender") if tok.dep_ in {"nsubj", "nsubj:pass"} else []
-    tag = {"Masc": "masc", "Fem": "femn"}.get(gender[0], "") if gender else ""
-    if tag:
-        agree = [f for f in before if any(
-            tag in p.tag for p in registry.lemmatizer.morph.parse(f.split()[0])[:1])]
+    if gender and gender[0] in {"Masc", "Fem"}:
+        agree = [f for f in before if first_name_gender(f) == gender[0]]
         before = agree or before
     counts = {f: before.count(f) for f in before}
     best = max(counts.values())
@@ -523,7 +546,7 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
             if key:
                 first = _first_name_before(doc, s, registry, covered)
                 names = by_surname[key]
-                full = _namesake(doc, s, names, registry)
+                full = _namesake(doc, s, names)
                 same = [f for _, f in names if norm(f.split()[0]) == norm(first)]
                 if first and not same:
                     # «Нина Зорыч» with the NER's span on the surname only: a namesake

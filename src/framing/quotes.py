@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .actors import first_name_gender
 from .docview import sentence_back
 from .lexmatch import norm
 from .yamlio import ResourceError, key_line, line_of, load_yaml
@@ -621,7 +622,7 @@ class QuoteFinder:
             g = root.head.morph.get("Gender")
             if g:
                 return g
-        g = _first_name_gender(m.actor)
+        g = first_name_gender(m.actor)
         return [g] if g else root.morph.get("Gender")
 
     def _window_start(self, head, n: int) -> int:
@@ -1164,32 +1165,6 @@ def _cited(verb, verbs: ReportingVerbs):
         elif obj.pos_ == "PROPN" and obj.morph.get("Animacy") != ["Inan"]:
             return obj
     return None
-
-
-_GENDER_OF_NAME: dict[str, str] = {}
-
-
-def _first_name_gender(actor: str) -> str:
-    """"Masc"/"Fem" when the actor's first word is a first name of one gender only (pymorphy3),
-    else "".
-
-    >>> _first_name_gender("Руслан Шамсутдинов"), _first_name_gender("Мария Захарова")
-    ('Masc', 'Fem')
-    >>> _first_name_gender("Минкульт")
-    ''
-    """
-    first = actor.split(" ", 1)[0]
-    if " " not in actor or not first[:1].isupper():
-        return ""
-    if first not in _GENDER_OF_NAME:
-        from .lemmas import Lemmatizer
-
-        genders = {("Masc" if "masc" in p.tag else "Fem" if "femn" in p.tag else "")
-                   for p in Lemmatizer.shared().morph.parse(first)
-                   if "Name" in p.tag and "nomn" in p.tag and "sing" in p.tag}
-        genders.discard("")
-        _GENDER_OF_NAME[first] = genders.pop() if len(genders) == 1 else ""
-    return _GENDER_OF_NAME[first]
 
 
 def _attributed_to(tok, attribution) -> bool:
