@@ -449,3 +449,11 @@ def test_a_gerund_the_ner_ran_on_into_is_no_part_of_the_name(annotate, registry)
     got = [(m.text, m.actor) for m in find_mentions(doc, registry)]
     assert got == [("Глеб Васильченко", "Глеб Васильченко"),
                    ("Васильченко", "Глеб Васильченко")], got
+
+
+def test_a_capitalised_word_with_a_rare_first_name_reading_is_no_first_name(annotate, registry):
+    # «У» has a first-name reading in pymorphy3, but not as its likeliest: the registered
+    # Erdogan, not someone else of that surname (one rule with the namesake's first name)
+    doc = annotate("Политолог ответил сразу. «У Эрдогана непростое положение», — сказал он.")
+    got = [m.actor for m in find_mentions(doc, registry) if m.text == "Эрдогана"]
+    assert got == ["Реджеп Тайип Эрдоган"], got

@@ -425,12 +425,7 @@ def _other_first_name(doc, i: int, registry: ActorRegistry) -> bool:
     """The one-word person alias at token ``i`` follows a capitalised first name («Мишель
     Обама»): another person with the same surname (a first name of the registered person itself
     would have made a longer alias match)."""
-    if i == 0:
-        return False
-    prev = doc[i - 1]
-    if not prev.text[:1].isupper():
-        return False
-    return any("Name" in p.tag for p in registry.lemmatizer.morph.parse(prev.text))
+    return i > 0 and _first_name_parse(doc[i - 1], registry) is not None
 
 
 _GENDER_OF_NAME: dict[str, str] = {}
@@ -479,15 +474,20 @@ def _first_name_before(doc, i: int, registry: ActorRegistry, covered: list[bool]
     («Нина» in «Нина Зорыч»: pymorphy3 tags it a first name) and no actor covers it, else ""."""
     if i == 0 or covered[i - 1]:
         return ""
-    prev = doc[i - 1]
-    if not prev.text[:1].isupper():
+    p = _first_name_parse(doc[i - 1], registry)
+    if p is None or "nomn" not in p.tag:
         return ""
-    parses = registry.lemmatizer.morph.parse(prev.text)
-    # the likeliest reading only: «Карьера», «У», «И» have first-name readings too
-    if not parses or "Name" not in parses[0].tag or "nomn" not in parses[0].tag:
-        return ""
-    lemma = parses[0].normal_form
-    return lemma[:1].upper() + lemma[1:]
+    return p.normal_form[:1].upper() + p.normal_form[1:]
+
+
+def _first_name_parse(tok, registry: ActorRegistry):
+    """pymorphy3's likeliest reading of a capitalised token when it is a first name, else None
+    (the likeliest only: «Карьера», «У», «И» have first-name readings too) — one rule for a
+    first name before a surname, whether it names another person or a namesake."""
+    if not tok.text[:1].isupper():
+        return None
+    parses = registry.lemmatizer.morph.parse(tok.text)
+    return parses[0] if parses and "Name" in parses[0].tag else None
 
 
 def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
