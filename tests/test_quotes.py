@@ -664,3 +664,10 @@ def test_a_title_refers_past_quote_clauses_and_gerund_clauses(annotate, registry
                                                               text):
     q = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "indirect"][-1]
     assert (q.speaker, q.resolution) == ("Андрей Петров", "title"), q
+
+
+def test_oni_sami_are_the_people_just_named_in_their_sentence(annotate, registry, quote_finder):
+    text = ("Активисты вышли на акцию протеста. Многих врачей, как говорят они сами, уволили без "
+            "предупреждения.")
+    qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.speaker_text == "они"]
+    assert [(q.speaker, q.resolution) for q in qs] == [("врач", "collective")], qs

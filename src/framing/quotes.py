@@ -543,6 +543,13 @@ class QuoteFinder:
         предупреждают» → врач) or the first of coordinated persons («Цивилев и Чернов …
         Они объяснили» → Цивилев); nobody if no sentence has one."""
         doc = head.doc
+        if head.i + 1 < len(doc) and norm(doc[head.i + 1].lemma_) == "сам":
+            # «многих сотрудников, как говорят они сами, вывели за штат»: «они сами» are the
+            # people just named in their sentence, whatever their role in it
+            for t in reversed(doc[head.sent.start:head.i]):
+                if t.pos_ == "NOUN" and t.morph.get("Number") == ["Plur"] and t.morph.get(
+                        "Animacy") == ["Anim"] and not any(a <= t.idx < b for a, b in inside):
+                    return norm(t.lemma_), head.text, "collective"
         lo = sentence_back(head, 2).start
         ms, starts = self._by_tok
         for t in reversed(doc[lo:head.i]):
