@@ -17,6 +17,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 
 from framing.preflight import preflight, workflow_config_files
+from framing.workflow import release_scheduler_timers
 
 # Config (file:line: key) and every resource (file, line, entry) are checked before any job.
 # A passed check is remembered (keyed by the config, resources and code) and not redone.
@@ -49,3 +50,12 @@ rule all:
         f"{PROCESSED}/inputs_ok",
         rules.frames.output,
     default_target: True
+
+
+# A finished run exits at once instead of waiting up to 1 s for the scheduler's timers.
+onsuccess:
+    release_scheduler_timers()
+
+
+onerror:
+    release_scheduler_timers()

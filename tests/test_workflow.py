@@ -237,3 +237,32 @@ def test_opinions_rule_writes_ruopinionne_jsonl(project):
     got = {(o["Source"][0][0], o["Target"][0][0], o["Polarity"])
            for x in recs for o in x["opinions"]}
     assert ("AUTHOR", "США", "NEG") in got
+
+
+def test_scheduler_timers_are_released_at_the_end_of_a_run():
+    """The Snakefile's onsuccess/onerror handlers cancel the scheduler's pending 1-s
+    re-evaluation timers (non-daemon threads the interpreter would wait for at exit), and
+    no other timer."""
+    import threading
+    import time
+    from types import SimpleNamespace
+
+    from snakemake.scheduling.job_scheduler import JobScheduler
+
+    from framing.workflow import release_scheduler_timers
+
+    fake = SimpleNamespace(_open_jobs=threading.Semaphore(0))
+    JobScheduler._schedule_reevalutation(fake, 60)  # as the scheduler does while waiting
+    other = threading.Timer(60, lambda: None)
+    other.start()
+    try:
+        t0 = time.perf_counter()
+        assert release_scheduler_timers() == 1
+        assert time.perf_counter() - t0 < 5  # joined at once, not after 60 s
+        assert not fake._open_jobs.acquire(blocking=False)  # cancelled, never fired
+        assert other.is_alive()
+        assert release_scheduler_timers() == 0
+    finally:
+        other.cancel()
+    text = (ROOT / "Snakefile").read_text(encoding="utf-8")
+    assert text.count("release_scheduler_timers()") == 2  # onsuccess and onerror
