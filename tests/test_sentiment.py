@@ -79,3 +79,34 @@ def test_tree_context_is_computed_once_and_handed_out_as_a_copy(annotate):
     assert label  # «великим … лидером»
     dist.clear()
     assert _tree_context(doc, k, k + 1)[0] == neighbourhood(doc, k, k + 1)
+
+
+def test_evidence_spans_cached_per_mention_equal_a_fresh_computation(
+        sample_doc, sample_mentions, sample_quotes, lexicon):
+    from framing import sentiment
+    from framing.sentiment import _voice_index, evidence_spans
+
+    doc, ms = sample_doc, sample_mentions
+    voice_of = _voice_index(doc, sample_quotes)
+    toks = {i for m in ms for i in range(m.tok_start, m.tok_end)}
+
+    def both(m, lex=lexicon):  # the voiced score of the annotator, the plain one of features
+        own = set(range(m.tok_start, m.tok_end))
+        return (evidence_spans(doc, m.tok_start, m.tok_end, lex, toks - own, voice_of,
+                               voice_of.get(m.tok_start, -1)),
+                evidence_spans(doc, m.tok_start, m.tok_end, lex))
+
+    cached = [both(m) for m in ms]
+    fresh = []
+    for m in ms:
+        sentiment._CONTEXT.doc = None
+        fresh.append(both(m))
+    assert cached == fresh
+    assert sum(bool(plain[1]) for _, plain in cached) >= 5  # evidence was found
+    assert any(voiced != plain for voiced, plain in cached)  # voices and mentions tell
+    # another lexicon (or the same one changed) is not answered from the cache
+    assert all(both(m, {}) == ((0.0, []), (0.0, [])) for m in ms)
+    small = dict(lexicon)
+    assert [both(m, small) for m in ms] == cached
+    small.clear()
+    assert all(both(m, small) == ((0.0, []), (0.0, [])) for m in ms)

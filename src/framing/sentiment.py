@@ -127,24 +127,28 @@ def lexicon_hit(doc, i: int, lexicon: dict[str, float]) -> tuple[float, int] | N
     return (w, i) if w is not None else None
 
 
-def _negated(tok) -> bool:
-    flips = sum(1 for c in tok.children if c.lower_ in NEGATORS)
-    if tok.head.i != tok.i and tok.dep_ in {"xcomp", "csubj", "ccomp"} or (
-            tok.head.i != tok.i and tok.head.pos_ in {"AUX", "VERB"} and tok.dep_ == "xcomp"):
-        flips += sum(1 for c in tok.head.children if c.lower_ in NEGATORS)
+def _negated(doc, i: int) -> bool:
+    """A negator («не», «нет», …) on token ``i``, or on its governor when ``i`` is its
+    complement, flips it (twice: no flip)."""
+    v = doc_view(doc)
+    kids, low, h, dep = v.children, v.lower, v.head[i], v.dep[i]
+    flips = sum(1 for c in kids[i] if low[c] in NEGATORS)
+    if h != i and dep in {"xcomp", "csubj", "ccomp"} or (
+            h != i and v.pos[h] in {"AUX", "VERB"} and dep == "xcomp"):
+        flips += sum(1 for c in kids[h] if low[c] in NEGATORS)
     return flips % 2 == 1
 
 
 def neighbourhood(doc, start: int, end: int) -> dict[int, int]:
     """Token index → tree distance (1 or 2) around the mention's tokens, within its sentence."""
-    root = doc[start:end].root
-    sent = root.sent
     v = doc_view(doc)  # token indices only: no spaCy Token objects made
     kids, head, dep = v.children, v.head, v.dep
+    r = v.span_root(start, end)
+    s0, s1 = v.sentence(r)
     inside = set(range(start, end))
     dist: dict[int, int] = {}
-    frontier = [(root.i, 0)]
-    seen = {root.i}
+    frontier = [(r, 0)]
+    seen = {r}
     while frontier:
         tok, d = frontier.pop(0)
         if d >= 2:
@@ -153,7 +157,7 @@ def neighbourhood(doc, start: int, end: int) -> dict[int, int]:
         if head[tok] != tok and dep[tok] != "acl:relcl":
             nbrs.append(head[tok])  # a relative clause's antecedent is not its subject's
         for n in nbrs:
-            if n in seen or not (sent.start <= n < sent.end):
+            if n in seen or not (s0 <= n < s1):
                 continue
             seen.add(n)
             if n not in inside:
@@ -161,7 +165,6 @@ def neighbourhood(doc, start: int, end: int) -> dict[int, int]:
             frontier.append((n, d + 1))
     # a subject's or object's predicative complement and its modifiers
     # («назвал Трампа великим деятелем», «Москва стала надёжным партнёром») count at distance 2
-    r = root.i
     if dep[r] in {"nsubj", "nsubj:pass", "obj"} and head[r] != r:
         for c in kids[head[r]]:
             if dep[c] == "xcomp" and c not in inside:
@@ -181,20 +184,21 @@ def naming_complement(doc, start: int, end: int) -> set[int]:
     """Tokens of the label a naming verb gives the mention («назвал последнего «великим
     государственным деятелем»», «президента Путина считают деятелем глобального масштаба»):
     the verb's ``xcomp`` with its modifiers (two levels), when the mention is in the object."""
-    root = doc[start:end].root
-    inside = set(range(start, end))
-    t, verb = root, None
+    v = doc_view(doc)
+    t, verb = v.span_root(start, end), None
     for _ in range(3):
-        if t.head.i == t.i:
+        h = v.head[t]
+        if h == t:
             return set()
-        if t.head.pos_ == "VERB":
+        if v.pos[h] == "VERB":
             # the mention must be in the object (or mis-parsed into the label itself)
-            if norm(t.head.lemma_) in NAMING_VERBS and t.dep_ in {"obj", "xcomp"}:
-                verb = t.head
+            if v.lemma[h] in NAMING_VERBS and v.dep[t] in {"obj", "xcomp"}:
+                verb = doc[h]
             break
-        t = t.head
+        t = h
     if verb is None:
         return set()
+    inside = set(range(start, end))
     out: set[int] = set()
     # the label: the verb's xcomp, or an instrumental the parser hung on the verb or on the
     # object itself («назвал лидера «великим деятелем»» parsed as an apposition)
@@ -243,20 +247,82 @@ def score_mention(doc, start: int, end: int, lexicon: dict[str, float],
     return score, [("не " if neg else "") + doc[a:b].text for a, b, _, neg in hits]
 
 
-_CONTEXT: list = [None, {}]  # the last Doc and its mentions' (neighbourhood, label)
+class _DocContext:
+    """What is known of the mentions of the last Doc seen (mentions come doc by doc; it holds
+    that Doc, so identity comparison is safe): per span its :func:`_tree_context` and, for the
+    last lexicon seen (and its size), its candidate evidence words (:func:`_candidates`)."""
+
+    __slots__ = ("doc", "tree", "lexicon", "size", "cands")
+
+    def __init__(self) -> None:
+        self.doc, self.tree, self.lexicon, self.size, self.cands = None, {}, None, -1, {}
+
+    def of(self, doc, lexicon: dict[str, float] | None = None) -> _DocContext:
+        if self.doc is not doc:
+            self.doc, self.tree, self.lexicon, self.cands = doc, {}, None, {}
+        if lexicon is not None and (self.lexicon is not lexicon or self.size != len(lexicon)):
+            self.lexicon, self.size, self.cands = lexicon, len(lexicon), {}
+        return self
+
+
+_CONTEXT = _DocContext()
 
 
 def _tree_context(doc, start: int, end: int) -> tuple[dict[int, int], set[int]]:
     """:func:`neighbourhood` (a copy: the caller changes it) and :func:`naming_complement` of
     a mention, computed once per mention of the last Doc (its features and its voiced score
     both ask)."""
-    if _CONTEXT[0] is not doc:
-        _CONTEXT[:] = [doc, {}]
-    got = _CONTEXT[1].get((start, end))
+    tree = _CONTEXT.of(doc).tree
+    got = tree.get((start, end))
     if got is None:
-        got = _CONTEXT[1][(start, end)] = (neighbourhood(doc, start, end),
-                                           frozenset(naming_complement(doc, start, end)))
+        got = tree[(start, end)] = (neighbourhood(doc, start, end),
+                                    frozenset(naming_complement(doc, start, end)))
     return dict(got[0]), got[1]
+
+
+def _candidates(doc, start: int, end: int, lexicon: dict[str, float]
+                ) -> tuple[frozenset[int], list[tuple[int, int, float, int, bool]]]:
+    """The mention's label (:func:`naming_complement`) and the lexicon hits around it that
+    may count as its evidence, last token first: ``(last token, first token, signed weight,
+    distance, negated)``.  What depends on the caller — the other mentions' tokens, the
+    voices, the words already taken by a phrase — is left to :func:`evidence_spans`; this is
+    computed once per mention of the last Doc and lexicon."""
+    ctx = _CONTEXT.of(doc, lexicon)
+    got = ctx.cands.get((start, end))
+    if got is not None:
+        return got
+    v = doc_view(doc)
+    r = v.span_root(start, end)
+    h = v.head[r]
+    subject = v.dep[r] in {"nsubj", "nsubj:pass"}
+    dist, label = _tree_context(doc, start, end)
+    for i in label:
+        dist[i] = 1
+    if subject and v.lemma[h] in NAMING_VERBS and any(v.dep[c] == "obj" for c in v.children[h]):
+        # «Токаев назвал Трампа великим»: the label is the object's, not the namer's
+        for c in doc[h].children:
+            if c.dep_ == "xcomp" or (c.dep_ == "obl" and c.morph.get("Case") == ["Ins"]):
+                for t in c.subtree:
+                    dist.pop(t.i, None)
+    root = doc[r]
+    out: list[tuple[int, int, float, int, bool]] = []
+    for i, d in sorted(dist.items(), reverse=True):
+        if subject and i == h and v.lemma[i] in ATTITUDE_VERBS:
+            continue  # the subject holds this attitude; it is not evaluated by it
+        hit = lexicon_hit(doc, i, lexicon)
+        if hit is None:
+            continue
+        w, first = hit
+        if first < start <= i:
+            continue  # a phrase running into the mention itself
+        neg = _negated(doc, i)
+        if neg:
+            w = -w
+        if _compared_against(root, doc[i]):
+            w = -w  # «добрососедство выгоднее обещаний из-за океана»: the loser of a comparison
+        out.append((i, first, w, d, neg))
+    got = ctx.cands[(start, end)] = (label, out)
+    return got
 
 
 def evidence_spans(doc, start: int, end: int, lexicon: dict[str, float],
@@ -265,41 +331,16 @@ def evidence_spans(doc, start: int, end: int, lexicon: dict[str, float],
                    ) -> tuple[float, list[tuple[int, int, float, bool]]]:
     """:func:`score_mention` with its evidence as token spans: ``(score, [(first, end,
     signed contribution, negated), …])`` in text order."""
+    label, candidates = _candidates(doc, start, end, lexicon)
     score = 0.0
     hits: list[tuple[int, int, float, bool]] = []
-    root = doc[start:end].root
-    dist, label = _tree_context(doc, start, end)
-    for i in label:
-        dist[i] = 1
-    if (root.dep_ in {"nsubj", "nsubj:pass"} and norm(root.head.lemma_) in NAMING_VERBS
-            and any(c.dep_ == "obj" for c in root.head.children)):
-        # «Токаев назвал Трампа великим»: the label is the object's, not the namer's
-        for c in root.head.children:
-            if c.dep_ == "xcomp" or (c.dep_ == "obl" and c.morph.get("Case") == ["Ins"]):
-                for t in c.subtree:
-                    dist.pop(t.i, None)
     used: set[int] = set()
-    for i, d in sorted(dist.items(), reverse=True):
+    for i, first, w, d, neg in candidates:
         if i in other_mentions or i in used:
             continue
         if voice_of is not None and voice_of.get(i, -1) != voice and i not in label:
             continue
-        tok = doc[i]
-        if (root.dep_ in {"nsubj", "nsubj:pass"} and tok.i == root.head.i
-                and norm(tok.lemma_) in ATTITUDE_VERBS):
-            continue  # the subject holds this attitude; it is not evaluated by it
-        hit = lexicon_hit(doc, i, lexicon)
-        if hit is None:
-            continue
-        w, first = hit
-        if first < start <= i:
-            continue  # a phrase running into the mention itself
         used.update(range(first, i + 1))
-        neg = _negated(tok)
-        if neg:
-            w = -w
-        if _compared_against(root, tok):
-            w = -w  # «добрососедство выгоднее обещаний из-за океана»: the loser of a comparison
         hits.append((first, i + 1, w / d, neg))
         score += w / d
     hits.reverse()

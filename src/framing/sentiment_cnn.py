@@ -147,8 +147,9 @@ def mention_tokens(doc, start: int, end: int, lexicon: dict[str, float],
     >>> t.cat[:, 3].tolist(), t.flt[:, 0].tolist()  # tree distance; lexicon weight
     ([2, 1, 0, 2], [0.0, 1.0, 0.0, 0.0])
     """
-    root = doc[start:end].root
-    return sentence_tokens(doc, root.sent, lexicon).mention(start, end, tag, root.i)[0]
+    v = doc_view(doc)
+    root = v.span_root(start, end)
+    return sentence_tokens_at(doc, *v.sentence(root), lexicon).mention(start, end, tag, root)[0]
 
 
 class SentenceTokens:
@@ -243,12 +244,12 @@ class _TokensCache:
         self.key: tuple = (None, None)
         self.sents: dict[int, SentenceTokens] = {}
 
-    def get(self, doc, sent, lexicon: dict[str, float]) -> SentenceTokens:
+    def get(self, doc, start: int, end: int, lexicon: dict[str, float]) -> SentenceTokens:
         if self.key[0] is not doc or self.key[1] is not lexicon:
             self.key, self.sents = (doc, lexicon), {}
-        s = self.sents.get(sent.start)
+        s = self.sents.get(start)
         if s is None:
-            s = self.sents[sent.start] = SentenceTokens(sent, lexicon)
+            s = self.sents[start] = SentenceTokens(doc[start:end], lexicon)
         return s
 
 
@@ -258,7 +259,14 @@ _TOKENS = _TokensCache()
 def sentence_tokens(doc, sent, lexicon: dict[str, float]) -> SentenceTokens:
     """The :class:`SentenceTokens` of ``sent`` (a sentence of ``doc``), cached while the same
     Doc is being processed."""
-    return _TOKENS.get(doc, sent, lexicon)
+    return _TOKENS.get(doc, sent.start, sent.end, lexicon)
+
+
+def sentence_tokens_at(doc, start: int, end: int, lexicon: dict[str, float]
+                       ) -> SentenceTokens:
+    """:func:`sentence_tokens` of the sentence ``doc[start:end]`` (its bounds, e.g. from
+    :meth:`framing.docview.DocView.sentence`: no spaCy Span made when it is cached)."""
+    return _TOKENS.get(doc, start, end, lexicon)
 
 
 def _relu(x: np.ndarray) -> np.ndarray:

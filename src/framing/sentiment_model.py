@@ -46,7 +46,7 @@ from .sentiment_cnn import (
     CNNSentimentModel,
     MentionTokens,
     SentenceTokens,
-    sentence_tokens,
+    sentence_tokens_at,
     stack_mentions,
 )
 
@@ -102,17 +102,18 @@ class _Sentence:
 
     __slots__ = ("idx", "lem", "low", "lexw", "vec", "has", "vsum", "nvec")
 
-    def __init__(self, sent, lexicon: dict[str, float], emb: Embeddings | None) -> None:
-        v = doc_view(sent.doc)
+    def __init__(self, doc, start: int, end: int, lexicon: dict[str, float],
+                 emb: Embeddings | None) -> None:
+        v = doc_view(doc)
         space, punct = v.is_space, v.is_punct
-        idx = [i for i in range(sent.start, sent.end) if not (space[i] or punct[i])]
+        idx = [i for i in range(start, end) if not (space[i] or punct[i])]
         lem = [v.lemma[i] for i in idx]
         low = [v.lower[i] for i in idx]
         self.idx, self.lem, self.low = idx, lem, low
         self.lexw = [(k, w) for k, w in enumerate(map(lexicon.get, lem)) if w]
         if emb is not None:
             # the CNN's vectors of the sentence's tokens (spaces left out), punctuation dropped
-            st = sentence_tokens(sent.doc, sent, lexicon)
+            st = sentence_tokens_at(doc, start, end, lexicon)
             allvec = st.vectors(emb)
             sel = [k for k, i in enumerate(st.ids) if not punct[i]]
             vec, has = allvec[sel], st.known[sel]
@@ -128,13 +129,14 @@ class _SentenceCache:
         self.key: tuple = (None, None, None)
         self.sents: dict[int, _Sentence] = {}
 
-    def get(self, doc, sent, lexicon: dict[str, float], emb: Embeddings | None) -> _Sentence:
+    def get(self, doc, bounds: tuple[int, int], lexicon: dict[str, float],
+            emb: Embeddings | None) -> _Sentence:
         k = self.key
         if k[0] is not doc or k[1] is not lexicon or k[2] is not emb:
             self.key, self.sents = (doc, lexicon, emb), {}
-        s = self.sents.get(sent.start)
+        s = self.sents.get(bounds[0])
         if s is None:
-            s = self.sents[sent.start] = _Sentence(sent, lexicon, emb)
+            s = self.sents[bounds[0]] = _Sentence(doc, *bounds, lexicon, emb)
         return s
 
 
@@ -149,10 +151,9 @@ def mention_features(doc, start: int, end: int, lexicon: dict[str, float],
     What the mentions of one sentence share is computed once per sentence.
     """
     f = Features()
-    root = doc[start:end].root
-    s = _SENTENCES.get(doc, root.sent, lexicon, emb)
     v = doc_view(doc)  # the tokens' attributes without making spaCy Token objects
-    r = root.i
+    r = v.span_root(start, end)
+    s = _SENTENCES.get(doc, v.sentence(r), lexicon, emb)
     head = v.head[r]
     rdep = v.dep[r]
     hlem = v.lemma[head]
@@ -249,9 +250,10 @@ def _cnn_source(feats: Features) -> tuple[MentionTokens, SentenceTokens, int, in
     """The CNN's input for the mention behind ``feats``, its sentence's shared part and the
     range ``lo:hi`` of the sentence's tokens it covers."""
     doc, start, end, tag, lexicon, _emb = feats.src
-    root = doc[start:end].root
-    s = sentence_tokens(doc, root.sent, lexicon)  # shared by the sentence's mentions
-    t, lo, hi = s.mention(start, end, tag, root.i)
+    v = doc_view(doc)
+    root = v.span_root(start, end)
+    s = sentence_tokens_at(doc, *v.sentence(root), lexicon)  # shared by the sentence's mentions
+    t, lo, hi = s.mention(start, end, tag, root)
     return t, s, lo, hi
 
 
