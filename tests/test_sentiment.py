@@ -110,3 +110,30 @@ def test_evidence_spans_cached_per_mention_equal_a_fresh_computation(
     assert [both(m, small) for m in ms] == cached
     small.clear()
     assert all(both(m, small) == ((0.0, []), (0.0, [])) for m in ms)
+
+
+def test_aggregate_means_and_intervals_are_numpys():
+    import math
+    import random
+
+    import numpy as np
+
+    from framing.sentiment import MentionSentiment
+
+    rnd = random.Random(3)
+    rows = [MentionSentiment("a", k, rnd.choice(["X", "Y", "Z"]), rnd.choice(["AUTHOR", "Q"]),
+                             rnd.choice([-0.0, 0.0, 0.25, -0.5, 0.1234, 1.0]),
+                             rnd.choice([-1, 0, 1]), "") for k in range(60)]
+    rows.append(MentionSentiment("a", 60, "W", "AUTHOR", -0.0, 0, ""))  # alone in its groups
+    for g in aggregate(rows, {}):
+        rs = [r for r in rows if r.actor == g["actor"] and g["voice"] in ("ALL", r.voice)]
+        labels = [r.label for r in rs]
+        assert g["mean_label"] == round(float(np.mean(labels)), 4)
+        plain = round(float(np.mean([r.score for r in rs])), 4)
+        assert g["mean_score"] == plain and math.copysign(1, g["mean_score"]) == math.copysign(
+            1, plain)
+        vals = np.asarray(labels, dtype=float)
+        if (vals == vals[0]).all():
+            assert (g["ci_low"], g["ci_high"]) == (vals[0], vals[0])
+    assert math.copysign(1, next(g for g in aggregate(rows, {}) if g["actor"] == "W")[
+        "mean_score"]) == 1.0  # np.mean of -0.0 alone is 0.0

@@ -269,3 +269,17 @@ def test_packaged_model_batched_over_an_article_equals_mention_by_mention(annota
     other = annotate("Байден осудил Москву.")
     mention_sentiment(other, find_mentions(other, registry), [], lex, model, emb)
     assert [r.as_row() for r in mention_sentiment(doc, ms, [], lex, model, emb)] == rows
+
+
+def test_row_means_are_the_sums_of_reduceat_over_all_rows():
+    from framing.sentiment_cnn import _row_means
+
+    rng = np.random.default_rng(5)
+    for n_rows, n in ((50, 4), (400, 30), (3, 1)):
+        h = rng.standard_normal((n_rows, 16)).astype(np.float32)
+        cuts = np.sort(rng.choice(np.arange(n_rows + 1), size=2 * n, replace=False))
+        a, b = cuts[::2], cuts[1::2]  # ascending, disjoint, non-empty ranges
+        hz = np.concatenate([h, np.zeros((1, 16), np.float32)])
+        plain = (np.add.reduceat(hz, np.stack([a, b], 1).ravel(), axis=0)[::2]
+                 / (b - a).astype(np.float32)[:, None])
+        assert np.array_equal(_row_means(h, a, b), plain)  # bit for bit

@@ -430,11 +430,12 @@ def bootstrap_ci(values: Sequence[float], seed: int, n_boot: int = 1000,
     >>> bootstrap_ci([1, 1, 1], seed=0)
     (1.0, 1.0)
     """
-    vals = np.asarray(values, dtype=float)
-    if len(vals) == 0:
+    if len(values) == 0:
         return (float("nan"), float("nan"))
-    if (vals == vals[0]).all():  # every resample has the same mean (most actors: one label)
-        return round(float(vals[0]), 4), round(float(vals[0]), 4)
+    first = values[0]
+    if all(x == first for x in values):  # every resample has the same mean (most actors)
+        return round(float(first), 4), round(float(first), 4)
+    vals = np.asarray(values, dtype=float)
     rng = np.random.default_rng(seed)
     means = vals[rng.integers(0, len(vals), size=(n_boot, len(vals)))].mean(axis=1)
     lo, hi = np.quantile(means, [(1 - level) / 2, 1 - (1 - level) / 2])
@@ -455,15 +456,18 @@ def aggregate(rows: Sequence[MentionSentiment], mention_types: dict[tuple[str, i
     out = []
     for (aid, actor, voice), rs in sorted(groups.items()):
         labels = [r.label for r in rs]
+        n = len(labels)
         lo, hi = bootstrap_ci(labels, _seed(aid, actor, voice))
         out.append({
             "article_id": aid, "actor": actor,
             "actor_type": mention_types.get((aid, rs[0].mention_id), ""),
-            "voice": voice, "n_mentions": len(rs),
-            "n_pos": sum(x == 1 for x in labels), "n_neg": sum(x == -1 for x in labels),
-            "n_neu": sum(x == 0 for x in labels),
-            "mean_label": round(float(np.mean(labels)), 4),
-            "mean_score": round(float(np.mean([r.score for r in rs])), 4),
+            "voice": voice, "n_mentions": n,
+            "n_pos": labels.count(1), "n_neg": labels.count(-1), "n_neu": labels.count(0),
+            # the labels are integers: their sum is exact, its quotient is np.mean's; the mean
+            # of one score is np.mean's too (which starts from 0.0: -0.0 becomes 0.0)
+            "mean_label": round(sum(labels) / n, 4),
+            "mean_score": round(rs[0].score + 0.0 if n == 1
+                                else float(np.mean([r.score for r in rs])), 4),
             "ci_low": lo, "ci_high": hi,
         })
     return out

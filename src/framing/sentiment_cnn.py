@@ -273,6 +273,27 @@ def _relu(x: np.ndarray) -> np.ndarray:
     return np.maximum(x, 0.0)
 
 
+def _row_means(h: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The mean of the rows ``h[a[k]:b[k]]`` for every ``k`` (float32, as ``h``; the ranges
+    ascending).  The rows of the ranges are gathered, then summed per range by
+    ``np.add.reduceat``: the very sums that ``reduceat`` over ``h`` at ``[a₀, b₀, a₁, b₁, …]``
+    makes, without going through the rows between the ranges.
+
+    >>> h = np.arange(12, dtype=np.float32).reshape(6, 2)
+    >>> _row_means(h, np.array([0, 3]), np.array([2, 6])).tolist()
+    [[1.0, 2.0], [8.0, 9.0]]
+    """
+    own = b - a
+    if not (own > 0).all():  # an empty range (not made by :meth:`SentenceTokens.mention`)
+        hz = np.concatenate([h, np.zeros((1, h.shape[1]), dtype=h.dtype)])
+        return (np.add.reduceat(hz, np.stack([a, b], 1).ravel(), axis=0)[::2]
+                / own.astype(np.float32)[:, None])
+    first = np.zeros(len(own), dtype=np.int64)
+    np.cumsum(own[:-1], out=first[1:])
+    rows = np.repeat(a - first, own) + np.arange(int(own.sum()))
+    return np.add.reduceat(h[rows], first, axis=0) / own.astype(np.float32)[:, None]
+
+
 class CNNSentimentModel:
     """The network's parameters and its numpy forward pass (float32, as trained).
 
@@ -342,7 +363,7 @@ class CNNSentimentModel:
             c = g[:, H:2 * H] + b
             c[1:] += g[:-1, :H]
             c[:-1] += g[1:, 2 * H:]
-            h = h + _relu(c)
+            h = h + np.maximum(c, 0.0, out=c)  # the ReLU in place
             if pad is not None:
                 h[pad] = 0.0
         return h
@@ -365,16 +386,13 @@ class CNNSentimentModel:
         z = (st.vec @ self._wv)[st.vrow] + st.flt @ self._wf + self._bin
         for j, table in enumerate(self._proj):
             z += table[st.cat[:, j]]
-        h = _relu(z)
+        h = np.maximum(z, 0.0, out=z)  # the ReLU in place
         h[st.pad] = 0.0
         h = self._convolve(h, st.pad)
         H = self.H
         h = h[~st.pad]  # the mentions' rows, one after the other
         starts, seg = st.starts, st.seg
-        # the mean of each mention's own rows (a zero row appended: the last b may be len(h))
-        hz = np.concatenate([h, np.zeros((1, H), dtype=h.dtype)])
-        m = (np.add.reduceat(hz, np.stack([st.a, st.b], 1).ravel(), axis=0)[::2]
-             / (st.b - st.a).astype(np.float32)[:, None])
+        m = _row_means(h, st.a, st.b)  # the mean of each mention's own rows
         s = np.einsum("ij,ij->i", h, (m @ self._q)[seg]) / np.float32(np.sqrt(H))
         s = np.exp(s - np.maximum.reduceat(s, starts)[seg])
         s /= np.add.reduceat(s, starts)[seg]
