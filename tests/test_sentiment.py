@@ -103,6 +103,10 @@ def test_evidence_spans_cached_per_mention_equal_a_fresh_computation(
         fresh.append(both(m))
     assert cached == fresh
     assert sum(bool(plain[1]) for _, plain in cached) >= 5  # evidence was found
+    # a mention's own tokens are never its candidates (mention_sentiment relies on it)
+    for m in ms:
+        _, cands = sentiment._candidates(doc, m.tok_start, m.tok_end, lexicon)
+        assert not any(m.tok_start <= c[0] < m.tok_end for c in cands)
     assert any(voiced != plain for voiced, plain in cached)  # voices and mentions tell
     # another lexicon (or the same one changed) is not answered from the cache
     assert all(both(m, {}) == ((0.0, []), (0.0, [])) for m in ms)

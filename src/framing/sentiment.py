@@ -284,9 +284,9 @@ def _candidates(doc, start: int, end: int, lexicon: dict[str, float]
                 ) -> tuple[frozenset[int], list[tuple[int, int, float, int, bool]]]:
     """The mention's label (:func:`naming_complement`) and the lexicon hits around it that
     may count as its evidence, last token first: ``(last token, first token, signed weight,
-    distance, negated)``.  What depends on the caller — the other mentions' tokens, the
-    voices, the words already taken by a phrase — is left to :func:`evidence_spans`; this is
-    computed once per mention of the last Doc and lexicon."""
+    distance, negated)``, never a token of the mention itself.  What depends on the caller —
+    the other mentions' tokens, the voices, the words already taken by a phrase — is left to
+    :func:`evidence_spans`; this is computed once per mention of the last Doc and lexicon."""
     ctx = _CONTEXT.of(doc, lexicon)
     got = ctx.cands.get((start, end))
     if got is not None:
@@ -386,12 +386,13 @@ def mention_sentiment(doc, mentions: Sequence, quotes: Sequence, lexicon: dict[s
     mention_toks = {i for m in mentions for i in range(m.tok_start, m.tok_end)}
     voice_of = _voice_index(doc, quotes)
     for m in mentions:
-        own = set(range(m.tok_start, m.tok_end))
         # evaluation does not cross a voice boundary: the speaker outside a quote is not
-        # evaluated by the quote's words, nor a mention inside by the reporting clause
+        # evaluated by the quote's words, nor a mention inside by the reporting clause.  (The
+        # other mentions' tokens are all the mentions' tokens: a mention's own tokens are
+        # never among its evidence candidates.)
         v = voice_of.get(m.tok_start, -1)
-        lex_score, ev = score_mention(doc, m.tok_start, m.tok_end, lexicon,
-                                      mention_toks - own, voice_of, v)
+        lex_score, ev = score_mention(doc, m.tok_start, m.tok_end, lexicon, mention_toks,
+                                      voice_of, v)
         voice = speaker_at(quotes, m.start)
         row = MentionSentiment(m.article_id, m.mention_id, m.actor, voice, lex_score,
                                label_of(lex_score), "; ".join(ev), "lexicon", lex_score)

@@ -100,7 +100,7 @@ class _Sentence:
     """What every mention of one sentence shares: its word tokens (punctuation and spaces
     left out) with normalised lemmas, lowercase forms, lexicon hits and the navec vectors."""
 
-    __slots__ = ("idx", "lem", "low", "lexw", "vec", "has", "vsum", "nvec")
+    __slots__ = ("idx", "lem", "low", "lexw", "vec", "has", "vsum", "nvec", "known")
 
     def __init__(self, doc, start: int, end: int, lexicon: dict[str, float],
                  emb: Embeddings | None) -> None:
@@ -117,7 +117,7 @@ class _Sentence:
             allvec = st.vectors(emb)
             sel = [k for k, i in enumerate(st.ids) if not punct[i]]
             vec, has = allvec[sel], st.known[sel]
-            self.vec, self.has = vec, has
+            self.vec, self.has, self.known = vec, has, has.tolist()
             self.vsum, self.nvec = vec.sum(0), int(has.sum())
 
 
@@ -226,11 +226,11 @@ def mention_features(doc, start: int, end: int, lexicon: dict[str, float],
     if emb is not None:
         dim = emb.dim
         dense = np.zeros(2 * dim)
-        has = s.has
-        sel = [k for k in range(lo, hi) if has[k] and not a <= k < b]
+        known = s.known
+        sel = [k for k in range(lo, hi) if known[k] and not a <= k < b]
         if sel:
             dense[:dim] = s.vec[sel].mean(0)
-        nin = int(has[a:b].sum()) if a < b else 0
+        nin = sum(known[a:b])
         if s.nvec > nin:
             tot = s.vsum - s.vec[a:b].sum(0) if nin else s.vsum
             dense[dim:] = tot / (s.nvec - nin)
@@ -432,12 +432,13 @@ class LinearSentimentModel:
 
     def top_features(self, feats: dict[str, float], label: int, k: int = 5) -> list[str]:
         """The features that pushed this mention most toward ``label`` (for evidence)."""
-        c = self.classes.index(label)
+        coef = self.coef[self.classes.index(label)]
+        get = self._index.get
         contrib = []
         for name, val in feats.items():
-            i = self._index.get(name)
+            i = get(name)
             if i is not None and val and not _DENSE.match(name):
-                contrib.append((self.coef[c, i] * val, name))
+                contrib.append((coef[i] * val, name))
         contrib.sort(reverse=True)
         return [n for w, n in contrib[:k] if w > 0]
 
