@@ -53,6 +53,9 @@ CATEGORICAL = (("pos", len(POS) + 1), ("dep", len(DEPS) + 1), ("rel", 2 * RELB +
                ("tree", TREE + 2))
 N_FLOAT = 3
 CNN_FORMAT = "framing-cnn-sentiment/1"
+#: Relative-position ids of the MAXLEN words before a mention (−MAXLEN … −1) and after it.
+_BEFORE = np.clip(np.arange(-MAXLEN, 0), -RELB, RELB) + RELB
+_AFTER = np.clip(np.arange(1, MAXLEN + 1), -RELB, RELB) + RELB
 
 
 @dataclass
@@ -159,17 +162,24 @@ class SentenceTokens:
     positions, the tree distances and the in-mention flags depend on the mention
     (:meth:`mention`)."""
 
-    __slots__ = ("ids", "words", "pos", "dep", "lex", "neg", "adj", "vec", "known", "vec_of")
+    __slots__ = ("ids", "words", "cat", "flt", "pos", "dep", "lex", "neg", "adj", "vec",
+                 "known", "vec_of")
 
     def __init__(self, sent, lexicon: dict[str, float]) -> None:
         v = doc_view(sent.doc)
         space = v.is_space
         self.ids = ids = [i for i in range(sent.start, sent.end) if not space[i]]
         self.words = [v.lower[i] for i in ids]
-        self.pos = np.array([_POS_I.get(v.pos[i], 0) for i in ids], dtype=np.int64)
-        self.dep = np.array([_DEP_I.get(v.dep[i], 0) for i in ids], dtype=np.int64)
-        self.lex = np.array([lexicon.get(v.lemma[i], 0.0) for i in ids], dtype=np.float32)
-        self.neg = np.array([w in NEGATORS for w in self.words], dtype=np.float32)
+        # the columns of the network's inputs that do not depend on the mention (the others
+        # are zero here): POS and dependency ids, lexicon weight and negator flag
+        self.cat = np.zeros((len(ids), 4), dtype=np.int64)
+        self.cat[:, 0] = [_POS_I.get(v.pos[i], 0) for i in ids]
+        self.cat[:, 1] = [_DEP_I.get(v.dep[i], 0) for i in ids]
+        self.flt = np.zeros((len(ids), N_FLOAT), dtype=np.float32)
+        self.flt[:, 0] = [lexicon.get(v.lemma[i], 0.0) for i in ids]
+        self.flt[:, 1] = [w in NEGATORS for w in self.words]
+        self.pos, self.dep, self.lex, self.neg = (self.cat[:, 0], self.cat[:, 1],
+                                                  self.flt[:, 0], self.flt[:, 1])
         # the dependency tree of the whole sentence (spaces included) as adjacency lists
         adj: dict[int, list[int]] = {i: [] for i in range(sent.start, sent.end)}
         head = v.head
@@ -216,19 +226,15 @@ class SentenceTokens:
                         nxt.append(j)
             frontier = nxt
         n = hi - lo
-        k = np.arange(n)
-        inside = (k >= a) & (k < b)
-        rel = np.where(k < a, k - a, k - b + 1)
-        rel[inside] = 0
-        cat = np.empty((n, 4), dtype=np.int64)
-        cat[:, 0] = self.pos[lo:hi]
-        cat[:, 1] = self.dep[lo:hi]
-        cat[:, 2] = np.clip(rel, -RELB, RELB) + RELB
+        cat = self.cat[lo:hi].copy()
+        # the signed distance to the mention's nearest edge (a ≤ MAXLEN words before it,
+        # n − b ≤ MAXLEN after), clipped at ±RELB
+        cat[:a, 2] = _BEFORE[MAXLEN - a:]
+        cat[a:b, 2] = RELB
+        cat[b:, 2] = _AFTER[:n - b]
         cat[:, 3] = [dist.get(i, TREE + 1) for i in ids[lo:hi]]
-        flt = np.empty((n, N_FLOAT), dtype=np.float32)
-        flt[:, 0] = self.lex[lo:hi]
-        flt[:, 1] = self.neg[lo:hi]
-        flt[:, 2] = inside
+        flt = self.flt[lo:hi].copy()
+        flt[a:b, 2] = 1.0  # in the mention
         if a >= b and n:  # a mention without word tokens (punctuation only): its root stands in
             k = min(bisect_left(ids, root, lo, hi) - lo, n - 1)
             a, b = k, k + 1
