@@ -194,10 +194,10 @@ class SentenceTokens:
 
     def vectors(self, emb) -> np.ndarray:
         """The words' vectors (n × ``emb.dim``, zero rows for unknown words) by
-        ``emb.vector(word)``, computed once per sentence and embeddings; :attr:`known` tells
-        which words have one."""
+        ``emb.vectors(words)`` (:meth:`framing.sentiment_model.Embeddings.vectors`), computed
+        once per sentence and embeddings; :attr:`known` tells which words have one."""
         if self.vec_of is not emb:
-            found = [emb.vector(w) for w in self.words]
+            found = emb.vectors(self.words)
             known = np.array([v is not None for v in found], dtype=bool)
             zero = np.zeros(emb.dim)
             vec = np.array([zero if v is None else v for v in found], dtype=np.float64)

@@ -81,6 +81,23 @@ class Embeddings:
             self._cache[word] = v
             return v
 
+    def vectors(self, words: Sequence[str]) -> list[np.ndarray | None]:
+        """:meth:`vector` of every word of ``words``.  The words not seen before are decoded
+        together: one gather from navec's quantisation codes for all of them, the very rows
+        that ``navec.get`` decodes one by one."""
+        cache = self._cache
+        new = [w for w in dict.fromkeys(words) if w not in cache]
+        if new:
+            vocab, pq = self.navec.vocab, self.navec.pq
+            ids = [vocab.get(w) for w in new]
+            found = [k for k, i in enumerate(ids) if i is not None]
+            rows = pq.codes[pq.qdims, pq.indexes[[ids[k] for k in found]]] if found else []
+            for w in new:
+                cache[w] = None
+            for k, row in zip(found, rows, strict=True):
+                cache[new[k]] = row.reshape(pq.dim)
+        return [cache[w] for w in words]
+
 
 class Features(dict):
     """Sparse features of one mention (name → value) plus its dense part (``.dense``: the
