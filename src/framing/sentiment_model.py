@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from .docview import doc_view
-from .sentiment import NEGATORS, score_mention
+from .sentiment import NEGATORS, evidence_spans
 from .sentiment_cnn import (
     CNN_FORMAT,
     CNNSentimentModel,
@@ -223,10 +223,14 @@ def mention_features(doc, start: int, end: int, lexicon: dict[str, float],
         for g in kids[t]:
             if not start <= g < end and g != r and not punct[g]:
                 f["d2:" + lemma[g]] = 1.0
-    score, evidence = score_mention(doc, start, end, lexicon)
+    # the lexicon score and its evidence words (:func:`~framing.sentiment.score_mention`, whose
+    # evidence reads «не <words>» when negated); the words' text only when it is asked for
+    score, hits = evidence_spans(doc, start, end, lexicon)
     f["lex:score"] = score
-    f["lex:pos"] = float(sum(1 for e in evidence if not e.startswith("не ")) if score > 0 else 0)
-    f["lex:neg"] = float(len(evidence) if score < 0 else 0)
+    f["lex:pos"] = float(sum(1 for a_, b_, _, neg in hits
+                             if not neg and not doc[a_:b_].text.startswith("не "))
+                         if score > 0 else 0)
+    f["lex:neg"] = float(len(hits) if score < 0 else 0)
     # the mention's role with its governor's lemma, and the predicates above it
     f[f"rh:{rdep}:{hlem}"] = 1.0
     f[f"tr:{tag}:{rdep}"] = 1.0
@@ -454,7 +458,7 @@ class LinearSentimentModel:
         contrib = []
         for name, val in feats.items():
             i = get(name)
-            if i is not None and val and not _DENSE.match(name):
+            if i is not None and val and not (name[:1] in "es" and _DENSE.match(name)):
                 contrib.append((coef[i] * val, name))
         contrib.sort(reverse=True)
         return [n for w, n in contrib[:k] if w > 0]
