@@ -83,19 +83,22 @@ class Embeddings:
 
     def vectors(self, words: Sequence[str]) -> list[np.ndarray | None]:
         """:meth:`vector` of every word of ``words``.  The words not seen before are decoded
-        together: one gather from navec's quantisation codes for all of them, the very rows
-        that ``navec.get`` decodes one by one."""
+        together: one gather from navec's quantisation codes (``pq.codes[q, indexes[id, q]]``
+        for every part ``q``) for all of them, the very values ``navec.get`` gathers word by
+        word."""
         cache = self._cache
         new = [w for w in dict.fromkeys(words) if w not in cache]
         if new:
-            vocab, pq = self.navec.vocab, self.navec.pq
-            ids = [vocab.get(w) for w in new]
+            ids = list(map(self.navec.vocab.word_ids.get, new))
+            cache.update(dict.fromkeys(new))
             found = [k for k, i in enumerate(ids) if i is not None]
-            rows = pq.codes[pq.qdims, pq.indexes[[ids[k] for k in found]]] if found else []
-            for w in new:
-                cache[w] = None
-            for k, row in zip(found, rows, strict=True):
-                cache[new[k]] = row.reshape(pq.dim)
+            if found:
+                pq = self.navec.pq
+                parts = pq.codes.reshape(-1, pq.codes.shape[-1])  # (part, centroid) → values
+                at = pq.indexes[[ids[k] for k in found]] + pq.qdims * pq.codes.shape[1]
+                rows = np.take(parts, at, axis=0).reshape(len(found), pq.dim)
+                for k, row in zip(found, rows, strict=True):
+                    cache[new[k]] = row
         return [cache[w] for w in words]
 
 
