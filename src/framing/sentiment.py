@@ -117,9 +117,14 @@ def _phrases(lexicon: dict[str, float]) -> dict[str, list[tuple[tuple[str, ...],
 def lexicon_hit(doc, i: int, lexicon: dict[str, float]) -> tuple[float, int] | None:
     """Weight of the lexicon entry ending at token ``i`` and its first token: a phrase
     («глобального масштаба») wins over its last word alone."""
-    lemmas = doc_view(doc).lemma
+    return _hit(doc_view(doc).lemma, i, lexicon, _phrases(lexicon))
+
+
+def _hit(lemmas: list[str], i: int, lexicon: dict[str, float],
+         phrases: dict[str, list[tuple[tuple[str, ...], float]]]) -> tuple[float, int] | None:
+    """:func:`lexicon_hit` given the Doc's lemmas and the lexicon's :func:`_phrases`."""
     lemma = lemmas[i]
-    for words, w in _phrases(lexicon).get(lemma, ()):
+    for words, w in phrases.get(lemma, ()):
         k = len(words)
         if i - k + 1 >= 0 and tuple(lemmas[i - k + 1:i + 1]) == words:
             return w, i - k + 1
@@ -304,12 +309,12 @@ def _candidates(doc, start: int, end: int, lexicon: dict[str, float]
             if c.dep_ == "xcomp" or (c.dep_ == "obl" and c.morph.get("Case") == ["Ins"]):
                 for t in c.subtree:
                     dist.pop(t.i, None)
-    root = doc[r]
+    lemmas, phrases = v.lemma, _phrases(lexicon)
     out: list[tuple[int, int, float, int, bool]] = []
     for i, d in sorted(dist.items(), reverse=True):
-        if subject and i == h and v.lemma[i] in ATTITUDE_VERBS:
+        if subject and i == h and lemmas[i] in ATTITUDE_VERBS:
             continue  # the subject holds this attitude; it is not evaluated by it
-        hit = lexicon_hit(doc, i, lexicon)
+        hit = _hit(lemmas, i, lexicon, phrases)
         if hit is None:
             continue
         w, first = hit
@@ -318,7 +323,7 @@ def _candidates(doc, start: int, end: int, lexicon: dict[str, float]
         neg = _negated(doc, i)
         if neg:
             w = -w
-        if _compared_against(root, doc[i]):
+        if _compared_against(doc[r], doc[i]):
             w = -w  # «добрососедство выгоднее обещаний из-за океана»: the loser of a comparison
         out.append((i, first, w, d, neg))
     got = ctx.cands[(start, end)] = (label, out)
