@@ -161,6 +161,19 @@ def test_doc_view_holds_what_spacy_tokens_say(sample_doc):
     assert v.children == [[c.i for c in t.children] for t in toks]
 
 
+def test_doc_view_sentence_and_span_root_are_spacys(sample_doc):
+    from framing.docview import doc_view
+
+    v = doc_view(sample_doc)
+    assert [v.sentence(t.i) for t in sample_doc] == [(t.sent.start, t.sent.end)
+                                                     for t in sample_doc]
+    n = len(sample_doc)
+    # every span of up to five tokens, with and without a sentence root in it
+    spans = [(a, b) for a in range(n) for b in range(a + 1, min(a + 6, n + 1))]
+    assert [v.span_root(a, b) for a, b in spans] == [sample_doc[a:b].root.i for a, b in spans]
+    assert v.span_root(*spans[7]) == sample_doc[slice(*spans[7])].root.i  # asked again
+
+
 # -- the lean slovnet executor against slovnet's own API ------------------------------------
 
 def _reference_sentences(article):

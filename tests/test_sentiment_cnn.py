@@ -269,3 +269,72 @@ def test_packaged_model_batched_over_an_article_equals_mention_by_mention(annota
     other = annotate("Байден осудил Москву.")
     mention_sentiment(other, find_mentions(other, registry), [], lex, model, emb)
     assert [r.as_row() for r in mention_sentiment(doc, ms, [], lex, model, emb)] == rows
+
+
+def test_row_means_are_the_sums_of_reduceat_over_all_rows():
+    from framing.sentiment_cnn import _row_means
+
+    rng = np.random.default_rng(5)
+    for n_rows, n in ((50, 4), (400, 30), (3, 1)):
+        h = rng.standard_normal((n_rows, 16)).astype(np.float32)
+        cuts = np.sort(rng.choice(np.arange(n_rows + 1), size=2 * n, replace=False))
+        a, b = cuts[::2], cuts[1::2]  # ascending, disjoint, non-empty ranges
+        hz = np.concatenate([h, np.zeros((1, 16), np.float32)])
+        plain = (np.add.reduceat(hz, np.stack([a, b], 1).ravel(), axis=0)[::2]
+                 / (b - a).astype(np.float32)[:, None])
+        assert np.array_equal(_row_means(h, a, b), plain)  # bit for bit
+
+
+def _plain_mention(s, start: int, end: int, root: int):
+    """:meth:`SentenceTokens.mention` written plainly (every column computed per mention)."""
+    from bisect import bisect_left
+
+    from framing.sentiment_cnn import MAXLEN, N_FLOAT, RELB, TREE
+
+    ids = s.ids
+    a, b = bisect_left(ids, start), bisect_left(ids, end)
+    lo, hi = max(0, a - MAXLEN), min(len(ids), b + MAXLEN)
+    a, b = a - lo, b - lo
+    dist = {i: 0 for i in range(start, end) if i in s.adj}
+    frontier, d = list(dist), 0
+    while frontier and d < TREE:
+        d += 1
+        frontier = [j for i in frontier for j in s.adj[i] if j not in dist
+                    and dist.setdefault(j, d) == d]
+    n = hi - lo
+    k = np.arange(n)
+    inside = (k >= a) & (k < b)
+    rel = np.where(k < a, k - a, k - b + 1)
+    rel[inside] = 0
+    cat = np.empty((n, 4), dtype=np.int64)
+    cat[:, 0], cat[:, 1] = s.pos[lo:hi], s.dep[lo:hi]
+    cat[:, 2] = np.clip(rel, -RELB, RELB) + RELB
+    cat[:, 3] = [dist.get(i, TREE + 1) for i in ids[lo:hi]]
+    flt = np.empty((n, N_FLOAT), dtype=np.float32)
+    flt[:, 0], flt[:, 1], flt[:, 2] = s.lex[lo:hi], s.neg[lo:hi], inside
+    return cat, flt, lo, hi
+
+
+def test_mention_inputs_equal_the_plain_computation(annotate):
+    from framing import sentiment_cnn
+
+    words = " ".join(f"слово{k}" for k in range(50))
+    doc = annotate(f"Эксперты не раскритиковали Киев, {words}, а Москва — надёжный партнёр, "
+                   f"{words}, сказал Лавров. {words} и Минск.")
+    lex = {"раскритиковать": -1.0, "надежный": 1.0}
+    v = sentiment_cnn.doc_view(doc)
+    cut = 0
+    for start in range(len(doc)):
+        for end in range(start + 1, min(start + 4, len(doc) + 1)):
+            s0, s1 = v.sentence(start)
+            if end > s1:
+                continue
+            s = sentiment_cnn.sentence_tokens_at(doc, s0, s1, lex)
+            root = v.span_root(start, end)
+            t, lo, hi = s.mention(start, end, "PERSON", root)
+            cat, flt, plo, phi = _plain_mention(s, start, end, root)
+            assert (lo, hi) == (plo, phi)
+            assert np.array_equal(t.cat, cat) and np.array_equal(t.flt, flt)
+            assert t.cat.dtype == cat.dtype and t.flt.dtype == flt.dtype
+            cut += lo > 0 and hi < len(s.ids)
+    assert cut > 10  # windows cut on both sides

@@ -234,3 +234,18 @@ def test_cross_validation_reports_the_decision_rule_chosen_off_the_test_folds():
     assert all(b[0] == b[2] == 0.0 for b in cv["bias_folds"] + [cv["bias"]])
     assert 0 <= cv["f1_pn_rule"] <= 100 and len(cv["f1_pn_rule_folds"]) == 3
     assert set(cv["classes_rule"]) == {"1", "0", "-1"}
+
+
+def test_embeddings_vectors_of_many_words_are_navecs_one_by_one():
+    from framing.sentiment_model import Embeddings
+
+    emb = Embeddings()
+    words = ["путин", "и", "неслыханноеслово", "москва", "путин", "сказал", "нет", "qzx"]
+    got = emb.vectors(words)
+    for w, v in zip(words, got, strict=True):
+        ref = emb.navec.get(w)
+        assert (v is None) == (ref is None), w
+        if v is not None:
+            assert v.dtype == ref.dtype and np.array_equal(v, ref), w
+    assert got[2] is None and got[0] is got[4]  # unknown; one vector per word
+    assert emb.vector("москва") is got[3] and emb.vectors([]) == []

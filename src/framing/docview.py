@@ -28,10 +28,11 @@ from .lexmatch import norm
 class DocView:
     """Per token of ``doc``: ``text``, ``norm`` (:func:`~framing.lexmatch.norm` of the text),
     ``lower``, ``lemma`` (normalised), ``pos``, ``dep``, ``head`` (absolute index), ``idx``
-    (character offset), ``ent_type``, ``is_punct`` and ``is_space``; :attr:`children`."""
+    (character offset), ``ent_type``, ``is_punct`` and ``is_space``; :attr:`children`,
+    :meth:`sentence` (a token's sentence bounds) and :meth:`span_root`."""
 
     __slots__ = ("doc", "text", "norm", "lower", "lemma", "pos", "dep", "head", "idx",
-                 "ent_type", "is_punct", "is_space", "_children")
+                 "ent_type", "is_punct", "is_space", "_children", "_sent", "_roots")
 
     def __init__(self, doc) -> None:
         from spacy.attrs import HEAD
@@ -63,6 +64,8 @@ class DocView:
         rel = doc.to_array([HEAD]).reshape(-1).view(np.int64) if len(doc) else np.zeros(0, int)
         self.head = (rel + np.arange(len(doc))).tolist()
         self._children: list[list[int]] | None = None
+        self._sent: list[tuple[int, int]] | None = None
+        self._roots: dict[tuple[int, int], int] = {}
 
     @property
     def children(self) -> list[list[int]]:
@@ -74,6 +77,23 @@ class DocView:
                     kids[h].append(i)
             self._children = kids
         return self._children
+
+    def sentence(self, i: int) -> tuple[int, int]:
+        """``(start, end)`` of token ``i``'s sentence (``doc[i].sent``) without making spaCy
+        objects for every token: the sentences are read once per Doc."""
+        if self._sent is None:
+            bounds: list[tuple[int, int]] = []
+            for s in self.doc.sents:
+                bounds.extend([(s.start, s.end)] * (s.end - s.start))
+            self._sent = bounds
+        return self._sent[i]
+
+    def span_root(self, start: int, end: int) -> int:
+        """Index of ``doc[start:end].root`` (spaCy's rule), kept for every span asked for."""
+        r = self._roots.get((start, end))
+        if r is None:
+            r = self._roots[(start, end)] = self.doc[start:end].root.i
+        return r
 
 
 _LAST: list = [None]

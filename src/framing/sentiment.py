@@ -117,9 +117,14 @@ def _phrases(lexicon: dict[str, float]) -> dict[str, list[tuple[tuple[str, ...],
 def lexicon_hit(doc, i: int, lexicon: dict[str, float]) -> tuple[float, int] | None:
     """Weight of the lexicon entry ending at token ``i`` and its first token: a phrase
     («глобального масштаба») wins over its last word alone."""
-    lemmas = doc_view(doc).lemma
+    return _hit(doc_view(doc).lemma, i, lexicon, _phrases(lexicon))
+
+
+def _hit(lemmas: list[str], i: int, lexicon: dict[str, float],
+         phrases: dict[str, list[tuple[tuple[str, ...], float]]]) -> tuple[float, int] | None:
+    """:func:`lexicon_hit` given the Doc's lemmas and the lexicon's :func:`_phrases`."""
     lemma = lemmas[i]
-    for words, w in _phrases(lexicon).get(lemma, ()):
+    for words, w in phrases.get(lemma, ()):
         k = len(words)
         if i - k + 1 >= 0 and tuple(lemmas[i - k + 1:i + 1]) == words:
             return w, i - k + 1
@@ -127,24 +132,28 @@ def lexicon_hit(doc, i: int, lexicon: dict[str, float]) -> tuple[float, int] | N
     return (w, i) if w is not None else None
 
 
-def _negated(tok) -> bool:
-    flips = sum(1 for c in tok.children if c.lower_ in NEGATORS)
-    if tok.head.i != tok.i and tok.dep_ in {"xcomp", "csubj", "ccomp"} or (
-            tok.head.i != tok.i and tok.head.pos_ in {"AUX", "VERB"} and tok.dep_ == "xcomp"):
-        flips += sum(1 for c in tok.head.children if c.lower_ in NEGATORS)
+def _negated(doc, i: int) -> bool:
+    """A negator («не», «нет», …) on token ``i``, or on its governor when ``i`` is its
+    complement, flips it (twice: no flip)."""
+    v = doc_view(doc)
+    kids, low, h, dep = v.children, v.lower, v.head[i], v.dep[i]
+    flips = sum(1 for c in kids[i] if low[c] in NEGATORS)
+    if h != i and dep in {"xcomp", "csubj", "ccomp"} or (
+            h != i and v.pos[h] in {"AUX", "VERB"} and dep == "xcomp"):
+        flips += sum(1 for c in kids[h] if low[c] in NEGATORS)
     return flips % 2 == 1
 
 
 def neighbourhood(doc, start: int, end: int) -> dict[int, int]:
     """Token index → tree distance (1 or 2) around the mention's tokens, within its sentence."""
-    root = doc[start:end].root
-    sent = root.sent
     v = doc_view(doc)  # token indices only: no spaCy Token objects made
     kids, head, dep = v.children, v.head, v.dep
+    r = v.span_root(start, end)
+    s0, s1 = v.sentence(r)
     inside = set(range(start, end))
     dist: dict[int, int] = {}
-    frontier = [(root.i, 0)]
-    seen = {root.i}
+    frontier = [(r, 0)]
+    seen = {r}
     while frontier:
         tok, d = frontier.pop(0)
         if d >= 2:
@@ -153,7 +162,7 @@ def neighbourhood(doc, start: int, end: int) -> dict[int, int]:
         if head[tok] != tok and dep[tok] != "acl:relcl":
             nbrs.append(head[tok])  # a relative clause's antecedent is not its subject's
         for n in nbrs:
-            if n in seen or not (sent.start <= n < sent.end):
+            if n in seen or not (s0 <= n < s1):
                 continue
             seen.add(n)
             if n not in inside:
@@ -161,7 +170,6 @@ def neighbourhood(doc, start: int, end: int) -> dict[int, int]:
             frontier.append((n, d + 1))
     # a subject's or object's predicative complement and its modifiers
     # («назвал Трампа великим деятелем», «Москва стала надёжным партнёром») count at distance 2
-    r = root.i
     if dep[r] in {"nsubj", "nsubj:pass", "obj"} and head[r] != r:
         for c in kids[head[r]]:
             if dep[c] == "xcomp" and c not in inside:
@@ -181,20 +189,21 @@ def naming_complement(doc, start: int, end: int) -> set[int]:
     """Tokens of the label a naming verb gives the mention («назвал последнего «великим
     государственным деятелем»», «президента Путина считают деятелем глобального масштаба»):
     the verb's ``xcomp`` with its modifiers (two levels), when the mention is in the object."""
-    root = doc[start:end].root
-    inside = set(range(start, end))
-    t, verb = root, None
+    v = doc_view(doc)
+    t, verb = v.span_root(start, end), None
     for _ in range(3):
-        if t.head.i == t.i:
+        h = v.head[t]
+        if h == t:
             return set()
-        if t.head.pos_ == "VERB":
+        if v.pos[h] == "VERB":
             # the mention must be in the object (or mis-parsed into the label itself)
-            if norm(t.head.lemma_) in NAMING_VERBS and t.dep_ in {"obj", "xcomp"}:
-                verb = t.head
+            if v.lemma[h] in NAMING_VERBS and v.dep[t] in {"obj", "xcomp"}:
+                verb = doc[h]
             break
-        t = t.head
+        t = h
     if verb is None:
         return set()
+    inside = set(range(start, end))
     out: set[int] = set()
     # the label: the verb's xcomp, or an instrumental the parser hung on the verb or on the
     # object itself («назвал лидера «великим деятелем»» parsed as an apposition)
@@ -243,20 +252,82 @@ def score_mention(doc, start: int, end: int, lexicon: dict[str, float],
     return score, [("не " if neg else "") + doc[a:b].text for a, b, _, neg in hits]
 
 
-_CONTEXT: list = [None, {}]  # the last Doc and its mentions' (neighbourhood, label)
+class _DocContext:
+    """What is known of the mentions of the last Doc seen (mentions come doc by doc; it holds
+    that Doc, so identity comparison is safe): per span its :func:`_tree_context` and, for the
+    last lexicon seen (and its size), its candidate evidence words (:func:`_candidates`)."""
+
+    __slots__ = ("doc", "tree", "lexicon", "size", "cands")
+
+    def __init__(self) -> None:
+        self.doc, self.tree, self.lexicon, self.size, self.cands = None, {}, None, -1, {}
+
+    def of(self, doc, lexicon: dict[str, float] | None = None) -> _DocContext:
+        if self.doc is not doc:
+            self.doc, self.tree, self.lexicon, self.cands = doc, {}, None, {}
+        if lexicon is not None and (self.lexicon is not lexicon or self.size != len(lexicon)):
+            self.lexicon, self.size, self.cands = lexicon, len(lexicon), {}
+        return self
+
+
+_CONTEXT = _DocContext()
 
 
 def _tree_context(doc, start: int, end: int) -> tuple[dict[int, int], set[int]]:
     """:func:`neighbourhood` (a copy: the caller changes it) and :func:`naming_complement` of
     a mention, computed once per mention of the last Doc (its features and its voiced score
     both ask)."""
-    if _CONTEXT[0] is not doc:
-        _CONTEXT[:] = [doc, {}]
-    got = _CONTEXT[1].get((start, end))
+    tree = _CONTEXT.of(doc).tree
+    got = tree.get((start, end))
     if got is None:
-        got = _CONTEXT[1][(start, end)] = (neighbourhood(doc, start, end),
-                                           frozenset(naming_complement(doc, start, end)))
+        got = tree[(start, end)] = (neighbourhood(doc, start, end),
+                                    frozenset(naming_complement(doc, start, end)))
     return dict(got[0]), got[1]
+
+
+def _candidates(doc, start: int, end: int, lexicon: dict[str, float]
+                ) -> tuple[frozenset[int], list[tuple[int, int, float, int, bool]]]:
+    """The mention's label (:func:`naming_complement`) and the lexicon hits around it that
+    may count as its evidence, last token first: ``(last token, first token, signed weight,
+    distance, negated)``, never a token of the mention itself.  What depends on the caller —
+    the other mentions' tokens, the voices, the words already taken by a phrase — is left to
+    :func:`evidence_spans`; this is computed once per mention of the last Doc and lexicon."""
+    ctx = _CONTEXT.of(doc, lexicon)
+    got = ctx.cands.get((start, end))
+    if got is not None:
+        return got
+    v = doc_view(doc)
+    r = v.span_root(start, end)
+    h = v.head[r]
+    subject = v.dep[r] in {"nsubj", "nsubj:pass"}
+    dist, label = _tree_context(doc, start, end)
+    for i in label:
+        dist[i] = 1
+    if subject and v.lemma[h] in NAMING_VERBS and any(v.dep[c] == "obj" for c in v.children[h]):
+        # «Токаев назвал Трампа великим»: the label is the object's, not the namer's
+        for c in doc[h].children:
+            if c.dep_ == "xcomp" or (c.dep_ == "obl" and c.morph.get("Case") == ["Ins"]):
+                for t in c.subtree:
+                    dist.pop(t.i, None)
+    lemmas, phrases = v.lemma, _phrases(lexicon)
+    out: list[tuple[int, int, float, int, bool]] = []
+    for i, d in sorted(dist.items(), reverse=True):
+        if subject and i == h and lemmas[i] in ATTITUDE_VERBS:
+            continue  # the subject holds this attitude; it is not evaluated by it
+        hit = _hit(lemmas, i, lexicon, phrases)
+        if hit is None:
+            continue
+        w, first = hit
+        if first < start <= i:
+            continue  # a phrase running into the mention itself
+        neg = _negated(doc, i)
+        if neg:
+            w = -w
+        if _compared_against(doc[r], doc[i]):
+            w = -w  # «добрососедство выгоднее обещаний из-за океана»: the loser of a comparison
+        out.append((i, first, w, d, neg))
+    got = ctx.cands[(start, end)] = (label, out)
+    return got
 
 
 def evidence_spans(doc, start: int, end: int, lexicon: dict[str, float],
@@ -265,41 +336,16 @@ def evidence_spans(doc, start: int, end: int, lexicon: dict[str, float],
                    ) -> tuple[float, list[tuple[int, int, float, bool]]]:
     """:func:`score_mention` with its evidence as token spans: ``(score, [(first, end,
     signed contribution, negated), …])`` in text order."""
+    label, candidates = _candidates(doc, start, end, lexicon)
     score = 0.0
     hits: list[tuple[int, int, float, bool]] = []
-    root = doc[start:end].root
-    dist, label = _tree_context(doc, start, end)
-    for i in label:
-        dist[i] = 1
-    if (root.dep_ in {"nsubj", "nsubj:pass"} and norm(root.head.lemma_) in NAMING_VERBS
-            and any(c.dep_ == "obj" for c in root.head.children)):
-        # «Токаев назвал Трампа великим»: the label is the object's, not the namer's
-        for c in root.head.children:
-            if c.dep_ == "xcomp" or (c.dep_ == "obl" and c.morph.get("Case") == ["Ins"]):
-                for t in c.subtree:
-                    dist.pop(t.i, None)
     used: set[int] = set()
-    for i, d in sorted(dist.items(), reverse=True):
+    for i, first, w, d, neg in candidates:
         if i in other_mentions or i in used:
             continue
         if voice_of is not None and voice_of.get(i, -1) != voice and i not in label:
             continue
-        tok = doc[i]
-        if (root.dep_ in {"nsubj", "nsubj:pass"} and tok.i == root.head.i
-                and norm(tok.lemma_) in ATTITUDE_VERBS):
-            continue  # the subject holds this attitude; it is not evaluated by it
-        hit = lexicon_hit(doc, i, lexicon)
-        if hit is None:
-            continue
-        w, first = hit
-        if first < start <= i:
-            continue  # a phrase running into the mention itself
         used.update(range(first, i + 1))
-        neg = _negated(tok)
-        if neg:
-            w = -w
-        if _compared_against(root, tok):
-            w = -w  # «добрососедство выгоднее обещаний из-за океана»: the loser of a comparison
         hits.append((first, i + 1, w / d, neg))
         score += w / d
     hits.reverse()
@@ -345,12 +391,13 @@ def mention_sentiment(doc, mentions: Sequence, quotes: Sequence, lexicon: dict[s
     mention_toks = {i for m in mentions for i in range(m.tok_start, m.tok_end)}
     voice_of = _voice_index(doc, quotes)
     for m in mentions:
-        own = set(range(m.tok_start, m.tok_end))
         # evaluation does not cross a voice boundary: the speaker outside a quote is not
-        # evaluated by the quote's words, nor a mention inside by the reporting clause
+        # evaluated by the quote's words, nor a mention inside by the reporting clause.  (The
+        # other mentions' tokens are all the mentions' tokens: a mention's own tokens are
+        # never among its evidence candidates.)
         v = voice_of.get(m.tok_start, -1)
-        lex_score, ev = score_mention(doc, m.tok_start, m.tok_end, lexicon,
-                                      mention_toks - own, voice_of, v)
+        lex_score, ev = score_mention(doc, m.tok_start, m.tok_end, lexicon, mention_toks,
+                                      voice_of, v)
         voice = speaker_at(quotes, m.start)
         row = MentionSentiment(m.article_id, m.mention_id, m.actor, voice, lex_score,
                                label_of(lex_score), "; ".join(ev), "lexicon", lex_score)
@@ -389,11 +436,12 @@ def bootstrap_ci(values: Sequence[float], seed: int, n_boot: int = 1000,
     >>> bootstrap_ci([1, 1, 1], seed=0)
     (1.0, 1.0)
     """
-    vals = np.asarray(values, dtype=float)
-    if len(vals) == 0:
+    if len(values) == 0:
         return (float("nan"), float("nan"))
-    if (vals == vals[0]).all():  # every resample has the same mean (most actors: one label)
-        return round(float(vals[0]), 4), round(float(vals[0]), 4)
+    first = values[0]
+    if all(x == first for x in values):  # every resample has the same mean (most actors)
+        return round(float(first), 4), round(float(first), 4)
+    vals = np.asarray(values, dtype=float)
     rng = np.random.default_rng(seed)
     means = vals[rng.integers(0, len(vals), size=(n_boot, len(vals)))].mean(axis=1)
     lo, hi = np.quantile(means, [(1 - level) / 2, 1 - (1 - level) / 2])
@@ -414,15 +462,18 @@ def aggregate(rows: Sequence[MentionSentiment], mention_types: dict[tuple[str, i
     out = []
     for (aid, actor, voice), rs in sorted(groups.items()):
         labels = [r.label for r in rs]
+        n = len(labels)
         lo, hi = bootstrap_ci(labels, _seed(aid, actor, voice))
         out.append({
             "article_id": aid, "actor": actor,
             "actor_type": mention_types.get((aid, rs[0].mention_id), ""),
-            "voice": voice, "n_mentions": len(rs),
-            "n_pos": sum(x == 1 for x in labels), "n_neg": sum(x == -1 for x in labels),
-            "n_neu": sum(x == 0 for x in labels),
-            "mean_label": round(float(np.mean(labels)), 4),
-            "mean_score": round(float(np.mean([r.score for r in rs])), 4),
+            "voice": voice, "n_mentions": n,
+            "n_pos": labels.count(1), "n_neg": labels.count(-1), "n_neu": labels.count(0),
+            # the labels are integers: their sum is exact, its quotient is np.mean's; the mean
+            # of one score is np.mean's too (which starts from 0.0: -0.0 becomes 0.0)
+            "mean_label": round(sum(labels) / n, 4),
+            "mean_score": round(rs[0].score + 0.0 if n == 1
+                                else float(np.mean([r.score for r in rs])), 4),
             "ci_low": lo, "ci_high": hi,
         })
     return out

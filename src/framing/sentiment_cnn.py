@@ -53,6 +53,9 @@ CATEGORICAL = (("pos", len(POS) + 1), ("dep", len(DEPS) + 1), ("rel", 2 * RELB +
                ("tree", TREE + 2))
 N_FLOAT = 3
 CNN_FORMAT = "framing-cnn-sentiment/1"
+#: Relative-position ids of the MAXLEN words before a mention (−MAXLEN … −1) and after it.
+_BEFORE = np.clip(np.arange(-MAXLEN, 0), -RELB, RELB) + RELB
+_AFTER = np.clip(np.arange(1, MAXLEN + 1), -RELB, RELB) + RELB
 
 
 @dataclass
@@ -147,8 +150,9 @@ def mention_tokens(doc, start: int, end: int, lexicon: dict[str, float],
     >>> t.cat[:, 3].tolist(), t.flt[:, 0].tolist()  # tree distance; lexicon weight
     ([2, 1, 0, 2], [0.0, 1.0, 0.0, 0.0])
     """
-    root = doc[start:end].root
-    return sentence_tokens(doc, root.sent, lexicon).mention(start, end, tag, root.i)[0]
+    v = doc_view(doc)
+    root = v.span_root(start, end)
+    return sentence_tokens_at(doc, *v.sentence(root), lexicon).mention(start, end, tag, root)[0]
 
 
 class SentenceTokens:
@@ -158,17 +162,24 @@ class SentenceTokens:
     positions, the tree distances and the in-mention flags depend on the mention
     (:meth:`mention`)."""
 
-    __slots__ = ("ids", "words", "pos", "dep", "lex", "neg", "adj", "vec", "known", "vec_of")
+    __slots__ = ("ids", "words", "cat", "flt", "pos", "dep", "lex", "neg", "adj", "vec",
+                 "known", "vec_of")
 
     def __init__(self, sent, lexicon: dict[str, float]) -> None:
         v = doc_view(sent.doc)
         space = v.is_space
         self.ids = ids = [i for i in range(sent.start, sent.end) if not space[i]]
         self.words = [v.lower[i] for i in ids]
-        self.pos = np.array([_POS_I.get(v.pos[i], 0) for i in ids], dtype=np.int64)
-        self.dep = np.array([_DEP_I.get(v.dep[i], 0) for i in ids], dtype=np.int64)
-        self.lex = np.array([lexicon.get(v.lemma[i], 0.0) for i in ids], dtype=np.float32)
-        self.neg = np.array([w in NEGATORS for w in self.words], dtype=np.float32)
+        # the columns of the network's inputs that do not depend on the mention (the others
+        # are zero here): POS and dependency ids, lexicon weight and negator flag
+        self.cat = np.zeros((len(ids), 4), dtype=np.int64)
+        self.cat[:, 0] = [_POS_I.get(v.pos[i], 0) for i in ids]
+        self.cat[:, 1] = [_DEP_I.get(v.dep[i], 0) for i in ids]
+        self.flt = np.zeros((len(ids), N_FLOAT), dtype=np.float32)
+        self.flt[:, 0] = [lexicon.get(v.lemma[i], 0.0) for i in ids]
+        self.flt[:, 1] = [w in NEGATORS for w in self.words]
+        self.pos, self.dep, self.lex, self.neg = (self.cat[:, 0], self.cat[:, 1],
+                                                  self.flt[:, 0], self.flt[:, 1])
         # the dependency tree of the whole sentence (spaces included) as adjacency lists
         adj: dict[int, list[int]] = {i: [] for i in range(sent.start, sent.end)}
         head = v.head
@@ -183,15 +194,14 @@ class SentenceTokens:
 
     def vectors(self, emb) -> np.ndarray:
         """The words' vectors (n × ``emb.dim``, zero rows for unknown words) by
-        ``emb.vector(word)``, computed once per sentence and embeddings; :attr:`known` tells
-        which words have one."""
+        ``emb.vectors(words)`` (:meth:`framing.sentiment_model.Embeddings.vectors`), computed
+        once per sentence and embeddings; :attr:`known` tells which words have one."""
         if self.vec_of is not emb:
-            found = [emb.vector(w) for w in self.words]
+            found = emb.vectors(self.words)
             known = np.array([v is not None for v in found], dtype=bool)
-            vec = np.zeros((len(self.words), emb.dim))
-            if known.any():
-                vec[known] = np.stack([v for v in found if v is not None])
-            self.vec, self.known, self.vec_of = vec, known, emb
+            zero = np.zeros(emb.dim)
+            vec = np.array([zero if v is None else v for v in found], dtype=np.float64)
+            self.vec, self.known, self.vec_of = vec.reshape(len(found), emb.dim), known, emb
         return self.vec
 
     def mention(self, start: int, end: int, tag: str, root: int
@@ -216,19 +226,15 @@ class SentenceTokens:
                         nxt.append(j)
             frontier = nxt
         n = hi - lo
-        k = np.arange(n)
-        inside = (k >= a) & (k < b)
-        rel = np.where(k < a, k - a, k - b + 1)
-        rel[inside] = 0
-        cat = np.empty((n, 4), dtype=np.int64)
-        cat[:, 0] = self.pos[lo:hi]
-        cat[:, 1] = self.dep[lo:hi]
-        cat[:, 2] = np.clip(rel, -RELB, RELB) + RELB
+        cat = self.cat[lo:hi].copy()
+        # the signed distance to the mention's nearest edge (a ≤ MAXLEN words before it,
+        # n − b ≤ MAXLEN after), clipped at ±RELB
+        cat[:a, 2] = _BEFORE[MAXLEN - a:]
+        cat[a:b, 2] = RELB
+        cat[b:, 2] = _AFTER[:n - b]
         cat[:, 3] = [dist.get(i, TREE + 1) for i in ids[lo:hi]]
-        flt = np.empty((n, N_FLOAT), dtype=np.float32)
-        flt[:, 0] = self.lex[lo:hi]
-        flt[:, 1] = self.neg[lo:hi]
-        flt[:, 2] = inside
+        flt = self.flt[lo:hi].copy()
+        flt[a:b, 2] = 1.0  # in the mention
         if a >= b and n:  # a mention without word tokens (punctuation only): its root stands in
             k = min(bisect_left(ids, root, lo, hi) - lo, n - 1)
             a, b = k, k + 1
@@ -243,12 +249,12 @@ class _TokensCache:
         self.key: tuple = (None, None)
         self.sents: dict[int, SentenceTokens] = {}
 
-    def get(self, doc, sent, lexicon: dict[str, float]) -> SentenceTokens:
+    def get(self, doc, start: int, end: int, lexicon: dict[str, float]) -> SentenceTokens:
         if self.key[0] is not doc or self.key[1] is not lexicon:
             self.key, self.sents = (doc, lexicon), {}
-        s = self.sents.get(sent.start)
+        s = self.sents.get(start)
         if s is None:
-            s = self.sents[sent.start] = SentenceTokens(sent, lexicon)
+            s = self.sents[start] = SentenceTokens(doc[start:end], lexicon)
         return s
 
 
@@ -258,11 +264,39 @@ _TOKENS = _TokensCache()
 def sentence_tokens(doc, sent, lexicon: dict[str, float]) -> SentenceTokens:
     """The :class:`SentenceTokens` of ``sent`` (a sentence of ``doc``), cached while the same
     Doc is being processed."""
-    return _TOKENS.get(doc, sent, lexicon)
+    return _TOKENS.get(doc, sent.start, sent.end, lexicon)
+
+
+def sentence_tokens_at(doc, start: int, end: int, lexicon: dict[str, float]
+                       ) -> SentenceTokens:
+    """:func:`sentence_tokens` of the sentence ``doc[start:end]`` (its bounds, e.g. from
+    :meth:`framing.docview.DocView.sentence`: no spaCy Span made when it is cached)."""
+    return _TOKENS.get(doc, start, end, lexicon)
 
 
 def _relu(x: np.ndarray) -> np.ndarray:
     return np.maximum(x, 0.0)
+
+
+def _row_means(h: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The mean of the rows ``h[a[k]:b[k]]`` for every ``k`` (float32, as ``h``; the ranges
+    ascending).  The rows of the ranges are gathered, then summed per range by
+    ``np.add.reduceat``: the very sums that ``reduceat`` over ``h`` at ``[a₀, b₀, a₁, b₁, …]``
+    makes, without going through the rows between the ranges.
+
+    >>> h = np.arange(12, dtype=np.float32).reshape(6, 2)
+    >>> _row_means(h, np.array([0, 3]), np.array([2, 6])).tolist()
+    [[1.0, 2.0], [8.0, 9.0]]
+    """
+    own = b - a
+    if not (own > 0).all():  # an empty range (not made by :meth:`SentenceTokens.mention`)
+        hz = np.concatenate([h, np.zeros((1, h.shape[1]), dtype=h.dtype)])
+        return (np.add.reduceat(hz, np.stack([a, b], 1).ravel(), axis=0)[::2]
+                / own.astype(np.float32)[:, None])
+    first = np.zeros(len(own), dtype=np.int64)
+    np.cumsum(own[:-1], out=first[1:])
+    rows = np.repeat(a - first, own) + np.arange(int(own.sum()))
+    return np.add.reduceat(h[rows], first, axis=0) / own.astype(np.float32)[:, None]
 
 
 class CNNSentimentModel:
@@ -334,7 +368,7 @@ class CNNSentimentModel:
             c = g[:, H:2 * H] + b
             c[1:] += g[:-1, :H]
             c[:-1] += g[1:, 2 * H:]
-            h = h + _relu(c)
+            h = h + np.maximum(c, 0.0, out=c)  # the ReLU in place
             if pad is not None:
                 h[pad] = 0.0
         return h
@@ -357,22 +391,22 @@ class CNNSentimentModel:
         z = (st.vec @ self._wv)[st.vrow] + st.flt @ self._wf + self._bin
         for j, table in enumerate(self._proj):
             z += table[st.cat[:, j]]
-        h = _relu(z)
+        h = np.maximum(z, 0.0, out=z)  # the ReLU in place
         h[st.pad] = 0.0
         h = self._convolve(h, st.pad)
         H = self.H
         h = h[~st.pad]  # the mentions' rows, one after the other
         starts, seg = st.starts, st.seg
-        # the mean of each mention's own rows (a zero row appended: the last b may be len(h))
-        hz = np.concatenate([h, np.zeros((1, H), dtype=h.dtype)])
-        m = (np.add.reduceat(hz, np.stack([st.a, st.b], 1).ravel(), axis=0)[::2]
-             / (st.b - st.a).astype(np.float32)[:, None])
+        m = _row_means(h, st.a, st.b)  # the mean of each mention's own rows
         s = np.einsum("ij,ij->i", h, (m @ self._q)[seg]) / np.float32(np.sqrt(H))
         s = np.exp(s - np.maximum.reduceat(s, starts)[seg])
         s /= np.add.reduceat(s, starts)[seg]
         ctx = np.add.reduceat(s[:, None] * h, starts, axis=0)
-        z = np.concatenate([m, ctx, np.maximum.reduceat(h, starts, axis=0),
-                            self._tag[st.tag]], axis=1)
+        # the max over each mention's rows (exact in any order: one slice each is quicker than
+        # np.maximum.reduceat, which goes down every column of h for every mention)
+        ends = [*starts[1:].tolist(), len(h)]
+        mx = np.stack([h[a:b].max(0) for a, b in zip(starts.tolist(), ends, strict=True)])
+        z = np.concatenate([m, ctx, mx, self._tag[st.tag]], axis=1)
         o = (_relu(z @ self._hid + self._bhid) @ self._out + self._bout).astype(np.float64)
         o = np.exp(o - o.max(1, keepdims=True))
         out[st.keep] = o / o.sum(1, keepdims=True)

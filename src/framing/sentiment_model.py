@@ -40,13 +40,13 @@ from pathlib import Path
 import numpy as np
 
 from .docview import doc_view
-from .sentiment import NEGATORS, score_mention
+from .sentiment import NEGATORS, evidence_spans
 from .sentiment_cnn import (
     CNN_FORMAT,
     CNNSentimentModel,
     MentionTokens,
     SentenceTokens,
-    sentence_tokens,
+    sentence_tokens_at,
     stack_mentions,
 )
 
@@ -81,6 +81,26 @@ class Embeddings:
             self._cache[word] = v
             return v
 
+    def vectors(self, words: Sequence[str]) -> list[np.ndarray | None]:
+        """:meth:`vector` of every word of ``words``.  The words not seen before are decoded
+        together: one gather from navec's quantisation codes (``pq.codes[q, indexes[id, q]]``
+        for every part ``q``) for all of them, the very values ``navec.get`` gathers word by
+        word."""
+        cache = self._cache
+        new = [w for w in dict.fromkeys(words) if w not in cache]
+        if new:
+            ids = list(map(self.navec.vocab.word_ids.get, new))
+            cache.update(dict.fromkeys(new))
+            found = [k for k, i in enumerate(ids) if i is not None]
+            if found:
+                pq = self.navec.pq
+                parts = pq.codes.reshape(-1, pq.codes.shape[-1])  # (part, centroid) → values
+                at = pq.indexes[[ids[k] for k in found]] + pq.qdims * pq.codes.shape[1]
+                rows = np.take(parts, at, axis=0).reshape(len(found), pq.dim)
+                for k, row in zip(found, rows, strict=True):
+                    cache[new[k]] = row
+        return [cache[w] for w in words]
+
 
 class Features(dict):
     """Sparse features of one mention (name → value) plus its dense part (``.dense``: the
@@ -100,23 +120,24 @@ class _Sentence:
     """What every mention of one sentence shares: its word tokens (punctuation and spaces
     left out) with normalised lemmas, lowercase forms, lexicon hits and the navec vectors."""
 
-    __slots__ = ("idx", "lem", "low", "lexw", "vec", "has", "vsum", "nvec")
+    __slots__ = ("idx", "lem", "low", "lexw", "vec", "has", "vsum", "nvec", "known")
 
-    def __init__(self, sent, lexicon: dict[str, float], emb: Embeddings | None) -> None:
-        v = doc_view(sent.doc)
+    def __init__(self, doc, start: int, end: int, lexicon: dict[str, float],
+                 emb: Embeddings | None) -> None:
+        v = doc_view(doc)
         space, punct = v.is_space, v.is_punct
-        idx = [i for i in range(sent.start, sent.end) if not (space[i] or punct[i])]
+        idx = [i for i in range(start, end) if not (space[i] or punct[i])]
         lem = [v.lemma[i] for i in idx]
         low = [v.lower[i] for i in idx]
         self.idx, self.lem, self.low = idx, lem, low
         self.lexw = [(k, w) for k, w in enumerate(map(lexicon.get, lem)) if w]
         if emb is not None:
             # the CNN's vectors of the sentence's tokens (spaces left out), punctuation dropped
-            st = sentence_tokens(sent.doc, sent, lexicon)
+            st = sentence_tokens_at(doc, start, end, lexicon)
             allvec = st.vectors(emb)
             sel = [k for k, i in enumerate(st.ids) if not punct[i]]
             vec, has = allvec[sel], st.known[sel]
-            self.vec, self.has = vec, has
+            self.vec, self.has, self.known = vec, has, has.tolist()
             self.vsum, self.nvec = vec.sum(0), int(has.sum())
 
 
@@ -128,13 +149,14 @@ class _SentenceCache:
         self.key: tuple = (None, None, None)
         self.sents: dict[int, _Sentence] = {}
 
-    def get(self, doc, sent, lexicon: dict[str, float], emb: Embeddings | None) -> _Sentence:
+    def get(self, doc, bounds: tuple[int, int], lexicon: dict[str, float],
+            emb: Embeddings | None) -> _Sentence:
         k = self.key
         if k[0] is not doc or k[1] is not lexicon or k[2] is not emb:
             self.key, self.sents = (doc, lexicon, emb), {}
-        s = self.sents.get(sent.start)
+        s = self.sents.get(bounds[0])
         if s is None:
-            s = self.sents[sent.start] = _Sentence(sent, lexicon, emb)
+            s = self.sents[bounds[0]] = _Sentence(doc, *bounds, lexicon, emb)
         return s
 
 
@@ -149,10 +171,9 @@ def mention_features(doc, start: int, end: int, lexicon: dict[str, float],
     What the mentions of one sentence share is computed once per sentence.
     """
     f = Features()
-    root = doc[start:end].root
-    s = _SENTENCES.get(doc, root.sent, lexicon, emb)
     v = doc_view(doc)  # the tokens' attributes without making spaCy Token objects
-    r = root.i
+    r = v.span_root(start, end)
+    s = _SENTENCES.get(doc, v.sentence(r), lexicon, emb)
     head = v.head[r]
     rdep = v.dep[r]
     hlem = v.lemma[head]
@@ -205,10 +226,14 @@ def mention_features(doc, start: int, end: int, lexicon: dict[str, float],
         for g in kids[t]:
             if not start <= g < end and g != r and not punct[g]:
                 f["d2:" + lemma[g]] = 1.0
-    score, evidence = score_mention(doc, start, end, lexicon)
+    # the lexicon score and its evidence words (:func:`~framing.sentiment.score_mention`, whose
+    # evidence reads «не <words>» when negated); the words' text only when it is asked for
+    score, hits = evidence_spans(doc, start, end, lexicon)
     f["lex:score"] = score
-    f["lex:pos"] = float(sum(1 for e in evidence if not e.startswith("не ")) if score > 0 else 0)
-    f["lex:neg"] = float(len(evidence) if score < 0 else 0)
+    f["lex:pos"] = float(sum(1 for a_, b_, _, neg in hits
+                             if not neg and not doc[a_:b_].text.startswith("не "))
+                         if score > 0 else 0)
+    f["lex:neg"] = float(len(hits) if score < 0 else 0)
     # the mention's role with its governor's lemma, and the predicates above it
     f[f"rh:{rdep}:{hlem}"] = 1.0
     f[f"tr:{tag}:{rdep}"] = 1.0
@@ -225,11 +250,11 @@ def mention_features(doc, start: int, end: int, lexicon: dict[str, float],
     if emb is not None:
         dim = emb.dim
         dense = np.zeros(2 * dim)
-        has = s.has
-        sel = [k for k in range(lo, hi) if has[k] and not a <= k < b]
+        known = s.known
+        sel = [k for k in range(lo, hi) if known[k] and not a <= k < b]
         if sel:
             dense[:dim] = s.vec[sel].mean(0)
-        nin = int(has[a:b].sum()) if a < b else 0
+        nin = sum(known[a:b])
         if s.nvec > nin:
             tot = s.vsum - s.vec[a:b].sum(0) if nin else s.vsum
             dense[dim:] = tot / (s.nvec - nin)
@@ -249,9 +274,10 @@ def _cnn_source(feats: Features) -> tuple[MentionTokens, SentenceTokens, int, in
     """The CNN's input for the mention behind ``feats``, its sentence's shared part and the
     range ``lo:hi`` of the sentence's tokens it covers."""
     doc, start, end, tag, lexicon, _emb = feats.src
-    root = doc[start:end].root
-    s = sentence_tokens(doc, root.sent, lexicon)  # shared by the sentence's mentions
-    t, lo, hi = s.mention(start, end, tag, root.i)
+    v = doc_view(doc)
+    root = v.span_root(start, end)
+    s = sentence_tokens_at(doc, *v.sentence(root), lexicon)  # shared by the sentence's mentions
+    t, lo, hi = s.mention(start, end, tag, root)
     return t, s, lo, hi
 
 
@@ -430,12 +456,13 @@ class LinearSentimentModel:
 
     def top_features(self, feats: dict[str, float], label: int, k: int = 5) -> list[str]:
         """The features that pushed this mention most toward ``label`` (for evidence)."""
-        c = self.classes.index(label)
+        coef = self.coef[self.classes.index(label)]
+        get = self._index.get
         contrib = []
         for name, val in feats.items():
-            i = self._index.get(name)
-            if i is not None and val and not _DENSE.match(name):
-                contrib.append((self.coef[c, i] * val, name))
+            i = get(name)
+            if i is not None and val and not (name[:1] in "es" and _DENSE.match(name)):
+                contrib.append((coef[i] * val, name))
         contrib.sort(reverse=True)
         return [n for w, n in contrib[:k] if w > 0]
 
