@@ -103,7 +103,7 @@ class DeviceMatcher:
         """``(start, end)`` token spans of ``p``'s hits in one sentence; ``at`` is the
         sentence's :func:`lemma_positions` (computed here when not given)."""
         n = len(toks)
-        if at is None and p.kind in ("phrase", "near", "dep"):
+        if at is None:
             at = lemma_positions(toks)
         if p.veto and any(self._m(v, t) for v in p.veto for t in toks):
             return []
@@ -148,7 +148,7 @@ class DeviceMatcher:
             idx = [i for i, t in enumerate(toks) if t[2].strip()]
             if idx and _has_pos(p, toks):
                 hits.append((idx[0], idx[-1] + 1))
-        else:  # quoted
+        elif not _QUOTE_OPENERS.isdisjoint(at):  # quoted; a quotation opens in the sentence
             for s, e in quotations(toks):
                 inner = toks[s + 1:e - 1]
                 if self._form_ok(p, inner) and _has_pos(p, inner):
@@ -162,12 +162,13 @@ class DeviceMatcher:
                            for j in range(max(0, s - p.ner_window), min(n, e + p.ner_window)))]
         return hits
 
-    def match_tokens(self, toks: Sequence[DTok],
-                     ents: Sequence[str] | None = None) -> list[tuple[str, str, int, int]]:
+    def match_tokens(self, toks: Sequence[DTok], ents: Sequence[str] | None = None,
+                     at: dict[str, list[int]] | None = None) -> list[tuple[str, str, int, int]]:
         """All ``(device_id, rule_id, start, end)`` hits in one sentence, one per device+span.
 
-        ``ents`` gives each token's named-entity label ("" outside entities) for ``ner``."""
-        lemmas = lemma_positions(toks)
+        ``ents`` gives each token's named-entity label ("" outside entities) for ``ner``;
+        ``at`` the sentence's :func:`lemma_positions` (computed here when not given)."""
+        lemmas = lemma_positions(toks) if at is None else at
         cand = set(self._always)
         by_lemma = self._by_lemma
         for lem in lemmas:
@@ -230,8 +231,8 @@ class DeviceMatcher:
             ))
 
         sent_toks = sentence_tokens(doc, self.lemmatizer)
-        for sent_no, (sent, toks, ents, _n) in enumerate(sent_toks):
-            for did, rule, s, e in self.match_tokens(toks, ents):
+        for sent_no, (sent, toks, ents, _n, at) in enumerate(sent_toks):
+            for did, rule, s, e in self.match_tokens(toks, ents, at):
                 add(did, rule, doc[sent.start + s: sent.start + e], sent_no, sent)
         if self._has_repeat:
             sents = [st[0] for st in sent_toks]
@@ -249,9 +250,9 @@ _MEMO: list = [None, None, None]  # the last Doc, its lemmatizer, its sentence t
 
 
 def sentence_tokens(doc, lemmatizer: Lemmatizer
-                    ) -> list[tuple[object, list[DTok], list[str], int]]:
-    """Each sentence of ``doc`` with its matcher tokens, named-entity labels and number of
-    words (tokens that are neither punctuation nor space).
+                    ) -> list[tuple[object, list[DTok], list[str], int, dict[str, list[int]]]]:
+    """Each sentence of ``doc`` with its matcher tokens, named-entity labels, number of
+    words (tokens that are neither punctuation nor space) and :func:`lemma_positions`.
 
     The devices and the frames stages match the same sentences one after the other: the last
     Doc's tokens are kept so the second asks spaCy and pymorphy3 nothing again.
@@ -263,14 +264,13 @@ def sentence_tokens(doc, lemmatizer: Lemmatizer
     out = []
     for sent in doc.sents:
         s0, s1 = sent.start, sent.end
-        toks = []
-        for i in range(s0, s1):
-            text, pos = v.text[i], v.pos[i]
-            toks.append((v.norm[i], alt(text, pos, v.lemma[i]), text, pos, v.head[i] - s0,
-                         v.dep[i]))
+        toks = [(nm, alt(text, pos, lemma), text, pos, head - s0, dep)
+                for nm, text, pos, lemma, head, dep in zip(
+                    v.norm[s0:s1], v.text[s0:s1], v.pos[s0:s1], v.lemma[s0:s1],
+                    v.head[s0:s1], v.dep[s0:s1], strict=True)]
         n_words = sum(not (p or s) for p, s in zip(v.is_punct[s0:s1], v.is_space[s0:s1],
                                                     strict=True))
-        out.append((sent, toks, v.ent_type[s0:s1], n_words))
+        out.append((sent, toks, v.ent_type[s0:s1], n_words, lemma_positions(toks)))
     _MEMO[:] = [doc, lemmatizer, out]
     return out
 
@@ -309,6 +309,7 @@ RTok = tuple[str, str, int, bool, frozenset[str]]
 
 _CLOSERS = {"»", '"', "”", "“", "’", "'", ")", "]", "›"}
 _OPENERS = {"«": "»", "„": "“", "“": "”"}
+_QUOTE_OPENERS = frozenset({*_OPENERS, '"'})
 
 
 def _n_words(toks: Sequence[DTok]) -> int:
@@ -361,25 +362,28 @@ def quotations(toks: Sequence[DTok]) -> list[tuple[int, int]]:
 def _repeat_runs(p: Pattern, words: Sequence[RTok]) -> list[tuple[int, int]]:
     """(first, last) word indices of runs of one n-gram repeated ``p.times`` times or more."""
     n = p.ngram
-    lemma = [w[0] for w in words]
-    # per word, once: has a content tag / is an ignored word (an n-gram needs one content
-    # word and no ignored word)
-    content = [w[1] in p.content_pos for w in words]
-    ignored_lemmas = frozenset().union(*(v.lemmas for v in p.ignore))
-    ignored = [w[0] in ignored_lemmas or not ignored_lemmas.isdisjoint(w[4]) for w in words]
+    content = p.content_pos
+    ignored = frozenset().union(*(v.lemmas for v in p.ignore))  # a word of any ``ignore``
     occ: dict[tuple[str, ...], list[int]] = {}
     for i in range(len(words) - n + 1):
+        w = words[i]
         if p.anaphora:
-            if not words[i][3]:
+            if not w[3]:
                 continue
-        elif n > 1 and len({w[2] for w in words[i:i + n]}) != 1:
+        elif n > 1 and len({x[2] for x in words[i:i + n]}) != 1:
             continue  # an n-gram stays inside its paragraph
-        if n == 1:
-            if not content[i] or ignored[i]:
+        if n == 1:  # a repeated word: the common case, without slices
+            if w[1] not in content or (ignored and (w[0] in ignored
+                                                    or not ignored.isdisjoint(w[4]))):
                 continue
-        elif not any(content[i:i + n]) or any(ignored[i:i + n]):
+            occ.setdefault((w[0],), []).append(i)
             continue
-        occ.setdefault(tuple(lemma[i:i + n]), []).append(i)
+        gram = words[i:i + n]
+        if not any(x[1] in content for x in gram):
+            continue
+        if ignored and any(x[0] in ignored or not ignored.isdisjoint(x[4]) for x in gram):
+            continue
+        occ.setdefault(tuple(x[0] for x in gram), []).append(i)
     sent_of: list[int] = []
     k = -1
     for w in words:
@@ -417,8 +421,7 @@ def _outermost(out: dict[tuple[str, int, int], str]) -> list[tuple[tuple[str, in
     return [(k, out[k]) for k in kept]
 
 
-def _doc_words(doc, sent_toks: Sequence[tuple[object, list[DTok], list[str], int]]
-               ) -> tuple[list[RTok], list[tuple[int, int]]]:
+def _doc_words(doc, sent_toks: Sequence[tuple]) -> tuple[list[RTok], list[tuple[int, int]]]:
     """A document's words for ``repeat`` patterns, and each word's (token index, sentence),
     from its :func:`sentence_tokens` (whose lemma alternatives they share)."""
     bounds = [(s, e) for _k, s, e in doc.user_data["framing"]["segments"]]
@@ -427,12 +430,13 @@ def _doc_words(doc, sent_toks: Sequence[tuple[object, list[DTok], list[str], int
     par = 0
     v = doc_view(doc)
     lemma, idx = v.lemma, v.idx
-    for sn, (sent, toks, _ents, _n) in enumerate(sent_toks):
+    for sn, (sent, toks, *_rest) in enumerate(sent_toks):
         first = True
         i = sent.start - 1
         for t in toks:
             i += 1
-            if not _has_alnum(t[2]):
+            text = t[2]
+            if not (text.isalnum() or _has_alnum(text)):
                 continue
             while par < len(bounds) - 1 and idx[i] >= bounds[par][1]:
                 par += 1

@@ -490,10 +490,11 @@ class FrameCoder:
         # a hit's offsets, text and lemmas from the token lists (no spaCy Span or Token)
         v = doc_view(doc)
         text, idx, tok_text, lemma = doc_text(doc), v.idx, v.text, v.lemma
-        for sent_no, (sent, toks, _ents, n) in enumerate(sentence_tokens(doc, self.lemmatizer)):
+        for sent_no, (sent, toks, _ents, n, at) in enumerate(
+                sentence_tokens(doc, self.lemmatizer)):
             s0 = sent.start
             n_words += n
-            found = self.matcher.match_tokens(toks)
+            found = self.matcher.match_tokens(toks, at=at)
             if not found:
                 continue
             sent_text = text[sent.start_char:sent.end_char].strip()
