@@ -43,11 +43,13 @@ def doc_bytes(doc) -> bytes:
         array = array.reshape((array.shape[0], 1))
     spaces = doc.to_array(A.SPACY).reshape((-1, 1))
     strings = doc.vocab.strings
-    ids = np.unique(doc.to_array([getattr(A, a) for a in _STRING_ATTRS]))
-    found = {strings[int(i)] for i in ids}
+    # the string ids are columns of the token array (DocBin stores every string attribute)
+    cols = [db.attrs.index(getattr(A, a)) for a in _STRING_ATTRS]
+    found = {strings[i] for i in np.unique(array[:, cols]).tolist()}
     empty = doc.vocab.morphology.EMPTY_MORPH  # str() of an empty morphology is "", not "_"
     found.update("" if m == empty else m
-                 for m in (strings[int(i)] for i in np.unique(doc.to_array(A.MORPH))))
+                 for m in (strings[i] for i in
+                           np.unique(array[:, db.attrs.index(A.MORPH)]).tolist()))
     for group in doc.spans.values():
         for span in group:
             found.add(span.label_)

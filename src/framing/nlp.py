@@ -375,16 +375,29 @@ def segment_kind(doc, char_offset: int) -> str:
 
 
 def sentence_rows(doc, aid: str) -> list[dict]:
-    """One row per sentence (offsets into the article text, segment kind, token count)."""
+    """One row per sentence (offsets into the article text, segment kind, token count).
+
+    >>> from framing.ingest import parse_text
+    >>> doc = NLP()(parse_text("Первое.\\n\\n Второе слово.", "x", "x.txt"))
+    >>> [(r["start"], r["end"], r["n_tokens"], r["text"]) for r in sentence_rows(doc, "x")]
+    [(0, 7, 2, 'Первое.'), (9, 22, 3, 'Второе слово.')]
+    """
+    from .docview import doc_text, doc_view
+
+    # from the token lists (a spaCy Token object per token costs more than the row)
+    v = doc_view(doc)
+    text, idx, tok_text, is_space = doc_text(doc), v.idx, v.text, v.is_space
     rows = []
     for n, s in enumerate(doc.sents):
-        toks = [t for t in s if not t.is_space]
+        toks = [i for i in range(s.start, s.end) if not is_space[i]]
         if not toks:
             continue
+        first, last = toks[0], toks[-1]
+        start = s.start_char
         rows.append({
-            "article_id": aid, "sent": n, "start": toks[0].idx,
-            "end": toks[-1].idx + len(toks[-1].text),
-            "segment": segment_kind(doc, s.start_char),
-            "n_tokens": len(toks), "text": s.text.strip(),
+            "article_id": aid, "sent": n, "start": idx[first],
+            "end": idx[last] + len(tok_text[last]),
+            "segment": segment_kind(doc, start),
+            "n_tokens": len(toks), "text": text[start:s.end_char].strip(),
         })
     return rows
