@@ -319,13 +319,24 @@ def _sanitise_heads(heads: list[int]) -> list[int]:
                 heads[i] = root + 1
         else:
             heads[i] = 0
-    for i in range(n):  # break cycles: a chain that does not reach the root within n steps
-        seen, j = set(), i
-        while heads[j] != 0 and j not in seen:
-            seen.add(j)
+    # break cycles: a token whose chain of heads does not reach the root is attached to it.
+    # ``reaches[j]``: j's chain reaches the root (stays true: only tokens whose chain does
+    # not are re-attached), so each chain is followed only up to a token already known.
+    reaches = [False] * n
+    if n:
+        reaches[root] = True
+    for i in range(n):
+        path, on_path, j = [], set(), i
+        while not reaches[j] and j not in on_path:
+            path.append(j)
+            on_path.add(j)
             j = heads[j] - 1
-        if heads[j] != 0:
+        if reaches[j]:
+            for k in path:
+                reaches[k] = True
+        else:
             heads[i] = root + 1
+            reaches[i] = True
     return heads
 
 
