@@ -171,10 +171,8 @@ class DeviceMatcher:
         lemmas = lemma_positions(toks) if at is None else at
         cand = set(self._always)
         by_lemma = self._by_lemma
-        for lem in lemmas:
-            rules = by_lemma.get(lem)
-            if rules:
-                cand.update(rules)
+        for lem in by_lemma.keys() & lemmas.keys():  # the sentence's lemmas that start rules
+            cand.update(by_lemma[lem])
         out: dict[tuple[str, int, int], str] = {}
         for i in sorted(cand):
             did, p = self._rules[i]
