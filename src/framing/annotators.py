@@ -86,11 +86,6 @@ def _json_default(o: Any) -> Any:
     raise TypeError(f"not JSON-serialisable: {type(o).__name__}")
 
 
-#: ``json.dumps(value, ensure_ascii=False, sort_keys=True, default=_json_default)``, the
-#: encoder built once
-_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=_json_default).encode
-
-
 class ArticleCache:
     """One JSON file per (stage, key) under ``root/<stage>/``, written atomically."""
 
@@ -110,20 +105,12 @@ class ArticleCache:
             return None
 
     def put(self, key: str, value: dict) -> None:
-        data = _ENCODE(value).encode("utf-8")
-        # plain string paths, and the folder made only when it is missing: a put is one
-        # open, write and rename
-        folder = str(self.dir)
-        path = os.path.join(folder, f"{key}.json")
-        tmp = f"{path}.{os.getpid()}.tmp"
-        try:
-            fh = open(tmp, "wb")
-        except FileNotFoundError:
-            os.makedirs(folder, exist_ok=True)
-            fh = open(tmp, "wb")
-        with fh:
-            fh.write(data)
-        os.replace(tmp, path)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        p = self.path(key)
+        tmp = p.with_name(f"{p.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(value, ensure_ascii=False, sort_keys=True,
+                                  default=_json_default), encoding="utf-8")
+        os.replace(tmp, p)
 
     def prune(self, keep: set[str]) -> int:
         """Delete entries not in ``keep``; returns how many."""
