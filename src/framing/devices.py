@@ -98,22 +98,31 @@ class DeviceMatcher:
                    if not s <= j < e)
 
     def _pattern_hits(self, p: Pattern, toks: Sequence[DTok],
-                      ents: Sequence[str] | None = None) -> list[tuple[int, int]]:
+                      ents: Sequence[str] | None = None,
+                      at: dict[str, list[int]] | None = None) -> list[tuple[int, int]]:
+        """``(start, end)`` token spans of ``p``'s hits in one sentence; ``at`` is the
+        sentence's :func:`lemma_positions` (computed here when not given)."""
         n = len(toks)
+        if at is None:
+            at = lemma_positions(toks)
         if p.veto and any(self._m(v, t) for v in p.veto for t in toks):
             return []
         if p.kind != "shape" or p.shape == "sentence":
             if not self._form_ok(p, toks):
                 return []
         hits: list[tuple[int, int]] = []
+        # word patterns start where their first (``dep``: dependent) word's lemmas occur
         if p.kind == "phrase":
             k = len(p.words)
-            for i in range(n - k + 1):
+            for i in _positions(p.words[0], at):
+                if i > n - k:
+                    break
                 if all(self._m(p.words[j], toks[i + j]) for j in range(k)):
                     if not p.pos or toks[i][3] == p.pos:
                         hits.append((i, i + k))
         elif p.kind == "near":
-            for i, t in enumerate(toks):
+            for i in _positions(p.words[0], at):
+                t = toks[i]
                 if not self._m(p.words[0], t) or (p.pos and t[3] != p.pos):
                     continue
                 used = {i}
@@ -127,7 +136,8 @@ class DeviceMatcher:
                     hits.append((min(used), max(used) + 1))
         elif p.kind == "dep":
             head_w, dep_w = p.words
-            for j, t in enumerate(toks):
+            for j in _positions(dep_w, at):
+                t = toks[j]
                 h = t[4]
                 if h == j or not (0 <= h < n) or not self._m(dep_w, t):
                     continue
@@ -138,7 +148,7 @@ class DeviceMatcher:
             idx = [i for i, t in enumerate(toks) if t[2].strip()]
             if idx and _has_pos(p, toks):
                 hits.append((idx[0], idx[-1] + 1))
-        else:  # quoted
+        elif not _QUOTE_OPENERS.isdisjoint(at):  # quoted; a quotation opens in the sentence
             for s, e in quotations(toks):
                 inner = toks[s + 1:e - 1]
                 if self._form_ok(p, inner) and _has_pos(p, inner):
@@ -152,26 +162,23 @@ class DeviceMatcher:
                            for j in range(max(0, s - p.ner_window), min(n, e + p.ner_window)))]
         return hits
 
-    def match_tokens(self, toks: Sequence[DTok],
-                     ents: Sequence[str] | None = None) -> list[tuple[str, str, int, int]]:
+    def match_tokens(self, toks: Sequence[DTok], ents: Sequence[str] | None = None,
+                     at: dict[str, list[int]] | None = None) -> list[tuple[str, str, int, int]]:
         """All ``(device_id, rule_id, start, end)`` hits in one sentence, one per device+span.
 
-        ``ents`` gives each token's named-entity label ("" outside entities) for ``ner``."""
-        lemmas: set[str] = {t[0] for t in toks}
-        for t in toks:
-            lemmas |= t[1]
+        ``ents`` gives each token's named-entity label ("" outside entities) for ``ner``;
+        ``at`` the sentence's :func:`lemma_positions` (computed here when not given)."""
+        lemmas = lemma_positions(toks) if at is None else at
         cand = set(self._always)
         by_lemma = self._by_lemma
-        for lem in lemmas:
-            rules = by_lemma.get(lem)
-            if rules:
-                cand.update(rules)
+        for lem in by_lemma.keys() & lemmas.keys():  # the sentence's lemmas that start rules
+            cand.update(by_lemma[lem])
         out: dict[tuple[str, int, int], str] = {}
         for i in sorted(cand):
             did, p = self._rules[i]
             if not all(not w.lemmas.isdisjoint(lemmas) for w in p.words[1:]):
                 continue
-            for s, e in self._pattern_hits(p, toks, ents):
+            for s, e in self._pattern_hits(p, toks, ents, lemmas):
                 out.setdefault((did, s, e), p.rule_id)
         return [(did, rule, s, e) for (did, s, e), rule in _outermost(out)]
 
@@ -209,7 +216,6 @@ class DeviceMatcher:
 
         aid = doc.user_data["framing"]["id"]
         hits: list[DeviceHit] = []
-        sents = list(doc.sents)
 
         def add(did: str, rule: str, span, sent_no: int, context) -> None:
             dev = self.codebook.device(did)
@@ -222,12 +228,13 @@ class DeviceMatcher:
                 target="; ".join(targets_for(doc, span, context, mentions)),
             ))
 
-        alt = self.lemmatizer.alternatives
-        for sent_no, (sent, toks, ents, _n) in enumerate(sentence_tokens(doc, self.lemmatizer)):
-            for did, rule, s, e in self.match_tokens(toks, ents):
+        sent_toks = sentence_tokens(doc, self.lemmatizer)
+        for sent_no, (sent, toks, ents, _n, at) in enumerate(sent_toks):
+            for did, rule, s, e in self.match_tokens(toks, ents, at):
                 add(did, rule, doc[sent.start + s: sent.start + e], sent_no, sent)
         if self._has_repeat:
-            words, where = _doc_words(doc, sents, alt)
+            sents = [st[0] for st in sent_toks]
+            words, where = _doc_words(doc, sent_toks)
             for did, rule, s, e in self.match_repeats(words):
                 (i, si), (j, sj) = where[s], where[e]
                 add(did, rule, doc[i:j + 1], si, doc[sents[si].start:sents[sj].end])
@@ -241,9 +248,9 @@ _MEMO: list = [None, None, None]  # the last Doc, its lemmatizer, its sentence t
 
 
 def sentence_tokens(doc, lemmatizer: Lemmatizer
-                    ) -> list[tuple[object, list[DTok], list[str], int]]:
-    """Each sentence of ``doc`` with its matcher tokens, named-entity labels and number of
-    words (tokens that are neither punctuation nor space).
+                    ) -> list[tuple[object, list[DTok], list[str], int, dict[str, list[int]]]]:
+    """Each sentence of ``doc`` with its matcher tokens, named-entity labels, number of
+    words (tokens that are neither punctuation nor space) and :func:`lemma_positions`.
 
     The devices and the frames stages match the same sentences one after the other: the last
     Doc's tokens are kept so the second asks spaCy and pymorphy3 nothing again.
@@ -255,16 +262,43 @@ def sentence_tokens(doc, lemmatizer: Lemmatizer
     out = []
     for sent in doc.sents:
         s0, s1 = sent.start, sent.end
-        toks = []
-        for i in range(s0, s1):
-            text, pos = v.text[i], v.pos[i]
-            toks.append((v.norm[i], alt(text, pos, v.lemma[i]), text, pos, v.head[i] - s0,
-                         v.dep[i]))
+        toks = [(nm, alt(text, pos, lemma), text, pos, head - s0, dep)
+                for nm, text, pos, lemma, head, dep in zip(
+                    v.norm[s0:s1], v.text[s0:s1], v.pos[s0:s1], v.lemma[s0:s1],
+                    v.head[s0:s1], v.dep[s0:s1], strict=True)]
         n_words = sum(not (p or s) for p, s in zip(v.is_punct[s0:s1], v.is_space[s0:s1],
                                                     strict=True))
-        out.append((sent, toks, v.ent_type[s0:s1], n_words))
+        out.append((sent, toks, v.ent_type[s0:s1], n_words, lemma_positions(toks)))
     _MEMO[:] = [doc, lemmatizer, out]
     return out
+
+
+def lemma_positions(toks: Sequence[DTok]) -> dict[str, list[int]]:
+    """Each lower-cased form and lemma alternative of a sentence's tokens → the positions
+    (ascending, each once) of the tokens having it: where a pattern word can match.
+
+    >>> F = frozenset
+    >>> lemma_positions([("клинья", F({"клин"}), "клинья", "NOUN", 0, "ROOT"),
+    ...                  ("клин", F({"клин"}), "клин", "NOUN", 0, "conj")])
+    {'клинья': [0], 'клин': [0, 1]}
+    """
+    at: dict[str, list[int]] = {}
+    for i, t in enumerate(toks):
+        lower = t[0]
+        at.setdefault(lower, []).append(i)
+        for lem in t[1]:
+            if lem != lower:
+                at.setdefault(lem, []).append(i)
+    return at
+
+
+def _positions(word: Word, at: dict[str, list[int]]) -> list[int]:
+    """The ascending positions of tokens having one of ``word``'s lemmas (as its lower-cased
+    form or a lemma alternative): the only tokens ``word`` can match."""
+    found = word.lemmas.intersection(at)
+    if len(found) == 1:
+        return at[next(iter(found))]
+    return sorted({i for lem in found for i in at[lem]})
 
 
 #: A word seen by ``repeat`` patterns: (lemma, UD tag, paragraph number, opens a sentence,
@@ -273,10 +307,11 @@ RTok = tuple[str, str, int, bool, frozenset[str]]
 
 _CLOSERS = {"»", '"', "”", "“", "’", "'", ")", "]", "›"}
 _OPENERS = {"«": "»", "„": "“", "“": "”"}
+_QUOTE_OPENERS = frozenset({*_OPENERS, '"'})
 
 
 def _n_words(toks: Sequence[DTok]) -> int:
-    return sum(any(ch.isalnum() for ch in t[2]) for t in toks)
+    return sum(_has_alnum(t[2]) for t in toks)
 
 
 def _ends_with(toks: Sequence[DTok], ends: tuple[str, ...]) -> bool:
@@ -325,19 +360,28 @@ def quotations(toks: Sequence[DTok]) -> list[tuple[int, int]]:
 def _repeat_runs(p: Pattern, words: Sequence[RTok]) -> list[tuple[int, int]]:
     """(first, last) word indices of runs of one n-gram repeated ``p.times`` times or more."""
     n = p.ngram
+    content = p.content_pos
+    ignored = frozenset().union(*(v.lemmas for v in p.ignore))  # a word of any ``ignore``
     occ: dict[tuple[str, ...], list[int]] = {}
     for i in range(len(words) - n + 1):
-        gram = words[i:i + n]
-        if not p.anaphora and len({w[2] for w in gram}) != 1:
+        w = words[i]
+        if p.anaphora:
+            if not w[3]:
+                continue
+        elif n > 1 and len({x[2] for x in words[i:i + n]}) != 1:
             continue  # an n-gram stays inside its paragraph
-        if p.anaphora and not gram[0][3]:
+        if n == 1:  # a repeated word: the common case, without slices
+            if w[1] not in content or (ignored and (w[0] in ignored
+                                                    or not ignored.isdisjoint(w[4]))):
+                continue
+            occ.setdefault((w[0],), []).append(i)
             continue
-        if not any(w[1] in p.content_pos for w in gram):
+        gram = words[i:i + n]
+        if not any(x[1] in content for x in gram):
             continue
-        if p.ignore and any(w[0] in v.lemmas or not v.lemmas.isdisjoint(w[4])
-                            for v in p.ignore for w in gram):
+        if ignored and any(x[0] in ignored or not ignored.isdisjoint(x[4]) for x in gram):
             continue
-        occ.setdefault(tuple(w[0] for w in gram), []).append(i)
+        occ.setdefault(tuple(x[0] for x in gram), []).append(i)
     sent_of: list[int] = []
     k = -1
     for w in words:
@@ -375,26 +419,34 @@ def _outermost(out: dict[tuple[str, int, int], str]) -> list[tuple[tuple[str, in
     return [(k, out[k]) for k in kept]
 
 
-def _doc_words(doc, sents, alt) -> tuple[list[RTok], list[tuple[int, int]]]:
-    """A document's words for ``repeat`` patterns, and each word's (token index, sentence)."""
+def _doc_words(doc, sent_toks: Sequence[tuple]) -> tuple[list[RTok], list[tuple[int, int]]]:
+    """A document's words for ``repeat`` patterns, and each word's (token index, sentence),
+    from its :func:`sentence_tokens` (whose lemma alternatives they share)."""
     bounds = [(s, e) for _k, s, e in doc.user_data["framing"]["segments"]]
     words: list[RTok] = []
     where: list[tuple[int, int]] = []
     par = 0
     v = doc_view(doc)
-    for sn, sent in enumerate(sents):
+    lemma, idx = v.lemma, v.idx
+    for sn, (sent, toks, *_rest) in enumerate(sent_toks):
         first = True
-        for i in range(sent.start, sent.end):
-            text = v.text[i]
-            if not any(ch.isalnum() for ch in text):
+        i = sent.start - 1
+        for t in toks:
+            i += 1
+            text = t[2]
+            if not (text.isalnum() or _has_alnum(text)):
                 continue
-            while par < len(bounds) - 1 and v.idx[i] >= bounds[par][1]:
+            while par < len(bounds) - 1 and idx[i] >= bounds[par][1]:
                 par += 1
-            lemma, pos = v.lemma[i], v.pos[i]
-            words.append((lemma, pos, par, first, alt(text, pos, lemma)))
+            words.append((lemma[i], t[3], par, first, t[1]))
             where.append((i, sn))
             first = False
     return words, where
+
+
+def _has_alnum(text: str) -> bool:
+    """``text`` holds a letter or digit (a word, not punctuation or space)."""
+    return text.isalnum() or any(ch.isalnum() for ch in text)
 
 
 def targets_for(doc, span, sent, mentions: Sequence) -> list[str]:

@@ -43,11 +43,12 @@ def doc_bytes(doc) -> bytes:
         array = array.reshape((array.shape[0], 1))
     spaces = doc.to_array(A.SPACY).reshape((-1, 1))
     strings = doc.vocab.strings
-    ids = np.unique(doc.to_array([getattr(A, a) for a in _STRING_ATTRS]))
-    found = {strings[int(i)] for i in ids}
+    # the string ids are columns of the token array (DocBin stores every string attribute)
+    cols = [db.attrs.index(getattr(A, a)) for a in _STRING_ATTRS]
+    found = set(_strings_of(np.unique(array[:, cols]).tolist(), strings))
     empty = doc.vocab.morphology.EMPTY_MORPH  # str() of an empty morphology is "", not "_"
-    found.update("" if m == empty else m
-                 for m in (strings[int(i)] for i in np.unique(doc.to_array(A.MORPH))))
+    found.update("" if m == empty else m for m in _strings_of(
+        np.unique(array[:, db.attrs.index(A.MORPH)]).tolist(), strings))
     for group in doc.spans.values():
         for span in group:
             found.add(span.label_)
@@ -71,3 +72,19 @@ def doc_bytes(doc) -> bytes:
         "user_data": [pack(doc.user_data)],
     }
     return zlib.compress(pack(msg))
+
+
+#: string id → string, kept across Docs (an id is the hash of one string); news repeats its
+#: words, so most ids of a Doc are known and spaCy's StringStore is asked for the rest
+_STRING_OF: dict[int, str] = {}
+
+
+def _strings_of(ids: list[int], strings) -> list[str]:
+    """The strings of ``ids`` (``strings[i]`` for each), through :data:`_STRING_OF`."""
+    known = _STRING_OF
+    if len(known) > 1_000_000:  # bounded memory on a very large corpus
+        known.clear()
+    for i in ids:
+        if i not in known:
+            known[i] = strings[i]
+    return [known[i] for i in ids]

@@ -122,3 +122,30 @@ def sentence_back(tok, n: int):
             break
         sent = tok.doc[sent.start - 1].sent
     return sent
+
+
+# -- a Doc's text without spaCy's Token objects ---------------------------------------------
+
+_TEXT: list = [None, ""]  # the last Doc asked for and its text
+
+
+def doc_text(doc) -> str:
+    """``doc.text``, kept for the last Doc asked for: spaCy rebuilds it from a new ``Token``
+    object per token on every call.  A span's text is ``doc_text(doc)[start_char:end_char]``.
+
+    >>> from framing.ingest import parse_text
+    >>> from framing.nlp import NLP
+    >>> doc = NLP()(parse_text("Первое, «второе».\\n\\n  Третье.", "x", "x.txt"))
+    >>> doc_text(doc) == doc.text
+    True
+    >>> doc_text(doc)[doc[2:5].start_char:doc[2:5].end_char], doc[2:5].text
+    ('«второе»', '«второе»')
+    """
+    if _TEXT[0] is not doc:
+        from spacy.attrs import SPACY
+
+        ws = doc.to_array(SPACY).tolist() if len(doc) else []
+        text = "".join([t + " " if sp else t for t, sp in zip(doc_view(doc).text, ws,
+                                                               strict=True)])
+        _TEXT[:] = [doc, text]
+    return _TEXT[1]

@@ -38,6 +38,7 @@ from pathlib import Path
 
 from .codebook import Codebook, Device, Pattern, Word, _compile_pattern, _compile_word
 from .devices import sentence_tokens
+from .docview import doc_text, doc_view
 from .lemmas import Lemmatizer
 from .lexmatch import norm
 from .yamlio import ResourceError, line_of, load_yaml
@@ -486,18 +487,22 @@ class FrameCoder:
 
         out: list[Hit] = []
         n_words = 0
-        for sent_no, (sent, toks, _ents, n) in enumerate(sentence_tokens(doc, self.lemmatizer)):
+        # a hit's offsets, text and lemmas from the token lists (no spaCy Span or Token)
+        v = doc_view(doc)
+        text, idx, tok_text, lemma = doc_text(doc), v.idx, v.text, v.lemma
+        for sent_no, (sent, toks, _ents, n, at) in enumerate(
+                sentence_tokens(doc, self.lemmatizer)):
             s0 = sent.start
             n_words += n
-            found = self.matcher.match_tokens(toks)
+            found = self.matcher.match_tokens(toks, at=at)
             if not found:
                 continue
-            sent_text = sent.text.strip()
+            sent_text = text[sent.start_char:sent.end_char].strip()
             for eid, rule, s, e in found:
-                span = doc[s0 + s: s0 + e]
-                out.append(Hit(eid, rule, span.start_char, span.end_char, span.text, sent_no,
-                               sent_text, segment_kind(doc, span.start_char),
-                               " ".join(norm(t.lemma_) for t in span)))
+                a, b = s0 + s, s0 + e
+                start, end = idx[a], idx[b - 1] + len(tok_text[b - 1])
+                out.append(Hit(eid, rule, start, end, text[start:end], sent_no, sent_text,
+                               segment_kind(doc, start), " ".join(lemma[a:b])))
         out.sort(key=lambda h: (h.start, h.end, h.entry, h.rule))
         return out, n_words
 

@@ -319,13 +319,24 @@ def _sanitise_heads(heads: list[int]) -> list[int]:
                 heads[i] = root + 1
         else:
             heads[i] = 0
-    for i in range(n):  # break cycles: a chain that does not reach the root within n steps
-        seen, j = set(), i
-        while heads[j] != 0 and j not in seen:
-            seen.add(j)
+    # break cycles: a token whose chain of heads does not reach the root is attached to it.
+    # ``reaches[j]``: j's chain reaches the root (stays true: only tokens whose chain does
+    # not are re-attached), so each chain is followed only up to a token already known.
+    reaches = [False] * n
+    if n:
+        reaches[root] = True
+    for i in range(n):
+        path, on_path, j = [], set(), i
+        while not reaches[j] and j not in on_path:
+            path.append(j)
+            on_path.add(j)
             j = heads[j] - 1
-        if heads[j] != 0:
+        if reaches[j]:
+            for k in path:
+                reaches[k] = True
+        else:
             heads[i] = root + 1
+            reaches[i] = True
     return heads
 
 
@@ -375,16 +386,29 @@ def segment_kind(doc, char_offset: int) -> str:
 
 
 def sentence_rows(doc, aid: str) -> list[dict]:
-    """One row per sentence (offsets into the article text, segment kind, token count)."""
+    """One row per sentence (offsets into the article text, segment kind, token count).
+
+    >>> from framing.ingest import parse_text
+    >>> doc = NLP()(parse_text("Первое.\\n\\n Второе слово.", "x", "x.txt"))
+    >>> [(r["start"], r["end"], r["n_tokens"], r["text"]) for r in sentence_rows(doc, "x")]
+    [(0, 7, 2, 'Первое.'), (9, 22, 3, 'Второе слово.')]
+    """
+    from .docview import doc_text, doc_view
+
+    # from the token lists (a spaCy Token object per token costs more than the row)
+    v = doc_view(doc)
+    text, idx, tok_text, is_space = doc_text(doc), v.idx, v.text, v.is_space
     rows = []
     for n, s in enumerate(doc.sents):
-        toks = [t for t in s if not t.is_space]
+        toks = [i for i in range(s.start, s.end) if not is_space[i]]
         if not toks:
             continue
+        first, last = toks[0], toks[-1]
+        start = s.start_char
         rows.append({
-            "article_id": aid, "sent": n, "start": toks[0].idx,
-            "end": toks[-1].idx + len(toks[-1].text),
-            "segment": segment_kind(doc, s.start_char),
-            "n_tokens": len(toks), "text": s.text.strip(),
+            "article_id": aid, "sent": n, "start": idx[first],
+            "end": idx[last] + len(tok_text[last]),
+            "segment": segment_kind(doc, start),
+            "n_tokens": len(toks), "text": text[start:s.end_char].strip(),
         })
     return rows
