@@ -26,9 +26,10 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-from .docview import doc_view, sentence_back
+from .docview import doc_text, doc_view, sentence_back
 from .lemmas import Lemmatizer
 from .lexmatch import PhraseIndex, doc_tokens, norm
 from .yamlio import ResourceError, line_of, load_yaml, load_yaml_text
@@ -136,6 +137,7 @@ class ActorRegistry:
         self.lemmatizer = lemmatizer or Lemmatizer.shared()
         self.vocabulary = vocabulary or Vocabulary()
         self._name_like: dict[str, bool] = {}
+        self._first_names: dict[str, object] = {}  # word → _first_name_parse
         self.index = PhraseIndex(self.lemmatizer)
         for e in entries:
             for a in e.aliases:
@@ -210,12 +212,13 @@ class ActorRegistry:
     def _in_not_actor_context(self, ent) -> bool:
         """Whether a ``not_actor_contexts`` sequence ends with ``ent`` and covers it, each
         word matching a token's form or lemma («Путин и Токаев по ВКС обратились»)."""
-        doc = ent.doc
+        v = doc_view(ent.doc)  # norm(t.text), norm(t.lemma_) without a Token each
+        forms, lemmas = v.norm, v.lemma
         for phrase in self.vocabulary.not_actor_contexts:
             start = ent.end - len(phrase)
             if 0 <= start <= ent.start and all(
-                    w in (norm(t.text), norm(t.lemma_))
-                    for w, t in zip(phrase, doc[start:ent.end], strict=True)):
+                    w in (forms[k], lemmas[k])
+                    for w, k in zip(phrase, range(start, ent.end), strict=True)):
                 return True
         return False
 
@@ -395,19 +398,30 @@ def normal_form(span, lemmatizer: Lemmatizer) -> str:
 
 
 def _to_nominative(tok, lemmatizer: Lemmatizer, plural: bool, gender: list[str]) -> str:
-    text = tok.text
     if tok.morph.get("Case") == ["Nom"]:
-        return text
-    if tok.pos_ == "ADJ" or (tok.pos_ == "NOUN" and not plural):
+        return tok.text
+    return _nominative(lemmatizer, tok.text, tok.lemma_, tok.pos_, plural,
+                       gender[0] if gender else "")
+
+
+@lru_cache(maxsize=100_000)
+def _nominative(lemmatizer: Lemmatizer, text: str, lemma: str, pos: str, plural: bool,
+                gender: str) -> str:
+    """:func:`_to_nominative` of a word not in the nominative, cached per word and reading
+    (pymorphy3's parse and inflection are the costly part of an entity's normal form).
+
+    >>> _nominative(Lemmatizer.shared(), "Международного", "международный", "ADJ", False, "Masc")
+    'Международный'
+    """
+    if pos == "ADJ" or (pos == "NOUN" and not plural):
         target = {"nomn", "plur"} if plural else {"nomn"}
-        if tok.pos_ == "ADJ" and not plural and gender and gender[0] in _GENDER:
-            target |= {"sing", _GENDER[gender[0]]}
+        if pos == "ADJ" and not plural and gender in _GENDER:
+            target |= {"sing", _GENDER[gender]}
         for p in lemmatizer.morph.parse(text.lower()):
-            if p.normal_form.replace("ё", "е") == tok.lemma_ or tok.pos_ == "ADJ":
+            if p.normal_form.replace("ё", "е") == lemma or pos == "ADJ":
                 form = p.inflect(target)
                 if form:
                     return _recase(form.word, text)
-    lemma = tok.lemma_
     return _recase(lemma, text)
 
 
@@ -484,10 +498,13 @@ def _first_name_parse(tok, registry: ActorRegistry):
     """pymorphy3's likeliest reading of a capitalised token when it is a first name, else None
     (the likeliest only: «Карьера», «У», «И» have first-name readings too) — one rule for a
     first name before a surname, whether it names another person or a namesake."""
-    if not tok.text[:1].isupper():
+    text = tok.text
+    if not text[:1].isupper():
         return None
-    parses = registry.lemmatizer.morph.parse(tok.text)
-    return parses[0] if parses and "Name" in parses[0].tag else None
+    if text not in registry._first_names:  # cached per word: pymorphy3 is the costly part
+        parses = registry.lemmatizer.morph.parse(text)
+        registry._first_names[text] = parses[0] if parses and "Name" in parses[0].tag else None
+    return registry._first_names[text]
 
 
 def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
@@ -537,12 +554,17 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
             if norm(words[-1]) not in by_surname or named:
                 by_surname.setdefault(norm(words[-1]), []).append((s, nf))
     full_names = {k: v[0][1] for k, v in by_surname.items()}
+    surname_keys: dict[tuple[str, str], str] = {}
     for s, e, nf, typ in auto:
         res = "ner"
         # a bare surname joins the full name, even when the NER took it for a place or an
         # organisation («Свиридов» after «Егор Свиридов») or left it inflected («Лофнера»)
         if full_names and " " not in nf and (typ == "person" or e - s == 1):
-            key = _surname_key(doc[s:e].text, nf, full_names, registry.lemmatizer)
+            # the same surname recurs in an article: its key is looked up once
+            word = doc[s:e].text
+            if (word, nf) not in surname_keys:
+                surname_keys[word, nf] = _surname_key(word, nf, full_names, registry.lemmatizer)
+            key = surname_keys[word, nf]
             if key:
                 first = _first_name_before(doc, s, registry, covered)
                 names = by_surname[key]
@@ -769,7 +791,7 @@ def _bare_titles(doc, registry: ActorRegistry, found, date: str, bare):
     → Токаев)."""
     from .quotes import quote_spans
 
-    spans = quote_spans(doc.text)
+    spans = quote_spans(doc_text(doc))
     starts = [a for a, _ in spans]
 
     def quoted(tok) -> bool:

@@ -102,3 +102,26 @@ def sentence_back(tok, n: int):
             break
         sent = tok.doc[sent.start - 1].sent
     return sent
+
+
+_LAST_TEXT: list = [None, ""]
+
+
+def doc_text(doc) -> str:
+    """``doc.text``, built from the token arrays instead of one ``Token`` per word (spaCy's
+    ``Doc.text`` joins every token's ``text_with_ws``); kept for the last Doc asked for.
+
+    >>> from framing.ingest import parse_text
+    >>> from framing.nlp import NLP
+    >>> doc = NLP()(parse_text("Путин  похвалил\\nТокаева. ", "x", "x.txt"))
+    >>> doc_text(doc) == doc.text
+    True
+    """
+    if _LAST_TEXT[0] is not doc:
+        from spacy.attrs import SPACY
+
+        spaces = doc.to_array([SPACY]).reshape(-1).tolist() if len(doc) else []
+        words = doc_view(doc).text
+        _LAST_TEXT[1] = "".join([w + " " if s else w for w, s in zip(words, spaces, strict=True)])
+        _LAST_TEXT[0] = doc
+    return _LAST_TEXT[1]

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .actors import first_name_gender
-from .docview import sentence_back
+from .docview import doc_text, doc_view, sentence_back
 from .lexmatch import norm
 from .yamlio import ResourceError, key_line, line_of, load_yaml
 
@@ -232,6 +232,10 @@ def _straight_spans(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, 
     return out
 
 
+#: the characters :func:`_guillemet_spans` acts on
+_QUOTE_MARKS = re.compile("[\n«„»“]")
+
+
 def _guillemet_spans(text: str) -> list[tuple[int, int]]:
     """«…» spans; a quote still open at a paragraph end closes there unless the next paragraph
     opens with « (the multi-paragraph convention) or closes it before opening another: one
@@ -243,14 +247,21 @@ def _guillemet_spans(text: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     depth, start = 0, -1
-    for i, ch in enumerate(text):
+    for found in _QUOTE_MARKS.finditer(text):  # only these characters change anything
+        i, ch = found.start(), found.group()
         if ch == "\n" and depth > 0:
-            nxt = text[i:].lstrip()
-            para = nxt.split("\n", 1)[0]
+            # the next paragraph (no copy of the rest of the text: linear in its length)
+            k = i
+            while k < len(text) and text[k].isspace():
+                k += 1
+            stop = text.find("\n", k)
+            para = text[k:stop if stop >= 0 else len(text)]
             close, reopen = para.find("»"), para.find("«")
             # the quote goes on if the next paragraph reopens it or closes it first
-            if not nxt.startswith("«") and not (close >= 0 and (reopen < 0 or close < reopen)):
-                end = len(text[:i].rstrip())
+            if not para.startswith("«") and not (close >= 0 and (reopen < 0 or close < reopen)):
+                end = i
+                while end > 0 and text[end - 1].isspace():
+                    end -= 1
                 spans.append((start, end))
                 depth = 0
             continue
@@ -796,8 +807,8 @@ class QuoteFinder:
 
     def find(self, doc, mentions: Sequence) -> list[Quote]:
         aid = doc.user_data["framing"]["id"]
-        # Doc.text joins every token on each access: read it once per document
-        text = self._text = doc.text
+        # Doc.text joins every token on each access: read it once per document, from arrays
+        text = self._text = doc_text(doc)
         self._doc = doc
         spans = quote_spans(text)
         self._spans = spans
@@ -956,7 +967,15 @@ class QuoteFinder:
         def in_quote(t) -> bool:
             return quoted[t.i]
 
+        # a sentence with no «по»/«согласно» and no reporting verb yields nothing: skip it
+        # without making its Tokens (the view's lemma is ``norm(lemma_)``, as in ``type_of``)
+        v = doc_view(doc)
+        table = self.verbs.table
+        cue_at = [low in {"по", "согласно"} or (p in {"VERB", "ADJ"} and bool(table.get(lem)))
+                  for low, lem, p in zip(v.lower, v.lemma, v.pos, strict=True)]
         for sent in doc.sents:
+            if not any(cue_at[sent.start:sent.end]):
+                continue
             toks = [t for t in sent if not t.is_space]
             if not toks:
                 continue
@@ -1023,8 +1042,9 @@ class QuoteFinder:
 
     def _verb_speech(self, doc, sent, toks, mentions, inside, in_quote):
         text = self._text
+        lemmas, table = doc_view(doc).lemma, self.verbs.table  # type_of, without a Token each
         for t in toks:
-            vtype = self.verbs.type_of(t)
+            vtype = table.get(lemmas[t.i], "")
             if not vtype or in_quote(t) or t.pos_ not in {"VERB", "ADJ"}:
                 continue
             subj = _subject(t)
