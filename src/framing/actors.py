@@ -509,8 +509,6 @@ def _first_name_parse(tok, registry: ActorRegistry):
 
 def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
     """All actor mentions in ``doc``, sorted by position."""
-    from .nlp import segment_kind
-
     meta = doc.user_data["framing"]
     aid = meta["id"]
     toks = doc_tokens(doc)
@@ -555,6 +553,7 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
                 by_surname.setdefault(norm(words[-1]), []).append((s, nf))
     full_names = {k: v[0][1] for k, v in by_surname.items()}
     surname_keys: dict[tuple[str, str], str] = {}
+    by_prefix = _keys_by_prefix(full_names)
     for s, e, nf, typ in auto:
         res = "ner"
         # a bare surname joins the full name, even when the NER took it for a place or an
@@ -563,7 +562,8 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
             # the same surname recurs in an article: its key is looked up once
             word = doc[s:e].text
             if (word, nf) not in surname_keys:
-                surname_keys[word, nf] = _surname_key(word, nf, full_names, registry.lemmatizer)
+                surname_keys[word, nf] = _surname_key(word, nf, full_names, registry.lemmatizer,
+                                                      by_prefix)
             key = surname_keys[word, nf]
             if key:
                 first = _first_name_before(doc, s, registry, covered)
@@ -582,6 +582,7 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
     raw.extend(_pronouns(doc, raw, registry, sent_of))
     raw.sort(key=lambda r: (r[0], r[1]))
     links = _collective_links(doc, raw, registry.vocabulary.collective_links)
+    segment_at = _segment_kinds(doc)
     out = []
     for n, (i, j, actor, typ, res) in enumerate(raw):
         span = doc[i:j]
@@ -589,10 +590,38 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
         out.append(Mention(
             article_id=aid, mention_id=n, actor=actor, actor_type=typ, text=span.text,
             start=span.start_char, end=span.end_char, tok_start=i, tok_end=j,
-            sent=sent_of[i], resolution=res, segment=segment_kind(doc, span.start_char),
+            sent=sent_of[i], resolution=res, segment=segment_at(span.start_char),
             affiliation=(entry.affiliation if entry else "") or links.get(n, ""),
         ))
     return out
+
+
+def _segment_kinds(doc):
+    """:func:`framing.nlp.segment_kind` of ``doc`` as a function of the character offset: a
+    binary search when the segments are in order and do not overlap (as the ingest makes
+    them), else that function itself (it scans every segment: quadratic on long articles).
+
+    >>> from framing.ingest import parse_text
+    >>> from framing.nlp import NLP, segment_kind
+    >>> doc = NLP()(parse_text("Заголовок\\n\\nТекст статьи.", "x", "x.txt"))
+    >>> at = _segment_kinds(doc)
+    >>> [at(k) == segment_kind(doc, k) for k in range(-1, len(doc.text) + 2)] == [True] * (
+    ...     len(doc.text) + 3)
+    True
+    """
+    from .nlp import segment_kind
+
+    segs = doc.user_data["framing"]["segments"]
+    if any(start > end for _, start, end in segs) or any(
+            segs[k][2] > segs[k + 1][1] for k in range(len(segs) - 1)):
+        return lambda offset: segment_kind(doc, offset)
+    starts = [start for _, start, _ in segs]
+
+    def at(offset: int) -> str:
+        k = bisect_right(starts, offset) - 1
+        return segs[k][0] if k >= 0 and offset < segs[k][2] else "prose"
+
+    return at
 
 
 def _collective_links(doc, raw, cues: Sequence[tuple[str, ...]]) -> dict[int, str]:
@@ -647,23 +676,47 @@ _SURNAME_ENDINGS = {"", "а", "ы", "у", "ой", "ый", "ий", "ая", "ом"
                     "е", "ей", "ую"}
 
 
-def _surname_key(text: str, nf: str, full_names: dict[str, str], lemmatizer: Lemmatizer) -> str:
+def _surname_key(text: str, nf: str, full_names: dict[str, str], lemmatizer: Lemmatizer,
+                 by_prefix: dict[str, list[str]] | None = None) -> str:
     """The key of ``full_names`` (surname → full name) that a one-word entity is the surname
     of: its normal form, else one of pymorphy3's normal forms of the word, else the one key
     whose stem it shares up to a surname ending (the full name was misnormalised: «Анастасия
-    Раковый» beside «Ракова»); "" if none."""
+    Раковый» beside «Ракова»); "" if none.
+
+    ``by_prefix`` (:func:`_keys_by_prefix` of ``full_names``) only saves time on long
+    articles: the stems compared share the first four letters, the misspellings the first.
+
+    >>> names = {"ракова": "Анастасия Ракова", "каверзина": "Ирина Каверзина"}
+    >>> lem = Lemmatizer.shared()
+    >>> [_surname_key(w, w, names, lem, index) for w in ("Раковый", "Каверина")
+    ...  for index in (None, _keys_by_prefix(names))]
+    ['ракова', 'ракова', 'каверзина', 'каверзина']
+    """
     if norm(nf) in full_names:
         return norm(nf)
     found = sorted(k for k in (norm(c) for c in lemmatizer.candidates(text)) if k in full_names)
     if found:
         return found[0] if len(found) == 1 else ""
     word = norm(nf)
-    stems = sorted(k for k in full_names if _same_stem(word, k))
+    near = full_names if by_prefix is None else by_prefix.get(word[:4], ())
+    stems = sorted(k for k in near if _same_stem(word, k))
     if not stems:
         # a misspelt surname («Каверина» after «Ирина Каверзина», «Шамстудинов» after «Руслан
         # Шамсутдинов»): one letter dropped, added, changed or two swapped inside the stem
-        stems = sorted(k for k in full_names if _typo_of(word, k))
+        near = full_names if by_prefix is None else by_prefix.get(word[:1], ())
+        stems = sorted(k for k in near if _typo_of(word, k))
     return stems[0] if len(stems) == 1 else ""
+
+
+def _keys_by_prefix(full_names: dict[str, str]) -> dict[str, list[str]]:
+    """The keys of ``full_names`` under their first letter and under their first four letters
+    (a key shorter than four letters under itself: no stem of four letters is shared)."""
+    out: dict[str, list[str]] = {}
+    for k in full_names:
+        out.setdefault(k[:1], []).append(k)
+        if len(k) > 1:  # (a one-letter key is its own first letter)
+            out.setdefault(k[:4], []).append(k)
+    return out
 
 
 def _typo_of(a: str, b: str) -> bool:
