@@ -26,9 +26,10 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-from .docview import doc_view, sentence_back
+from .docview import doc_text, doc_view, sentence_back
 from .lemmas import Lemmatizer
 from .lexmatch import PhraseIndex, doc_tokens, norm
 from .yamlio import ResourceError, line_of, load_yaml, load_yaml_text
@@ -136,6 +137,7 @@ class ActorRegistry:
         self.lemmatizer = lemmatizer or Lemmatizer.shared()
         self.vocabulary = vocabulary or Vocabulary()
         self._name_like: dict[str, bool] = {}
+        self._first_names: dict[str, object] = {}  # word → _first_name_parse
         self.index = PhraseIndex(self.lemmatizer)
         for e in entries:
             for a in e.aliases:
@@ -210,12 +212,13 @@ class ActorRegistry:
     def _in_not_actor_context(self, ent) -> bool:
         """Whether a ``not_actor_contexts`` sequence ends with ``ent`` and covers it, each
         word matching a token's form or lemma («Путин и Токаев по ВКС обратились»)."""
-        doc = ent.doc
+        v = doc_view(ent.doc)  # norm(t.text), norm(t.lemma_) without a Token each
+        forms, lemmas = v.norm, v.lemma
         for phrase in self.vocabulary.not_actor_contexts:
             start = ent.end - len(phrase)
             if 0 <= start <= ent.start and all(
-                    w in (norm(t.text), norm(t.lemma_))
-                    for w, t in zip(phrase, doc[start:ent.end], strict=True)):
+                    w in (forms[k], lemmas[k])
+                    for w, k in zip(phrase, range(start, ent.end), strict=True)):
                 return True
         return False
 
@@ -395,19 +398,30 @@ def normal_form(span, lemmatizer: Lemmatizer) -> str:
 
 
 def _to_nominative(tok, lemmatizer: Lemmatizer, plural: bool, gender: list[str]) -> str:
-    text = tok.text
     if tok.morph.get("Case") == ["Nom"]:
-        return text
-    if tok.pos_ == "ADJ" or (tok.pos_ == "NOUN" and not plural):
+        return tok.text
+    return _nominative(lemmatizer, tok.text, tok.lemma_, tok.pos_, plural,
+                       gender[0] if gender else "")
+
+
+@lru_cache(maxsize=100_000)
+def _nominative(lemmatizer: Lemmatizer, text: str, lemma: str, pos: str, plural: bool,
+                gender: str) -> str:
+    """:func:`_to_nominative` of a word not in the nominative, cached per word and reading
+    (pymorphy3's parse and inflection are the costly part of an entity's normal form).
+
+    >>> _nominative(Lemmatizer.shared(), "Международного", "международный", "ADJ", False, "Masc")
+    'Международный'
+    """
+    if pos == "ADJ" or (pos == "NOUN" and not plural):
         target = {"nomn", "plur"} if plural else {"nomn"}
-        if tok.pos_ == "ADJ" and not plural and gender and gender[0] in _GENDER:
-            target |= {"sing", _GENDER[gender[0]]}
+        if pos == "ADJ" and not plural and gender in _GENDER:
+            target |= {"sing", _GENDER[gender]}
         for p in lemmatizer.morph.parse(text.lower()):
-            if p.normal_form.replace("ё", "е") == tok.lemma_ or tok.pos_ == "ADJ":
+            if p.normal_form.replace("ё", "е") == lemma or pos == "ADJ":
                 form = p.inflect(target)
                 if form:
                     return _recase(form.word, text)
-    lemma = tok.lemma_
     return _recase(lemma, text)
 
 
@@ -484,16 +498,17 @@ def _first_name_parse(tok, registry: ActorRegistry):
     """pymorphy3's likeliest reading of a capitalised token when it is a first name, else None
     (the likeliest only: «Карьера», «У», «И» have first-name readings too) — one rule for a
     first name before a surname, whether it names another person or a namesake."""
-    if not tok.text[:1].isupper():
+    text = tok.text
+    if not text[:1].isupper():
         return None
-    parses = registry.lemmatizer.morph.parse(tok.text)
-    return parses[0] if parses and "Name" in parses[0].tag else None
+    if text not in registry._first_names:  # cached per word: pymorphy3 is the costly part
+        parses = registry.lemmatizer.morph.parse(text)
+        registry._first_names[text] = parses[0] if parses and "Name" in parses[0].tag else None
+    return registry._first_names[text]
 
 
 def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
     """All actor mentions in ``doc``, sorted by position."""
-    from .nlp import segment_kind
-
     meta = doc.user_data["framing"]
     aid = meta["id"]
     toks = doc_tokens(doc)
@@ -537,12 +552,19 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
             if norm(words[-1]) not in by_surname or named:
                 by_surname.setdefault(norm(words[-1]), []).append((s, nf))
     full_names = {k: v[0][1] for k, v in by_surname.items()}
+    surname_keys: dict[tuple[str, str], str] = {}
+    by_prefix = _keys_by_prefix(full_names)
     for s, e, nf, typ in auto:
         res = "ner"
         # a bare surname joins the full name, even when the NER took it for a place or an
         # organisation («Свиридов» after «Егор Свиридов») or left it inflected («Лофнера»)
         if full_names and " " not in nf and (typ == "person" or e - s == 1):
-            key = _surname_key(doc[s:e].text, nf, full_names, registry.lemmatizer)
+            # the same surname recurs in an article: its key is looked up once
+            word = doc[s:e].text
+            if (word, nf) not in surname_keys:
+                surname_keys[word, nf] = _surname_key(word, nf, full_names, registry.lemmatizer,
+                                                      by_prefix)
+            key = surname_keys[word, nf]
             if key:
                 first = _first_name_before(doc, s, registry, covered)
                 names = by_surname[key]
@@ -560,6 +582,7 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
     raw.extend(_pronouns(doc, raw, registry, sent_of))
     raw.sort(key=lambda r: (r[0], r[1]))
     links = _collective_links(doc, raw, registry.vocabulary.collective_links)
+    segment_at = _segment_kinds(doc)
     out = []
     for n, (i, j, actor, typ, res) in enumerate(raw):
         span = doc[i:j]
@@ -567,10 +590,38 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
         out.append(Mention(
             article_id=aid, mention_id=n, actor=actor, actor_type=typ, text=span.text,
             start=span.start_char, end=span.end_char, tok_start=i, tok_end=j,
-            sent=sent_of[i], resolution=res, segment=segment_kind(doc, span.start_char),
+            sent=sent_of[i], resolution=res, segment=segment_at(span.start_char),
             affiliation=(entry.affiliation if entry else "") or links.get(n, ""),
         ))
     return out
+
+
+def _segment_kinds(doc):
+    """:func:`framing.nlp.segment_kind` of ``doc`` as a function of the character offset: a
+    binary search when the segments are in order and do not overlap (as the ingest makes
+    them), else that function itself (it scans every segment: quadratic on long articles).
+
+    >>> from framing.ingest import parse_text
+    >>> from framing.nlp import NLP, segment_kind
+    >>> doc = NLP()(parse_text("Заголовок\\n\\nТекст статьи.", "x", "x.txt"))
+    >>> at = _segment_kinds(doc)
+    >>> [at(k) == segment_kind(doc, k) for k in range(-1, len(doc.text) + 2)] == [True] * (
+    ...     len(doc.text) + 3)
+    True
+    """
+    from .nlp import segment_kind
+
+    segs = doc.user_data["framing"]["segments"]
+    if any(start > end for _, start, end in segs) or any(
+            segs[k][2] > segs[k + 1][1] for k in range(len(segs) - 1)):
+        return lambda offset: segment_kind(doc, offset)
+    starts = [start for _, start, _ in segs]
+
+    def at(offset: int) -> str:
+        k = bisect_right(starts, offset) - 1
+        return segs[k][0] if k >= 0 and offset < segs[k][2] else "prose"
+
+    return at
 
 
 def _collective_links(doc, raw, cues: Sequence[tuple[str, ...]]) -> dict[int, str]:
@@ -625,23 +676,47 @@ _SURNAME_ENDINGS = {"", "а", "ы", "у", "ой", "ый", "ий", "ая", "ом"
                     "е", "ей", "ую"}
 
 
-def _surname_key(text: str, nf: str, full_names: dict[str, str], lemmatizer: Lemmatizer) -> str:
+def _surname_key(text: str, nf: str, full_names: dict[str, str], lemmatizer: Lemmatizer,
+                 by_prefix: dict[str, list[str]] | None = None) -> str:
     """The key of ``full_names`` (surname → full name) that a one-word entity is the surname
     of: its normal form, else one of pymorphy3's normal forms of the word, else the one key
     whose stem it shares up to a surname ending (the full name was misnormalised: «Анастасия
-    Раковый» beside «Ракова»); "" if none."""
+    Раковый» beside «Ракова»); "" if none.
+
+    ``by_prefix`` (:func:`_keys_by_prefix` of ``full_names``) only saves time on long
+    articles: the stems compared share the first four letters, the misspellings the first.
+
+    >>> names = {"ракова": "Анастасия Ракова", "каверзина": "Ирина Каверзина"}
+    >>> lem = Lemmatizer.shared()
+    >>> [_surname_key(w, w, names, lem, index) for w in ("Раковый", "Каверина")
+    ...  for index in (None, _keys_by_prefix(names))]
+    ['ракова', 'ракова', 'каверзина', 'каверзина']
+    """
     if norm(nf) in full_names:
         return norm(nf)
     found = sorted(k for k in (norm(c) for c in lemmatizer.candidates(text)) if k in full_names)
     if found:
         return found[0] if len(found) == 1 else ""
     word = norm(nf)
-    stems = sorted(k for k in full_names if _same_stem(word, k))
+    near = full_names if by_prefix is None else by_prefix.get(word[:4], ())
+    stems = sorted(k for k in near if _same_stem(word, k))
     if not stems:
         # a misspelt surname («Каверина» after «Ирина Каверзина», «Шамстудинов» after «Руслан
         # Шамсутдинов»): one letter dropped, added, changed or two swapped inside the stem
-        stems = sorted(k for k in full_names if _typo_of(word, k))
+        near = full_names if by_prefix is None else by_prefix.get(word[:1], ())
+        stems = sorted(k for k in near if _typo_of(word, k))
     return stems[0] if len(stems) == 1 else ""
+
+
+def _keys_by_prefix(full_names: dict[str, str]) -> dict[str, list[str]]:
+    """The keys of ``full_names`` under their first letter and under their first four letters
+    (a key shorter than four letters under itself: no stem of four letters is shared)."""
+    out: dict[str, list[str]] = {}
+    for k in full_names:
+        out.setdefault(k[:1], []).append(k)
+        if len(k) > 1:  # (a one-letter key is its own first letter)
+            out.setdefault(k[:4], []).append(k)
+    return out
 
 
 def _typo_of(a: str, b: str) -> bool:
@@ -769,7 +844,7 @@ def _bare_titles(doc, registry: ActorRegistry, found, date: str, bare):
     → Токаев)."""
     from .quotes import quote_spans
 
-    spans = quote_spans(doc.text)
+    spans = quote_spans(doc_text(doc))
     starts = [a for a, _ in spans]
 
     def quoted(tok) -> bool:

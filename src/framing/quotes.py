@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .actors import first_name_gender
-from .docview import sentence_back
+from .docview import doc_text, doc_view, sentence_back
 from .lexmatch import norm
 from .yamlio import ResourceError, key_line, line_of, load_yaml
 
@@ -211,16 +211,24 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     straight = _straight_spans(text, spans)
     if not straight:
         return spans
-    inside = [sp for sp in spans if not any(a <= sp[0] and sp[1] <= b for a, b in straight)]
+    # a «…» inside "…": the straight spans are in order and apart, so only the last one
+    # opening at or before it can hold it (a binary search, not a scan of every pair)
+    starts = [a for a, _ in straight]
+
+    def held(sp: tuple[int, int]) -> bool:
+        k = bisect_right(starts, sp[0]) - 1
+        return k >= 0 and sp[1] <= straight[k][1]
+
+    inside = [sp for sp in spans if not held(sp)]
     return sorted(inside + straight)
 
 
 def _straight_spans(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     pos = 0
+    inside = _in_spans(taken)
     for para in text.split("\n"):
-        marks = [pos + i for i, ch in enumerate(para) if ch == '"'
-                 and not any(a <= pos + i < b for a, b in taken)]
+        marks = [pos + i for i, ch in enumerate(para) if ch == '"' and not inside(pos + i)]
         pos += len(para) + 1
         if not marks or len(marks) % 2:
             continue
@@ -230,6 +238,31 @@ def _straight_spans(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, 
         if ok:
             out.extend((o + 1, c) for o, c in pairs)
     return out
+
+
+#: the characters :func:`_guillemet_spans` acts on
+_QUOTE_MARKS = re.compile("[\n«„»“]")
+
+
+def _in_spans(spans: list[tuple[int, int]]):
+    """``lambda x: any(a <= x < b for a, b in spans)``, by binary search when the spans are in
+    order and do not overlap (as :func:`_guillemet_spans` makes them): linear, not quadratic,
+    in a long article's quotes.
+
+    >>> inside = _in_spans([(2, 4), (4, 4), (6, 9)])
+    >>> [x for x in range(11) if inside(x)]
+    [2, 3, 6, 7, 8]
+    """
+    if any(a > b for a, b in spans) or any(
+            spans[k][1] > spans[k + 1][0] for k in range(len(spans) - 1)):
+        return lambda x: any(a <= x < b for a, b in spans)
+    starts = [a for a, _ in spans]
+
+    def inside(x: int) -> bool:
+        k = bisect_right(starts, x) - 1
+        return k >= 0 and x < spans[k][1]
+
+    return inside
 
 
 def _guillemet_spans(text: str) -> list[tuple[int, int]]:
@@ -243,14 +276,21 @@ def _guillemet_spans(text: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     depth, start = 0, -1
-    for i, ch in enumerate(text):
+    for found in _QUOTE_MARKS.finditer(text):  # only these characters change anything
+        i, ch = found.start(), found.group()
         if ch == "\n" and depth > 0:
-            nxt = text[i:].lstrip()
-            para = nxt.split("\n", 1)[0]
+            # the next paragraph (no copy of the rest of the text: linear in its length)
+            k = i
+            while k < len(text) and text[k].isspace():
+                k += 1
+            stop = text.find("\n", k)
+            para = text[k:stop if stop >= 0 else len(text)]
             close, reopen = para.find("»"), para.find("«")
             # the quote goes on if the next paragraph reopens it or closes it first
-            if not nxt.startswith("«") and not (close >= 0 and (reopen < 0 or close < reopen)):
-                end = len(text[:i].rstrip())
+            if not para.startswith("«") and not (close >= 0 and (reopen < 0 or close < reopen)):
+                end = i
+                while end > 0 and text[end - 1].isspace():
+                    end -= 1
                 spans.append((start, end))
                 depth = 0
             continue
@@ -796,8 +836,8 @@ class QuoteFinder:
 
     def find(self, doc, mentions: Sequence) -> list[Quote]:
         aid = doc.user_data["framing"]["id"]
-        # Doc.text joins every token on each access: read it once per document
-        text = self._text = doc.text
+        # Doc.text joins every token on each access: read it once per document, from arrays
+        text = self._text = doc_text(doc)
         self._doc = doc
         spans = quote_spans(text)
         self._spans = spans
@@ -956,7 +996,15 @@ class QuoteFinder:
         def in_quote(t) -> bool:
             return quoted[t.i]
 
+        # a sentence with no «по»/«согласно» and no reporting verb yields nothing: skip it
+        # without making its Tokens (the view's lemma is ``norm(lemma_)``, as in ``type_of``)
+        v = doc_view(doc)
+        table = self.verbs.table
+        cue_at = [low in {"по", "согласно"} or (p in {"VERB", "ADJ"} and bool(table.get(lem)))
+                  for low, lem, p in zip(v.lower, v.lemma, v.pos, strict=True)]
         for sent in doc.sents:
+            if not any(cue_at[sent.start:sent.end]):
+                continue
             toks = [t for t in sent if not t.is_space]
             if not toks:
                 continue
@@ -1023,8 +1071,9 @@ class QuoteFinder:
 
     def _verb_speech(self, doc, sent, toks, mentions, inside, in_quote):
         text = self._text
+        lemmas, table = doc_view(doc).lemma, self.verbs.table  # type_of, without a Token each
         for t in toks:
-            vtype = self.verbs.type_of(t)
+            vtype = table.get(lemmas[t.i], "")
             if not vtype or in_quote(t) or t.pos_ not in {"VERB", "ADJ"}:
                 continue
             subj = _subject(t)
