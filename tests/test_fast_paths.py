@@ -80,8 +80,8 @@ def test_lemma_positions_lists_each_token_once_per_form():
     assert devices._positions(Word(F({"тезис"})), at) == []
 
 
-def _repeat_runs_plain(p: Pattern, words) -> list[tuple[int, int]]:
-    """The repeat matcher as first written: every test on every n-gram."""
+def _repeat_occurrences_plain(p: Pattern, words) -> dict[tuple[str, ...], list[int]]:
+    """The repeat matcher's n-gram starts as first written: every test on every n-gram."""
     n = p.ngram
     occ: dict[tuple[str, ...], list[int]] = {}
     for i in range(len(words) - n + 1):
@@ -96,29 +96,7 @@ def _repeat_runs_plain(p: Pattern, words) -> list[tuple[int, int]]:
                             for v in p.ignore for w in gram):
             continue
         occ.setdefault(tuple(w[0] for w in gram), []).append(i)
-    sent_of, k = [], -1
-    for w in words:
-        k += w[3]
-        sent_of.append(k)
-    runs = []
-    for starts in occ.values():
-        run: list[int] = []
-        for i in starts:
-            if run:
-                prev = run[-1]
-                gap = sent_of[i] - sent_of[prev] if p.anaphora else i - prev
-                same_par = words[i][2] == words[prev][2] and (
-                    p.scope != "sentence" or sent_of[i] == sent_of[prev])
-                if i < prev + n or not (gap <= p.window and (p.anaphora or same_par)):
-                    if i < prev + n:
-                        continue
-                    if len(run) >= p.times:
-                        runs.append((run[0], run[-1] + n - 1))
-                    run = []
-            run.append(i)
-        if len(run) >= p.times:
-            runs.append((run[0], run[-1] + n - 1))
-    return sorted(runs)
+    return occ
 
 
 @pytest.mark.parametrize("ngram", [1, 2])
@@ -135,9 +113,11 @@ def test_repeat_runs_agree_with_testing_every_ngram(ngram, anaphora, ignore):
         words.append((lemma, rng.choice(tags), par, i == 0 or rng.random() < 0.3, alts))
     p = Pattern("r#1", "repeat", (), window=6, ngram=ngram, times=3, anaphora=anaphora,
                 content_pos=frozenset({"NOUN", "VERB"}), ignore=ignore)
+    occ = devices._repeat_occurrences(p, words)
+    assert occ == _repeat_occurrences_plain(p, words)
     found = devices._repeat_runs(p, words)
     assert found  # the random text repeats
-    assert found == _repeat_runs_plain(p, words)
+    assert found == devices._group_runs(p, words, _repeat_occurrences_plain(p, words))
 
 
 def _sanitise_heads_plain(heads: list[int]) -> list[int]:

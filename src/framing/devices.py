@@ -359,6 +359,11 @@ def quotations(toks: Sequence[DTok]) -> list[tuple[int, int]]:
 
 def _repeat_runs(p: Pattern, words: Sequence[RTok]) -> list[tuple[int, int]]:
     """(first, last) word indices of runs of one n-gram repeated ``p.times`` times or more."""
+    return _group_runs(p, words, _repeat_occurrences(p, words))
+
+
+def _repeat_occurrences(p: Pattern, words: Sequence[RTok]) -> dict[tuple[str, ...], list[int]]:
+    """Where each n-gram that may count as a repetition starts (word indices, ascending)."""
     n = p.ngram
     content = p.content_pos
     ignored = frozenset().union(*(v.lemmas for v in p.ignore))  # a word of any ``ignore``
@@ -382,6 +387,14 @@ def _repeat_runs(p: Pattern, words: Sequence[RTok]) -> list[tuple[int, int]]:
         if ignored and any(x[0] in ignored or not ignored.isdisjoint(x[4]) for x in gram):
             continue
         occ.setdefault(tuple(x[0] for x in gram), []).append(i)
+    return occ
+
+
+def _group_runs(p: Pattern, words: Sequence[RTok], occ: dict[tuple[str, ...], list[int]]
+                ) -> list[tuple[int, int]]:
+    """The runs of :func:`_repeat_runs` from the n-grams' starts ``occ``: occurrences close
+    enough (``p.window`` words, or sentences for anaphora) in one paragraph, not overlapping."""
+    n = p.ngram
     sent_of: list[int] = []
     k = -1
     for w in words:
