@@ -11,7 +11,7 @@ import pytest
 
 from framing import devices
 from framing.codebook import Pattern, Word
-from framing.nlp import _sanitise_heads, segment_kind, sentence_rows
+from framing.nlp import _one_root, _sanitise_heads, segment_kind, sentence_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -122,18 +122,8 @@ def test_repeat_runs_agree_with_testing_every_ngram(ngram, anaphora, ignore):
 
 def _sanitise_heads_plain(heads: list[int]) -> list[int]:
     """Cycle breaking as first written: every chain followed to its end."""
-    n = len(heads)
-    heads = [h if 0 <= h <= n else 0 for h in heads]
-    heads = [0 if h == i + 1 else h for i, h in enumerate(heads)]
-    roots = [i for i, h in enumerate(heads) if h == 0]
-    root = roots[0] if roots else 0
-    for i in range(n):
-        if i != root:
-            if heads[i] == 0:
-                heads[i] = root + 1
-        else:
-            heads[i] = 0
-    for i in range(n):
+    heads, root = _one_root(heads)
+    for i in range(len(heads)):
         seen, j = set(), i
         while heads[j] != 0 and j not in seen:
             seen.add(j)

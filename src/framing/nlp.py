@@ -300,13 +300,12 @@ def _map_by_length(model, items: list, length, ratio: float = 1.5) -> list:
     return out
 
 
-def _sanitise_heads(heads: list[int]) -> list[int]:
-    """Make slovnet's 1-based head list a tree: one root, no cycles, no out-of-range heads.
+def _one_root(heads: list[int]) -> tuple[list[int], int]:
+    """Out-of-range heads and self-loops made roots, then every root but the first attached
+    to it (cycles are left to :func:`_sanitise_heads`); returns the heads and the root's index.
 
-    >>> _sanitise_heads([0, 1, 0, 3])
-    [0, 1, 1, 3]
-    >>> _sanitise_heads([2, 1, 0])
-    [3, 1, 0]
+    >>> _one_root([0, 1, 0, 9])
+    ([0, 1, 1, 1], 0)
     """
     n = len(heads)
     heads = [h if 0 <= h <= n else 0 for h in heads]
@@ -319,6 +318,19 @@ def _sanitise_heads(heads: list[int]) -> list[int]:
                 heads[i] = root + 1
         else:
             heads[i] = 0
+    return heads, root
+
+
+def _sanitise_heads(heads: list[int]) -> list[int]:
+    """Make slovnet's 1-based head list a tree: one root, no cycles, no out-of-range heads.
+
+    >>> _sanitise_heads([0, 1, 0, 3])
+    [0, 1, 1, 3]
+    >>> _sanitise_heads([2, 1, 0])
+    [3, 1, 0]
+    """
+    heads, root = _one_root(heads)
+    n = len(heads)
     # break cycles: a token whose chain of heads does not reach the root is attached to it.
     # ``reaches[j]``: j's chain reaches the root (stays true: only tokens whose chain does
     # not are re-attached), so each chain is followed only up to a token already known.
