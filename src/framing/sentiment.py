@@ -114,15 +114,11 @@ def _phrases(lexicon: dict[str, float]) -> dict[str, list[tuple[tuple[str, ...],
     return out
 
 
-def lexicon_hit(doc, i: int, lexicon: dict[str, float]) -> tuple[float, int] | None:
-    """Weight of the lexicon entry ending at token ``i`` and its first token: a phrase
-    («глобального масштаба») wins over its last word alone."""
-    return _hit(doc_view(doc).lemma, i, lexicon, _phrases(lexicon))
-
-
 def _hit(lemmas: list[str], i: int, lexicon: dict[str, float],
          phrases: dict[str, list[tuple[tuple[str, ...], float]]]) -> tuple[float, int] | None:
-    """:func:`lexicon_hit` given the Doc's lemmas and the lexicon's :func:`_phrases`."""
+    """Weight of the lexicon entry ending at token ``i`` (of a Doc with these ``lemmas``) and
+    its first token: a phrase of :func:`_phrases` («глобального масштаба») wins over its last
+    word alone."""
     lemma = lemmas[i]
     for words, w in phrases.get(lemma, ()):
         k = len(words)

@@ -425,11 +425,6 @@ class LinearSentimentModel:
         """The mean class probabilities of the CNN networks."""
         return np.mean([net.proba(tokens, vectors) for net in self.cnn], axis=0)
 
-    def cnn_proba_batch(self, tokens: Sequence[MentionTokens], vectors: Sequence[np.ndarray]
-                        ) -> np.ndarray:
-        """:meth:`cnn_proba` of many mentions at once (m × classes)."""
-        return np.mean([net.proba_batch(tokens, vectors) for net in self.cnn], axis=0)
-
     def label_score(self, p: np.ndarray) -> tuple[int, float]:
         """Label and score of class probabilities ``p``: the most probable class after the
         decision :attr:`bias` (:func:`decide`), and P(+1) − P(−1)."""
