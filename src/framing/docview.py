@@ -32,7 +32,7 @@ class DocView:
     :meth:`sentence` (a token's sentence bounds) and :meth:`span_root`."""
 
     __slots__ = ("doc", "text", "norm", "lower", "lemma", "pos", "dep", "head", "idx",
-                 "ent_type", "is_punct", "is_space", "_children", "_sent", "_roots")
+                 "ent_type", "is_punct", "is_space", "_children", "_sent", "_roots", "_full")
 
     def __init__(self, doc) -> None:
         from spacy.attrs import HEAD
@@ -66,6 +66,7 @@ class DocView:
         self._children: list[list[int]] | None = None
         self._sent: list[tuple[int, int]] | None = None
         self._roots: dict[tuple[int, int], int] = {}
+        self._full: str | None = None
 
     @property
     def children(self) -> list[list[int]]:
@@ -87,6 +88,18 @@ class DocView:
                 bounds.extend([(s.start, s.end)] * (s.end - s.start))
             self._sent = bounds
         return self._sent[i]
+
+    @property
+    def full_text(self) -> str:
+        """``doc.text``, built once (spaCy rebuilds it from a new ``Token`` per token on
+        every call)."""
+        if self._full is None:
+            from spacy.attrs import SPACY
+
+            ws = self.doc.to_array(SPACY).tolist() if len(self.doc) else []
+            self._full = "".join([t + " " if sp else t
+                                  for t, sp in zip(self.text, ws, strict=True)])
+        return self._full
 
     def span_root(self, start: int, end: int) -> int:
         """Index of ``doc[start:end].root`` (spaCy's rule), kept for every span asked for."""
@@ -126,12 +139,9 @@ def sentence_back(tok, n: int):
 
 # -- a Doc's text without spaCy's Token objects ---------------------------------------------
 
-_TEXT: list = [None, ""]  # the last Doc asked for and its text
-
-
 def doc_text(doc) -> str:
-    """``doc.text``, kept for the last Doc asked for: spaCy rebuilds it from a new ``Token``
-    object per token on every call.  A span's text is ``doc_text(doc)[start_char:end_char]``.
+    """``doc.text`` from the Doc's view (:attr:`DocView.full_text`, built once per Doc).  A
+    span's text is ``doc_text(doc)[start_char:end_char]``.
 
     >>> from framing.ingest import parse_text
     >>> from framing.nlp import NLP
@@ -141,11 +151,4 @@ def doc_text(doc) -> str:
     >>> doc_text(doc)[doc[2:5].start_char:doc[2:5].end_char], doc[2:5].text
     ('«второе»', '«второе»')
     """
-    if _TEXT[0] is not doc:
-        from spacy.attrs import SPACY
-
-        ws = doc.to_array(SPACY).tolist() if len(doc) else []
-        text = "".join([t + " " if sp else t for t, sp in zip(doc_view(doc).text, ws,
-                                                               strict=True)])
-        _TEXT[:] = [doc, text]
-    return _TEXT[1]
+    return doc_view(doc).full_text
