@@ -671,3 +671,39 @@ def test_oni_sami_are_the_people_just_named_in_their_sentence(annotate, registry
             "предупреждения.")
     qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.speaker_text == "они"]
     assert [(q.speaker, q.resolution) for q in qs] == [("врач", "collective")], qs
+
+
+@pytest.mark.parametrize("text,speaker,resolution", [
+    # titles added after the seed-7373 audit: sports roles and «феминистка» refer back
+    ("Форвард Олег Смирнов сменил за карьеру девять клубов. «Каждый переход был объясним», — "
+     "объяснял нападающий в интервью.", "Олег Смирнов", "title"),
+    ("«Мы против цензуры», — заявила Анна Кравец. Как объяснила феминистка на своей странице, "
+     "петицию подписали тысячи человек.", "Анна Кравец", "title"),
+])
+def test_sports_roles_and_feminist_refer_back(annotate, registry, quote_finder, text, speaker,
+                                              resolution):
+    q = _quotes(annotate, registry, quote_finder, text)[-1]
+    assert (q.speaker, q.resolution) == (speaker, resolution), q
+
+
+@pytest.mark.parametrize("text,speaker,resolution", [
+    # readers, supporters of X speak as a group of their own, not as X
+    ("Несколько читателей «Медузы» заявили, что учения связаны с чемпионатом.", "читатель",
+     "collective"),
+    ("Сторонники Навального заявили, что акция пройдет в субботу.", "сторонник", "collective"),
+    # a body's own people speak for it (member nouns)
+    ("Руководители НАТО подчеркивают, что будут действовать в рамках соглашения.", "НАТО",
+     "descriptor"),
+])
+def test_a_group_of_someones_people_speaks_as_itself_unless_members(
+        annotate, registry, quote_finder, text, speaker, resolution):
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert [(q.speaker, q.resolution) for q in qs] == [(speaker, resolution)], qs
+
+
+def test_a_document_the_verb_reports_from_is_the_speaker_not_a_subject_before_it(
+        annotate, registry, quote_finder):
+    text = ("Правило, согласно которому журналисты должны трижды упомянуть фамилию мэра, указано "
+            "в документации к тендеру: «Упоминание ключевых слов не менее трех раз».")
+    q = _quotes(annotate, registry, quote_finder, text)[-1]
+    assert (q.speaker, q.resolution) == ("", "document"), q

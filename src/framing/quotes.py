@@ -383,6 +383,11 @@ class QuoteFinder:
             if named:
                 return named[-1].actor, surface, "name"
             return "", surface, "anonymous"
+        if in_phrase and lemma not in self.verbs.members and _animate_plural(head) and all(
+                _possessor(m, head, doc) for m in in_phrase):
+            # «читатели «Медузы»», «сторонники Навального»: the group speaks, not whose group it
+            # is (a body's own people — «эксперты S&P», `member_nouns` — speak for the body)
+            return lemma, surface, "collective"
         if persons and _animate_noun(head) and all(_possessor(m, head, doc) for m in persons):
             # «кузина Пастернака», «знакомый Слуцкого»: whose the speaker is, not the speaker —
             # the person introduced with that noun, else no one (an unnamed relation)
@@ -968,6 +973,11 @@ class QuoteFinder:
             seen.add(tok.i)
             if self.verbs.type_of(tok) and not (s <= tok.i < e):
                 subj = _subject(tok)
+                if subj is None or s <= subj.i < e or subj.dep_ == "nsubj:pass":
+                    # «указано в документации к тендеру: «…»»: the document says it (its issuer
+                    # is found from it), not what is stated (a passive's subject) nor a subject
+                    # of another clause before the verb
+                    subj = _document_obl(tok, self.verbs.documents) or subj
                 if subj is None or s <= subj.i < e:
                     # a mis-attached conjunct, or a noun of the quote hung on the verb («глава
                     # СК писал … и замечал: «Все мои попытки …»»): the closest subject before
@@ -1176,6 +1186,12 @@ def _animate_noun(tok) -> bool:
             and (tok.text[:1].islower() or tok.i == tok.sent.start))
 
 
+def _animate_plural(tok) -> bool:
+    """A plural common noun for people («читатели», «сторонники»), not a pronoun or name."""
+    return (tok.pos_ == "NOUN" and tok.morph.get("Animacy") == ["Anim"]
+            and tok.morph.get("Number") == ["Plur"])
+
+
 def _possessor(m, head, doc) -> bool:
     """The mention ``m`` is whose ``head`` is («кузина Пастернака», «помощник президента РФ»),
     not its name: a genitive hanging from the noun (no preposition; the tagger often reads an
@@ -1373,6 +1389,16 @@ def _split_interrupted(doc, a: int, b: int, text: str, is_reporting=None):
             if verb is not None:
                 fallback = parts, (verb, _clause_subject(verb, doc, e))
     return fallback if fallback is not None else ([(a, b)], None)
+
+
+def _document_obl(verb, documents) -> object | None:
+    """The document a verb with no subject reports from: «указано в документации», «сказано
+    в отчете» (an ``obl`` noun of :attr:`ReportingVerbs.documents` after «в»), else None."""
+    for c in verb.children:
+        if c.dep_ == "obl" and norm(c.lemma_) in documents and any(
+                g.dep_ == "case" and g.lower_ in {"в", "во"} for g in c.children):
+            return c
+    return None
 
 
 def _clause_subject(verb, doc, end: int):
