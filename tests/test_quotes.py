@@ -707,3 +707,38 @@ def test_a_document_the_verb_reports_from_is_the_speaker_not_a_subject_before_it
             "в документации к тендеру: «Упоминание ключевых слов не менее трех раз».")
     q = _quotes(annotate, registry, quote_finder, text)[-1]
     assert (q.speaker, q.resolution) == ("", "document"), q
+
+
+@pytest.mark.parametrize("text,speaker,resolution", [
+    # after the seed-8484 audit: an outlet in guillemets between the verb and the speaker
+    ("«Программа возродила отрасль», — заявил «Медузе» глава департамента Алексей Елисеев.",
+     "Алексей Елисеев", "name"),
+    # a name at the very end of an interrupting clause the parse cut short
+    ("«Что-то пытались сделать, — признает бывший министр экономики, а теперь бизнесмен Вильям "
+     "Дзагоев. — Привезли около тысячи голов».", "Вильям Дзагоев", "name"),
+    # the object of the verb is not its subject («карьеру Морозовой»)
+    ("«Музей был его детищем, — объясняет карьеру Морозовой знакомый с ней музейный работник. — "
+     "Потом он помог ей».", "", "unresolved"),
+])
+def test_reporting_clauses_after_or_inside_a_quote(annotate, registry, quote_finder, text,
+                                                   speaker, resolution):
+    qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "direct"]
+    assert qs and {(q.speaker, q.resolution) for q in qs} == {(speaker, resolution)}, qs
+
+
+def test_a_pronoun_speaker_is_not_whom_the_quote_speaks_of(annotate, registry, quote_finder):
+    text = ("Певец Адриано Челентано написал письмо, в котором раскритиковал Сильвио Берлускони. "
+            "Также в своем письме Челентано призвал итальянцев прийти на референдум.\n\n"
+            "«Такой человек, как Берлускони, не может управлять страной. В лучшем случае он "
+            "может управлять небольшим племенем», — заявил он.")
+    q = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "direct"][-1]
+    assert (q.speaker, q.resolution) == ("Адриано Челентано", "pronoun"), q
+
+
+def test_an_unlisted_verb_opening_the_clause_beats_a_dash_in_the_content(
+        annotate, registry, quote_finder):
+    text = ("Иван Петров работал в центре три года. «Про экстремизм — сложнее, но нужно сказать, "
+            "что у нас всегда была структура, которая контролировала СМИ, — продолжает он. — "
+            "Раньше все было менее прозрачно».")
+    qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "direct"]
+    assert {(q.speaker, q.verb) for q in qs} == {("Иван Петров", "продолжает")}, qs

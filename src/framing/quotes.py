@@ -402,6 +402,12 @@ class QuoteFinder:
                 a = self._anonymous_subject(head, inside)
                 if a is not None and self._later_subject(a, m, antecedent=True):
                     return "", head.text, "anonymous"
+                if _last_mention_quoted(m, mentions, inside):
+                    # «Челентано … «… такой человек, как Берлускони, …», — заявил он»: whom a
+                    # quote speaks of is not who speaks it; the person named outside quotes
+                    p = self._nearest_person(head.idx, gender=head.morph.get("Gender"))
+                    if p is not None:
+                        return p.actor, head.text, how
             return m.actor, (head.text if how == "pronoun" else surface), how
         before = head.idx
         if lemma in _PLURAL_PRONOUNS and head.morph.get("Number") == ["Plur"]:
@@ -868,6 +874,10 @@ class QuoteFinder:
                 direct.append((pa, pb))
             speaker, surface, res = (self._resolve(subj_tok, doc, mentions, direct + pending)
                                      if subj_tok is not None else ("", "", "unresolved"))
+            final = self._clause_final_name(doc, verb, subj_tok)
+            if final is not None:
+                # «— признает бывший министр экономики, а теперь бизнесмен Вильям Дзагоев. —»
+                speaker, surface, res = final.actor, final.text, "name"
             for pa, pb in parts:
                 quotes.append(Quote(aid, 0, "direct", pa, pb, text[pa:pb], speaker, surface, res,
                                     verb.text, self.verbs.marked_type(
@@ -906,6 +916,32 @@ class QuoteFinder:
             q.quote_id = n
         return quotes
 
+    def _clause_final_name(self, doc, verb, subj):
+        """A person named in the nominative at the very end of a reporting clause whose subject
+        is a noun for a person (a title or description the parse cut short: «— признает бывший
+        министр экономики, а теперь бизнесмен и владелец гостиницы Вильям Дзагоев. —»), else
+        None.  The clause ends at the sentence's end, a quote mark or a dash."""
+        if subj is None or subj.pos_ != "NOUN" or subj.i < verb.i:
+            return None
+        sent_end = doc[verb.i].sent.end
+        end = verb.i + 1
+        while end < sent_end and doc[end].text not in OPEN + CLOSE and doc[end].text not in _DASH:
+            end += 1
+        while end > verb.i + 1 and doc[end - 1].is_punct:
+            end -= 1
+        ms, starts = self._by_tok
+        k = bisect_left(starts, subj.i + 1)
+        for m in ms[k:bisect_left(starts, end)]:
+            root = doc[m.tok_start:m.tok_end].root
+            if (m.tok_end == end and m.actor_type == "person" and m.resolution != "pronoun"
+                    and root.morph.get("Case") == ["Nom"]
+                    and not any(c.dep_ == "case" for c in root.children)
+                    # not the subject of a clause of its own («…, которого поддержал Петров»)
+                    and not any(t.pos_ in {"VERB", "AUX"} or t.pos_ == "PRON"
+                                for t in doc[verb.i + 1:m.tok_start])):
+                return m
+        return None
+
     def _colon_speaker(self, a: int):
         """A person named right before «: «» at the start of a sentence or paragraph
         («Борис Гребенщиков: «…»»), else None."""
@@ -942,10 +978,18 @@ class QuoteFinder:
         if sent is None:
             return None
         end = sent.end
-        for t in doc[s:end]:
+        k = s
+        while k < end:
+            t = doc[k]
+            if t.text in OPEN:
+                name = _short_name_in_guillemets(doc, k, end)
+                if name:  # «— заявил «Медузе» глава департамента Иван Петров»: whom he told
+                    k = name
+                    continue
             if t.text in OPEN or (t.text in _DASH and t.i > s + 2):
                 end = t.i
                 break
+            k += 1
         for t in doc[s:end]:
             # a full participle describes a noun («— фильм, рассказывающий о …», «— с ними
             # были заключены контракты»); short forms report («— убежден политолог»)
@@ -954,11 +998,7 @@ class QuoteFinder:
             if self.verbs.type_of(t) and t.pos_ in {"VERB", "ADJ", "AUX"}:
                 subj = _subject(t)
                 if subj is None or not (s <= subj.i < end):
-                    # the first nominative noun after the verb («— заявил в преддверии
-                    # переговоров главный врач Онищенко»), else the first noun
-                    nouns = [x for x in doc[t.i + 1:end] if x.pos_ in {"PROPN", "NOUN", "PRON"}]
-                    subj = next((x for x in nouns if x.morph.get("Case") == ["Nom"]),
-                                nouns[0] if nouns else None)
+                    subj = _noun_after(doc, t.i, end)
                 return t, subj
         return None
 
@@ -1373,8 +1413,9 @@ def _split_interrupted(doc, a: int, b: int, text: str, is_reporting=None):
 
     Of the « — … , — » stretches inside the quote, the first whose words include a reporting
     verb (``is_reporting(token)``) is the clause: a dash inside the content («… — тот самый
-    сбор, который …, — отмечает Зубанова. — …») is not.  Without a reporting verb anywhere, the
-    first stretch with a finite verb is taken."""
+    сбор, который …, — отмечает Зубанова. — …») is not; nor is an infinitive («— сложнее, но
+    нужно сказать, что …, —»).  Without a reporting verb anywhere, the first stretch that opens
+    with a finite verb («— продолжает он. —») is taken, else the first with a verb."""
     opening, closing = _CLAUSE_OPEN, _CLAUSE_CLOSE
     fallback = None
     for m in opening.finditer(text, a, b):
@@ -1382,13 +1423,42 @@ def _split_interrupted(doc, a: int, b: int, text: str, is_reporting=None):
         s, e = _tok_range(doc, ca, cb)
         parts = [(a, m.start()), (closing.match(text, cb).end(), b)]
         for t in doc[s:e]:
-            if is_reporting is not None and t.pos_ in {"VERB", "ADJ"} and is_reporting(t):
+            if is_reporting is not None and t.pos_ in {"VERB", "ADJ"} and is_reporting(t) and (
+                    t.morph.get("VerbForm") != ["Inf"]):  # «…, но нужно сказать, что …, —»
                 return parts, (t, _clause_subject(t, doc, e))
-        if fallback is None:
-            verb = next((t for t in doc[s:e] if t.pos_ == "VERB"), None)
-            if verb is not None:
-                fallback = parts, (verb, _clause_subject(verb, doc, e))
-    return fallback if fallback is not None else ([(a, b)], None)
+        verb = next((t for t in doc[s:e] if t.pos_ == "VERB"), None)
+        if verb is not None and (fallback is None or (not fallback[2] and verb.i == s and (
+                verb.morph.get("VerbForm") == ["Fin"]))):
+            # a clause that opens with its finite verb («— продолжает он. —») beats a dash in
+            # the content («— сложнее, но нужно сказать, что …, —»)
+            fallback = parts, (verb, _clause_subject(verb, doc, e)), verb.i == s
+    return fallback[:2] if fallback is not None else ([(a, b)], None)
+
+
+def _last_mention_quoted(m, mentions: Sequence, inside: list[tuple[int, int]]) -> bool:
+    """The pronoun mention ``m``'s actor was last mentioned before it inside a quote."""
+    last = max((o.start for o in mentions if o.actor == m.actor and o.start < m.start),
+               default=-1)
+    return last >= 0 and any(a <= last < b for a, b in inside)
+
+
+def _short_name_in_guillemets(doc, k: int, end: int) -> int:
+    """Past the closing guillemet when ``doc[k]`` opens a short capitalised name («Медузе»,
+    «Коммерсанту»: at most three words) that closes before ``end``; else 0.
+
+    >>> from spacy.lang.ru import Russian
+    >>> doc = Russian().make_doc("заявил « Медузе » глава")
+    >>> _short_name_in_guillemets(doc, 1, 5), _short_name_in_guillemets(doc, 0, 5)
+    (4, 0)
+    """
+    if doc[k].text not in OPEN or k + 1 >= end or not doc[k + 1].text[:1].isupper():
+        return 0
+    for j in range(k + 2, min(end, k + 5)):
+        if doc[j].text in CLOSE:
+            return j + 1
+        if doc[j].text in OPEN or doc[j].is_punct:
+            return 0
+    return 0
 
 
 def _document_obl(verb, documents) -> object | None:
@@ -1403,9 +1473,15 @@ def _document_obl(verb, documents) -> object | None:
 
 def _clause_subject(verb, doc, end: int):
     subj = _subject(verb)
-    if subj is None:
-        subj = next((x for x in doc[verb.i + 1:end] if x.pos_ in {"PROPN", "NOUN", "PRON"}), None)
-    return subj
+    return _noun_after(doc, verb.i, end) if subj is None else subj
+
+
+def _noun_after(doc, verb: int, end: int):
+    """The subject a parse missed in a reporting clause: the first nominative noun after the
+    verb («— заявил в преддверии переговоров главный врач Онищенко», «— объясняет карьеру
+    Морозовой знакомый с ней музейный работник. —»: not its object), else the first noun."""
+    nouns = [x for x in doc[verb + 1:end] if x.pos_ in {"PROPN", "NOUN", "PRON"}]
+    return next((x for x in nouns if x.morph.get("Case") == ["Nom"]), nouns[0] if nouns else None)
 
 
 def speaker_at(quotes: Sequence[Quote], offset: int) -> str:
