@@ -742,3 +742,38 @@ def test_an_unlisted_verb_opening_the_clause_beats_a_dash_in_the_content(
             "Раньше все было менее прозрачно».")
     qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "direct"]
     assert {(q.speaker, q.verb) for q in qs} == {("Иван Петров", "продолжает")}, qs
+
+
+@pytest.mark.parametrize("text,speaker,resolution", [
+    # after the seed-9595 audit: a quote opening its sentence, then «, сказал X» with no dash
+    ("«Мы готовы к диалогу», сказал Лавров журналистам.", "Сергей Лавров", "name"),
+    # the person a citing verb's object names, even behind a long title
+    ("«Бюджет будет исполнен», цитирует ТАСС министра финансов Антона Силуанова.",
+     "Антон Силуанов", "name"),
+])
+def test_a_clause_after_a_comma_without_a_dash(annotate, registry, quote_finder, text, speaker,
+                                               resolution):
+    qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "direct"]
+    assert [(q.speaker, q.resolution) for q in qs] == [(speaker, resolution)], qs
+
+
+def test_a_quote_inside_a_reported_sentence_stays_part_of_the_indirect_report(
+        annotate, registry, quote_finder):
+    text = ("Меркель должна проявить твердость и сказать: «никакого оружия, никаких солдат», "
+            "считает Штюрмер.")
+    qs = _quotes(annotate, registry, quote_finder, text)
+    indirect = [q for q in qs if q.kind == "indirect"]
+    assert indirect and indirect[0].text.startswith("Меркель должна"), qs
+
+
+@pytest.mark.parametrize("text,speaker,resolution", [
+    # «следствие» with no body named is the unnamed investigation, as «мэрия» is
+    ("В офисе компании прошел обыск. Следствие считает, что работы были выполнены на бумаге.",
+     "следствие", "collective"),
+    # with the committee named before, the committee
+    ("Петра Иванова задержали сотрудники Следственного комитета. По версии следствия, он брал "
+     "взятки.", "Следственный комитет", "title"),
+])
+def test_the_investigation_speaks(annotate, registry, quote_finder, text, speaker, resolution):
+    q = _quotes(annotate, registry, quote_finder, text)[-1]
+    assert (q.speaker, q.resolution) == (speaker, resolution), q

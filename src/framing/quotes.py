@@ -861,7 +861,7 @@ class QuoteFinder:
         pending: list[tuple[int, int]] = []
         used_verbs: set[int] = set()
         for a, b, parts, clause in splits:
-            attribution = clause or self._after_clause(doc, b)
+            attribution = clause or self._after_clause(doc, b, a)
             if clause is None and attribution is not None and _embedded_name(doc, a, b, text):
                 attribution = None  # «… оплачивал «Российский фонд мира» — депутат говорил …»
             if attribution is None:
@@ -917,10 +917,11 @@ class QuoteFinder:
         return quotes
 
     def _clause_final_name(self, doc, verb, subj):
-        """A person named in the nominative at the very end of a reporting clause whose subject
-        is a noun for a person (a title or description the parse cut short: «— признает бывший
-        министр экономики, а теперь бизнесмен и владелец гостиницы Вильям Дзагоев. —»), else
-        None.  The clause ends at the sentence's end, a quote mark or a dash."""
+        """A person named at the very end of a reporting clause whose subject (or cited
+        object) is a noun for a person — a title or description the parse cut short («—
+        признает бывший министр экономики, а теперь бизнесмен и владелец гостиницы Вильям
+        Дзагоев. —») — else None.  The clause ends at the sentence's end, a quote mark or a
+        dash."""
         if subj is None or subj.pos_ != "NOUN" or subj.i < verb.i:
             return None
         sent_end = doc[verb.i].sent.end
@@ -929,12 +930,15 @@ class QuoteFinder:
             end += 1
         while end > verb.i + 1 and doc[end - 1].is_punct:
             end -= 1
+        # the subject's case; the object's for a cited person («— цитирует infox.ru директора
+        # по стратегии Philips в России, на Украине и в Казахстане Елену Сябренко»)
+        cases = (["Acc"], ["Gen"]) if subj.dep_ == "obj" else (["Nom"],)
         ms, starts = self._by_tok
         k = bisect_left(starts, subj.i + 1)
         for m in ms[k:bisect_left(starts, end)]:
             root = doc[m.tok_start:m.tok_end].root
             if (m.tok_end == end and m.actor_type == "person" and m.resolution != "pronoun"
-                    and root.morph.get("Case") == ["Nom"]
+                    and root.morph.get("Case") in cases
                     and not any(c.dep_ == "case" for c in root.children)
                     # not the subject of a clause of its own («…, которого поддержал Петров»)
                     and not any(t.pos_ in {"VERB", "AUX"} or t.pos_ == "PRON"
@@ -963,13 +967,33 @@ class QuoteFinder:
             return None  # «… сказал Путин: «…»» belongs to the verb, handled elsewhere
         return m
 
-    def _after_clause(self, doc, close: int):
-        """«…», — заявил X  /  «…» — говорит X: verb and subject after the closing quote."""
+    def _verb_after_comma(self, doc, j: int, opening: int) -> bool:
+        """«…», цитирует infox.ru X / «…», сказал он: a quote that opens its sentence (its
+        text starts at ``opening``), a comma after it and then, as the next word, a finite (or
+        short-form) reporting verb — the clause without its dash.  (In «Меркель должна сказать:
+        «…», считает Штюрмер» the whole sentence is what Штюрмер thinks: an indirect report.)"""
+        text = self._text
+        if not text.startswith(", ", j):
+            return False
+        o, _ = _tok_range(doc, max(0, opening - 1), opening)
+        if o >= len(doc) or any(not t.is_punct for t in doc[doc[o].sent.start:o]):
+            return False
+        s, _ = _tok_range(doc, j + 2, min(len(text), j + 3))
+        if s >= len(doc) or doc[s].idx != j + 2:
+            return False
+        t = doc[s]
+        return bool(self.verbs.type_of(t)) and t.pos_ in {"VERB", "ADJ", "AUX"} and (
+            t.morph.get("VerbForm") == ["Fin"] or t.morph.get("Variant") == ["Short"])
+
+    def _after_clause(self, doc, close: int, opening: int):
+        """«…», — заявил X  /  «…» — говорит X  /  «…», сказал X: verb and subject after the
+        closing quote (the quote's text spans ``opening``–``close``)."""
         text = self._text
         j = close + 1
         tail = text[j:j + 6]
         stripped = tail.lstrip(" ,")
-        if not stripped or stripped[0] not in _DASH:
+        if not stripped or (stripped[0] not in _DASH and not self._verb_after_comma(
+                doc, j, opening)):
             return None
         if text[j:j + 12].lstrip(" ,—–-").lower().startswith("это "):
             return None  # «Город» — это не та программа …: a definition, not a report
@@ -1263,10 +1287,10 @@ _SUBJECT_LIKE = {"nsubj", "nsubj:pass"} | _APPOSITION
 
 def _cited(verb, verbs: ReportingVerbs):
     """Who is cited by «цитирует X Y», «передает X слова Y», «приводит X заявление Y»: Y (the
-    object, or the owner of «слова/заявление»), not X the outlet that cites; None if the verb
-    cites no one by name.  Objects that are words without an owner («приводит данные») and
-    inanimate things are left alone.  The verbs and the nouns for words are ``citing_verbs``
-    and ``cited_words`` of the reporting-verbs file."""
+    object — a name or a noun for a person — or the owner of «слова/заявление»), not X the
+    outlet that cites; None if the verb cites no one.  Objects that are words without an
+    owner («приводит данные») and inanimate things are left alone.  The verbs and the nouns
+    for words are ``citing_verbs`` and ``cited_words`` of the reporting-verbs file."""
     if norm(verb.lemma_) not in verbs.citing:
         return None
     for obj in (c for c in verb.children if c.dep_ == "obj"):
@@ -1276,6 +1300,8 @@ def _cited(verb, verbs: ReportingVerbs):
                 return owner
         elif obj.pos_ == "PROPN" and obj.morph.get("Animacy") != ["Inan"]:
             return obj
+        elif obj.pos_ == "NOUN" and obj.morph.get("Animacy") == ["Anim"]:
+            return obj  # «цитирует infox.ru директора по стратегии Philips Елену Сябренко»
     return None
 
 
