@@ -777,3 +777,35 @@ def test_a_quote_inside_a_reported_sentence_stays_part_of_the_indirect_report(
 def test_the_investigation_speaks(annotate, registry, quote_finder, text, speaker, resolution):
     q = _quotes(annotate, registry, quote_finder, text)[-1]
     assert (q.speaker, q.resolution) == (speaker, resolution), q
+
+
+@pytest.mark.parametrize("text,speaker,resolution", [
+    # after the seed-1212 audit: more nouns that refer back to the person just named
+    ("Анна Котова пока не знает, будут ли свидания продолжаться. Тем не менее супруга "
+     "убеждена, что встречи должны проходить каждую неделю.", "Анна Котова", "title"),
+    ("Ольга Фрейденберг писала о мифах. Например, исследовательница говорит: «Боги не "
+     "рождаются христианами».", "Ольга Фрейденберг", "title"),
+    # the issuer of an investigation named before it
+    ("Он прославился после расследования Фонда борьбы с коррупцией. По данным расследования, "
+     "одежду заказывали на его имя.", "Фонд борьбы с коррупцией", "document"),
+])
+def test_round_16_nouns_that_refer_back(annotate, registry, quote_finder, text, speaker,
+                                        resolution):
+    q = _quotes(annotate, registry, quote_finder, text)[-1]
+    assert (q.speaker, q.resolution) == (speaker, resolution), q
+
+
+@pytest.mark.parametrize("text,speaker", [
+    # a name in guillemets inside the interrupting clause
+    ("«Сумма ущерба маленькая, — говорит Владимир Берхин, президент фонда «Предание». — "
+     "Единственное, к чему можно придраться, — это работа несовершеннолетних».",
+     "Владимир Берхин"),
+    # a clause opening with its verb beats a dash in the content holding «как они считали»
+    ("«Министерство не лезло ни во что, — а касалось их, как они считали, регулирование "
+     "давления пара, — рассуждает экономист Андрей Мовчан. — Честь им и хвала».",
+     "Андрей Мовчан"),
+])
+def test_the_interrupting_clause_is_the_one_opening_with_its_verb(annotate, registry,
+                                                                 quote_finder, text, speaker):
+    qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "direct"]
+    assert qs and {q.speaker for q in qs} == {speaker}, qs

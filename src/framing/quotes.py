@@ -1428,37 +1428,54 @@ def _clause_bounds(verb, subj, toks) -> tuple[int, int]:
     return lo, hi
 
 
-# an interrupting clause « — …» and its closing « , — » (a lookahead, so that it can open the
+# an interrupting clause « — …» (a name in guillemets may be in it: «— говорит президент фонда
+# «Предание» Иван Петров, —») and its closing « , — » (a lookahead, so that it can open the
 # next stretch)
-_CLAUSE_OPEN = re.compile(r"[,.!?]?\s+[—–]\s+([^«»—–]{3,120}?)(?=[.,]\s+[—–]\s+)")
+_CLAUSE_OPEN = re.compile(
+    r"[,.!?]?\s+[—–]\s+((?:[^«»—–]|«[^«»—–]{1,60}»){3,200}?)(?=[.,]\s+[—–]\s+)")
 _CLAUSE_CLOSE = re.compile(r"[.,]\s+[—–]\s+")
 
 
 def _split_interrupted(doc, a: int, b: int, text: str, is_reporting=None):
     """«A, — отметил X. — B»: return content parts and the clause's (verb, subject).
 
-    Of the « — … , — » stretches inside the quote, the first whose words include a reporting
-    verb (``is_reporting(token)``) is the clause: a dash inside the content («… — тот самый
-    сбор, который …, — отмечает Зубанова. — …») is not; nor is an infinitive («— сложнее, но
-    нужно сказать, что …, —»).  Without a reporting verb anywhere, the first stretch that opens
-    with a finite verb («— продолжает он. —») is taken, else the first with a verb."""
+    Of the « — … , — » stretches inside the quote, the clause is, in this order of preference:
+    the first that opens with a reporting verb (``is_reporting(token)``; after «как» too); the
+    first that opens with any finite verb («— продолжает он. —», «— рассуждает X. —»); the
+    first whose words include a reporting verb; the first with any verb.  So a dash inside the
+    content («… — тот самый сбор, который …, — отмечает Зубанова. — …», «— а касалось их, как
+    они считали, …, — рассуждает Мовчан. —») is not the clause; nor is an infinitive («— но
+    нужно сказать, что …, —», «— к чему можно придраться, —»)."""
     opening, closing = _CLAUSE_OPEN, _CLAUSE_CLOSE
-    fallback = None
+    best = None  # (rank, parts, verb, end)
     for m in opening.finditer(text, a, b):
         ca, cb = m.start(1), m.end(1)
         s, e = _tok_range(doc, ca, cb)
-        parts = [(a, m.start()), (closing.match(text, cb).end(), b)]
-        for t in doc[s:e]:
-            if is_reporting is not None and t.pos_ in {"VERB", "ADJ"} and is_reporting(t) and (
-                    t.morph.get("VerbForm") != ["Inf"]):  # «…, но нужно сказать, что …, —»
-                return parts, (t, _clause_subject(t, doc, e))
-        verb = next((t for t in doc[s:e] if t.pos_ == "VERB"), None)
-        if verb is not None and (fallback is None or (not fallback[2] and verb.i == s and (
-                verb.morph.get("VerbForm") == ["Fin"]))):
-            # a clause that opens with its finite verb («— продолжает он. —») beats a dash in
-            # the content («— сложнее, но нужно сказать, что …, —»)
-            fallback = parts, (verb, _clause_subject(verb, doc, e)), verb.i == s
-    return fallback[:2] if fallback is not None else ([(a, b)], None)
+        if s >= e:
+            continue
+        first = doc[s + 1] if doc[s].lower_ == "как" and s + 1 < e else doc[s]
+        verbs = [t for t in doc[s:e] if t.pos_ in {"VERB", "ADJ", "AUX"}
+                 and t.morph.get("VerbForm") != ["Inf"]]
+        reporting = [t for t in verbs if is_reporting is not None and is_reporting(t)]
+        finite = first.pos_ == "VERB" and first.morph.get("VerbForm") == ["Fin"]
+        if reporting and reporting[0].i == first.i:
+            found = (0, reporting[0])
+        elif finite:
+            found = (1, first)
+        elif reporting:
+            found = (2, reporting[0])
+        else:
+            verb = next((t for t in verbs if t.pos_ == "VERB"), None)
+            found = (3, verb) if verb is not None else None
+        if found is not None and (best is None or found[0] < best[0]):
+            parts = [(a, m.start()), (closing.match(text, cb).end(), b)]
+            best = (found[0], parts, found[1], e)
+            if found[0] == 0:
+                break
+    if best is None:
+        return [(a, b)], None
+    _, parts, verb, e = best
+    return parts, (verb, _clause_subject(verb, doc, e))
 
 
 def _last_mention_quoted(m, mentions: Sequence, inside: list[tuple[int, int]]) -> bool:
