@@ -809,3 +809,32 @@ def test_the_interrupting_clause_is_the_one_opening_with_its_verb(annotate, regi
                                                                  quote_finder, text, speaker):
     qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "direct"]
     assert qs and {q.speaker for q in qs} == {speaker}, qs
+
+
+@pytest.mark.parametrize("text,speaker,resolution,content", [
+    # after the seed-1313 recall read: reports the finder missed
+    ("Москва не видит необходимости расширять формат. Об этом заявил замглавы МИДа Григорий "
+     "Карасин.", "Григорий Карасин", "name", "Москва не видит"),
+    ("Пресс-служба сообщила о разговоре. Отмечалось, что стороны обсудили кризис.", "",
+     "unresolved", "стороны обсудили"),
+    ("Его представитель перевернул ситуацию, заявив, что агрессором выступали США.", "",
+     "title", "агрессором"),
+    ("В мэрии утверждают, что приложения разработали победители тендеров.", "мэрия",
+     "collective", "приложения"),
+    ("«СТС Медиа» приобрел пакет видеокомпании Caramba TV, пишет «Коммерсант».", "Коммерсант",
+     "name", "«СТС Медиа»"),
+])
+def test_reports_without_a_subject_before_the_verb(annotate, registry, quote_finder, text,
+                                                   speaker, resolution, content):
+    qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "indirect"]
+    assert qs and (qs[0].speaker, qs[0].resolution) == (speaker, resolution), qs
+    assert qs[0].text.startswith(content), qs
+
+
+@pytest.mark.parametrize("text", [
+    "«Медуза» рассказывает, что известно об этом уголовном деле.",  # a question, not a claim
+    # the title of the article a passive verb points to is not its content
+    "Он предложил заморозить активы. Об этом говорится в статье «How to punish Putin».",
+])
+def test_no_report_in_a_question_or_a_title(annotate, registry, quote_finder, text):
+    assert _quotes(annotate, registry, quote_finder, text) == []

@@ -716,14 +716,11 @@ class QuoteFinder:
     def _unnamed_body(self, head) -> str:
         """The name of a body the NER missed, hanging from a spokesperson noun («пресс-служба
         Федерации бобслея России» → «Федерация бобслея России»), else ""."""
-        from .actors import normal_form
-        from .lemmas import Lemmatizer
-
         for c in head.children:
             if c.dep_ in {"nmod", "appos"} and c.i > head.i and c.text[:1].isupper() and (
                     c.pos_ in {"PROPN", "NOUN"}):
                 lo, hi = _contiguous_subtree(c)
-                return normal_form(head.doc[max(lo, head.i + 1):hi], Lemmatizer.shared())
+                return _phrase_name(head.doc[max(lo, head.i + 1):hi])
         return ""
 
     def _nearest_body(self, head, lemma: str, kind: str):
@@ -894,12 +891,20 @@ class QuoteFinder:
             # «Захарова констатировала: «Это провокация».»: the whole reported content
             whole = owner is not None and not text[owner.start:a].strip(" «„\"") and not \
                 text[b:owner.end].strip(" »“\".")
-            if owner is not None and (not short or whole):
+            # an impersonal report that names no one («В департаменте … сказали, что …»)
+            # yields to a speaker the quote's own governing verb finds
+            unnamed = owner is not None and not owner.speaker_text
+            if owner is not None and (not short or whole) and not unnamed:
                 quotes.append(Quote(aid, 0, "direct", a, b, text[a:b], owner.speaker,
                                     owner.speaker_text, owner.resolution, owner.verb,
                                     owner.verb_type))
                 continue
             found = self._governing_verb(doc, a, b)
+            if found is None and owner is not None and (not short or whole):
+                quotes.append(Quote(aid, 0, "direct", a, b, text[a:b], owner.speaker,
+                                    owner.speaker_text, owner.resolution, owner.verb,
+                                    owner.verb_type))
+                continue
             if found is not None and (not short or self.verbs.type_of(found[0]) == "naming"):
                 verb, subj = found
                 speaker, surface, res = self._resolve(subj, doc, mentions, inside)
@@ -1041,7 +1046,12 @@ class QuoteFinder:
                     # «указано в документации к тендеру: «…»»: the document says it (its issuer
                     # is found from it), not what is stated (a passive's subject) nor a subject
                     # of another clause before the verb
-                    subj = _document_obl(tok, self.verbs.documents) or subj
+                    source = _document_obl(tok, self.verbs.documents)
+                    if source is not None and s <= max(x.i for x in source.subtree) and (
+                            min(x.i for x in source.subtree) < e) and not self._text[:a].rstrip(
+                                " «„\"").endswith(":"):
+                        return None  # «говорится в статье «Как наказать Путина»»: its title
+                    subj = source or subj
                 if subj is None or s <= subj.i < e:
                     # a mis-attached conjunct, or a noun of the quote hung on the verb («глава
                     # СК писал … и замечал: «Все мои попытки …»»): the closest subject before
@@ -1146,12 +1156,28 @@ class QuoteFinder:
     def _verb_speech(self, doc, sent, toks, mentions, inside, in_quote):
         text = self._text
         lemmas, table = doc_view(doc).lemma, self.verbs.table  # type_of, without a Token each
+        impersonal = None
         for t in toks:
             vtype = table.get(lemmas[t.i], "")
             if not vtype or in_quote(t) or t.pos_ not in {"VERB", "ADJ"}:
                 continue
-            subj = _subject(t)
-            if subj is None or in_quote(subj):
+            subj = _subject(t) or _governing_subject(t)
+            if subj is not None and subj.i > t.i and any(
+                    x.lower_ == "что" for x in doc[t.i + 1:subj.i]):
+                subj = None  # «Признано, что цены завышаются»: the clause's own subject
+            if subj is not None and in_quote(subj) and not _quoted_name(subj, inside):
+                continue  # a word of a quote; a name in guillemets («пишет «Коммерсант»») is not
+            if subj is None:
+                # kept only if no verb with a subject reports in the sentence («В репортаже
+                # сообщалось, что …, а жители рассказывали, что …»: the residents)
+                impersonal = impersonal or self._impersonal(t, sent, toks, in_quote, vtype,
+                                                            mentions, inside)
+                continue
+            if (toks[0].lower_ in {"об", "о"} and len(toks) > 1 and toks[1].lower_ == "этом"
+                    and t.i - toks[0].i <= 4 and subj.i > t.i):
+                q = self._about_this(t, subj, sent, vtype, doc, mentions, inside, in_quote)
+                if q is not None:
+                    return q
                 continue
             after = [x for x in toks if x.i > t.i]
             # «X отметил, что …» / «X констатировал: …»
@@ -1170,6 +1196,9 @@ class QuoteFinder:
                         if y.lower_ in {"что", "будто", "якобы", "мол", "дескать"}:
                             chto = y
                             break
+                if chto is not None and chto.i + 1 < len(doc) and (
+                        doc[chto.i + 1].lower_ in _WHAT_HAPPENED):
+                    continue  # «рассказывает, что известно о деле»: a question, not a claim
                 if chto is not None and subj.i < t.i:
                     a, b = chto.idx + len(chto.text), _sent_end(sent)
                 elif subj.i > t.i and _is_parenthetical(t, toks):
@@ -1192,10 +1221,133 @@ class QuoteFinder:
             speaker, surface, res = self._resolve(subj, doc, mentions, inside)
             return Quote("", 0, "indirect", a, b, text[a:b], speaker, surface, res, t.text,
                          self.verbs.marked_type(t, vtype, chto))
+        return impersonal
+
+
+    def _impersonal(self, t, sent, toks, in_quote, vtype: str, mentions, inside):
+        """«Отмечалось, что …», «Признано, что …», «Ранее сообщалось, что …», «Говорят, что …»,
+        «В документе говорится, что …»: a reporting verb with no subject anywhere — impersonal
+        (neuter, or a passive) or indefinite (plural present) — right before «что»: speech
+        whose speaker the text does not name (or a document it names: its issuer)."""
+        morph = t.morph
+        neuter = morph.get("Gender") == ["Neut"] and morph.get("Number") == ["Sing"]
+        passive = morph.get("Voice") in (["Pass"], ["Mid"]) and morph.get("Number") == ["Sing"]
+        indefinite = morph.get("Number") == ["Plur"] and morph.get("VerbForm") == ["Fin"] and (
+            morph.get("Person") == ["3"] or morph.get("Tense") == ["Past"])
+        if not (neuter or passive or indefinite) or t.dep_ not in {"root", "ROOT", "parataxis"}:
+            return None
+        nxt = next((x for x in toks if x.i > t.i and not x.is_punct), None)
+        if nxt is None or nxt.lower_ != "что" or in_quote(nxt):
+            return None
+        text = self._text
+        a, b = nxt.idx + len(nxt.text), _sent_end(sent)
+        while a < b and text[a] in " ,—–":
+            a += 1
+        if b - a < 3:
+            return None
+        source = _document_obl(t, self.verbs.documents) or self._place_obl(t)
+        own = None if source is None else next(
+            (m for m in mentions if m.tok_start <= source.i < m.tok_end), None)
+        if own is not None:  # «В Центризбиркоме Монголии сообщают»: the body, not the state
+            speaker, surface, res = own.actor, own.text, "name"
+        elif source is not None and source.text[:1].isupper() and source.i > 0:
+            # a body the NER missed
+            lo, hi = _contiguous_subtree(source)
+            speaker, surface, res = _phrase_name(t.doc[lo:hi]), t.doc[lo:hi].text, "descriptor"
+        elif source is not None:
+            speaker, surface, res = self._place_speaker(source, mentions, inside)
+        else:
+            speaker, surface, res = "", "", "unresolved"
+        return Quote("", 0, "indirect", a, b, text[a:b], speaker, surface, res, t.text,
+                     self.verbs.marked_type(t, vtype, nxt))
+
+    def _place_obl(self, verb):
+        """Where an impersonal report comes from, when it names a body: «В Центризбиркоме
+        сообщают», «В компании заявляют», «в пресс-службе парламента заявили», «на сайте
+        движения говорится» — an ``obl`` after «в/на» that is a body, outlet or spokesperson
+        noun or holds an organisation, state or place; else None («в понедельник
+        сообщалось»)."""
+        verbs = self.verbs
+        nouns = set(verbs.bodies) | set(verbs.outlets) | set(verbs.spokespersons)
+        ms, starts = self._by_tok
+        for c in verb.children:
+            if c.dep_ != "obl" or not any(g.dep_ == "case" and g.lower_ in {"в", "во", "на"}
+                                           for g in c.children):
+                continue
+            lo, hi = _contiguous_subtree(c)
+            if norm(c.lemma_) in nouns or any(
+                    m.actor_type in {"organisation", "state", "bloc", "location"}
+                    for m in ms[bisect_left(starts, lo):bisect_left(starts, hi)]):
+                return c
         return None
+
+    def _place_speaker(self, place, mentions, inside) -> tuple[str, str, str]:
+        """Who speaks from a place noun after «в/на» (:meth:`_place_obl`): a bare body noun
+        («в мэрии утверждают») is the body named before, else the unnamed body; a press service
+        («в пресс-службе департамента транспорта отметили») the body it belongs to, named or
+        not; else what the noun's phrase names."""
+        lemma, verbs = norm(place.lemma_), self.verbs
+        kind = verbs.bodies.get(lemma)
+        if kind and not any(c.dep_ in {"nmod", "appos", "amod"} for c in place.children):
+            m = self._nearest_body(place, lemma, kind)
+            if m is not None:
+                return m.actor, place.text, "title"
+            return (lemma, place.text, "collective") if kind == "named" else ("", "", "unresolved")
+        if lemma in verbs.spokespersons:
+            body = next((c for c in place.children if c.dep_ == "nmod" and c.i > place.i
+                         and c.pos_ in {"NOUN", "PROPN"}), None)
+            if body is not None:
+                lo, hi = _contiguous_subtree(body)
+                own = next((m for m in mentions if m.tok_start == body.i), None)
+                if own is not None:
+                    return own.actor, own.text, "descriptor"
+                return _phrase_name(place.doc[lo:hi]), place.doc[lo:hi].text, "descriptor"
+        return self._resolve(place, place.doc, mentions, inside)
+
+    def _about_this(self, t, subj, sent, vtype: str, doc, mentions, inside, in_quote):
+        """«… . Об этом заявил замглавы МИДа Григорий Карасин.»: the sentence before, in the
+        same paragraph and outside quotes, is what the subject said."""
+        if sent.start == 0:
+            return None
+        prev = doc[sent.start - 1].sent
+        text = self._text
+        a, b = prev.start_char, _sent_end(prev)
+        if "\n" in text[a:sent.start_char] or any(in_quote(x) for x in prev) or any(
+                a < qe and qs < b for qs, qe in inside):
+            return None
+        while b > a and text[b - 1] in " .":
+            b -= 1
+        if b - a < 3:
+            return None
+        speaker, surface, res = self._resolve(subj, doc, mentions, inside)
+        return Quote("", 0, "indirect", a, b, text[a:b], speaker, surface, res, t.text,
+                     self.verbs.marked_type(t, vtype))
+
+
+def _governing_subject(verb):
+    """The subject a reporting verb shares with the verb it hangs from: a gerund («…
+    перевернул ситуацию, заявив, что …») or a subordinate clause without its own
+    («организации выступают за запрет, поскольку считают, что …»)."""
+    if verb.dep_ in {"advcl", "conj"} and verb.head.i != verb.i and (
+            verb.morph.get("VerbForm") == ["Conv"] or verb.dep_ == "advcl"):
+        return _subject(verb.head)
+    return None
+
+
+def _quoted_name(tok, inside: list[tuple[int, int]]) -> bool:
+    """``tok`` is in a quote that is a short name («Коммерсант», «Новая газета»: at most
+    three words, capitalised), not in reported speech."""
+    text = doc_text(tok.doc)
+    for qs, qe in inside:
+        if qs <= tok.idx < qe:
+            words = text[qs:qe].split()
+            return 0 < len(words) <= 3 and words[0][:1].isupper()
+    return False
 
 
 _BOTH = {"оба", "обе"}
+# «рассказывает, что известно / что произошло»: an indirect question after «что», not a claim
+_WHAT_HAPPENED = {"известно", "произошло", "случилось", "происходит"}
 # modifiers that keep a body noun a reference back («эта компания», «сама клиника»)
 _DETERMINERS = {"этот", "тот", "данный", "сам", "весь", "свой", "указанный", "названный"}
 
@@ -1315,6 +1467,15 @@ def _attributed_to(tok, attribution) -> bool:
         if norm(tok.lemma_) in attribution and tok.i > 0 and tok.nbor(-1).lower_ == "по":
             return True
     return False
+
+
+def _phrase_name(span) -> str:
+    """The nominative name of a body the NER missed («Центризбиркоме Монголии» →
+    «Центризбирком Монголии»)."""
+    from .actors import normal_form
+    from .lemmas import Lemmatizer
+
+    return normal_form(span, Lemmatizer.shared())
 
 
 def _contiguous_subtree(head) -> tuple[int, int]:
