@@ -838,3 +838,17 @@ def test_reports_without_a_subject_before_the_verb(annotate, registry, quote_fin
 ])
 def test_no_report_in_a_question_or_a_title(annotate, registry, quote_finder, text):
     assert _quotes(annotate, registry, quote_finder, text) == []
+
+
+@pytest.mark.parametrize("text,speaker,content", [
+    # after the seed-1414 recall read
+    ("Как сообщается в пресс-релизе «Роснефти», ВР стала вторым акционером компании.",
+     "Роснефть", "ВР стала"),
+    ("Канцелярия премьера Петра Иванова сообщает о том, что на саммит поедет министр.",
+     None, "на саммит"),
+])
+def test_more_report_forms(annotate, registry, quote_finder, text, speaker, content):
+    qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "indirect"]
+    assert qs and qs[0].text.startswith(content), qs
+    if speaker is not None:
+        assert qs[0].speaker == speaker, qs

@@ -1187,7 +1187,9 @@ class QuoteFinder:
             if colon is not None and subj.i < t.i:
                 a, b = colon.idx + 1, _sent_end(sent)
             else:
-                for x in after[:3]:
+                # «сообщает о том, что …»: the content after «о том,»
+                skip = 2 if [x.lower_ for x in after[:2]] in (["о", "том"], ["об", "этом"]) else 0
+                for x in after[skip:skip + 3]:
                     if x.lower_ in {"что", "чтобы"}:
                         chto = x
                         break
@@ -1226,21 +1228,33 @@ class QuoteFinder:
 
     def _impersonal(self, t, sent, toks, in_quote, vtype: str, mentions, inside):
         """«Отмечалось, что …», «Признано, что …», «Ранее сообщалось, что …», «Говорят, что …»,
-        «В документе говорится, что …»: a reporting verb with no subject anywhere — impersonal
-        (neuter, or a passive) or indefinite (plural present) — right before «что»: speech
-        whose speaker the text does not name (or a document it names: its issuer)."""
+        «В документе говорится, что …», «Как сообщается в пресс-релизе X, …»: a reporting verb
+        with no subject anywhere — impersonal (neuter, or a passive) or indefinite (plural) —
+        right before «что», or opening its sentence after «как»: speech whose speaker the text
+        does not name (or a place or document it names: its body or issuer)."""
         morph = t.morph
         neuter = morph.get("Gender") == ["Neut"] and morph.get("Number") == ["Sing"]
         passive = morph.get("Voice") in (["Pass"], ["Mid"]) and morph.get("Number") == ["Sing"]
         indefinite = morph.get("Number") == ["Plur"] and morph.get("VerbForm") == ["Fin"] and (
             morph.get("Person") == ["3"] or morph.get("Tense") == ["Past"])
-        if not (neuter or passive or indefinite) or t.dep_ not in {"root", "ROOT", "parataxis"}:
-            return None
-        nxt = next((x for x in toks if x.i > t.i and not x.is_punct), None)
-        if nxt is None or nxt.lower_ != "что" or in_quote(nxt):
+        if not (neuter or passive or indefinite):
             return None
         text = self._text
-        a, b = nxt.idx + len(nxt.text), _sent_end(sent)
+        if toks[0].lower_ == "как" and t.i - toks[0].i <= 2:
+            # «Как сообщается в пресс-релизе «Роснефти», ВР стала …»: after the clause's comma
+            comma = next((x for x in toks if x.i > t.i and x.text == "," and not in_quote(x)),
+                         None)
+            if comma is None or comma.i - t.i > 12 or (
+                    comma.i == t.i + 1 and norm(t.lemma_) == "говориться"):
+                return None  # «Как говорится, …»: a saying, not a report
+            nxt, a, b = None, comma.idx + 1, _sent_end(sent)
+        else:
+            if t.dep_ not in {"root", "ROOT", "parataxis"}:
+                return None
+            nxt = next((x for x in toks if x.i > t.i and not x.is_punct), None)
+            if nxt is None or nxt.lower_ != "что" or in_quote(nxt):
+                return None
+            a, b = nxt.idx + len(nxt.text), _sent_end(sent)
         while a < b and text[a] in " ,—–":
             a += 1
         if b - a < 3:
@@ -1288,11 +1302,18 @@ class QuoteFinder:
         not; else what the noun's phrase names."""
         lemma, verbs = norm(place.lemma_), self.verbs
         kind = verbs.bodies.get(lemma)
+        lo, hi = _contiguous_subtree(place)
+        while lo < place.i and place.doc[lo].dep_ == "case":
+            lo += 1
+        ms, starts = self._by_tok
+        named = ms[bisect_left(starts, lo):bisect_left(starts, hi)]
         if kind and not any(c.dep_ in {"nmod", "appos", "amod"} for c in place.children):
             m = self._nearest_body(place, lemma, kind)
             if m is not None:
                 return m.actor, place.text, "title"
             return (lemma, place.text, "collective") if kind == "named" else ("", "", "unresolved")
+        if kind and not named:  # «в департаменте транспорта сообщили»: that unnamed body
+            return _phrase_name(place.doc[lo:hi]), place.doc[lo:hi].text, "collective"
         if lemma in verbs.spokespersons:
             body = next((c for c in place.children if c.dep_ == "nmod" and c.i > place.i
                          and c.pos_ in {"NOUN", "PROPN"}), None)
