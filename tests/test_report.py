@@ -605,3 +605,9 @@ def test_page_actor_records_match_the_pandas_join_and_order(right_actors):
         assert [r["actor"] for r in got] == ["a", "b"] and got[0]["n_pos"] == 1
     ordered = R._by_mention_rows(R._records(sent), frames, "actor_sentiment", "x", False)
     assert str(ordered) == str(R._records(R._by_mentions(sent)))
+
+
+def test_every_corpus_figure_has_a_drawing_cost():
+    """Workers take the corpus figures longest first; a kind without a cost would be last."""
+    assert set(F.DRAW_COST) == set(F.CORPUS_FIGURES)
+    assert max(F.DRAW_COST, key=F.DRAW_COST.get) == "heatmap"
