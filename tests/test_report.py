@@ -541,8 +541,13 @@ def test_pages_from_chunk_records_equal_pages_from_the_tables(two, tmp_path, cod
             ["article_id", "actor", "voice"], kind="mergesort").reset_index(drop=True)
     arts = list(read_articles(out / "articles.jsonl"))
     prov = {"codebook": "x", "version": "t"}
-    status = {"sentiment": "tentative"}
-    render_reports(frames, arts, codebook, tmp_path, prov, status_by_variable=status)
+    status = {"sentiment": "tentative", "stance": "unreliable", "wedge": "unreliable"}
+    from framing.figplan import plan_figures
+
+    plan = plan_figures(frames, True)  # per-article figures: their badges read the DataFrames
+    assert any(plan.get(a.id) for a in arts)
+    render_reports(frames, arts, codebook, tmp_path, prov, status_by_variable=status,
+                   figure_plan=plan)
     colors = R.category_colors(list(codebook.categories))
     cats = {cid: {"label": c.label_en, "color": colors[cid],
                   "definitions": {d.id: d.definition for d in codebook.devices
@@ -550,8 +555,9 @@ def test_pages_from_chunk_records_equal_pages_from_the_tables(two, tmp_path, cod
             for cid, c in codebook.categories.items()}
     segs = frames["segments"]
     words = R.word_counts(segs).to_dict()
-    want = _pages_from_frames({**frames, "_words": words}, arts, cats, prov,
-                              tmp_path / "figures", status)
+    want = _pages_from_frames({**frames, "_words": words, "_figure_plan": plan}, arts, cats,
+                              prov, tmp_path / "figures", status)
+    assert any("<figure>" in h and "badge unreliable" in h for h, _ in want.values())
     for aid, (html_page, md_page) in want.items():
         assert (tmp_path / "articles" / f"{aid}.html").read_text(encoding="utf-8") == html_page
         assert (tmp_path / "articles" / f"{aid}.md").read_text(encoding="utf-8") == md_page
