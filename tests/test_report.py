@@ -506,3 +506,114 @@ def test_page_actor_join_and_order_match_pandas(right_actors):
     with_nan = got.assign(n_mentions=[float("nan")] + [1.0] * (len(got) - 1))
     assert R._by_mentions(with_nan).equals(with_nan.sort_values(order,
                                                                  ascending=[False, True]))
+
+
+def _pages_from_frames(frames, arts, cats, prov, fig_dir, status=None):
+    """Each article's pages rendered straight from the corpus DataFrames (no page chunks,
+    no records prepared by the workers): the reference the report's pages must equal."""
+    import framing.report as R
+
+    rows = {r["article_id"]: r for r in frames["articles"].to_dict("records")}
+    return {a.id: (R.article_html(rows[a.id], [(s.kind, s.start, s.end) for s in a.segments],
+                                  a.text, frames, cats, prov, fig_dir, status),
+                   R.article_md(rows[a.id], a.text, frames, fig_dir, prov, status))
+            for a in arts}
+
+
+@pytest.mark.parametrize("case", ["as_is", "unmatched_actor", "duplicate_sentiment"])
+def test_pages_from_chunk_records_equal_pages_from_the_tables(two, tmp_path, codebook, case):
+    """The page workers hand each page its rows as records (and cut its DataFrames only when
+    read); the pages equal those rendered from the corpus tables, also where the actor join
+    falls back to pandas (an actor without sentiment: NaN and float counts; a duplicate
+    sentiment row: one row per match)."""
+    import framing.report as R
+
+    out, frames = two
+    frames = dict(frames)
+    sent = frames["actor_sentiment"]
+    all_rows = sent[sent.voice == "ALL"]
+    assert len(all_rows) > 1
+    if case == "unmatched_actor":
+        frames["actor_sentiment"] = sent.drop(index=all_rows.index[0])
+    elif case == "duplicate_sentiment":
+        dup = all_rows.iloc[[0]].assign(mean_label=-0.5)
+        frames["actor_sentiment"] = pd.concat([sent, dup]).sort_values(
+            ["article_id", "actor", "voice"], kind="mergesort").reset_index(drop=True)
+    arts = list(read_articles(out / "articles.jsonl"))
+    prov = {"codebook": "x", "version": "t"}
+    status = {"sentiment": "tentative", "stance": "unreliable", "wedge": "unreliable"}
+    from framing.figplan import plan_figures
+
+    plan = plan_figures(frames, True)  # per-article figures: their badges read the DataFrames
+    assert any(plan.get(a.id) for a in arts)
+    render_reports(frames, arts, codebook, tmp_path, prov, status_by_variable=status,
+                   figure_plan=plan)
+    colors = R.category_colors(list(codebook.categories))
+    cats = {cid: {"label": c.label_en, "color": colors[cid],
+                  "definitions": {d.id: d.definition for d in codebook.devices
+                                  if d.category == cid}}
+            for cid, c in codebook.categories.items()}
+    segs = frames["segments"]
+    words = R.word_counts(segs).to_dict()
+    want = _pages_from_frames({**frames, "_words": words, "_figure_plan": plan}, arts, cats,
+                              prov, tmp_path / "figures", status)
+    assert any("<figure>" in h and "badge unreliable" in h for h, _ in want.values())
+    for aid, (html_page, md_page) in want.items():
+        assert (tmp_path / "articles" / f"{aid}.html").read_text(encoding="utf-8") == html_page
+        assert (tmp_path / "articles" / f"{aid}.md").read_text(encoding="utf-8") == md_page
+    page = want[all_rows.article_id.iloc[0]][0]
+    actors = re.search(r'<table class="sortable" id="t-actors">.*?</table>', page).group(0)
+    n_actors = len(frames["actors"][frames["actors"].article_id == all_rows.article_id.iloc[0]])
+    if case == "duplicate_sentiment":  # one row per match, the duplicate's mean shown
+        assert actors.count("<tr>") == 1 + n_actors + 1 and "<td class=\"num\">-0.50</td>" in actors
+    else:
+        assert actors.count("<tr>") == 1 + n_actors
+    if case == "unmatched_actor":  # no sentiment: empty cells
+        assert '<td class="num"></td>' in actors
+
+
+def test_row_records_are_the_plain_records_of_real_tables(two):
+    import framing.report as R
+
+    _out, frames = two
+    for name, df in frames.items():
+        got, want = R._row_records(df), R._records(R._plain(df))
+        assert str(got) == str(want), name
+        assert [type(v) for r in got for v in r.values()] == \
+            [type(v) for r in want for v in r.values()], name
+
+
+@pytest.mark.parametrize("right_actors", [
+    ["b", "a"],            # one row each: joined directly
+    ["a"],                 # "b" unmatched: merge's NaN and int -> float promotion
+    ["a", "a", "b"],       # a duplicate: merge's row per match
+    [],                    # no sentiment rows at all
+])
+def test_page_actor_records_match_the_pandas_join_and_order(right_actors):
+    """An article page joins and orders its actors as records; the rows are those of
+    ``_by_mentions(_merge_actor(...))`` on the tables, value for value and type for type."""
+    import framing.report as R
+
+    acts = pd.DataFrame({"article_id": "x", "actor": ["b", "a", "c"], "n_mentions": [2, 2, 5],
+                         "actor_type": "person"})
+    acts = acts[acts.actor.isin(["a", "b"]) | (len(right_actors) != 2)]
+    sent = pd.DataFrame({"article_id": "x", "actor": right_actors, "voice": "ALL",
+                         "n_pos": range(len(right_actors)), "n_neg": 1, "n_neu": 0,
+                         "mean_label": [0.5] * len(right_actors), "ci_low": -0.25,
+                         "ci_high": 0.75, "n_mentions": 1})
+    frames = {"actors": acts, "actor_sentiment": sent}
+    want = R._records(R._by_mentions(R._merge_actor(acts, sent[R._ACTOR_SENTIMENT])))
+    got = R._page_actors(R._records(acts), R._records(sent), frames, "x", False)
+    assert str(got) == str(want)
+    assert [type(v) for r in got for v in r.values()] == \
+        [type(v) for r in want for v in r.values()]
+    if right_actors == ["b", "a"]:  # the direct join: c has no row, so only a and b
+        assert [r["actor"] for r in got] == ["a", "b"] and got[0]["n_pos"] == 1
+    ordered = R._by_mention_rows(R._records(sent), frames, "actor_sentiment", "x", False)
+    assert str(ordered) == str(R._records(R._by_mentions(sent)))
+
+
+def test_every_corpus_figure_has_a_drawing_cost():
+    """Workers take the corpus figures longest first; a kind without a cost would be last."""
+    assert set(F.DRAW_COST) == set(F.CORPUS_FIGURES)
+    assert max(F.DRAW_COST, key=F.DRAW_COST.get) == "heatmap"

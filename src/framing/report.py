@@ -241,19 +241,39 @@ def _row_type(cols: tuple[str, ...]) -> type:
     return namedtuple("Row", cols, rename=True)
 
 
-def _tuples(df: pd.DataFrame, cols: list[str] | None = None) -> list[tuple]:
+def _tuples(df: pd.DataFrame | list[dict], cols: list[str] | None = None) -> list[tuple]:
     """``list(df[cols].itertuples(index=False))`` (all columns by default) with one named
-    tuple class per column set rather than one per call (the same Python values).
+    tuple class per column set rather than one per call (the same Python values); ``df`` may
+    also be records (:func:`_records`), giving the same tuples.
 
     >>> df = pd.DataFrame({"a": [1, 2], "b": ["x", "y"]})
     >>> _tuples(df) == list(df.itertuples(index=False)), _tuples(df, ["b"])[1].b
     (True, 'y')
+    >>> _tuples(_records(df)) == _tuples(df), _tuples(_records(df), ["b"]) == _tuples(df, ["b"])
+    (True, True)
     """
+    if isinstance(df, list):  # records (see _page_rows)
+        if not df:
+            return []
+        make = _row_type(tuple(df[0]) if cols is None else tuple(cols))._make
+        return [make(r.values()) for r in df] if cols is None else \
+            [make([r[c] for c in cols]) for r in df]
     cols = list(df.columns) if cols is None else list(cols)
     if not len(df):
         return []
     return list(map(_row_type(tuple(cols))._make, zip(*(df[c].tolist() for c in cols),
                                                           strict=True)))
+
+
+def _has(rows: pd.DataFrame | list[dict], col: str) -> bool:
+    """Whether a table (a DataFrame, or records: the keys of its first row) has ``col``.
+
+    >>> _has([{"a": 1}], "a"), _has([{"a": 1}], "b"), _has(pd.DataFrame({"b": []}), "b")
+    (True, False, True)
+    """
+    if isinstance(rows, list):
+        return bool(rows) and col in rows[0]
+    return col in rows
 
 
 def _of(df: pd.DataFrame, aid: str, own: bool = False) -> pd.DataFrame:
@@ -308,7 +328,7 @@ def _merge_actor(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
     return left.merge(right, on="actor", how="left")
 
 
-def _table(df: pd.DataFrame, cols: list[tuple[str, str]], cls: str = "sortable",
+def _table(df: pd.DataFrame | list[dict], cols: list[tuple[str, str]], cls: str = "sortable",
            table_id: str = "", csv_name: str = "", row_attr: str = "",
            shade: Mapping[str, float] | None = None, scroll: bool = False) -> str:
     """A sortable table; with ``table_id`` and ``csv_name`` a button downloads it as CSV
@@ -316,7 +336,7 @@ def _table(df: pd.DataFrame, cols: list[tuple[str, str]], cls: str = "sortable",
     row's ``data-hit``; ``shade`` maps columns to their maximum for a blue cell background."""
     head = "".join(f"<th>{esc(label)}</th>" for _, label in cols)
     rows = []
-    for rec in _records(df):
+    for rec in (df if isinstance(df, list) else _records(df)):
         cells = []
         for key, _ in cols:
             text, num = _fmt(rec.get(key, ""))
@@ -353,19 +373,27 @@ def badge_html(variables: Iterable[str], status_by_variable: Mapping[str, str] |
             f"⚠ {esc(BADGES[status][1])}</span>")
 
 
-def highlight(text: str, segments: Iterable[tuple[str, int, int]], devices: pd.DataFrame,
-              mentions: pd.DataFrame, quotes: pd.DataFrame, categories: dict[str, dict]) -> str:
+def _with(rows: pd.DataFrame | list[dict], col: str) -> pd.DataFrame | list[dict]:
+    """``rows`` with ``col`` ("" where the table lacks it)."""
+    if not len(rows) or _has(rows, col):
+        return rows
+    if isinstance(rows, list):
+        return [{**r, col: ""} for r in rows]
+    return rows.assign(**{col: ""})
+
+
+def highlight(text: str, segments: Iterable[tuple[str, int, int]],
+              devices: pd.DataFrame | list[dict], mentions: pd.DataFrame | list[dict],
+              quotes: pd.DataFrame | list[dict], categories: dict[str, dict]) -> str:
     """The article as HTML paragraphs with device, actor and quote spans (overlaps split into
     elementary pieces, each carrying every annotation active on it).  Each piece names its
     device hits (``data-dev``), mentions (``data-men``) and quotes (``data-quo``) for the
     evidence panel, and has a hover title with the same facts."""
     dev = _tuples(devices, ["start", "end", "hit_id", "category", "label", "rule_id", "speaker",
                             "target", "device_id"])
-    men = mentions if "mention_id" in mentions or not len(mentions) else \
-        mentions.assign(mention_id="")
-    men = _tuples(men, ["start", "end", "actor", "resolution", "mention_id"])
-    quo = quotes if "quote_id" in quotes or not len(quotes) else quotes.assign(quote_id="")
-    quo = _tuples(quo, ["start", "end", "speaker", "verb", "quote_id"])
+    men = _tuples(_with(mentions, "mention_id"), ["start", "end", "actor", "resolution",
+                                                   "mention_id"])
+    quo = _tuples(_with(quotes, "quote_id"), ["start", "end", "speaker", "verb", "quote_id"])
     # one sweep over all boundaries: linear in text + annotations, overlaps split into pieces
     anns = sorted([("d", r) for r in dev] + [("m", r) for r in men] + [("q", r) for r in quo],
                   key=lambda x: (x[1][0], x[1][1]))
@@ -423,8 +451,8 @@ def highlight(text: str, segments: Iterable[tuple[str, int, int]], devices: pd.D
     return "\n".join(out)
 
 
-def evidence_data(dev: pd.DataFrame, men: pd.DataFrame, quo: pd.DataFrame,
-                  cats: dict[str, dict]) -> dict:
+def evidence_data(dev: pd.DataFrame | list[dict], men: pd.DataFrame | list[dict],
+                  quo: pd.DataFrame | list[dict], cats: dict[str, dict]) -> dict:
     """What the evidence panel shows for a clicked span: device hits, mentions and quotes by
     id (device label, category, definition, rule id, speaker, target; actor; quote speaker)."""
     d = {}
@@ -436,11 +464,11 @@ def evidence_data(dev: pd.DataFrame, men: pd.DataFrame, quo: pd.DataFrame,
                             "text": r.text}
     m = {str(r.mention_id): {"actor": r.actor, "type": r.actor_type, "text": r.text,
                              "resolution": r.resolution}
-         for r in _tuples(men)} if len(men) and "mention_id" in men else {}
+         for r in _tuples(men)} if len(men) and _has(men, "mention_id") else {}
     q = {str(r.quote_id): {"speaker": r.speaker or "", "speaker_text": r.speaker_text or "",
                            "verb": r.verb or "", "verb_type": r.verb_type or "",
                            "kind": r.kind or ""}
-         for r in _tuples(quo)} if len(quo) and "quote_id" in quo else {}
+         for r in _tuples(quo)} if len(quo) and _has(quo, "quote_id") else {}
     return {"d": d, "m": m, "q": q}
 
 
@@ -491,7 +519,7 @@ def _drawn(fig_dir: Path | None, key: str, kinds: Iterable[str], plan: Mapping |
     return [k for k in kinds if (fig_dir / f"{k}.png").exists()]
 
 
-def _figures(rel: str, kinds: Iterable[str], devices: pd.DataFrame, frames: dict,
+def _figures(rel: str, kinds: Iterable[str], devices: pd.DataFrame | None, frames: dict,
              status: Mapping[str, str] | None, note: str | None = None) -> str:
     """``<figure>`` for each figure kind (PNG shown at its layout size, SVG linked)."""
     from .figplan import PNG_DPI
@@ -538,9 +566,50 @@ def _provenance_html(provenance: dict) -> str:
             f'<table class="meta">{cells}</table></details>')
 
 
-def _empty_like(frames: dict, name: str, cols: list[str]) -> pd.DataFrame:
+def _page_rows(frames: dict, name: str, aid: str, own: bool) -> list[dict] | None:
+    """The article's rows of table ``name`` as records (:func:`_records`; None when the
+    table is absent): from ``frames["_records"]`` when the page workers converted them for
+    a run of pages at once (see :func:`_render_chunk`), else from the table."""
+    pre = frames.get("_records")
+    if own and pre is not None and name in pre:
+        return pre[name]
     df = frames.get(name)
-    return df if df is not None else pd.DataFrame(columns=cols)
+    return None if df is None else _records(_of(df, aid, own))
+
+
+#: the sentiment columns an article page's actor table adds to the actors' rows
+_ACTOR_SENTIMENT = ["actor", "mean_label", "ci_low", "ci_high", "n_pos", "n_neg", "n_neu"]
+
+
+def _page_actors(acts: list[dict], sent: list[dict], frames: dict, aid: str,
+                 own: bool) -> list[dict]:
+    """Records of ``_by_mentions(_merge_actor(actors, sentiment))`` for one article page
+    (``sent``: its rows with voice ALL), joined and ordered directly in the usual case —
+    each actor has exactly one sentiment row, counts are ints and names strings — and
+    through those pandas functions on the tables otherwise (the same values either way)."""
+    pos = {r["actor"]: i for i, r in enumerate(sent)}
+    cols = _ACTOR_SENTIMENT[1:]
+    if (acts and len(pos) == len(sent) and all(type(x) is str for x in pos)
+            and all(type(r["actor"]) is str and r["actor"] in pos
+                    and type(r["n_mentions"]) is int for r in acts)
+            and not set(cols) & set(acts[0])):
+        rows = [{**r, **{c: sent[pos[r["actor"]]][c] for c in cols}} for r in acts]
+        return sorted(rows, key=lambda r: (-r["n_mentions"], r["actor"]))
+    sdf = _of(frames["actor_sentiment"], aid, own)
+    sdf = sdf[sdf.voice == "ALL"]
+    return _records(_by_mentions(_merge_actor(_of(frames["actors"], aid, own),
+                                              sdf[_ACTOR_SENTIMENT])))
+
+
+def _by_mention_rows(rows: list[dict], frames: dict, name: str, aid: str,
+                     own: bool) -> list[dict]:
+    """Records of ``_by_mentions`` of the article's rows of table ``name`` with voice ALL
+    (``rows``: those rows' records), sorted directly when counts are ints and names
+    strings."""
+    if all(type(r["n_mentions"]) is int and type(r["actor"]) is str for r in rows):
+        return sorted(rows, key=lambda r: (-r["n_mentions"], r["actor"]))
+    df = _of(frames[name], aid, own)
+    return _records(_by_mentions(df[df.voice == "ALL"]))
 
 
 def article_html(art: dict, segs: list[tuple[str, int, int]], text: str, frames: dict,
@@ -551,19 +620,16 @@ def article_html(art: dict, segs: list[tuple[str, int, int]], text: str, frames:
     aid = art["article_id"]
     own = frames.get("_rows_of") == aid  # the per-article tables hold this article's rows only
     st = status_by_variable
-    dev = _of(frames["devices"], aid, own)
-    men = _of(frames["mentions"], aid, own)
-    quo = _of(frames["quotes"], aid, own)
-    sent = _of(frames["actor_sentiment"], aid, own)
-    sent = sent[sent.voice == "ALL"]
-    acts = _of(frames["actors"], aid, own)
-    stance = _empty_like(frames, "stance", ["article_id", "source", "target", "voice",
-                                            "polarity", "n_pos", "n_neg", "evidence"])
-    stance = _of(stance, aid, own)
-    actors = _merge_actor(acts, sent[["actor", "mean_label", "ci_low", "ci_high", "n_pos",
-                                      "n_neg", "n_neu"]])
-    actors = _by_mentions(actors)
-    per_cat = Counter(dev.category.tolist()) if len(dev) else Counter()
+    # the article's rows as records: a page does many small operations on a few rows each,
+    # and pandas costs milliseconds per page for them
+    dev = _page_rows(frames, "devices", aid, own)
+    men = _page_rows(frames, "mentions", aid, own)
+    quo = _page_rows(frames, "quotes", aid, own)
+    sent = [r for r in _page_rows(frames, "actor_sentiment", aid, own) if r["voice"] == "ALL"]
+    acts = _page_rows(frames, "actors", aid, own)
+    stance = _page_rows(frames, "stance", aid, own) or []
+    actors = _page_actors(acts, sent, frames, aid, own)
+    per_cat = Counter(r["category"] for r in dev)
     legend = "".join(
         f'<label><input type="checkbox" checked data-toggle="cat-{esc(c)}">'
         f'<span class="swatch" style="background:{v["color"]}"></span>{esc(v["label"])} '
@@ -588,46 +654,44 @@ def article_html(art: dict, segs: list[tuple[str, int, int]], text: str, frames:
                      ("codebook sha256", provenance.get("codebook", "")[:16]),
                      ("framing", provenance.get("version", ""))))
     plan = frames.get("_figure_plan")
-    figs = _figures(f"../figures/{aid}", _drawn(fig_dir / aid if fig_dir else None, aid,
-                                                ARTICLE_FIGURES, plan),
-                    dev, frames, st, frames.get("_figures_note")) \
+    kinds = _drawn(fig_dir / aid if fig_dir else None, aid, ARTICLE_FIGURES, plan)
+    figs = _figures(f"../figures/{aid}", kinds,
+                    _of(frames["devices"], aid, own) if kinds else None, frames, st,
+                    frames.get("_figures_note")) \
         if fig_dir is not None or plan is not None else ""
     frames_html = ""
-    sv = frames.get("sv_frames")
+    sv = _page_rows(frames, "sv_frames", aid, own)
     if sv is not None:
-        sv = _of(sv, aid, own)
-        frames_html += (f"<h3>Semetko &amp; Valkenburg frames"
-                        f"{badge_html([f'sv:{f}' for f in sv.frame], st)}</h3>" +
+        badge = badge_html([f"sv:{r['frame']}" for r in sv], st)
+        frames_html += (f"<h3>Semetko &amp; Valkenburg frames{badge}</h3>" +
                         _table(sv, [("frame", "frame"), ("score", "score"),
                                     ("n_yes", "items yes"), ("n_items", "items")],
                                table_id="t-sv", csv_name=f"{aid}_sv_frames.csv"))
-    items = frames.get("sv_items")
+    items = _page_rows(frames, "sv_items", aid, own)
     if items is not None:
-        items = _of(items, aid, own)
         frames_html += ("<h4>Items answered, with the evidence that answered them</h4>" +
                         _table(items, [("frame", "frame"), ("item", "item"),
                                        ("question", "question"), ("answer", "answer"),
                                        ("evidence", "evidence"), ("reason", "reason")],
                                table_id="t-sv-items", csv_name=f"{aid}_sv_items.csv"))
-    mfc = frames.get("mfc_frames")
+    mfc = _page_rows(frames, "mfc_frames", aid, own)
     if mfc is not None:
-        mfc = _of(mfc, aid, own)
-        frames_html += (f"<h3>Media Frames Corpus frames"
-                        f"{badge_html([f'mfc:{f}' for f in mfc.frame], st)}</h3>" +
+        badge = badge_html([f"mfc:{r['frame']}" for r in mfc], st)
+        frames_html += (f"<h3>Media Frames Corpus frames{badge}</h3>" +
                         _table(mfc, [("frame", "frame"), ("label", "label"), ("score", "score"),
                                      ("present", "present"), ("n_evidence", "evidence n"),
                                      ("evidence", "evidence")],
                                table_id="t-mfc", csv_name=f"{aid}_mfc_frames.csv"))
-    ent = frames.get("entman")
+    ent = _page_rows(frames, "entman", aid, own)
     if ent is not None:
-        ent = _of(ent, aid, own)
         frames_html += ("<h3>Entman's functions (where the text supports them)</h3>" +
                         _table(ent, [("function", "function"), ("evidence", "evidence"),
                                      ("sentence", "sentence")],
                                table_id="t-entman", csv_name=f"{aid}_entman.csv"))
     if frames_html:
         frames_html = "<h2>Generic frames</h2>" + frames_html
-    dev_vars = sorted(set(dev.category)) + sorted(set(dev.device_id)) if len(dev) else []
+    dev_vars = (sorted({r["category"] for r in dev}) + sorted({r["device_id"] for r in dev})
+                if dev else [])
     body = f"""
 <p class="meta"><a href="../index.html">← all articles</a></p>
 <h1>{esc(art['title'] or aid)}</h1>
@@ -683,10 +747,10 @@ def _md_cell(v) -> str:
     return str(v).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def _md_table(df: pd.DataFrame, cols: list[tuple[str, str]]) -> str:
+def _md_table(df: pd.DataFrame | list[dict], cols: list[tuple[str, str]]) -> str:
     lines = ["| " + " | ".join(label for _, label in cols) + " |",
              "|" + "---|" * len(cols)]
-    for rec in _records(df):
+    for rec in (df if isinstance(df, list) else _records(df)):
         lines.append("| " + " | ".join(_md_cell(rec.get(k, "")) for k, _ in cols) + " |")
     return "\n".join(lines)
 
@@ -705,17 +769,17 @@ def article_md(art: dict, text: str, frames: dict, fig_dir: Path | None = None,
     """The article's report as Markdown (figures linked, tables as pipe tables)."""
     aid = art["article_id"]
     own = frames.get("_rows_of") == aid  # the per-article tables hold this article's rows only
-    dev = _of(frames["devices"], aid, own)
-    quo = _of(frames["quotes"], aid, own)
-    sent = _of(frames["actor_sentiment"], aid, own)
-    sent = sent[sent.voice == "ALL"]
-    sent = _by_mentions(sent)
+    dev = _page_rows(frames, "devices", aid, own)
+    quo = _page_rows(frames, "quotes", aid, own)
+    sent = [r for r in _page_rows(frames, "actor_sentiment", aid, own) if r["voice"] == "ALL"]
+    sent = _by_mention_rows(sent, frames, "actor_sentiment", aid, own)
     prov = provenance or {}
     figs = [f"![{FIGURE_TITLES[k]}](../figures/{aid}/{k}.png)"
             for k in _drawn(fig_dir / aid if fig_dir is not None else None, aid,
                             ARTICLE_FIGURES, frames.get("_figure_plan"))]
-    warn = badge_status(figure_variables("devices", dev, frames) + ["sentiment", "stance"],
-                        status_by_variable)
+    dev_vars = (sorted({r["category"] for r in dev}) + sorted({r["device_id"] for r in dev})
+                if dev and "device_id" in dev[0] else [])  # figure_variables("devices", ...)
+    warn = badge_status(dev_vars + ["sentiment", "stance"], status_by_variable)
     parts = [
         f"# {art['title'] or aid}", "",
         f"- date: {art['date'] or '—'}", f"- outlet: {art['source'] or '—'}",
@@ -739,8 +803,7 @@ def article_md(art: dict, text: str, frames: dict, fig_dir: Path | None = None,
                          ("mean_label", "mean"), ("ci_low", "CI low"), ("ci_high", "CI high"),
                          ("n_pos", "+"), ("n_neg", "−")]),
         "", "## Stance network", "",
-        _md_table(_of(frames["stance"], aid, own)
-                  if "stance" in frames else pd.DataFrame(),
+        _md_table(_page_rows(frames, "stance", aid, own) or [],
                   [("source", "source"), ("target", "target"), ("voice", "voice"),
                    ("polarity", "polarity"), ("n_pos", "+"), ("n_neg", "−")]),
         "", f"## Quotes ({len(quo)})", "",
@@ -758,9 +821,9 @@ def article_md(art: dict, text: str, frames: dict, fig_dir: Path | None = None,
                                           ("n_evidence", "evidence n"), ("evidence", "evidence")]),
             ("entman", "Entman's functions", [("function", "function"),
                                               ("evidence", "evidence")])):
-        if frames.get(name) is not None:
-            df = _of(frames[name], aid, own)
-            parts += [f"## {title}", "", _md_table(df, cols), ""]
+        rows = _page_rows(frames, name, aid, own)
+        if rows is not None:
+            parts += [f"## {title}", "", _md_table(rows, cols), ""]
     parts += ["## Text", "", text, ""]
     return "\n".join(parts)
 
@@ -1218,50 +1281,97 @@ def _span(ix: np.ndarray) -> slice | np.ndarray:
 
 
 
-#: pages rendered together: their articles' rows are converted to Python strings at once
+#: pages rendered together: their articles' rows are converted to Python values at once
 PAGE_CHUNK = 32
+#: the per-article tables a page reads as records (:func:`_page_rows`)
+PAGE_TABLES = frozenset({"devices", "mentions", "quotes", "actor_sentiment", "actors", "stance",
+                         "sv_frames", "sv_items", "mfc_frames", "entman"})
+
+
+def _row_records(df: pd.DataFrame) -> list[dict]:
+    """``_records(_plain(df))`` column by column: the same Python values, without copying
+    the text columns into a frame first nor interleaving the columns into one array.
+
+    >>> df = pd.DataFrame({"a": pd.array(["x", None], dtype="str"), "b": [1, 2],
+    ...                    "c": [0.5, None]})
+    >>> str(_row_records(df)) == str(_records(_plain(df)))
+    True
+    """
+    cols = list(df.columns)
+    if not cols or not len(df):
+        return []
+    return [dict(zip(cols, row, strict=True))
+            for row in zip(*(df[c].tolist() for c in cols), strict=True)]
+
+
+class _PageFrames(dict):
+    """The tables an article page reads: the corpus tables, each per-article one cut to the
+    article's rows (text as Python strings, :func:`_plain`) only when first read — a page
+    mostly reads the records of its rows (``"_records"``, see :func:`_page_rows`) instead.
+
+    >>> t = pd.DataFrame({"article_id": ["a", "b"], "x": [1, 2]})
+    >>> f = _PageFrames({"t": t, "n": 1}, {"t": (t, slice(1, 2))})
+    >>> f["t"].x.tolist(), f.get("t").x.tolist(), f.get("n"), f.get("m", 0), "t" in f
+    ([2], [2], 1, 0, True)
+    """
+
+    def __init__(self, frames: Mapping, cuts: dict[str, tuple[pd.DataFrame, object]]) -> None:
+        super().__init__(frames)
+        self._cuts = cuts
+
+    def __getitem__(self, name):
+        cut = self._cuts.pop(name, None)
+        if cut is not None:
+            df, ix = cut
+            dict.__setitem__(self, name, _plain(df.iloc[ix]))
+        return dict.__getitem__(self, name)
+
+    def get(self, name, default=None):
+        return self[name] if name in self else default
 
 
 def _render_chunk(jobs: list[tuple]) -> None:
     """Write the pages of consecutive articles (module-level: run in worker processes).
 
     Each table's rows for all of them are one contiguous run (the tables are sorted by
-    article), converted to Python strings once rather than once per page."""
+    article), converted to Python values once rather than once per page."""
     frames = _PAGES["frames"]
-    empty = _PAGES.setdefault("empty", {})
-    chunk: dict[str, tuple[pd.DataFrame, int]] = {}
+    chunk: dict[str, tuple[list[dict], int]] = {}
     for name, rows in _PAGES["rows"].items():
         spans = [rows[a.id] for a, *_ in jobs if a.id in rows]
-        if not spans:
+        if not spans or name not in PAGE_TABLES:
             continue
         lo = min(s.start if isinstance(s, slice) else int(s.min()) for s in spans)
         hi = max(s.stop if isinstance(s, slice) else int(s.max()) + 1 for s in spans)
-        chunk[name] = (_plain(frames[name].iloc[lo:hi]), lo)
+        chunk[name] = (_row_records(frames[name].iloc[lo:hi]), lo)
     for job in jobs:
         art = job[0]
-        sub = {}
+        cuts: dict[str, tuple[pd.DataFrame, object]] = {}
+        recs: dict[str, list[dict]] = {}
         for name, rows in _PAGES["rows"].items():
             span = rows.get(art.id)
-            if span is None:  # the table's empty frame, converted once
-                if name not in empty:
-                    empty[name] = _plain(frames[name].iloc[0:0])
-                sub[name] = empty[name]
+            if span is None:  # no rows: the table's empty frame
+                cuts[name], recs[name] = (frames[name], slice(0, 0)), []
                 continue
-            plain, lo = chunk[name]
-            sub[name] = plain.iloc[slice(span.start - lo, span.stop - lo)
-                                   if isinstance(span, slice) else span - lo]
-        _render_page(job, sub)
+            cuts[name] = (frames[name], span)
+            if name not in chunk:
+                continue
+            records, lo = chunk[name]
+            recs[name] = (records[span.start - lo:span.stop - lo] if isinstance(span, slice)
+                          else [records[i - lo] for i in span.tolist()])
+        page = _PageFrames(_PAGES["frames"], cuts)
+        page.update(_rows_of=art.id, _records=recs)
+        _render_page(job, page)
 
 
-def _render_page(job: tuple, tables: dict) -> None:
-    """Write one article's HTML and Markdown pages; ``tables``: its rows of the per-article
-    tables (text as Python strings)."""
+def _render_page(job: tuple, frames: dict) -> None:
+    """Write one article's HTML and Markdown pages; ``frames``: the tables, the per-article
+    ones holding its rows only (see :class:`_PageFrames`)."""
     art, row, p, m, _key = job
-    sub = {**_PAGES["frames"], **tables, "_rows_of": art.id}
     segs = [(s.kind, s.start, s.end) for s in art.segments]
-    _write(p, article_html(row, segs, art.text, sub, _PAGES["cats"], _PAGES["provenance"],
+    _write(p, article_html(row, segs, art.text, frames, _PAGES["cats"], _PAGES["provenance"],
                            _PAGES["fig_dir"], _PAGES["status"]))
-    _write(m, article_md(row, art.text, sub, _PAGES["fig_dir"], _PAGES["provenance"],
+    _write(m, article_md(row, art.text, frames, _PAGES["fig_dir"], _PAGES["provenance"],
                          _PAGES["status"]))
 
 
