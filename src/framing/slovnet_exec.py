@@ -8,7 +8,7 @@ with less around it, except in the first convolution, whose sums it takes in ano
 * the first convolution of each model is linear before its ReLU and its input at a position
   is the token's navec vector and shape embedding, so it is a sum of per-word rows (one per
   kernel offset) kept in a table filled once per word (:class:`_FirstLayers`) — gathers and
-  adds instead of ~30 % of the models' arithmetic.  Its sums round differently from slovnet's
+  adds instead of ~28 % of the NLP's CPU time.  Its sums round differently from slovnet's
   990-long dot products (~1e-6 relative), so scores differ by float rounding and a label can
   flip only where two candidates tie that closely (measured over the 400 dev articles: 16 of
   366k tokens' heads, no tag, relation or entity).  Every row is computed by the same product
@@ -136,15 +136,17 @@ class _FirstLayers:
     table of ``capacity`` rows, filled as words come (no eviction; a word met when the table
     is full is computed again each time); the shape part of every shape id is computed at
     load.  The pad token's navec vector and shape embedding are zero, so its rows are zero
-    and padding adds nothing, as now: a sentence's layer 1 does not depend on its batch.
+    and padding adds nothing, as in slovnet's convolution: a sentence's layer 1 does not
+    depend on its batch.
 
     Every row is computed by the same product in blocks of :func:`_block_rows` rows (padded
-    with zero rows), so its bits depend on its word alone, not on which words were computed
-    with it or whether it was cached (nor on the articles seen before).  The sums differ from
-    the convolution's 330-long dot products in rounding (~1e-6 relative).
+    with zero rows), so its bits depend on its word alone (and on the process's BLAS set-up,
+    like every product of the models), not on which words were computed with it or whether
+    it was cached, hence not on the articles annotated before.  The sums differ from the
+    convolution's 990-long dot products in rounding (~1e-6 relative).
     """
 
-    def __init__(self, navec_emb, models: list, capacity: int = 32768) -> None:
+    def __init__(self, navec_emb, models: list, capacity: int = 65536) -> None:
         self.navec = navec_emb
         word_dim = navec_emb.dim
         self.layers = [m.layers[0] for m in models]
@@ -322,10 +324,12 @@ class SlovnetExec:
 
     ``batch_size`` is the API objects' batch size (``framing.nlp._map_by_length`` uses it);
     ``capacity`` the number of words whose first-layer rows are kept (:class:`_FirstLayers`:
-    9 KB per word, 300 MB at the default).
+    9 KB per word, filled as words come: 390 MB after the 400 dev articles' 42k words, at most
+    600 MB at the default; measured over those articles, 32768 words cost ~2 ms more per
+    article, recomputing the words left out).
     """
 
-    def __init__(self, morph, syntax, ner, capacity: int = 32768) -> None:
+    def __init__(self, morph, syntax, ner, capacity: int = 65536) -> None:
         enc = morph.infer.encoder
         for other in (syntax.infer.encoder, ner.infer.encoder):
             if (other.words_vocab.items != enc.words_vocab.items
