@@ -212,7 +212,39 @@ def _reference_analysis(nlp, article, sents):
     return parses, spans
 
 
+def _scores_close_to_slovnets(nlp, items: list[list[str]]) -> None:
+    """The lean executor's scores for a batch of sentences (morphology tags, syntax heads and
+    relations, NER emissions) are slovnet's up to float rounding: its first convolution sums
+    cached per-word rows instead of one 990-long dot product per window (~1e-6 relative)."""
+    import numpy as np
+
+    ex = nlp.slovnet
+    word_id, shape_id, pad_mask = ex.encoder.batch(items)
+    found = ex.first.lookup(word_id)
+    keep = ~pad_mask
+
+    def close(got, ref):
+        assert got.shape == ref.shape
+        np.testing.assert_allclose(got[keep], ref[keep], rtol=0,
+                                   atol=1e-5 * max(1.0, float(np.abs(ref[keep]).max())))
+
+    x = ex.morph.encode(ex.first.preact(0, found, shape_id), pad_mask)
+    close(ex.morph.model.head(x), nlp.morph.infer.model(word_id, shape_id, pad_mask))
+    model = ex.syntax.model
+    x = ex.syntax.encode(ex.first.preact(1, found, shape_id), pad_mask)
+    ref = model(word_id, shape_id, pad_mask)
+    close(model.head(x), ref.head_id)
+    close(model.rel(x, model.head.decode(ref.head_id, keep)), ref.rel_id)
+    x = ex.ner.encode(ex.first.preact(2, found, shape_id), pad_mask)
+    close(ex.ner.model.head(x), nlp.ner.infer.model(word_id, shape_id, pad_mask))
+
+
 def _same_as_slovnet_api(nlp, article) -> None:
+    """What the lean executor finds (tags, heads, relations, entity spans; the Doc's bytes)
+    equals what slovnet's API finds on these texts, and its scores are slovnet's up to float
+    rounding (:func:`_scores_close_to_slovnets`): its sums differ in rounding only, so a label
+    can differ only where two candidates tie to ~1e-6 (measured: 16 heads, no tag, relation or
+    entity, over the 400 dev articles; none in the texts tested here)."""
     from framing.docbin import doc_bytes
 
     sents = _reference_sentences(article)
@@ -222,6 +254,9 @@ def _same_as_slovnet_api(nlp, article) -> None:
     for s in sents[:3]:  # batches of one agree too
         words = [t[0] for t in s]
         assert ex.morph_syntax([words]) == _reference_parses(nlp, [words])
+    words = [[t[0] for t in s] for s in sents]
+    for i in range(0, len(words), 16):
+        _scores_close_to_slovnets(nlp, words[i:i + 16])
     doc = nlp(article)
     ref = nlp._build(article, sents, ref_parses, ref_spans)
     assert [(t.text, t.pos_, str(t.morph), t.head.i, t.dep_, t.ent_iob_, t.ent_type_)
@@ -301,19 +336,134 @@ def test_viterbi_is_slovnets_crf_decode(nlp):
             == [p.tolist() for p in crf.decode(em, mask)]
 
 
-def test_word_vectors_are_navecs_also_when_the_table_is_full(nlp):
+def _random_batch(rng, ex, batch: int, seq: int):
+    """Word and shape ids as ``_Encoder.batch`` gives them: random rows of random lengths,
+    padded with the pad ids (a few frequent words so that ids repeat)."""
     import numpy as np
 
-    from framing.slovnet_exec import _WordVectors
+    words, shapes = ex.encoder.words, ex.encoder.shapes
+    word_id = np.full((batch, seq), words.pad_id)
+    shape_id = np.full((batch, seq), shapes.pad_id)
+    for b in range(batch):
+        n = int(rng.integers(1, seq + 1))
+        word_id[b, :n] = rng.choice(np.r_[rng.integers(0, words.pad_id, 40), [words.unk_id]], n)
+        shape_id[b, :n] = rng.integers(1, len(shapes.items), n)
+    return word_id, shape_id, word_id == words.pad_id
 
-    navec = nlp.morph.infer.model.emb.word
-    vectors = _WordVectors(navec, capacity=7)
-    rng = np.random.default_rng(1)
-    for shape in ((2, 3), (4, 5), (1, 1), (3, 6)):
-        ids = rng.integers(0, 12, size=shape)
-        got = vectors(ids)
-        assert got.dtype == navec(ids).dtype and np.array_equal(got, navec(ids))
-    assert vectors.used == 7
+
+def test_first_layer_rows_sum_to_slovnets_convolution(nlp):
+    """The cached per-word rows summed over the kernel's window give the convolution's
+    pre-activation (im2col over [navec vector | shape embedding]) up to float rounding."""
+    import numpy as np
+
+    ex = nlp.slovnet
+    rng = np.random.default_rng(3)
+    for batch, seq in ((1, 1), (1, 2), (3, 9), (8, 40)):
+        word_id, shape_id, _ = _random_batch(rng, ex, batch, seq)
+        found = ex.first.lookup(word_id)
+        vectors = ex.first.navec(word_id)
+        for k, model in enumerate((ex.morph, ex.syntax, ex.ner)):
+            x = np.concatenate((vectors, model.model.emb.shape(shape_id)), axis=-1)
+            ref = model.layers[0].conv(x)
+            got = ex.first.preact(k, found, shape_id)
+            assert got.shape == ref.shape and got.dtype == ref.dtype
+            # float32 sums in another order: a few ulps of the largest values (~100)
+            np.testing.assert_allclose(got, ref, rtol=0, atol=2e-6 * np.abs(ref).max())
+
+
+def test_first_layer_rows_are_the_same_bits_whatever_was_computed_before(nlp):
+    """A row's bits depend on its word alone: computed alone, among other new words, in
+    another order, read back from the table or recomputed because the table is full."""
+    import numpy as np
+
+    from framing.slovnet_exec import _FirstLayers
+
+    ex = nlp.slovnet
+    models = [ex.morph, ex.syntax, ex.ner]
+    rng = np.random.default_rng(4)
+    word_id, shape_id, _ = _random_batch(rng, ex, 6, 30)
+
+    def preacts(first):
+        found = first.lookup(word_id)
+        return [first.preact(k, found, shape_id) for k in range(3)]
+
+    cold = _FirstLayers(ex.first.navec, models)
+    ref = preacts(cold)
+    others = [_random_batch(rng, ex, 5, 17)[0] for _ in range(3)]
+    for capacity in (1 << 15, 50, 7, 0):
+        warm = _FirstLayers(ex.first.navec, models, capacity=capacity)
+        for other in others:  # other words first, some shared, in other company
+            warm.lookup(other)
+        warm.lookup(word_id[::-1, ::-1])
+        assert warm.used <= capacity
+        for k, (a, b) in enumerate(zip(preacts(warm), ref, strict=True)):
+            assert np.array_equal(a, b), (capacity, k)
+    # one word at a time (blocks of one real row) vs all at once
+    ids = np.unique(word_id)
+    single = _FirstLayers(ex.first.navec, models)
+    for i in rng.permutation(ids):
+        single.lookup(np.array([[i]]))
+    for table_a, table_b in zip(single.tables, cold.tables, strict=True):
+        assert np.array_equal(table_a[single.slot[ids]], table_b[cold.slot[ids]])
+
+
+def test_first_layer_table_is_bounded_and_keeps_its_first_words(nlp):
+    import numpy as np
+
+    from framing.slovnet_exec import _FirstLayers
+
+    ex = nlp.slovnet
+    first = _FirstLayers(ex.first.navec, [ex.morph, ex.syntax, ex.ner], capacity=5)
+    assert [t.shape for t in first.tables] == [(5, 768)] * 3
+    first.lookup(np.array([[10, 11, 12], [10, 13, 13]]))
+    assert first.used == 4 and sorted(np.nonzero(first.slot >= 0)[0]) == [10, 11, 12, 13]
+    found = first.lookup(np.array([[14, 15, 16, 10]]))  # room for one more: 14
+    assert first.used == 5 and sorted(np.nonzero(first.slot >= 0)[0]) == [10, 11, 12, 13, 14]
+    rows, miss, extra = found
+    assert miss.tolist() == [[False, True, True, False]] and len(extra[0]) == 2
+    assert [t.shape for t in first.tables] == [(5, 768)] * 3
+
+
+def test_padding_adds_nothing_to_the_first_layer(nlp):
+    """The pad token's navec vector and shape embedding are zero, so a sentence's layer-1
+    pre-activation is the same bits alone and padded in a batch (and its windows at the
+    sentence's end see nothing beyond it, as the convolution's zero padding)."""
+    import numpy as np
+
+    ex = nlp.slovnet
+    items = [["Путин", "встретился", "с", "Токаевым", "."], ["Да", "."]]
+    word_id, shape_id, pad_mask = ex.encoder.batch(items)
+    assert pad_mask[1, 2:].all()
+    found = ex.first.lookup(word_id)
+    for k in range(3):
+        both = ex.first.preact(k, found, shape_id)
+        for i, words in enumerate(items):
+            w, s, _ = ex.encoder.batch([words])
+            alone = ex.first.preact(k, ex.first.lookup(w), s)
+            assert np.array_equal(both[i, :len(words)], alone[0])
+
+
+def test_a_docs_bytes_do_not_depend_on_the_first_layer_tables_state(nlp, sample_article,
+                                                                     monkeypatch):
+    """The same article gives the same Doc bytes from an empty table, after other articles
+    (the table warm, in another order) and with a table too small to hold its words."""
+    from framing.docbin import doc_bytes
+    from framing.slovnet_exec import _FirstLayers
+
+    ex = nlp.slovnet
+    models = [ex.morph, ex.syntax, ex.ner]
+    others = [_article(t) for t in TRICKY] + [_article("Москва сообщила. " * 30)]
+
+    def doc_with(capacity: int, before: list) -> bytes:
+        monkeypatch.setattr(ex, "first", _FirstLayers(ex.first.navec, models, capacity))
+        for art in before:
+            nlp(art)
+        return doc_bytes(nlp(sample_article))
+
+    cold = doc_with(1 << 15, [])
+    assert doc_with(1 << 15, others) == cold
+    assert doc_with(1 << 15, others[::-1]) == cold
+    assert doc_with(100, others) == cold
 
 
 def test_sentence_tokens_stand_in_for_the_segments_tokens_only_when_razdel_agrees():
@@ -365,9 +515,12 @@ def test_fast_tokenize_is_razdels_on_tricky_text(text):
 
 
 @pytest.mark.slow
-def test_lean_nlp_gives_the_same_docbin_bytes_on_300_news_articles(nlp, shared):
+def test_lean_nlp_gives_slovnets_annotations_on_300_news_articles(nlp, shared):
     """The Doc of razdel's and slovnet's own APIs (the NLP step before the lean path) and the
-    Doc :class:`NLP` makes are the same bytes."""
+    Doc :class:`NLP` makes have the same tokens, POS, morphology and entities; the lean
+    executor's first convolution rounds differently (:func:`_scores_close_to_slovnets`), so a
+    head (and its relation) may flip where two candidate heads tie to ~1e-6: a handful of
+    tokens (measured: 16 heads over all 400 dev articles, in 6 articles)."""
     import json
 
     from framing.docbin import doc_bytes
@@ -378,7 +531,7 @@ def test_lean_nlp_gives_the_same_docbin_bytes_on_300_news_articles(nlp, shared):
         pytest.skip(f"{path} is absent")
     with path.open(encoding="utf-8") as fh:
         recs = [json.loads(line) for line, _ in zip(fh, range(300), strict=False)]
-    done = 0
+    done = tokens = flipped = 0
     for r in recs:
         try:
             art = parse_text(r["text"], r["id"], r["id"] + ".txt")
@@ -386,6 +539,16 @@ def test_lean_nlp_gives_the_same_docbin_bytes_on_300_news_articles(nlp, shared):
             continue
         sents = _reference_sentences(art)
         ref = nlp._build(art, sents, *_reference_analysis(nlp, art, sents))
-        assert doc_bytes(nlp(art)) == doc_bytes(ref), r["id"]
+        doc = nlp(art)
         done += 1
+        tokens += len(doc)
+        if doc_bytes(doc) == doc_bytes(ref):
+            continue
+        assert [(t.text, t.idx, t.pos_, str(t.morph), t.lemma_, t.ent_iob_, t.ent_type_)
+                for t in doc] == [(t.text, t.idx, t.pos_, str(t.morph), t.lemma_, t.ent_iob_,
+                                   t.ent_type_) for t in ref], r["id"]
+        assert [s.start for s in doc.sents] == [s.start for s in ref.sents], r["id"]
+        flipped += sum((a.head.i, a.dep_) != (b.head.i, b.dep_)
+                       for a, b in zip(doc, ref, strict=True))
     assert done >= 290
+    assert flipped <= 30, (flipped, tokens)
