@@ -158,3 +158,31 @@ def test_an_articles_doc_does_not_depend_on_what_was_annotated_before(nlp, share
     cold.user_data.update(first.user_data)
     _same_doc(again, first)
     _same_doc(again, cold)
+
+
+def _doc_view_plain(doc) -> dict:
+    """The view's token lists as first read: one spaCy ``Token`` per token."""
+    from framing.lexmatch import norm
+
+    return {"text": [t.text for t in doc], "lower": [t.lower_ for t in doc],
+            "lemma": [norm(t.lemma_) for t in doc], "pos": [t.pos_ for t in doc],
+            "dep": [t.dep_ for t in doc], "idx": [t.idx for t in doc],
+            "ent_type": [t.ent_type_ for t in doc], "is_punct": [t.is_punct for t in doc],
+            "is_space": [t.is_space for t in doc], "norm": [norm(t.text) for t in doc],
+            "head": [t.head.i for t in doc]}
+
+
+def test_doc_view_reads_what_the_tokens_give(sample_doc, annotate):
+    from spacy.tokens import Doc
+
+    from framing.docview import DocView
+
+    odd = annotate("  Он  сказал:\n\n«Нет!» — и ушёл.\u00a0\n\n Всё, Ёлкин?  ")
+    bare = Doc(blank_vocab(), words=["Слово", "ЁЖ", "!"])  # no annotations: empty strings
+    for doc in (sample_doc, odd, bare, Doc(blank_vocab(), words=[])):
+        v, plain = DocView(doc), _doc_view_plain(doc)
+        for name, values in plain.items():
+            got = getattr(v, name)
+            assert got == values, name
+            assert [type(x) for x in got] == [type(x) for x in values], name
+    assert any(DocView(sample_doc).ent_type) and any(DocView(odd).is_space)
