@@ -186,3 +186,30 @@ def test_doc_view_reads_what_the_tokens_give(sample_doc, annotate):
             assert got == values, name
             assert [type(x) for x in got] == [type(x) for x in values], name
     assert any(DocView(sample_doc).ent_type) and any(DocView(odd).is_space)
+
+
+def test_chunks_whose_atoms_razdel_never_joins_are_tokenised_as_razdel_does(shared):
+    from razdel import tokenize as razdel_tokenize
+
+    from framing.razdel_tokens import _chunk_tokens, _never_joined, _rules
+
+    chunks = {c for text in _dev_texts(shared, 150) for c in text.split()}
+    rng = random.Random(5)
+    alphabet = "аяЁzQ09.,/\\-–_!?…:;()«»\"'*%+=@#$^&~`|<>[]{}№ΔЖ ︎😀"
+    chunks |= {"".join(rng.choice(alphabet) for _ in range(rng.randint(2, 7))).replace(" ", "")
+               for _ in range(8000)}
+    chunks |= {"yahoo!", "Yahoo!", ":-)", ";)", "--", "**", "...", "?!", "5.3", "5./3", "a_b"}
+    chunks.discard("")
+    fast = 0
+    for chunk in sorted(chunks):
+        atoms = [(m.start(), m.group(), m.lastgroup) for m in _rules()[2].finditer(chunk)]
+        fast += len(atoms) > 1 and _never_joined(atoms, *_rules()[:2])
+        # the characters across the whitespace on either side, if any
+        for before, after in [("", ""), *((rng.choice("5аz.,-/!Δ«"), rng.choice("7яQ.,-/!Δ»"))
+                                          for _ in range(2)), ("1", "2"), ("", "3"), ("4", "")]:
+            pre, post = before + " " if before else "", " " + after if after else ""
+            toks = list(razdel_tokenize(pre + chunk + post))
+            toks = toks[1 if before else 0:len(toks) - 1 if after else len(toks)]
+            assert _chunk_tokens(chunk, before, after) == \
+                tuple((t.start - len(pre), t.text) for t in toks), (before, chunk, after)
+    assert fast > 5000
