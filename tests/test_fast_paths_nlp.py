@@ -52,13 +52,28 @@ def _lemma_plain(lem, word: str, pos: str = "", feats: str = "") -> str:
     return best.normal_form.replace("ё", "е")
 
 
+def _alternatives_plain(lem, word: str, pos: str, lemma: str) -> frozenset[str]:
+    w = word.lower().replace("ё", "е")
+    out = {lemma, w}
+    for p in lem.morph.parse(w):
+        ud = _ud_pos(p)
+        if ud == pos or ud in _UD_COMPAT.get(pos, ()):
+            out.add(p.normal_form.replace("ё", "е"))
+    return frozenset(out)
+
+
+def _candidates_plain(lem, word: str) -> frozenset[str]:
+    w = word.lower().replace("ё", "е")
+    return frozenset(p.normal_form.replace("ё", "е") for p in lem.morph.parse(w)) | {w}
+
+
 def _dev_texts(shared, n: int) -> list[str]:
     path = shared / "corpora" / "ru-news-dev" / "ru_news_dev.jsonl"
     with path.open(encoding="utf-8") as f:
         return [json.loads(line)["text"] for _, line in zip(range(n), f, strict=False)]
 
 
-def test_lemmas_from_cached_readings_are_those_of_scoring_every_parse(
+def test_lemmas_and_alternatives_from_cached_readings_are_those_of_every_parse(
         sample_doc, annotate, lemmatizer):
     odd = annotate("Токаев и Путина встретили 5-го ½ клинья, «ООО» Ёлкин 3D-принтер ×2 𗀀.")
     rng = random.Random(11)
@@ -68,9 +83,12 @@ def test_lemmas_from_cached_readings_are_those_of_scoring_every_parse(
             cases = [(t.text, t.pos_, str(t.morph))]
             cases += [(t.text, rng.choice(_TAGS), rng.choice(_FEATS)) for _ in range(3)]
             for word, pos, feats in cases:
-                assert lemmatizer._lemma(word, pos, feats) == \
-                    _lemma_plain(lemmatizer, word, pos, feats), (word, pos, feats)
+                lemma = lemmatizer._lemma(word, pos, feats)
+                assert lemma == _lemma_plain(lemmatizer, word, pos, feats), (word, pos, feats)
+                assert lemmatizer._alternatives(word, pos, lemma) == \
+                    _alternatives_plain(lemmatizer, word, pos, lemma), (word, pos)
                 seen += 1
+            assert lemmatizer._candidates(t.text) == _candidates_plain(lemmatizer, t.text)
     assert seen > 2000
 
 

@@ -86,7 +86,7 @@ class Lemmatizer:
     def _candidates(self, word: str) -> frozenset[str]:
         """Every normal form pymorphy3 knows for ``word`` (lower-cased)."""
         w = word.lower().replace("ё", "е")
-        return frozenset(p.normal_form.replace("ё", "е") for p in self._parse(w)) | {w}
+        return frozenset(r[4] for r in self._readings(w)) | {w}
 
     def _alternatives(self, word: str, pos: str, lemma: str) -> frozenset[str]:
         """``lemma`` plus every normal form of a parse whose POS agrees with ``pos``.
@@ -95,10 +95,10 @@ class Lemmatizer:
         """
         w = word.lower().replace("ё", "е")
         out = {lemma, w}
-        for p in self._parse(w):
-            ud = _ud_pos(p)
-            if ud == pos or ud in _UD_COMPAT.get(pos, ()):
-                out.add(p.normal_form.replace("ё", "е"))
+        compatible = _UD_COMPAT.get(pos, ())
+        for ud, _, _, _, normal in self._readings(w):  # shared with :meth:`_lemma`
+            if ud == pos or ud in compatible:
+                out.add(normal)
         return frozenset(out)
 
     def _letters(self, word: str) -> tuple[bool, bool]:
