@@ -209,9 +209,12 @@ class NLP:
             for i, ((word, start, end), (tag, feat), rel) in enumerate(
                     zip(toks, morph, rels, strict=True)):
                 if i > 0 and start != cursor:
-                    before = len(words)
-                    add_gap(start, -1)
-                    gaps.extend(range(before, len(words)))
+                    if text[cursor:start] == " " and not spaces[-1]:
+                        spaces[-1] = True  # add_gap's commonest case, inline
+                    else:
+                        before = len(words)
+                        add_gap(start, -1)
+                        gaps.extend(range(before, len(words)))
                 absolute.append(len(words))
                 words.append(word)
                 spaces.append(False)
