@@ -40,9 +40,14 @@ _UD_COMPAT = {"PROPN": {"NOUN", "PROPN"}, "AUX": {"VERB"}, "DET": {"PRON", "ADJ"
               "SCONJ": {"CCONJ"}, "ADJ": {"ADJ", "VERB"}, "NOUN": {"NOUN", "PROPN"}}
 
 
-def _ud_pos(tag: pymorphy3.analyzer.Parse) -> str:
-    pos = _POS.get(tag.tag.POS or "", "X")
-    if pos == "NOUN" and _PROPER & set(tag.tag.grammemes):
+def _ud_pos(parse: pymorphy3.analyzer.Parse) -> str:
+    """The UD POS of a pymorphy3 parse."""
+    return _ud_pos_of(parse.tag)
+
+
+def _ud_pos_of(tag) -> str:
+    pos = _POS.get(tag.POS or "", "X")
+    if pos == "NOUN" and _PROPER & set(tag.grammemes):
         return "PROPN"
     return pos
 
@@ -109,14 +114,8 @@ class Lemmatizer:
         """What :meth:`_lemma` reads of each pymorphy3 parse of ``word`` (lower-cased), in
         pymorphy3's order: its UD POS, the UD cases, numbers and genders among its grammemes,
         and its normal form."""
-        out = []
-        for p in self._parse(word):
-            gram = p.tag.grammemes
-            out.append((_ud_pos(p), frozenset(_CASE[g] for g in gram if g in _CASE),
-                        frozenset(_NUMBER[g] for g in gram if g in _NUMBER),
-                        frozenset(_GENDER[g] for g in gram if g in _GENDER),
-                        p.normal_form.replace("ё", "е")))
-        return tuple(out)
+        return tuple((*_tag_reading(p.tag), p.normal_form.replace("ё", "е"))
+                     for p in self._parse(word))
 
     def _lemma(self, word: str, pos: str = "", feats: str = "") -> str:
         """The normal form of the parse of ``word`` that agrees best with ``pos``/``feats``:
@@ -160,6 +159,16 @@ class Lemmatizer:
 
 #: What :meth:`Lemmatizer._lemma` reads of a parse (see :meth:`Lemmatizer._readings`).
 _Reading = tuple[str, frozenset[str], frozenset[str], frozenset[str], str]
+
+
+@lru_cache(maxsize=8192)
+def _tag_reading(tag) -> tuple[str, frozenset[str], frozenset[str], frozenset[str]]:
+    """A pymorphy3 tag's UD POS (:func:`_ud_pos`) and the UD cases, numbers and genders among
+    its grammemes (pymorphy3's tags compare equal when their grammemes do)."""
+    gram = tag.grammemes
+    return (_ud_pos_of(tag), frozenset(_CASE[g] for g in gram if g in _CASE),
+            frozenset(_NUMBER[g] for g in gram if g in _NUMBER),
+            frozenset(_GENDER[g] for g in gram if g in _GENDER))
 
 
 @lru_cache(maxsize=4096)
