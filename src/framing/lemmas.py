@@ -158,17 +158,19 @@ class Lemmatizer:
 
 
 #: What :meth:`Lemmatizer._lemma` reads of a parse (see :meth:`Lemmatizer._readings`).
-_Reading = tuple[str, frozenset[str], frozenset[str], frozenset[str], str]
+_Reading = tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...], str]
 
 
 @lru_cache(maxsize=8192)
-def _tag_reading(tag) -> tuple[str, frozenset[str], frozenset[str], frozenset[str]]:
+def _tag_reading(tag) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """A pymorphy3 tag's UD POS (:func:`_ud_pos`) and the UD cases, numbers and genders among
-    its grammemes (pymorphy3's tags compare equal when their grammemes do)."""
-    gram = tag.grammemes
-    return (_ud_pos_of(tag), frozenset(_CASE[g] for g in gram if g in _CASE),
-            frozenset(_NUMBER[g] for g in gram if g in _NUMBER),
-            frozenset(_GENDER[g] for g in gram if g in _GENDER))
+    its grammemes (pymorphy3's tags compare equal when their grammemes do).  Tuples of
+    strings, not sets: the cache of every word's readings then holds nothing the cyclic
+    garbage collector has to keep scanning."""
+    gram = sorted(tag.grammemes)
+    return (_ud_pos_of(tag), tuple(_CASE[g] for g in gram if g in _CASE),
+            tuple(_NUMBER[g] for g in gram if g in _NUMBER),
+            tuple(_GENDER[g] for g in gram if g in _GENDER))
 
 
 @lru_cache(maxsize=4096)
