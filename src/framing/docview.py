@@ -35,33 +35,26 @@ class DocView:
                  "ent_type", "is_punct", "is_space", "_children", "_sent", "_roots", "_full")
 
     def __init__(self, doc) -> None:
-        from spacy.attrs import HEAD
+        from spacy import attrs as A
+        from spacy.parts_of_speech import NAMES
 
         self.doc = doc
-        text: list[str] = []
-        lower: list[str] = []
-        lemma: list[str] = []
-        pos: list[str] = []
-        dep: list[str] = []
-        idx: list[int] = []
-        ent: list[str] = []
-        punct: list[bool] = []
-        space: list[bool] = []
-        for t in doc:
-            text.append(t.text)
-            lower.append(t.lower_)
-            lemma.append(norm(t.lemma_))
-            pos.append(t.pos_)
-            dep.append(t.dep_)
-            idx.append(t.idx)
-            ent.append(t.ent_type_)
-            punct.append(t.is_punct)
-            space.append(t.is_space)
-        self.text, self.lower, self.lemma, self.pos, self.dep = text, lower, lemma, pos, dep
-        self.norm = [norm(x) for x in text]
-        self.idx, self.ent_type, self.is_punct, self.is_space = idx, ent, punct, space
+        # one array of the tokens' attributes, each distinct string id looked up once (what
+        # ``Token.text``, ``.lower_``, ``.lemma_``, ``.pos_``, ``.dep_``, ``.ent_type_`` give)
+        n = len(doc)
+        attrs = [A.ORTH, A.LOWER, A.LEMMA, A.POS, A.DEP, A.IDX, A.ENT_TYPE, A.IS_PUNCT, A.IS_SPACE]
+        cols = doc.to_array(attrs).reshape(n, 9).T.tolist() if n else [[] for _ in attrs]
+        strings = doc.vocab.strings
+        text, lower, lemma, dep, ent = (_strings(cols[k], strings) for k in (0, 1, 2, 4, 6))
+        pos_of = {p: NAMES[p] for p in set(cols[3])}
+        self.text, self.lower, self.dep = text, lower, dep
+        self.lemma = _normed(lemma)
+        self.pos = [pos_of[p] for p in cols[3]]
+        self.norm = _normed(text)
+        self.idx, self.ent_type = cols[5], ent
+        self.is_punct, self.is_space = [bool(x) for x in cols[7]], [bool(x) for x in cols[8]]
         # HEAD holds each token's offset to its head (two's complement in uint64)
-        rel = doc.to_array([HEAD]).reshape(-1).view(np.int64) if len(doc) else np.zeros(0, int)
+        rel = doc.to_array([A.HEAD]).reshape(-1).view(np.int64) if len(doc) else np.zeros(0, int)
         self.head = (rel + np.arange(len(doc))).tolist()
         self._children: list[list[int]] | None = None
         self._sent: list[tuple[int, int]] | None = None
@@ -107,6 +100,18 @@ class DocView:
         if r is None:
             r = self._roots[(start, end)] = self.doc[start:end].root.i
         return r
+
+
+def _strings(ids: list[int], strings) -> list[str]:
+    """The string of each id (one StringStore look-up per distinct id)."""
+    of = {i: strings[i] for i in set(ids)}
+    return [of[i] for i in ids]
+
+
+def _normed(words: list[str]) -> list[str]:
+    """:func:`~framing.lexmatch.norm` of each word (computed once per distinct word)."""
+    of = {w: norm(w) for w in set(words)}
+    return [of[w] for w in words]
 
 
 _LAST: list = [None]

@@ -77,7 +77,6 @@ class NLP:
     """
 
     def __init__(self, batch_size: int = 16) -> None:
-        import spacy
         from slovnet import NER, Morph, Syntax
 
         from .lemmas import Lemmatizer
@@ -97,7 +96,7 @@ class NLP:
         # objects (the tests' reference)
         self.slovnet = SlovnetExec(self.morph, self.syntax, self.ner)
         self.lemmatizer = Lemmatizer.shared()
-        self.vocab = spacy.blank("ru").vocab
+        self.vocab = blank_vocab()
 
     # -- tokenisation ---------------------------------------------------------------------
     @staticmethod
@@ -165,8 +164,6 @@ class NLP:
                spans: list[list[tuple[int, int, str]]]):
         """The Doc from the sentences' tokens, their ``(pos, feats)``, slovnet head ids and
         relations (``parses``, one per sentence) and each segment's entity spans."""
-        from spacy.tokens import Doc
-
         words: list[str] = []
         spaces: list[bool] = []
         pos: list[str] = []
@@ -212,9 +209,12 @@ class NLP:
             for i, ((word, start, end), (tag, feat), rel) in enumerate(
                     zip(toks, morph, rels, strict=True)):
                 if i > 0 and start != cursor:
-                    before = len(words)
-                    add_gap(start, -1)
-                    gaps.extend(range(before, len(words)))
+                    if text[cursor:start] == " " and not spaces[-1]:
+                        spaces[-1] = True  # add_gap's commonest case, inline
+                    else:
+                        before = len(words)
+                        add_gap(start, -1)
+                        gaps.extend(range(before, len(words)))
                 absolute.append(len(words))
                 words.append(word)
                 spaces.append(False)
@@ -254,8 +254,7 @@ class NLP:
         # the Doc's text is its words, each followed by a space where ``spaces`` says so
         assert "".join([w + " " if sp else w for w, sp in zip(words, spaces, strict=True)]) \
             == text, "token offsets drifted from the article text"
-        doc = Doc(self.vocab, words=words, spaces=spaces, pos=pos, morphs=feats,
-                  lemmas=lemmas, heads=heads, deps=deps, ents=ents)
+        doc = make_doc(self.vocab, words, spaces, pos, feats, lemmas, heads, deps, ents)
         doc.user_data["framing"] = {
             "id": article.id,
             "title": article.title,
@@ -266,6 +265,72 @@ class NLP:
             "segments": tuple((s.kind, s.start, s.end) for s in article.segments),
         }
         return doc
+
+
+def make_doc(vocab, words: list[str], spaces: list[bool], pos: list[str], morphs: list[str],
+             lemmas: list[str], heads: list[int], deps: list[str], ents: list[str]):
+    """``Doc(vocab, words=words, spaces=spaces, pos=pos, morphs=morphs, lemmas=lemmas,
+    heads=heads, deps=deps, ents=ents)``, the annotations set by one ``Doc.from_array`` of an
+    array built per distinct value rather than element by element (spaCy's ``__init__`` sets
+    each token's value in a numpy array from Python).  The same strings are added to the
+    vocab, in the same order; where spaCy would reject or rewrite an annotation (an unknown
+    POS, IOB tags it repairs, no tokens) spaCy builds the Doc.
+
+    >>> import spacy
+    >>> doc = make_doc(spacy.blank("ru").vocab, ["Путин", "уехал"], [True, False],
+    ...                ["PROPN", "VERB"], ["Case=Nom", ""], ["путин", "уехать"], [1, 1],
+    ...                ["nsubj", "ROOT"], ["B-PER", "O"])
+    >>> [(t.text, t.pos_, str(t.morph), t.lemma_, t.head.i, t.dep_, t.ent_iob_ + t.ent_type_)
+    ...  for t in doc]
+    [('Путин', 'PROPN', 'Case=Nom', 'путин', 1, 'nsubj', 'BPER'), \
+('уехал', 'VERB', '', 'уехать', 1, 'ROOT', 'O')]
+    """
+    import numpy as np
+    from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, POS
+    from spacy.parts_of_speech import IDS as POS_IDS
+    from spacy.tokens import Doc, Token
+
+    n = len(words)
+    ent_types = [e[2:] if e != "O" else "" for e in ents] if n and _plain_iob2(ents) else None
+    if ent_types is None or not set(pos) <= POS_IDS.keys():
+        return Doc(vocab, words=words, spaces=spaces, pos=pos, morphs=morphs, lemmas=lemmas,
+                   heads=heads, deps=deps, ents=ents)
+    doc = Doc(vocab, words=words, spaces=spaces)
+    strings = vocab.strings
+    for value in dict.fromkeys([*pos, *deps, *lemmas, *morphs, *ent_types]):
+        strings.add(value)
+    iob = Token.iob_strings()
+    iob_ids = {"O": iob.index("O"), "B": iob.index("B"), "I": iob.index("I")}
+    morph_keys = {m: vocab.morphology.add(m) for m in dict.fromkeys(morphs)}
+    attrs = np.empty((n, 7), dtype=np.uint64)
+    for col, annot in ((0, pos), (2, deps), (3, lemmas), (6, ent_types)):
+        ids = {v: strings[v] for v in dict.fromkeys(annot)}
+        attrs[:, col] = [ids[v] for v in annot]
+    attrs[:, 1] = (np.array(heads, dtype=np.int64) - np.arange(n, dtype=np.int64)) \
+        .astype(np.int32).astype(np.uint64)
+    attrs[:, 4] = [morph_keys[m] for m in morphs]
+    attrs[:, 5] = [iob_ids[e[0]] for e in ents]
+    return doc.from_array([POS, HEAD, DEP, LEMMA, MORPH, ENT_IOB, ENT_TYPE], attrs)
+
+
+def _plain_iob2(ents: list[str]) -> bool:
+    """True when every tag is ``O``, ``B-type`` or ``I-type`` and each ``I-type`` follows a
+    tag of the same type: IOB tags spaCy's ``Doc`` takes as they are.
+
+    >>> _plain_iob2(["O", "B-PER", "I-PER", "B-LOC"]), _plain_iob2(["O", "I-PER"])
+    (True, False)
+    >>> _plain_iob2(["B-PER", "I-LOC"]), _plain_iob2(["B-"]), _plain_iob2(["I-PER"])
+    (False, False, True)
+    """
+    prev = None  # spaCy leaves the first tag as it is
+    for e in ents:
+        if e != "O":
+            if len(e) < 3 or e[1] != "-" or e[0] not in "BI":
+                return False
+            if e[0] == "I" and prev is not None and (prev == "O" or prev[2:] != e[2:]):
+                return False
+        prev = e
+    return True
 
 
 #: A razdel token of a sentence: ``(text, start, end)``, offsets into the article text.
@@ -384,10 +449,42 @@ def load_doc(path: Path, vocab):
     return next(iter(db.get_docs(vocab)))
 
 
-def blank_vocab():
+def blank_vocab():  # -> spacy.vocab.Vocab
+    """spaCy's Russian vocab, its ``like_num`` lexeme attribute computed by
+    :func:`_like_num` (spaCy's, which scans a list of ~1,000 number words per new word)."""
     import spacy
+    from spacy.attrs import LIKE_NUM
 
-    return spacy.blank("ru").vocab
+    vocab = spacy.blank("ru").vocab
+    vocab.lex_attr_getters = {**vocab.lex_attr_getters, LIKE_NUM: _like_num}
+    return vocab
+
+
+_NUM_WORDS: list[frozenset[str]] = []
+
+
+def _like_num(text: str) -> bool:
+    """``spacy.lang.ru.lex_attrs.like_num(text)``, its number words looked up in a set.
+
+    >>> [_like_num(w) for w in ("+1,5%", "3/4", "Тысяча", "xiv", "тыс.", "слово")]
+    [True, True, True, True, True, False]
+    """
+    if not _NUM_WORDS:
+        from spacy.lang.ru.lex_attrs import _num_words
+
+        _NUM_WORDS.append(frozenset(_num_words))
+    if text.startswith(("+", "-", "±", "~")):
+        text = text[1:]
+    if text.endswith("%"):
+        text = text[:-1]
+    text = text.replace(",", "").replace(".", "")
+    if text.isdigit():
+        return True
+    if text.count("/") == 1:
+        num, denom = text.split("/")
+        if num.isdigit() and denom.isdigit():
+            return True
+    return text.lower() in _NUM_WORDS[0]
 
 
 def segment_kind(doc, char_offset: int) -> str:

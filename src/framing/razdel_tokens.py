@@ -53,8 +53,13 @@ def _chunk_tokens(chunk: str, before: str, after: str) -> tuple[tuple[int, str],
     character, or "") across the whitespace on either side."""
     from razdel import tokenize as razdel_tokenize
 
-    if _rules()[2].match(chunk).end() == len(chunk):  # one atom: no split to decide
+    joining, numeric, atom, _ = _rules()
+    if atom.match(chunk).end() == len(chunk):  # one atom: no split to decide
         return ((0, chunk),)
+    atoms = [(m.start(), m.group(), m.lastgroup) for m in atom.finditer(chunk)]
+    if _never_joined(atoms, joining, numeric, atom_type(before) if before else None,
+                     atom_type(after) if after else None):
+        return tuple((start, text) for start, text, _ in atoms)
     pre = before + " " if before else ""
     toks = list(razdel_tokenize(pre + chunk + (" " + after if after else "")))
     if before:
@@ -62,6 +67,56 @@ def _chunk_tokens(chunk: str, before: str, after: str) -> tuple[tuple[int, str],
     if after:
         toks = toks[:-1]
     return tuple((t.start - len(pre), t.text) for t in toks)
+
+
+def _never_joined(atoms: list[tuple[int, str, str]], joining: frozenset[str],
+                  numeric: frozenset[str], before: str | None = None,
+                  after: str | None = None) -> bool:
+    """True when razdel's rules join no two neighbours of a chunk's ``atoms`` (start, text,
+    type), so that its tokens are the atoms: no OTHER atom (``other``), no two PUNCT atoms in
+    a row that ``punct`` joins (a smiley, two sentence endings, ``--``, ``**``), no dash or
+    underscore (``Rule2112``'s dash and underscore rules), no ``.,/\\`` between two INT atoms
+    (its float and fraction rules; ``before``/``after``: the type of the atom across the
+    whitespace before/after the chunk, if any), no «!» after «yahoo».
+
+    >>> split = lambda chunk: [(m.start(), m.group(), m.lastgroup)
+    ...                        for m in _rules()[2].finditer(chunk)]
+    >>> [_never_joined(split(c), *_rules()[:2]) for c in ("(слово),", "2024.", "5,3", "?!", ":)")]
+    [True, True, False, False, False]
+    >>> _never_joined(split("2024."), *_rules()[:2], after="INT")  # «2024. 5»: «2024.» «5»
+    False
+    """
+    last = len(atoms) - 1
+    prev = ""
+    for k, (_, text, kind) in enumerate(atoms):
+        if kind == "OTHER":
+            return False
+        if kind == "PUNCT":
+            if text in joining or prev == "PUNCT" and _punct_joins(atoms[k - 1][1], text):
+                return False
+            if (text in numeric and (atoms[k - 1][2] if k else before) == "INT"
+                    and (atoms[k + 1][2] if k < last else after) == "INT"):
+                return False
+            if text == "!" and k and atoms[k - 1][1].lower() == "yahoo":
+                return False
+        prev = kind
+    return True
+
+
+def _punct_joins(left: str, right: str) -> bool:
+    """razdel's ``punct`` rule on two PUNCT atoms ``left``, ``right`` (``left`` not joined
+    to the atom before it)."""
+    if not _PUNCT_RULE:
+        from razdel.segmenters.punct import ENDINGS
+        from razdel.segmenters.tokenize import SMILE
+
+        _PUNCT_RULE.append((SMILE, ENDINGS))
+    smile, endings = _PUNCT_RULE[0]
+    return bool(smile.match(left + right)) or (left in endings and right in endings) \
+        or left + right in ("--", "**")
+
+
+_PUNCT_RULE: list = []
 
 
 def tokenize(text: str) -> list[tuple[int, int, str]]:
