@@ -679,9 +679,23 @@ def test_oni_sami_are_the_people_just_named_in_their_sentence(annotate, registry
      "объяснял нападающий в интервью.", "Олег Смирнов", "title"),
     ("«Мы против цензуры», — заявила Анна Кравец. Как объяснила феминистка на своей странице, "
      "петицию подписали тысячи человек.", "Анна Кравец", "title"),
+    # after the seed-1212 audit: more nouns that refer back to the person just named
+    ("Анна Котова пока не знает, будут ли свидания продолжаться. Тем не менее супруга "
+     "убеждена, что встречи должны проходить каждую неделю.", "Анна Котова", "title"),
+    ("Ольга Фрейденберг писала о мифах. Например, исследовательница говорит: «Боги не "
+     "рождаются христианами».", "Ольга Фрейденберг", "title"),
+    # the issuer of an investigation named before it
+    ("Он прославился после расследования Фонда борьбы с коррупцией. По данным расследования, "
+     "одежду заказывали на его имя.", "Фонд борьбы с коррупцией", "document"),
+    # «следствие» with no body named is the unnamed investigation, as «мэрия» is
+    ("В офисе компании прошел обыск. Следствие считает, что работы были выполнены на бумаге.",
+     "следствие", "collective"),
+    # with the committee named before, the committee
+    ("Петра Иванова задержали сотрудники Следственного комитета. По версии следствия, он брал "
+     "взятки.", "Следственный комитет", "title"),
 ])
-def test_sports_roles_and_feminist_refer_back(annotate, registry, quote_finder, text, speaker,
-                                              resolution):
+def test_nouns_that_refer_back_and_unnamed_bodies(annotate, registry, quote_finder, text,
+                                                   speaker, resolution):
     q = _quotes(annotate, registry, quote_finder, text)[-1]
     assert (q.speaker, q.resolution) == (speaker, resolution), q
 
@@ -764,35 +778,6 @@ def test_a_quote_inside_a_reported_sentence_stays_part_of_the_indirect_report(
     qs = _quotes(annotate, registry, quote_finder, text)
     indirect = [q for q in qs if q.kind == "indirect"]
     assert indirect and indirect[0].text.startswith("Меркель должна"), qs
-
-
-@pytest.mark.parametrize("text,speaker,resolution", [
-    # «следствие» with no body named is the unnamed investigation, as «мэрия» is
-    ("В офисе компании прошел обыск. Следствие считает, что работы были выполнены на бумаге.",
-     "следствие", "collective"),
-    # with the committee named before, the committee
-    ("Петра Иванова задержали сотрудники Следственного комитета. По версии следствия, он брал "
-     "взятки.", "Следственный комитет", "title"),
-])
-def test_the_investigation_speaks(annotate, registry, quote_finder, text, speaker, resolution):
-    q = _quotes(annotate, registry, quote_finder, text)[-1]
-    assert (q.speaker, q.resolution) == (speaker, resolution), q
-
-
-@pytest.mark.parametrize("text,speaker,resolution", [
-    # after the seed-1212 audit: more nouns that refer back to the person just named
-    ("Анна Котова пока не знает, будут ли свидания продолжаться. Тем не менее супруга "
-     "убеждена, что встречи должны проходить каждую неделю.", "Анна Котова", "title"),
-    ("Ольга Фрейденберг писала о мифах. Например, исследовательница говорит: «Боги не "
-     "рождаются христианами».", "Ольга Фрейденберг", "title"),
-    # the issuer of an investigation named before it
-    ("Он прославился после расследования Фонда борьбы с коррупцией. По данным расследования, "
-     "одежду заказывали на его имя.", "Фонд борьбы с коррупцией", "document"),
-])
-def test_round_16_nouns_that_refer_back(annotate, registry, quote_finder, text, speaker,
-                                        resolution):
-    q = _quotes(annotate, registry, quote_finder, text)[-1]
-    assert (q.speaker, q.resolution) == (speaker, resolution), q
 
 
 @pytest.mark.parametrize("text,speaker", [
