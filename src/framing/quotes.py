@@ -1260,8 +1260,7 @@ class QuoteFinder:
         if b - a < 3:
             return None
         source = _document_obl(t, self.verbs.documents) or self._place_obl(t)
-        own = None if source is None else next(
-            (m for m in mentions if m.tok_start <= source.i < m.tok_end), None)
+        own = None if source is None else self._mention_at(source.i)
         if own is not None:  # «В Центризбиркоме Монголии сообщают»: the body, not the state
             speaker, surface, res = own.actor, own.text, "name"
         elif source is not None and source.text[:1].isupper() and source.i > 0:
@@ -1295,6 +1294,15 @@ class QuoteFinder:
                 return c
         return None
 
+    def _mention_at(self, i: int):
+        """The mention whose tokens hold token ``i`` (from the per-document index), or None."""
+        ms, starts = self._by_tok
+        k = bisect_right(starts, i) - 1
+        for m in ms[max(0, k - 3):k + 1][::-1]:  # the latest starts; mentions rarely nest
+            if m.tok_start <= i < m.tok_end:
+                return m
+        return None
+
     def _place_speaker(self, place, mentions, inside) -> tuple[str, str, str]:
         """Who speaks from a place noun after «в/на» (:meth:`_place_obl`): a bare body noun
         («в мэрии утверждают») is the body named before, else the unnamed body; a press service
@@ -1319,7 +1327,8 @@ class QuoteFinder:
                          and c.pos_ in {"NOUN", "PROPN"}), None)
             if body is not None:
                 lo, hi = _contiguous_subtree(body)
-                own = next((m for m in mentions if m.tok_start == body.i), None)
+                own = self._mention_at(body.i)
+                own = own if own is not None and own.tok_start == body.i else None
                 if own is not None:
                     return own.actor, own.text, "descriptor"
                 return _phrase_name(place.doc[lo:hi]), place.doc[lo:hi].text, "descriptor"
