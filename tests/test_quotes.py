@@ -837,3 +837,64 @@ def test_more_report_forms(annotate, registry, quote_finder, text, speaker, cont
     assert qs and qs[0].text.startswith(content), qs
     if speaker is not None:
         assert qs[0].speaker == speaker, qs
+
+
+@pytest.mark.parametrize("text,speaker,resolution,content", [
+    # after quote round 20 (seed 3434): a pronoun after a quote the segmenter kept in the
+    # sentence before («… 2000-х. «…», — вспоминает он») is that sentence's subject
+    ("Иван Петров познакомился с Сергеем Смирновым в конце 2000-х. «Тогда в моде была "
+     "глобализация, глянцевые журналы, — вспоминает он. — Мы были молоды».", "Иван Петров",
+     "pronoun", "Тогда в моде"),
+    # a gerund hung from a verb whose subject is a thing: one verb further up
+    ("Конкурент компании, предприниматель Иван Петров, выступал против того, чтобы слово "
+     "«face» ушло к конкурентам, полагая, что также имеет на него права.", "Иван Петров",
+     "name", "также имеет"),
+    # a body no mention names, named by its own phrase
+    ("Администрация метрополитена объясняет, что это нужно, чтобы сократить очереди у касс.",
+     "администрация метрополитена", "collective", "это нужно"),
+    # «по утверждению X — …»: the dash ends the phrase of who claims it
+    ("Среди владельцев — Мария Иванова, по утверждению «Новой газеты» — жена бывшего "
+     "полковника ФСО.", "Новая газета", "name", "жена бывшего"),
+    # the clause the colon ends reports the quote; the long stretch between dashes inside the
+    # quote is content, not an interrupting clause
+    ("Вот как это прокомментировал писатель Виктор Шендерович, который провел митинг против "
+     "тех, кто вышел на площадь: «К сожалению, церковь – как институт, а не как вера частных "
+     "людей – уже давно увязла в политике, и ее участие в этом, заодно с националистами, – "
+     "это для меня подтверждение того, что это институт влияния».", "Виктор Шендерович",
+     "name", "К сожалению, церковь – как институт"),
+])
+def test_round_20_forms(annotate, registry, quote_finder, text, speaker, resolution, content):
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert qs and qs[0].text.startswith(content), qs
+    assert (qs[0].speaker, qs[0].resolution) == (speaker, resolution), qs
+    if "Шендерович" in text:  # one quote, the whole of it
+        assert len(qs) == 1 and qs[0].text.endswith("институт влияния"), qs
+
+
+def test_interrupting_clause_with_a_dash_of_its_own(annotate, registry, quote_finder):
+    text = ("«Законодатели не додумались написать закон о пожертвованиях, — добавляет Михаил "
+            "Лебедев — активист группы «Цветы жизни» (сейчас она называется иначе). — "
+            "Юридические лица ограничены только законом».")
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert [(q.text[:12], q.speaker, q.verb) for q in qs] == [
+        ("Законодатели", "Михаил Лебедев", "добавляет"),
+        ("Юридические ", "Михаил Лебедев", "добавляет")]
+
+
+@pytest.mark.parametrize("text,speaker,content", [
+    # a dash inside a name in guillemets does not end «по словам X»
+    ("По словам координатора «Вольного дела — Юг» Карины Мираковой, Олег Дерипаска часто "
+     "помогает району.", "Карина Мираков", "Олег Дерипаска"),
+    # «по данным …» as an aside between dashes is not the report; the sentence's verb is
+    ("Источник в мэрии рассказывает, что в этих домах — по данным опроса по телефону — "
+     "большинство жителей поддерживают снос.", "", "в этих домах"),
+    # «по данным на февраль …» is a date, not a source
+    ("По данным на февраль 2013 года ежедневная аудитория «ВКонтакте» — более 43 миллионов "
+     "человек.", None, None),
+])
+def test_dash_after_a_by_phrase(annotate, registry, quote_finder, text, speaker, content):
+    qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "indirect"]
+    if content is None:
+        assert qs == []
+        return
+    assert qs and qs[0].text.startswith(content) and qs[0].speaker == speaker, qs

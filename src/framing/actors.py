@@ -918,6 +918,7 @@ def _pronouns(doc, found, registry: ActorRegistry, sent_of: list[int]):
     out = []
     anonymous = registry.vocabulary.anonymous_sources
     v = doc_view(doc)
+    part = None  # the sentences cut again before a quote that opens one (made when needed)
     for i, lemma in enumerate(v.lemma):
         if not ((lemma in _PRONOUNS and v.pos[i] == "PRON") or lemma == "последний"):
             continue  # (the conditions below, on the view: no Token made for most words)
@@ -933,6 +934,8 @@ def _pronouns(doc, found, registry: ActorRegistry, sent_of: list[int]):
             continue
         gender = tok.morph.get("Gender")
         best = None
+        if part is None:
+            part = _quote_cut_sentences(doc, v)
         # walk back from the pronoun: in the nearest sentence with a compatible person, its
         # subject if one of them is, else the nearest («последний»: always the nearest)
         for k in range(bisect_right(ends, tok.i) - 1, -1, -1):
@@ -942,16 +945,17 @@ def _pronouns(doc, found, registry: ActorRegistry, sent_of: list[int]):
             g = doc[j - 1].morph.get("Gender")
             if gender and g and gender != g:
                 continue
-            if best is not None and sent_of[i] != best[1]:
+            if best is not None and part[i] != part[best[2]]:
                 break
             if best is None:
-                best = (actor, sent_of[i])
-                if is_latter or sent_of[i] == sent_of[tok.i]:
+                best = (actor, sent_of[i], i)
+                if is_latter or part[i] == part[tok.i]:
                     break
             if doc[i:j].root.dep_ in {"nsubj", "nsubj:pass"}:
-                best = (actor, sent_of[i])
+                best = (actor, sent_of[i], i)
                 break
-        if best is not None and _anonymous_since(doc, tok, best, anonymous, persons, sent_of):
+        if best is not None and _anonymous_since(doc, tok, best[:2], anonymous, persons,
+                                                 sent_of):
             best = None  # «А источник, работавший с Улюкаевым, … — говорит он»: the source
         best = best[0] if best is not None else None
         if best is not None:
@@ -994,6 +998,36 @@ def _used_as_place(doc, i: int) -> bool:
         return False
     cases = _PLACE_PREPS.get(doc[i - 1].lower_, set())
     return bool(set(doc[i].morph.get("Case")) & cases)
+
+
+def _quote_cut_sentences(doc, v) -> list[int]:
+    """Each token's sentence number, the parser's sentences cut again where a sentence end
+    («.», «!», «?», «…») is followed by a quote that opens with a capital letter: the
+    segmenter sometimes keeps «Бабкин познакомился со Стерлиговым. «В моде была …», —
+    вспоминает он» as one sentence, and a pronoun after the quote then took the nearest name
+    (the object) instead of the previous sentence's subject.
+
+    >>> from framing.ingest import parse_text
+    >>> from framing.nlp import NLP
+    >>> doc = NLP()(parse_text("Он пришел. «Мы здесь», — сказал он.", "x", "x.txt"))
+    >>> cut = _quote_cut_sentences(doc, doc_view(doc))
+    >>> cut[0] < cut[3] == cut[-1]
+    True
+    """
+    out, n = [0] * len(doc), -1
+    starts = {s.start for s in doc.sents}
+    text = v.text
+    for i in range(len(doc)):
+        if i in starts or (
+                i >= 1 and text[i] in _QUOTE_OPENERS and text[i - 1] in _SENTENCE_ENDS
+                and i + 1 < len(doc) and text[i + 1][:1].isupper()):
+            n += 1
+        out[i] = n
+    return out
+
+
+_QUOTE_OPENERS = frozenset({"«", "„", "\"", "“"})
+_SENTENCE_ENDS = frozenset({".", "!", "?", "…"})
 
 
 def _sentence_index(doc) -> list[int]:

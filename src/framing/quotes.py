@@ -433,6 +433,16 @@ class QuoteFinder:
                 # «по заявлениям мэрии», «суд постановил» with no such body named: the unnamed
                 # body speaks, as «столичные власти» do (a collective), not no one
                 return lemma, surface, "collective"
+        own = next((c for c in head.children if c.dep_ == "nmod" and c.pos_ == "NOUN"
+                    and c.morph.get("Case") == ["Gen"]
+                    and not any(g.dep_ == "case" for g in c.children)), None) if (
+            kind and not in_phrase and head.morph.get("Number") != ["Plur"]) else None
+        if own is not None:
+            # «Администрация метрополитена объясняет», «Департамент природопользования
+            # пояснил»: a body that no mention names, named by its own phrase (a collective)
+            last = max(x.i for x in own.subtree)
+            rest = doc[head.i + 1:last + 1].text.lower()
+            return f"{lemma} {rest}".strip(" ,.;:—–"), surface, "collective"
         if lemma in self.verbs.documents and not in_phrase:
             # «— сообщает отчет», «указано в документе»: the issuer named with the document
             # («отчет Общественной палаты») in this sentence or the three before, else no one
@@ -912,6 +922,17 @@ class QuoteFinder:
                                     verb.text, self.verbs.marked_type(
                                         verb, self.verbs.type_of(verb))))
                 continue
+            found = None if short else self._colon_verb(doc, a)
+            if found is not None:
+                # «Вот как это прокомментировал писатель X, который …, кто …: «…»»: the
+                # reporting verb of the clause the colon ends, when the parse hangs the quote
+                # elsewhere
+                verb, subj = found
+                speaker, surface, res = self._resolve(subj, doc, mentions, inside)
+                quotes.append(Quote(aid, 0, "direct", a, b, text[a:b], speaker, surface, res,
+                                    verb.text, self.verbs.marked_type(
+                                        verb, self.verbs.type_of(verb))))
+                continue
             named = None if short else self._colon_speaker(a)
             if named is not None:  # interview style: «Борис Гребенщиков: «Мы все знаем …»»
                 quotes.append(Quote(aid, 0, "direct", a, b, text[a:b], named.actor, named.text,
@@ -949,6 +970,29 @@ class QuoteFinder:
                     and not any(t.pos_ in {"VERB", "AUX"} or t.pos_ == "PRON"
                                 for t in doc[verb.i + 1:m.tok_start])):
                 return m
+        return None
+
+    def _colon_verb(self, doc, a: int):
+        """The last reporting verb with a subject in the sentence part that ends with the
+        colon right before the quote opening at ``a`` (verb, subject), else None."""
+        text = self._text
+        k = a - 1
+        while k >= 0 and text[k] in OPEN + '"':
+            k -= 1
+        while k >= 0 and text[k] == " ":
+            k -= 1
+        if k < 0 or text[k] != ":":
+            return None
+        colon = doc.char_span(k, k + 1, alignment_mode="expand")
+        if colon is None:
+            return None
+        start = colon.sent.start
+        for tok in reversed(doc[start:colon.start]):
+            if tok.text in CLOSE or tok.text in OPEN:
+                return None  # another quote in between: not this clause's
+            if tok.pos_ == "VERB" and self.verbs.type_of(tok):
+                subj = _subject(tok)
+                return (tok, subj) if subj is not None and subj.i < colon.start else None
         return None
 
     def _colon_speaker(self, a: int):
@@ -1121,7 +1165,9 @@ class QuoteFinder:
                 cue = toks[k + 1]
                 attribution = self.verbs.attribution
                 if norm(cue.lemma_) in attribution:
-                    comma = next((x for x in toks[k + 2:] if x.text == ","), None)
+                    # the phrase ends at a comma, or at a dash («по утверждению «Новой газеты» —
+                    # жена полковника ФСО»; see :func:`_phrase_end`)
+                    comma = _phrase_end(toks, k)
                     if comma is None:
                         continue
                     holder = [x for x in doc[cue.i + 1:comma.i]]
@@ -1161,7 +1207,7 @@ class QuoteFinder:
             vtype = table.get(lemmas[t.i], "")
             if not vtype or in_quote(t) or t.pos_ not in {"VERB", "ADJ"}:
                 continue
-            subj = _subject(t) or _governing_subject(t)
+            subj = _subject(t) or self._gerund_subject(t)
             if subj is not None and subj.i > t.i and any(
                     x.lower_ == "что" for x in doc[t.i + 1:subj.i]):
                 subj = None  # «Признано, что цены завышаются»: the clause's own subject
@@ -1225,6 +1271,31 @@ class QuoteFinder:
                          self.verbs.marked_type(t, vtype, chto))
         return impersonal
 
+
+    def _gerund_subject(self, verb):
+        """:func:`_governing_subject`, one verb further up when the verb it hangs from has a
+        thing for its subject: «Гринспен выступал против того, чтобы слово «face» ушло к
+        Цукербергу, полагая, что …» (the parser hangs «полагая» from «ушло»; a word does not
+        believe)."""
+        subj = _governing_subject(verb)
+        if subj is None or not self._mute(subj):
+            return subj
+        head = verb.head
+        if head.head.i == head.i:
+            return subj
+        return _subject(head.head) or subj
+
+    def _mute(self, tok) -> bool:
+        """``tok`` is a thing that cannot speak: an inanimate common noun that no mention
+        covers and that the verbs file does not list as a body, document, outlet or title."""
+        if tok.pos_ != "NOUN" or tok.morph.get("Animacy") != ["Inan"]:
+            return False
+        lemma = norm(tok.lemma_)
+        v = self.verbs
+        if (lemma in v.bodies or lemma in v.documents or lemma in v.outlets
+                or lemma in v.titles):
+            return False
+        return self._mention_at(tok.i) is None
 
     def _impersonal(self, t, sent, toks, in_quote, vtype: str, mentions, inside):
         """«Отмечалось, что …», «Признано, что …», «Ранее сообщалось, что …», «Говорят, что …»,
@@ -1352,6 +1423,29 @@ class QuoteFinder:
         speaker, surface, res = self._resolve(subj, doc, mentions, inside)
         return Quote("", 0, "indirect", a, b, text[a:b], speaker, surface, res, t.text,
                      self.verbs.marked_type(t, vtype))
+
+
+_DASHES = frozenset({"—", "–"})
+
+
+def _phrase_end(toks, k: int):
+    """The token that ends the phrase of «по словам X, …» (``toks[k]`` is «по»): the first
+    comma, or a dash before it — outside guillemets («координатора «Вольного дела — Юг»»),
+    when the cue is not itself after a dash («— по данным опроса — большинство …», an aside)
+    and the phrase does not open with a preposition («по данным на февраль …»)."""
+    depth = 0
+    dash_ok = not (k and toks[k - 1].text in _DASHES) and k + 2 < len(toks) and (
+        toks[k + 2].pos_ != "ADP")
+    for x in toks[k + 2:]:
+        if x.text == ",":
+            return x
+        if x.text in OPEN:
+            depth += 1
+        elif x.text in CLOSE:
+            depth = max(0, depth - 1)
+        elif x.text in _DASHES and depth == 0 and dash_ok:
+            return x
+    return None
 
 
 def _governing_subject(verb):
@@ -1625,6 +1719,13 @@ def _clause_bounds(verb, subj, toks) -> tuple[int, int]:
 _CLAUSE_OPEN = re.compile(
     r"[,.!?]?\s+[—–]\s+((?:[^«»—–]|«[^«»—–]{1,60}»){3,200}?)(?=[.,]\s+[—–]\s+)")
 _CLAUSE_CLOSE = re.compile(r"[.,]\s+[—–]\s+")
+_CLAUSE_OPEN_DASHED = re.compile(
+    r"[,.!?]?\s+[—–]\s+((?:[^«»—–?!]|«[^«»—–]{1,60}»){3,60}?\s+[—–]\s+"
+    r"(?:[^«»—–]|«[^«»—–]{1,60}»){3,200}?)(?=[.,]\s+[—–]\s+)")
+
+
+#: The most words of an interrupting clause with no reporting verb («— Иванов вздохнул. —»).
+_SHORT_CLAUSE = 6
 
 
 def _split_interrupted(doc, a: int, b: int, text: str, is_reporting=None):
@@ -1633,13 +1734,19 @@ def _split_interrupted(doc, a: int, b: int, text: str, is_reporting=None):
     Of the « — … , — » stretches inside the quote, the clause is, in this order of preference:
     the first that opens with a reporting verb (``is_reporting(token)``; after «как» too); the
     first that opens with any finite verb («— продолжает он. —», «— рассуждает X. —»); the
-    first whose words include a reporting verb; the first with any verb.  So a dash inside the
+    first whose words include a reporting verb; the first with any verb, in at most
+    :data:`_SHORT_CLAUSE` words.  So a dash inside the
     content («… — тот самый сбор, который …, — отмечает Зубанова. — …», «— а касалось их, как
     они считали, …, — рассуждает Мовчан. —») is not the clause; nor is an infinitive («— но
     нужно сказать, что …, —», «— к чему можно придраться, —»)."""
-    opening, closing = _CLAUSE_OPEN, _CLAUSE_CLOSE
+    closing = _CLAUSE_CLOSE
     best = None  # (rank, parts, verb, end)
-    for m in opening.finditer(text, a, b):
+    # after the plain stretches, a clause that holds one dash of its own and opens with a
+    # reporting verb («— добавляет Михаил Лебедев — активист группы «…» (…). —»), taken only
+    # when no plain stretch opens with a reporting verb
+    found_in = [(False, m) for m in _CLAUSE_OPEN.finditer(text, a, b)] + [
+        (True, m) for m in _CLAUSE_OPEN_DASHED.finditer(text, a, b)]
+    for dashed, m in found_in:
         ca, cb = m.start(1), m.end(1)
         s, e = _tok_range(doc, ca, cb)
         if s >= e:
@@ -1655,9 +1762,13 @@ def _split_interrupted(doc, a: int, b: int, text: str, is_reporting=None):
             found = (1, first)
         elif reporting:
             found = (2, reporting[0])
-        else:
+        elif sum(not t.is_punct for t in doc[s:e]) <= _SHORT_CLAUSE:
             verb = next((t for t in verbs if t.pos_ == "VERB"), None)
             found = (3, verb) if verb is not None else None
+        else:  # a long stretch without a reporting verb is content between dashes («…
+            found = None  # Церковь – как институт … – уже давно увязла в политике, … – это …»)
+        if dashed and (found is None or found[0] != 0):
+            continue
         if found is not None and (best is None or found[0] < best[0]):
             parts = [(a, m.start()), (closing.match(text, cb).end(), b)]
             best = (found[0], parts, found[1], e)
