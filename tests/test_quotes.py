@@ -898,3 +898,10 @@ def test_dash_after_a_by_phrase(annotate, registry, quote_finder, text, speaker,
         assert qs == []
         return
     assert qs and qs[0].text.startswith(content) and qs[0].speaker == speaker, qs
+
+
+def test_pronoun_after_a_semicolon_is_the_subject_before_it(annotate, registry, quote_finder):
+    text = ("Весной Сергей Бебчук подал на Даниила Туровского иск о защите чести; он указывал, "
+            "что расследование нанесло ему страдания.")
+    qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "indirect"]
+    assert [(q.speaker, q.resolution) for q in qs] == [("Сергей Бебчук", "pronoun")], qs

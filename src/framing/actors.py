@@ -1001,11 +1001,12 @@ def _used_as_place(doc, i: int) -> bool:
 
 
 def _quote_cut_sentences(doc, v) -> list[int]:
-    """Each token's sentence number, the parser's sentences cut again where a sentence end
-    («.», «!», «?», «…») is followed by a quote that opens with a capital letter: the
-    segmenter sometimes keeps «Бабкин познакомился со Стерлиговым. «В моде была …», —
-    вспоминает он» as one sentence, and a pronoun after the quote then took the nearest name
-    (the object) instead of the previous sentence's subject.
+    """Each token's sentence number, the parser's sentences cut again after a semicolon and
+    where a sentence end («.», «!», «?», «…») is followed by a quote that opens with a capital
+    letter.  The segmenter sometimes keeps «Бабкин познакомился со Стерлиговым. «В моде была
+    …», — вспоминает он» as one sentence, and a pronoun after the quote then took the nearest
+    name (the object) instead of the previous sentence's subject; likewise «Бебчук подал на
+    Туровского иск; он указывал, что …» (Бебчук).
 
     >>> from framing.ingest import parse_text
     >>> from framing.nlp import NLP
@@ -1018,7 +1019,7 @@ def _quote_cut_sentences(doc, v) -> list[int]:
     starts = {s.start for s in doc.sents}
     text = v.text
     for i in range(len(doc)):
-        if i in starts or (
+        if i in starts or (i >= 1 and text[i - 1] == ";") or (
                 i >= 1 and text[i] in _QUOTE_OPENERS and text[i - 1] in _SENTENCE_ENDS
                 and i + 1 < len(doc) and text[i + 1][:1].isupper()):
             n += 1
