@@ -905,3 +905,28 @@ def test_pronoun_after_a_semicolon_is_the_subject_before_it(annotate, registry, 
             "что расследование нанесло ему страдания.")
     qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "indirect"]
     assert [(q.speaker, q.resolution) for q in qs] == [("Сергей Бебчук", "pronoun")], qs
+
+
+@pytest.mark.parametrize("text,speaker,resolution,content", [
+    # after quote round 21 (seed 4545): whom a verb speaks to is not its speaker
+    ("Руслан Шамсутдинов пришел в офис. Кроме того, мужчина объяснил Шамсутдинову, что все "
+     "расчеты теперь должны идти через банк.", "", "title", "все расчеты"),
+    ("Татьяна Попова пришла в офис компании. Однако, когда она пришла в офис компании, ей "
+     "заявили, что бесплатно хоронить не собираются: «Либо платите 80 тысяч рублей, либо "
+     "покиньте территорию».", "", "unresolved", "Либо платите"),
+    # a subject the parser hung on a later verb
+    ("В 2015–2016 годах сотрудники «Роснефти», работающие на нефтяных месторождениях "
+     "компании, писали, что обслуживанием вахтовых поселков начал заниматься именно "
+     "«Конкорд».", "Роснефть", "name", "обслуживанием"),
+    # a hyphen joins two titles before the name that ends the report's sentence
+    ("Тем не менее в Госдуме опровергают эти функции забора. \"Управление объявило тендер на "
+     "установку новой конструкции, однако она не будет превосходить существующую и тем более "
+     "не призвана как-то \"отгородить\" палату от граждан\", заявил замглавы аппарата нижней "
+     "палаты - начальник управления по связям с общественностью и взаимодействию со СМИ Юрий "
+     "Шувалов.", "Юрий Шувалов", "name", None),
+])
+def test_round_21_forms(annotate, registry, quote_finder, text, speaker, resolution, content):
+    qs = _quotes(annotate, registry, quote_finder, text)
+    if content is not None:
+        qs = [q for q in qs if q.text.startswith(content)]
+    assert qs and (qs[0].speaker, qs[0].resolution) == (speaker, resolution), qs

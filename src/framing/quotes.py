@@ -494,7 +494,8 @@ class QuoteFinder:
             # («президент», «министр») may name anyone, but its verb tells («— отметила
             # представитель», «мужчина сказал»)
             p = self._nearest_person(before, gender=_speaker_gender(head),
-                                     skip=self._in_gerund_clause(head))
+                                     skip=self._in_gerund_clause(head),
+                                     exclude=self._addressees(head.head))
             a = self._anonymous_subject(head, inside)
             if a is not None and (p is None or self._later_subject(a, p)):
                 # «Источники «Медузы» в «Единой России» рассказали, что … Яшина. «…», —
@@ -942,17 +943,18 @@ class QuoteFinder:
             q.quote_id = n
         return quotes
 
-    def _clause_final_name(self, doc, verb, subj):
+    def _clause_final_name(self, doc, verb, subj, stops: frozenset | set = frozenset(_DASH)):
         """A person named at the very end of a reporting clause whose subject (or cited
         object) is a noun for a person — a title or description the parse cut short («—
         признает бывший министр экономики, а теперь бизнесмен и владелец гостиницы Вильям
         Дзагоев. —») — else None.  The clause ends at the sentence's end, a quote mark or a
-        dash."""
+        dash (of ``stops``: a hyphen joins two titles of one person in a report that ends its
+        sentence, «…, заявил замглавы аппарата - начальник управления Юрий Шувалов.»)."""
         if subj is None or subj.pos_ != "NOUN" or subj.i < verb.i:
             return None
         sent_end = doc[verb.i].sent.end
         end = verb.i + 1
-        while end < sent_end and doc[end].text not in OPEN + CLOSE and doc[end].text not in _DASH:
+        while end < sent_end and doc[end].text not in OPEN + CLOSE and doc[end].text not in stops:
             end += 1
         while end > verb.i + 1 and doc[end - 1].is_punct:
             end -= 1
@@ -1100,9 +1102,12 @@ class QuoteFinder:
                     # a mis-attached conjunct, or a noun of the quote hung on the verb («глава
                     # СК писал … и замечал: «Все мои попытки …»»): the closest subject before
                     # the verb outside the quote, if any
+                    told = self._addressees(tok)
                     subj = next((x for x in reversed(doc[tok.sent.start:tok.i])
                                  if x.dep_ in {"nsubj", "nsubj:pass"} and not s <= x.i < e
-                                 and x.morph.get("Case") != ["Gen"]),  # «нет сомнений»
+                                 and x.morph.get("Case") != ["Gen"]  # «нет сомнений»
+                                 and not (self._actor_at(x.i) in told  # «ей заявили»
+                                          or "pron:" + norm(x.lemma_) in told)),
                                 subj)
                 return (tok, subj) if subj is not None else None
             if tok.head.i == tok.i:
@@ -1207,7 +1212,7 @@ class QuoteFinder:
             vtype = table.get(lemmas[t.i], "")
             if not vtype or in_quote(t) or t.pos_ not in {"VERB", "ADJ"}:
                 continue
-            subj = _subject(t) or self._gerund_subject(t)
+            subj = _subject(t) or self._gerund_subject(t) or _crossing_subject(t)
             if subj is not None and subj.i > t.i and any(
                     x.lower_ == "что" for x in doc[t.i + 1:subj.i]):
                 subj = None  # «Признано, что цены завышаются»: the clause's own subject
@@ -1267,6 +1272,11 @@ class QuoteFinder:
             if b - a < 3:
                 continue
             speaker, surface, res = self._resolve(subj, doc, mentions, inside)
+            final = self._clause_final_name(doc, t, subj, _DASHES) if subj.i > t.i else None
+            if final is not None and final.actor != speaker and not any(
+                    x.text == "," for x in doc[subj.i:final.tok_start]):
+                # «…, заявил замглавы аппарата палаты - начальник управления Юрий Шувалов.»
+                speaker, surface, res = final.actor, final.text, "name"
             return Quote("", 0, "indirect", a, b, text[a:b], speaker, surface, res, t.text,
                          self.verbs.marked_type(t, vtype, chto))
         return impersonal
@@ -1374,6 +1384,26 @@ class QuoteFinder:
                 return m
         return None
 
+    def _actor_at(self, i: int) -> str:
+        """The actor of the mention holding token ``i``, or ''."""
+        m = self._mention_at(i)
+        return m.actor if m is not None else ""
+
+    def _addressees(self, verb) -> set[str]:
+        """The actors a verb speaks to — its indirect object or bare dative («мужчина
+        объяснил Шамсутдинову», «ей заявили»): never its speaker.  A pronoun that no mention
+        resolves stands as ``pron:`` + its lemma."""
+        out = set()
+        for c in verb.children:
+            if c.dep_ == "iobj" or (c.dep_ == "obl" and c.morph.get("Case") == ["Dat"] and not
+                                    any(g.dep_ == "case" for g in c.children)):
+                a = self._actor_at(c.i)
+                if a:
+                    out.add(a)
+                elif c.pos_ == "PRON":  # «ей» (no mention): «она» is the same person
+                    out.add("pron:" + norm(c.lemma_))
+        return out
+
     def _place_speaker(self, place, mentions, inside) -> tuple[str, str, str]:
         """Who speaks from a place noun after «в/на» (:meth:`_place_obl`): a bare body noun
         («в мэрии утверждают») is the body named before, else the unnamed body; a press service
@@ -1445,6 +1475,31 @@ def _phrase_end(toks, k: int):
             depth = max(0, depth - 1)
         elif x.text in _DASHES and depth == 0 and dash_ok:
             return x
+    return None
+
+
+def _crossing_subject(verb):
+    """A subject right before ``verb`` that the parser hung on a later verb: «сотрудники
+    «Роснефти», работающие на месторождениях, писали, что … начал …» (the subject of
+    «писали», taken for that of «начал»).  Its phrase must end just before the verb (commas
+    aside), and its head must lie after the verb."""
+    if verb.pos_ != "VERB" or verb.morph.get("VerbForm") == ["Part"]:
+        return None  # «все сказанное»: a participle has no subject of its own
+    sent_start = verb.sent.start
+    k = verb.i - 1
+    while k >= sent_start and verb.doc[k].is_punct:
+        k -= 1
+    if k < sent_start:
+        return None
+    node = verb.doc[k]
+    for _ in range(8):  # up from the word before the verb to its phrase's head
+        if node.dep_ in {"nsubj", "nsubj:pass"}:
+            if node.head.i > verb.i and max(x.i for x in node.subtree) < verb.i:
+                return node
+            return None
+        if node.head.i == node.i or node.head.i >= verb.i:
+            return None
+        node = node.head
     return None
 
 
