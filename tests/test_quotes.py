@@ -930,3 +930,16 @@ def test_round_21_forms(annotate, registry, quote_finder, text, speaker, resolut
     if content is not None:
         qs = [q for q in qs if q.text.startswith(content)]
     assert qs and (qs[0].speaker, qs[0].resolution) == (speaker, resolution), qs
+
+
+@pytest.mark.parametrize("text,speaker", [
+    # a body's own people named by a bare noun speak for the body named before
+    ("Компания Yandex подешевела на бирже. По словам представителей компании, глава "
+     "по-прежнему оптимистично настроен.", "Yandex"),
+    # several bodies: none of them
+    ("Компания Yandex подешевела на бирже. Сотрудники заводов говорили, что зарплату не "
+     "платят.", "сотрудник"),
+])
+def test_own_people_of_a_bare_body_noun(annotate, registry, quote_finder, text, speaker):
+    qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "indirect"]
+    assert qs and qs[0].speaker == speaker, qs

@@ -483,7 +483,7 @@ class QuoteFinder:
                 if p:
                     return p.actor, surface, "descriptor"
             if head.morph.get("Number") == ["Plur"]:
-                body = _from_body(head, in_phrase)
+                body = _from_body(head, in_phrase) or self._own_body(head, lemma)
                 if body is not None:
                     return body.actor, surface, "descriptor"
                 return lemma, surface, "collective"
@@ -510,7 +510,7 @@ class QuoteFinder:
             if o is not None:  # «Foreign Policy пишет … — сообщает издание»
                 return o.actor, surface, "title"
         if head.pos_ in {"NOUN", "PROPN"} and head.morph.get("Number") == ["Plur"]:
-            body = _from_body(head, in_phrase)
+            body = _from_body(head, in_phrase) or self._own_body(head, lemma)
             if body is not None:  # «оппоненты президента из Народной партии заявляют»
                 return body.actor, surface, "descriptor"
             return lemma, surface, "collective"
@@ -779,6 +779,24 @@ class QuoteFinder:
         subjects = [m for m in latest if self._doc[m.tok_start:m.tok_end].root.dep_ in {
             "nsubj", "nsubj:pass"}]
         return (subjects or latest)[-1]
+
+    def _own_body(self, head, lemma: str):
+        """The body whose own people a plural member noun names by a bare noun — «юристы
+        канала» (the channel named before), «сотрудники компании» — as :meth:`_nearest_body`
+        or, for an outlet noun, :meth:`_nearest_org` finds it; else None."""
+        if lemma not in self.verbs.members:
+            return None
+        for c in head.children:
+            if (c.dep_ != "nmod" or c.pos_ != "NOUN" or c.morph.get("Case") != ["Gen"]
+                    or c.morph.get("Number") != ["Sing"] or _described(c)):
+                continue  # «сотрудники заводов»: several bodies, none named
+            noun = norm(c.lemma_)
+            if noun in self.verbs.outlets:
+                return self._nearest_org(c)
+            kind = self.verbs.bodies.get(noun)
+            if kind is not None and kind != "state":
+                return self._nearest_body(c, noun, kind)
+        return None
 
     def _issuer(self, head, lemma: str):
         """The actor named as the issuer of a document with the noun ``lemma`` («письмо
