@@ -943,3 +943,20 @@ def test_round_21_forms(annotate, registry, quote_finder, text, speaker, resolut
 def test_own_people_of_a_bare_body_noun(annotate, registry, quote_finder, text, speaker):
     qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "indirect"]
     assert qs and qs[0].speaker == speaker, qs
+
+
+@pytest.mark.parametrize("text,named", [
+    # a short quote standing where a name does is no naming quote
+    ("Еще один акционер — Анатолий Цветков, бывший топ-менеджер группы «1520» (его «Новая "
+     "газета» называет одним из выгодополучателей).", []),
+    # what the verb names keeps its quote, however the parser hangs it
+    ("Пользователи называли фонтан «китчем».", ["китчем"]),
+    ("Главы дипведомств охарактеризовали инициативу Вашингтона как «недопустимое внешнее "
+     "вмешательство».", ["недопустимое внешнее вмешательство"]),
+    ("Важнейшим качеством женщины он назвал «нежность», а своим главным недостатком — "
+     "«излишнюю самокритичность».", ["нежность", "излишнюю самокритичность"]),
+])
+def test_names_in_guillemets_are_not_naming_quotes(annotate, registry, quote_finder, text,
+                                                   named):
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert [q.text for q in qs if q.kind == "direct"] == named, qs

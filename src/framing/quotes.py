@@ -929,6 +929,8 @@ class QuoteFinder:
                                     owner.verb_type))
                 continue
             found = self._governing_verb(doc, a, b)
+            if found is not None and short and _quoted_name_role(doc, a, b, found[0]):
+                found = None  # «его «Новая газета» называет …», «группы «1520»»: names
             if found is None and owner is not None and (not short or whole):
                 quotes.append(Quote(aid, 0, "direct", a, b, text[a:b], owner.speaker,
                                     owner.speaker_text, owner.resolution, owner.verb,
@@ -1494,6 +1496,28 @@ def _phrase_end(toks, k: int):
         elif x.text in _DASHES and depth == 0 and dash_ok:
             return x
     return None
+
+
+def _quoted_name_role(doc, a: int, b: int, verb) -> bool:
+    """The short quote ``text[a:b]`` stands where a name does: it is a subject («его «Новая
+    газета» называет …») or hangs on the noun before it («группы «1520»») — unless that noun
+    is what ``verb`` names («называли фонтан «китчем»», «охарактеризовали инициативу как
+    «вмешательство»»: the parser hangs the naming on the object too)."""
+    s, e = _tok_range(doc, a, b)
+    if s >= e:
+        return False
+    root = next((t for t in doc[s:e] if not s <= t.head.i < e or t.head.i == t.i), None)
+    if root is None:
+        return False
+    if root.dep_ in {"nsubj", "nsubj:pass"}:
+        return True
+    if not (root.dep_ in {"appos", "flat", "flat:name", "flat:foreign"}
+            and root.head.pos_ == "NOUN" and root.head.i < s):
+        return False
+    noun = root.head
+    while noun.dep_ == "conj" and noun.head.i != noun.i:  # «… «нежность», а недостатком — «…»»
+        noun = noun.head
+    return noun.head.i != verb.i  # the named object hangs on the verb itself
 
 
 def _crossing_subject(verb):
