@@ -960,3 +960,16 @@ def test_names_in_guillemets_are_not_naming_quotes(annotate, registry, quote_fin
                                                    named):
     qs = _quotes(annotate, registry, quote_finder, text)
     assert [q.text for q in qs if q.kind == "direct"] == named, qs
+
+
+@pytest.mark.parametrize("text,speaker", [
+    # the outlet a publication came out in issues it
+    ("19 февраля статья о вспышке дизентерии вышла на Би-би-си. В публикации говорилось, что "
+     "чиновники признали вспышку.", "Би-Би-Си"),
+    # a document of a person's title: the person the title stands for
+    ("Депутат Леонид Слуцкий живет в Москве. В декларации депутата указано, что квартира "
+     "находится у него в пользовании.", "Леонид Слуцкий"),
+])
+def test_document_issuers(annotate, registry, quote_finder, text, speaker):
+    qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "indirect"]
+    assert [(q.speaker, q.resolution) for q in qs] == [(speaker, "document")], qs

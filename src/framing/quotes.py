@@ -73,7 +73,8 @@ class ReportingVerbs:
 
     TYPES = ("neutral", "assertive", "opinion", "distancing", "naming")
     LISTS = ("speaker_titles", "attribution_nouns", "outlet_nouns", "spokesperson_nouns",
-             "citing_verbs", "cited_words", "document_nouns", "body_nouns", "member_nouns")
+             "citing_verbs", "cited_words", "document_nouns", "body_nouns", "member_nouns",
+             "publishing_verbs")
     #: the kinds of actor a body noun can refer back to (``body_nouns`` in the YAML file):
     #: ``organisation`` (the nearest organisation named), ``named`` (only one whose name holds
     #: the noun: «суд» → «Мосгорсуд»), ``state`` (the state the text names most)
@@ -87,7 +88,8 @@ class ReportingVerbs:
                  cited_words: frozenset[str] = frozenset(),
                  documents: frozenset[str] = frozenset(),
                  bodies: dict[str, str] | None = None,
-                 members: frozenset[str] = frozenset()) -> None:
+                 members: frozenset[str] = frozenset(),
+                 publishing: frozenset[str] = frozenset()) -> None:
         self.table = table
         self.titles = titles
         #: «по словам» noun → type of the report («по утверждению»: distancing)
@@ -107,6 +109,9 @@ class ReportingVerbs:
         #: nouns of a body's people («эксперты S&P», «аналитики банка X»): in the plural with
         #: the body named in the phrase, the body speaks
         self.members = members
+        #: verbs of publishing («статья вышла на Би-би-си», «газета опубликовала»): the outlet
+        #: is the issuer of a document the next sentences report from
+        self.publishing = publishing
 
     @classmethod
     def from_yaml(cls, path: Path) -> ReportingVerbs:
@@ -168,7 +173,7 @@ class ReportingVerbs:
                    lists.get("outlet_nouns", empty),
                    lists.get("spokesperson_nouns", empty), lists.get("citing_verbs", empty),
                    lists.get("cited_words", empty), lists.get("document_nouns", empty), bodies,
-                   lists.get("member_nouns", empty))
+                   lists.get("member_nouns", empty), lists.get("publishing_verbs", empty))
 
     def marked_type(self, verb, vtype: str, content=None) -> str:
         """``distancing`` when a distancing particle qualifies the report («якобы сказал»,
@@ -446,7 +451,16 @@ class QuoteFinder:
         if lemma in self.verbs.documents and not in_phrase:
             # «— сообщает отчет», «указано в документе»: the issuer named with the document
             # («отчет Общественной палаты») in this sentence or the three before, else no one
-            m = self._issuer(head, lemma)
+            m = self._issuer(head, lemma) or self._publisher(head)
+            if m is None:
+                # «в декларации депутата указано»: the person the noun's owner stands for
+                owner = next((c for c in head.children if c.dep_ == "nmod" and c.pos_ == "NOUN"
+                              and c.morph.get("Case") == ["Gen"] and _animate_noun(c)
+                              and not any(g.dep_ == "case" for g in c.children)), None)
+                if owner is not None and norm(owner.lemma_) in self.verbs.titles:
+                    who, _, how = self._resolve(owner, doc, mentions, inside)
+                    if who and how in {"title", "name", "descriptor"}:
+                        return who, surface, "document"
             if m is None:
                 # «в петиции участников форума»: an unnamed collective issues it
                 group = next((c for c in head.children if c.dep_ == "nmod" and c.pos_ == "NOUN"
@@ -813,6 +827,33 @@ class QuoteFinder:
                 if m.actor_type != "location" and root.head.i == t.i and root.dep_ in {
                         "nmod", "appos"}:
                     return m
+        return None
+
+    def _publisher(self, head):
+        """The outlet that published what a document noun refers back to, in ``head``'s
+        sentence or the two before: an organisation that is the subject of a publishing verb
+        («Би-би-си опубликовала статью») or the place a document was published in («статья
+        … вышла на Би-би-си. В публикации говорилось …»); the latest; else None."""
+        publishing = self.verbs.publishing
+        if not publishing:
+            return None
+        doc = self._doc
+        first = sentence_back(head, 2).start_char
+        orgs, starts = self._orgs
+        for m in reversed(orgs[:bisect_left(starts, head.idx)]):
+            if m.start < first:
+                break
+            root = doc[m.tok_start:m.tok_end].root
+            verb = root.head
+            if verb.i == root.i or norm(verb.lemma_) not in publishing:
+                continue
+            if root.dep_ == "nsubj":
+                return m
+            if root.dep_ == "obl" and any(c.dep_ == "case" and c.lower_ in {"в", "на"}
+                                          for c in root.children) and any(
+                    c.dep_ in {"nsubj", "nsubj:pass"} and norm(c.lemma_) in self.verbs.documents
+                    for c in verb.children):
+                return m
         return None
 
     def _nearest_org(self, head):
