@@ -973,3 +973,12 @@ def test_names_in_guillemets_are_not_naming_quotes(annotate, registry, quote_fin
 def test_document_issuers(annotate, registry, quote_finder, text, speaker):
     qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "indirect"]
     assert [(q.speaker, q.resolution) for q in qs] == [(speaker, "document")], qs
+
+
+def test_pronoun_prefers_the_subject_of_a_reporting_verb(annotate, registry, quote_finder):
+    # the subject of «считает», not of the clause it reports
+    text = ("Алексей Навальный считает, что Андрей Богданов причастен к попытке «угона» его "
+            "партийного бренда. На это, по его словам, указывает то, что фотографию съезда "
+            "политтехнолог разместил в своем канале.")
+    qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.verb == "по словам"]
+    assert [(q.speaker, q.resolution) for q in qs] == [("Алексей Навальный", "pronoun")], qs

@@ -575,10 +575,14 @@ class QuoteFinder:
         # мнению Лобанова, … указ Путина. По его словам, …» → Лобанов
         attribution = self.verbs.attribution
         self._is_subject = {}
+        self._speaks = {}  # the subject of a reporting verb, or the X of «по словам X»
         for m in outside:
             root = self._doc[m.tok_start:m.tok_end].root
-            self._is_subject[m.mention_id] = root.dep_ in {"nsubj", "nsubj:pass"} or (
-                _attributed_to(root, attribution))
+            subj = root.dep_ in {"nsubj", "nsubj:pass"}
+            cited = _attributed_to(root, attribution)
+            self._is_subject[m.mention_id] = subj or cited
+            self._speaks[m.mention_id] = cited or (
+                subj and bool(self.verbs.type_of(root.head)))
         # the title a person was introduced with («режиссер Алексей Пиманов», «министр обороны
         # Сергей Шойгу»): a later bare «режиссер» refers back to that person
         doc, titles = self._doc, self.verbs.titles
@@ -887,9 +891,11 @@ class QuoteFinder:
         """The person a pronoun or bare title before ``before`` refers to: in the nearest
         sentence (outside quotes) that mentions a compatible person, its grammatical subject
         if one of them is («Токаев поддержал настрой своего российского коллеги. «…», —
-        заявил президент» → Токаев), else the nearest of them."""
+        заявил президент» → Токаев) — the subject of a reporting verb first («Колеров сообщил,
+        что Сорокин и Федина покинули компанию. По его словам, …» → Колеров) — else the
+        nearest of them."""
         persons, starts = self._outside
-        found = None
+        found = subject = None
         for k in range(bisect_left(starts, before) - 1, -1, -1):
             m = persons[k]
             if m.start < since:
@@ -909,8 +915,10 @@ class QuoteFinder:
             if found is None:
                 found = m
             if self._is_subject.get(m.mention_id):
-                return m
-        return found
+                if self._speaks.get(m.mention_id):
+                    return m
+                subject = subject or m
+        return subject or found
 
     def find(self, doc, mentions: Sequence) -> list[Quote]:
         aid = doc.user_data["framing"]["id"]
