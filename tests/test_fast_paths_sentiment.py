@@ -139,3 +139,38 @@ def test_top_features_equal_the_plain_ranking(article):
             for k in (1, 4, 50):
                 assert model.top_features(f, label, k) == _plain_top_features(model, f, label, k)
     assert any(model.top_features(f, 1, 4) for f in feats)
+
+
+def _plain_bootstrap_ci(values, seed, n_boot=1000, level=0.95):
+    if len(values) == 0:
+        return (float("nan"), float("nan"))
+    if all(x == values[0] for x in values):
+        return round(float(values[0]), 4), round(float(values[0]), 4)
+    vals = np.asarray(values, dtype=float)
+    rng = np.random.default_rng(seed)
+    means = vals[rng.integers(0, len(vals), size=(n_boot, len(vals)))].mean(axis=1)
+    lo, hi = np.quantile(means, [(1 - level) / 2, 1 - (1 - level) / 2])
+    return round(float(lo), 4), round(float(hi), 4)
+
+
+def test_bootstrap_of_labels_equals_the_float_means_and_numpy_quantiles():
+    from framing.sentiment import _integer_mean_quantiles, bootstrap_ci
+
+    rng = np.random.default_rng(11)
+    for _ in range(1500):
+        n = int(rng.integers(2, 40))
+        values = rng.integers(-1, 2, size=n).tolist() if rng.random() < 0.8 else \
+            rng.integers(-7, 8, size=n).tolist()
+        seed, n_boot = int(rng.integers(0, 2**32)), int(rng.choice([1000, 1000, 9, 120]))
+        level = float(rng.choice([0.95, 0.95, 0.9, 0.5]))
+        assert bootstrap_ci(values, seed, n_boot, level) == _plain_bootstrap_ci(
+            values, seed, n_boot, level), (values, seed, n_boot, level)
+        draws = np.asarray(values)[np.random.default_rng(seed).integers(0, n, size=(n_boot, n))]
+        qs = [(1 - level) / 2, 1 - (1 - level) / 2]
+        fast = _integer_mean_quantiles(draws, qs)
+        if fast is not None:  # unrounded, bit for bit
+            assert fast == np.quantile(draws.mean(axis=1), qs).tolist()
+    # floats, and the quantiles on the first and last mean, take numpy's path
+    assert bootstrap_ci([0.5, -1.0, 1.0], 3) == _plain_bootstrap_ci([0.5, -1.0, 1.0], 3)
+    assert _integer_mean_quantiles(np.array([[1, 0], [0, 0]]), [0.0, 1.0]) is None
+    assert bootstrap_ci([1, 0, -1, 1], 5, n_boot=2) == _plain_bootstrap_ci([1, 0, -1, 1], 5, 2)
