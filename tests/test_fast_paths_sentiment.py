@@ -30,42 +30,6 @@ def emb():
     return Embeddings()
 
 
-def test_doc_vectors_are_the_vectors_of_each_word(docs, emb):
-    from framing.docview import doc_view
-
-    for doc in docs:
-        vec, known = emb.doc_vectors(doc)
-        assert emb.doc_vectors(doc)[0] is vec  # kept for the last Doc
-        words = doc_view(doc).lower
-        assert vec.shape == (len(doc), emb.dim) and vec.dtype == np.float64
-        for i, w in enumerate(words):
-            ref = emb.navec.get(w)
-            assert known[i] == (ref is not None), w
-            plain = np.zeros(emb.dim) if ref is None else np.asarray(ref, dtype=np.float64)
-            assert np.array_equal(vec[i].view(np.int64), plain.view(np.int64))  # bit for bit
-    assert not emb.doc_vectors(docs[1])[1].all()  # «неслыханноеслово», «qzx», spaces
-
-
-def test_sentence_vectors_from_the_doc_equal_those_word_by_word(docs, emb):
-    from framing.sentiment_cnn import SentenceTokens
-
-    class WordByWord:  # embeddings without ``doc_vectors``: the plain path
-        dim = emb.dim
-
-        def vectors(self, words):
-            return emb.vectors(words)
-
-    plain_emb = WordByWord()
-    for doc in docs:
-        for sent in doc.sents:
-            fast, plain = SentenceTokens(sent, {}), SentenceTokens(sent, {})
-            got, ref = fast.vectors(emb), plain.vectors(plain_emb)
-            assert got.dtype == ref.dtype and got.shape == ref.shape
-            assert got.flags.c_contiguous and np.array_equal(got, ref)
-            assert np.array_equal(fast.known, plain.known)
-            assert fast.vectors(emb) is got  # once per sentence
-
-
 @pytest.fixture(scope="module")
 def article(docs, emb, registry):
     """The packaged model and the features of every mention of the texts."""

@@ -162,11 +162,10 @@ class SentenceTokens:
     positions, the tree distances and the in-mention flags depend on the mention
     (:meth:`mention`)."""
 
-    __slots__ = ("doc", "ids", "words", "cat", "flt", "pos", "dep", "lex", "neg", "adj", "vec",
+    __slots__ = ("ids", "words", "cat", "flt", "pos", "dep", "lex", "neg", "adj", "vec",
                  "known", "vec_of")
 
     def __init__(self, sent, lexicon: dict[str, float]) -> None:
-        self.doc = sent.doc
         v = doc_view(sent.doc)
         space = v.is_space
         self.ids = ids = [i for i in range(sent.start, sent.end) if not space[i]]
@@ -196,16 +195,8 @@ class SentenceTokens:
     def vectors(self, emb) -> np.ndarray:
         """The words' vectors (n × ``emb.dim``, zero rows for unknown words) by
         ``emb.vectors(words)`` (:meth:`framing.sentiment_model.Embeddings.vectors`), computed
-        once per sentence and embeddings; :attr:`known` tells which words have one.  With
-        ``emb.doc_vectors`` (:meth:`~framing.sentiment_model.Embeddings.doc_vectors`: the
-        same vectors for every token of the Doc at once) they are the rows of its tokens."""
+        once per sentence and embeddings; :attr:`known` tells which words have one."""
         if self.vec_of is not emb:
-            of_doc = getattr(emb, "doc_vectors", None)
-            if of_doc is not None:
-                vec, known = of_doc(self.doc)
-                at = np.array(self.ids, dtype=np.intp)
-                self.vec, self.known, self.vec_of = vec[at], known[at], emb
-                return self.vec
             found = emb.vectors(self.words)
             known = np.array([v is not None for v in found], dtype=bool)
             zero = np.zeros(emb.dim)

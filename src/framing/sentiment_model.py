@@ -35,7 +35,6 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -73,7 +72,6 @@ class Embeddings:
         self.navec = shared_navec()  # the NLP models' copy when they are loaded in this process
         self.dim = 300
         self._cache: dict[str, np.ndarray | None] = {}
-        self._doc: tuple | None = None  # (doc, vectors, known) of the last Doc asked for
 
     def vector(self, word: str) -> np.ndarray | None:
         try:
@@ -102,26 +100,6 @@ class Embeddings:
                 for k, row in zip(found, rows, strict=True):
                     cache[new[k]] = row
         return [cache[w] for w in words]
-
-    def doc_vectors(self, doc) -> tuple[np.ndarray, np.ndarray]:
-        """The vector of every token of ``doc`` by its lowercase form (float64, n × :attr:`dim`,
-        zero rows for the words navec does not know) and which tokens have one, kept for the
-        last Doc asked for.  One gather from navec's quantisation codes for the whole Doc:
-        the values of :meth:`vectors` (and ``navec.get``), without a look-up per sentence
-        and without the word cache growing with the corpus's vocabulary."""
-        got = self._doc
-        if got is not None and got[0] is doc:
-            return got[1], got[2]
-        ids = list(map(self.navec.vocab.word_ids.get, doc_view(doc).lower))
-        known = np.array([i is not None for i in ids], dtype=bool)
-        vec = np.zeros((len(ids), self.dim))
-        if known.any():
-            pq = self.navec.pq
-            parts = pq.codes.reshape(-1, pq.codes.shape[-1])  # (part, centroid) → values
-            at = pq.indexes[[i for i in ids if i is not None]] + pq.qdims * pq.codes.shape[1]
-            vec[known] = np.take(parts, at, axis=0).reshape(len(at), pq.dim)
-        self._doc = (doc, vec, known)
-        return vec, known
 
 
 class Features(dict):
@@ -347,6 +325,7 @@ class LinearSentimentModel:
 
     def __post_init__(self) -> None:
         self._index = {name: i for i, name in enumerate(self.features)}
+        self._coef_lists: dict[int, list[float]] = {}  # per class, for :meth:`top_features`
         # one row per feature: gathering the rows of a mention's features is contiguous
         self._rows = np.ascontiguousarray(np.asarray(self.coef, dtype=np.float64).T)
         self._b = np.asarray(self.intercept, dtype=np.float64)
@@ -386,26 +365,23 @@ class LinearSentimentModel:
         """:meth:`decision` of many mentions at once (m × classes): one gather of all their
         sparse feature rows, summed per mention, and one product for the dense blocks."""
         get = self._index.get
-        ids: list[int] = []
-        vals: list[float] = []
+        idx: list[int] = []
+        val: list[float] = []
         cnt: list[int] = []
-        for feats in X:  # every feature's row (−1: not the model's) and value, in order
-            ids += map(get, feats, repeat(-1))
-            vals += feats.values()
-            cnt.append(len(feats))
+        for feats in X:
+            n0 = len(idx)
+            for k, v in feats.items():
+                i = get(k)
+                if i is not None and v:
+                    idx.append(i)
+                    val.append(v)
+            cnt.append(len(idx) - n0)
         z = np.tile(self._b, (len(X), 1))
-        if ids:
-            idx = np.array(ids, dtype=np.intp)
-            val = np.asarray(vals)
-            kept = (idx >= 0) & (val != 0)  # the model's features with a value
-            if kept.any():
-                idx, val = idx[kept], val[kept]
-                upto = np.concatenate([[0], np.cumsum(kept)])
-                ends = np.cumsum(cnt)
-                n = upto[ends] - upto[ends - cnt]  # each mention's kept features
-                some = n > 0
-                rows = val[:, None] * self._rows[idx]
-                z[some] += np.add.reduceat(rows, (np.cumsum(n) - n)[some], axis=0)
+        if idx:
+            n = np.asarray(cnt)
+            some = n > 0
+            rows = np.asarray(val)[:, None] * self._rows[idx]
+            z[some] += np.add.reduceat(rows, (np.cumsum(n) - n)[some], axis=0)
         if self._dense is not None:
             with_dense = [r for r, x in enumerate(X) if getattr(x, "dense", None) is not None]
             if with_dense:
@@ -476,28 +452,21 @@ class LinearSentimentModel:
 
     def top_features(self, feats: dict[str, float], label: int, k: int = 5) -> list[str]:
         """The features that pushed this mention most toward ``label`` (for evidence)."""
-        coef = self.coef[self.classes.index(label)]
+        c = self.classes.index(label)
+        coef = self.coef[c]
+        # the products as Python numbers (equal to them: their order is that of the products
+        # in the coefficients' precision); a product by 1 is the coefficient itself
+        ones = self._coef_lists.get(c)
+        if ones is None:
+            ones = self._coef_lists[c] = coef.tolist()
         get = self._index.get
-        vals = list(feats.values())
-        if not vals or not set(map(type, vals)) <= {float, int}:
-            contrib = []
-            for name, val in feats.items():
-                i = get(name)
-                if i is not None and val and not (name[:1] in "es" and _DENSE.match(name)):
-                    contrib.append((coef[i] * val, name))
-            contrib.sort(reverse=True)
-            return [n for w, n in contrib[:k] if w > 0]
-        # plain numbers: every product at once, in ``coef``'s precision as ``coef[i] * val``
-        # computes it (a Python number takes the array's type), and only the positive ones
-        # sorted (the first k of all products, positive ones kept, are the first k of these)
-        idx = np.fromiter(map(get, feats, repeat(-1)), dtype=np.intp, count=len(vals))
-        w = coef[idx] * np.array(vals, dtype=coef.dtype)
-        names = list(feats)
-        pos = [(x, names[j]) for j, x in zip(np.flatnonzero((idx >= 0) & (w > 0)).tolist(),
-                                             w[(idx >= 0) & (w > 0)].tolist(), strict=True)]
-        pos = [(x, n) for x, n in pos if not (n[:1] in "es" and _DENSE.match(n))]
-        pos.sort(reverse=True)
-        return [n for _, n in pos[:k]]
+        contrib = []
+        for name, val in feats.items():
+            i = get(name)
+            if i is not None and val and not (name[:1] in "es" and _DENSE.match(name)):
+                contrib.append((ones[i] if val == 1 else float(coef[i] * val), name))
+        contrib.sort(reverse=True)
+        return [n for w, n in contrib[:k] if w > 0]
 
     # -- persistence (JSON + NPZ, no pickle) -----------------------------------------------
     def save(self, directory: Path) -> None:
