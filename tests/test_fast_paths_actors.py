@@ -179,3 +179,15 @@ def test_straight_spans_as_the_scan_of_every_quote():
             + straight)
         assert quote_spans(t) == plain, t
     assert found > 100
+
+
+def test_mentions_offsets_and_text_from_the_view_as_from_spans(docs, registry):
+    from framing.actors import find_mentions
+
+    n = 0
+    for doc in docs:
+        for m in find_mentions(doc, registry):
+            span = doc[m.tok_start:m.tok_end]
+            assert (m.text, m.start, m.end) == (span.text, span.start_char, span.end_char)
+            n += 1
+    assert n >= 10

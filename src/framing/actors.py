@@ -583,14 +583,22 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
     raw.sort(key=lambda r: (r[0], r[1]))
     links = _collective_links(doc, raw, registry.vocabulary.collective_links)
     segment_at = _segment_kinds(doc)
+    # a span's offsets and text from the token lists (no spaCy Span and Tokens per mention)
+    v = doc_view(doc)
+    full, idx, tok_text = v.full_text, v.idx, v.text
     out = []
     for n, (i, j, actor, typ, res) in enumerate(raw):
-        span = doc[i:j]
+        if i < j:
+            start, end = idx[i], idx[j - 1] + len(tok_text[j - 1])
+            text = full[start:end]
+        else:
+            span = doc[i:j]
+            start, end, text = span.start_char, span.end_char, span.text
         entry = registry.entries.get(actor)
         out.append(Mention(
-            article_id=aid, mention_id=n, actor=actor, actor_type=typ, text=span.text,
-            start=span.start_char, end=span.end_char, tok_start=i, tok_end=j,
-            sent=sent_of[i], resolution=res, segment=segment_at(span.start_char),
+            article_id=aid, mention_id=n, actor=actor, actor_type=typ, text=text,
+            start=start, end=end, tok_start=i, tok_end=j,
+            sent=sent_of[i], resolution=res, segment=segment_at(start),
             affiliation=(entry.affiliation if entry else "") or links.get(n, ""),
         ))
     return out

@@ -325,6 +325,7 @@ class LinearSentimentModel:
 
     def __post_init__(self) -> None:
         self._index = {name: i for i, name in enumerate(self.features)}
+        self._coef_lists: dict[int, list[float]] = {}  # per class, for :meth:`top_features`
         # one row per feature: gathering the rows of a mention's features is contiguous
         self._rows = np.ascontiguousarray(np.asarray(self.coef, dtype=np.float64).T)
         self._b = np.asarray(self.intercept, dtype=np.float64)
@@ -451,13 +452,19 @@ class LinearSentimentModel:
 
     def top_features(self, feats: dict[str, float], label: int, k: int = 5) -> list[str]:
         """The features that pushed this mention most toward ``label`` (for evidence)."""
-        coef = self.coef[self.classes.index(label)]
+        c = self.classes.index(label)
+        coef = self.coef[c]
+        # the products as Python numbers (equal to them: their order is that of the products
+        # in the coefficients' precision); a product by 1 is the coefficient itself
+        ones = self._coef_lists.get(c)
+        if ones is None:
+            ones = self._coef_lists[c] = coef.tolist()
         get = self._index.get
         contrib = []
         for name, val in feats.items():
             i = get(name)
             if i is not None and val and not (name[:1] in "es" and _DENSE.match(name)):
-                contrib.append((coef[i] * val, name))
+                contrib.append((ones[i] if val == 1 else float(coef[i] * val), name))
         contrib.sort(reverse=True)
         return [n for w, n in contrib[:k] if w > 0]
 
