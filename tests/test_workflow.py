@@ -318,3 +318,18 @@ def test_scheduler_timers_are_released_at_the_end_of_a_run():
         other.cancel()
     text = (ROOT / "Snakefile").read_text(encoding="utf-8")
     assert text.count("release_scheduler_timers()") == 2  # onsuccess and onerror
+    assert text.count("freeze_before_exit()") == 2
+
+
+def test_freeze_before_exit_freezes_what_the_process_holds():
+    import gc
+
+    from framing.workflow import freeze_before_exit
+
+    held = [[i] for i in range(10)]  # lists: tracked by the collector
+    try:
+        assert freeze_before_exit() >= len(held)
+        assert gc.get_freeze_count() >= len(held)
+    finally:
+        gc.unfreeze()
+    assert gc.get_freeze_count() == 0
