@@ -88,3 +88,27 @@ def freeze_before_exit() -> int:
 
     gc.freeze()
     return gc.get_freeze_count()
+
+
+def publish(moves: list[tuple[str | Path, str | Path]], log: str | Path | None = None) -> None:
+    """Move staged files into place, in order, each by a rename (it appears whole or not at
+    all; the staging folder is on the destination's file system): the ``publish`` rule moves
+    the report's index pages into ``reports/`` once the figures are drawn too, the index's
+    HTML last.  The moves are logged to ``log``.  Nothing heavy is imported: the job costs
+    the interpreter's start-up only.
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "staged.html").write_text("page", encoding="utf-8")
+    >>> publish([(d / "staged.html", d / "index.html")])
+    >>> (d / "index.html").read_text(encoding="utf-8"), (d / "staged.html").exists()
+    ('page', False)
+    """
+    import os
+
+    lines = []
+    for src, dst in moves:
+        os.replace(src, dst)
+        lines.append(f"{src} -> {dst}\n")
+    if log is not None:
+        Path(log).write_text("".join(lines), encoding="utf-8")

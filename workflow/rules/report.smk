@@ -59,7 +59,7 @@ rule report:
 # The report's pages are written from the figure plan while the figures are drawn (one core
 # each); the index pages, which link both, appear in reports/ only once both jobs are done:
 # moved from the staging folder (a rename: whole or not at all), index.md first, index.html,
-# the report's entry point, last.
+# the report's entry point, last.  A script, not a shell line: no file name meets a shell.
 rule publish:
     priority: 10  # the annotation chain first; provenance and input checks fill idle cores
     localrule: True
@@ -83,9 +83,11 @@ rule publish:
         f"{LOGS}/publish.log",
     conda:
         "../envs/framing.yaml"
-    shell:
-        "(mv -f {input.index_md:q} {output.index_md:q}"
-        " && mv -f {input.index:q} {output.index:q}) 2> {log:q}"
+    resources:
+        mem_mb=200,
+        runtime=1,
+    script:
+        "../scripts/publish.py"
 
 
 # Provenance records the inputs (articles, resources, config, package versions), so it runs
