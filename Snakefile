@@ -17,7 +17,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 
 from framing.preflight import preflight, workflow_config_files
-from framing.workflow import release_scheduler_timers
+from framing.workflow import freeze_before_exit, release_scheduler_timers
 
 # Config (file:line: key) and every resource (file, line, entry) are checked before any job.
 # A passed check is remembered (keyed by the config, resources and code) and not redone.
@@ -52,10 +52,13 @@ rule all:
     default_target: True
 
 
-# A finished run exits at once instead of waiting up to 1 s for the scheduler's timers.
+# A finished run exits at once instead of waiting up to 1 s for the scheduler's timers, and
+# without the collector scanning Snakemake's modules on the way out.
 onsuccess:
     release_scheduler_timers()
+    freeze_before_exit()
 
 
 onerror:
     release_scheduler_timers()
+    freeze_before_exit()

@@ -13,7 +13,7 @@ from tests.test_workflow import SAMPLE, make_project, planned_jobs, snakemake
 ROOT = Path(__file__).resolve().parents[1]
 PROFILES = ROOT / "workflow" / "profiles"
 EXPECTED = {"ingest", "check_inputs", "nlp", "actors", "devices", "sentiment",
-            "frames", "figures", "report", "provenance", "all"}
+            "frames", "figures", "report", "publish", "provenance", "all"}
 ANNOTATE = ["actors=annotate", "devices=annotate", "sentiment=annotate", "frames=annotate"]
 
 

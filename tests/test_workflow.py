@@ -83,7 +83,7 @@ def test_annotation_chain_outranks_side_jobs():
         wf = api.workflow(resource_settings=ResourceSettings(cores=2),
                           snakefile=ROOT / "Snakefile", workdir=ROOT)
         priority = {r.name: r.priority for r in wf._workflow.rules}
-    chain = ("nlp", "actors", "devices", "sentiment", "frames", "figures", "report")
+    chain = ("nlp", "actors", "devices", "sentiment", "frames", "figures", "report", "publish")
     assert min(priority[r] for r in chain) > max(priority["provenance"],
                                                  priority["check_inputs"])
 
@@ -101,6 +101,57 @@ def test_report_shows_exactly_the_figures_drawn(project):
     drawn = {p.resolve() for p in (reports / "figures").rglob("*.png")}
     assert shown and shown <= drawn
     assert {p for p in drawn if p.parent.name != "corpus"} <= shown
+
+
+def _rules(cores: int = 2) -> dict:
+    from snakemake.api import SnakemakeApi
+    from snakemake.settings.types import OutputSettings, ResourceSettings
+
+    with SnakemakeApi(OutputSettings(quiet=True)) as api:
+        wf = api.workflow(resource_settings=ResourceSettings(cores=cores),
+                          snakefile=ROOT / "Snakefile", workdir=ROOT)
+        return {r.name: r for r in wf._workflow.rules}
+
+
+def test_figures_and_report_run_side_by_side_and_publish_waits_for_both():
+    """The report no longer waits for the figures (its pages come from the figure plan): the
+    two jobs share the cores, and the index pages appear only through ``publish``, whose
+    inputs are both jobs' outputs."""
+    for cores, each in ((2, 1), (8, 4), (1, 1)):
+        rules = _rules(cores)
+        assert rules["figures"].resources["_cores"] == rules["report"].resources["_cores"] == each
+    rules = _rules()
+    figures_out = {str(f) for f in rules["figures"].output}
+    assert not figures_out & {str(f) for f in rules["report"].input}
+    publish_in = {str(f) for f in rules["publish"].input}
+    assert figures_out <= publish_in
+    assert {str(f) for f in rules["report"].output} <= publish_in | {"reports/articles"}
+    # no report output looks complete: the index pages are staged, not in reports/
+    assert {str(f) for f in rules["report"].output if "index" in str(f)} == {
+        "reports/.staging/index.html", "reports/.staging/index.md"}
+    assert {str(f) for f in rules["publish"].output} == {"reports/index.html",
+                                                          "reports/index.md"}
+
+
+def test_index_is_published_only_once_figures_and_report_exist(project):
+    """With the report's job done and the figures not drawn, no index page is in reports/;
+    the next run draws the figures and moves the staged index pages into place."""
+    reports = project / "reports"
+    before = {n: (reports / n).read_bytes() for n in ("index.html", "index.md")}
+    for n in before:
+        (reports / n).unlink()
+    shutil.rmtree(reports / "figures")
+    r = snakemake(project, "report", "--forcerun", "report")
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert (reports / ".staging" / "index.html").exists()
+    assert (reports / "articles" / "000_6710659f3c143ba2.html").exists()
+    assert not (reports / "index.html").exists() and not (reports / "index.md").exists()
+    assert not (reports / "figures").exists()
+    r = snakemake(project)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert (reports / "figures" / "corpus" / "devices.png").exists()
+    assert {n: (reports / n).read_bytes() for n in before} == before
+    assert not (reports / ".staging").exists()  # moved, and the empty folder removed
 
 
 def test_tables_hold_the_fixture_annotations(project, expected):
@@ -143,8 +194,8 @@ def test_editing_codebook_reruns_devices_and_downstream_only(project):
     cb.write_text(cb.read_text(encoding="utf-8") + "\n# analyst note\n", encoding="utf-8")
     r = snakemake(project, "--dry-run", "--quiet", "rules")
     assert r.returncode == 0, r.stdout + r.stderr
-    assert planned_jobs(r.stdout + r.stderr) == {"devices", "figures", "report", "provenance",
-                                                 "all"}
+    assert planned_jobs(r.stdout + r.stderr) == {"devices", "figures", "report", "publish",
+                                                 "provenance", "all"}
 
 
 def test_editing_reporting_verbs_reruns_the_actors_rule_and_downstream(project):
@@ -155,7 +206,8 @@ def test_editing_reporting_verbs_reruns_the_actors_rule_and_downstream(project):
         r = snakemake(project, "--dry-run", "--quiet", "rules")
         assert r.returncode == 0, r.stdout + r.stderr
         assert planned_jobs(r.stdout + r.stderr) == {"actors", "devices", "sentiment", "frames",
-                                                     "figures", "report", "provenance", "all"}
+                                                     "figures", "report", "publish",
+                                                     "provenance", "all"}
     finally:
         verbs.write_text(before, encoding="utf-8")
 
@@ -266,3 +318,18 @@ def test_scheduler_timers_are_released_at_the_end_of_a_run():
         other.cancel()
     text = (ROOT / "Snakefile").read_text(encoding="utf-8")
     assert text.count("release_scheduler_timers()") == 2  # onsuccess and onerror
+    assert text.count("freeze_before_exit()") == 2
+
+
+def test_freeze_before_exit_freezes_what_the_process_holds():
+    import gc
+
+    from framing.workflow import freeze_before_exit
+
+    held = [[i] for i in range(10)]  # lists: tracked by the collector
+    try:
+        assert freeze_before_exit() >= len(held)
+        assert gc.get_freeze_count() >= len(held)
+    finally:
+        gc.unfreeze()
+    assert gc.get_freeze_count() == 0

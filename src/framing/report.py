@@ -1034,7 +1034,8 @@ def frames_by_outlet(frames: dict) -> pd.DataFrame:
 
 def _index(frames: dict, out_dir: Path, provenance: dict, words: pd.Series,
            labels: Mapping[str, str], colors: Mapping[str, str], prev: dict | None,
-           snapshot: dict, status: Mapping[str, str] | None = None) -> list[Path]:
+           snapshot: dict, status: Mapping[str, str] | None = None,
+           index_dir: Path | None = None) -> list[Path]:
     arts = frames["articles"].copy()
     dev = frames["devices"]
     dev_n = dev.groupby("article_id").size()
@@ -1187,7 +1188,7 @@ Click a column to sort.</p>
               ("evidence", "evidence")],
         table_id="t-stance", csv_name="stance_top_edges.csv", scroll=True)}
 """
-    p = out_dir / "index.html"
+    p = (index_dir or out_dir) / "index.html"
     _write(p, _page("Framing report", body))
     md = ["# Framing report", "", f"{len(arts)} article(s). codebook sha256 "
           f"{provenance.get('codebook', '')[:16]}, framing {provenance.get('version', '')}.", ""]
@@ -1206,7 +1207,7 @@ Click a column to sort.</p>
                                ("lo", "CI low"), ("hi", "CI high")]), ""]
     md += [f"![{FIGURE_TITLES[k]}](figures/corpus/{k}.png)"
            for k in _drawn(fig_dir, "corpus", CORPUS_FIGURES, frames.get("_figure_plan"))] + [""]
-    m = out_dir / "index.md"
+    m = (index_dir or out_dir) / "index.md"
     _write(m, "\n".join(md))
     return [p, m]
 
@@ -1381,7 +1382,8 @@ def render_reports(frames: dict, articles: Iterable, codebook, out_dir: Path,
                    page_cache: Path | None = None,
                    page_inputs: Mapping[str, str] | None = None,
                    figures_note: str | None = None, workers: int = 1,
-                   figure_plan: Mapping[str, list[str]] | None = None) -> list[Path]:
+                   figure_plan: Mapping[str, list[str]] | None = None,
+                   index_dir: Path | None = None) -> list[Path]:
     """Write ``articles/<id>.html|.md`` and ``index.html|.md`` into ``out_dir``.
 
     ``frames`` holds the tables (``articles``, ``rejected``, ``mentions``, ``actors``,
@@ -1396,7 +1398,10 @@ def render_reports(frames: dict, articles: Iterable, codebook, out_dir: Path,
     shared among ``workers`` processes.  With ``figure_plan``
     (:func:`framing.figplan.plan_figures`), pages show the planned figures, so they can be
     written while the figures are drawn; without it, the PNGs present under
-    ``out_dir/figures``.
+    ``out_dir/figures``.  With ``index_dir``, the two index pages are written there instead
+    (a staging folder: the workflow's ``publish`` rule moves them into ``out_dir`` once the
+    figures exist too, so the index, which links pages and figures by paths relative to
+    ``out_dir``, never appears before them).
     """
     out_dir = Path(out_dir)
     colors = category_colors(list(codebook.categories))
@@ -1458,7 +1463,7 @@ def render_reports(frames: dict, articles: Iterable, codebook, out_dir: Path,
 
     def index() -> list[Path]:
         return _index(frames, out_dir, provenance, words_s, labels, colors, prev, snap,
-                      status_by_variable)
+                      status_by_variable, index_dir=index_dir)
 
     try:
         if workers > 1 and len(todo) > MIN_PARALLEL_PAGES:

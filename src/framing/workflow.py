@@ -66,3 +66,49 @@ def release_scheduler_timers() -> int:
             t.join()
             n += 1
     return n
+
+
+def freeze_before_exit() -> int:
+    """Move every object of the Snakemake process into the garbage collector's permanent
+    generation once the run is over (called by the Snakefile's ``onsuccess``/``onerror``
+    handlers, after the last job); returns how many objects are frozen.
+
+    The interpreter's collections while it shuts down then skip them: Snakemake imports about
+    two thousand modules (the installed executor plugins with the Kubernetes client and
+    pandas among them), and scanning them took ~0.25 s CPU at the end of every run
+    (measured: ``import snakemake.api`` then exit, 0.92 s user → 0.67 s).  Nothing is
+    collected differently while the run lasts; frozen objects are freed with the process.
+
+    >>> import gc
+    >>> freeze_before_exit() > 0
+    True
+    >>> gc.unfreeze()
+    """
+    import gc
+
+    gc.freeze()
+    return gc.get_freeze_count()
+
+
+def publish(moves: list[tuple[str | Path, str | Path]], log: str | Path | None = None) -> None:
+    """Move staged files into place, in order, each by a rename (it appears whole or not at
+    all; the staging folder is on the destination's file system): the ``publish`` rule moves
+    the report's index pages into ``reports/`` once the figures are drawn too, the index's
+    HTML last.  The moves are logged to ``log``.  Nothing heavy is imported: the job costs
+    the interpreter's start-up only.
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "staged.html").write_text("page", encoding="utf-8")
+    >>> publish([(d / "staged.html", d / "index.html")])
+    >>> (d / "index.html").read_text(encoding="utf-8"), (d / "staged.html").exists()
+    ('page', False)
+    """
+    import os
+
+    lines = []
+    for src, dst in moves:
+        os.replace(src, dst)
+        lines.append(f"{src} -> {dst}\n")
+    if log is not None:
+        Path(log).write_text("".join(lines), encoding="utf-8")

@@ -6,6 +6,9 @@ PROCESSED = config["processed_dir"]
 REPORTS = config["reports_dir"]
 RES = config["resources"]
 LOGS = f"{PROCESSED}/logs"
+# where the report job stages the index pages until publish moves them (under REPORTS: the same
+# file system, so publishing them is a rename)
+STAGING = f"{REPORTS}/.staging"
 import framing as _framing
 
 CODE = Path(_framing.__file__).parent
@@ -56,6 +59,13 @@ def code_version(*modules):
     for name in sorted(modules):
         h.update((CODE / name).read_bytes())
     return h.hexdigest()[:16]
+
+
+def side_by_side_threads():
+    """Threads of the figures and report jobs, which run at the same time: half the cores
+    of a local run each (at least one); cluster profiles set their own (set-threads)."""
+    cores = workflow.resource_settings.cores
+    return max(1, int(cores) // 2) if isinstance(cores, int) else 1
 
 
 def sentiment_model_dir():

@@ -20,7 +20,7 @@ rule figures:
     params:
         code=code_version("figures.py", "figplan.py"),
         per_article_max=config["figures"]["per_article_max"],
-    threads: 64  # capped at --cores when run locally; cluster profiles set their own
+    threads: side_by_side_threads()  # runs beside report; cluster profiles set their own
     resources:
         mem_mb=lambda wc, threads: 1000 + 500 * threads,
         runtime=60,

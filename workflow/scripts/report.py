@@ -53,7 +53,7 @@ with logged(snakemake, "report") as log:
         "entman": tables.read_table(inp.entman),
     }
     cb = load_codebook(Path(inp.codebook))
-    out = Path(snakemake.output.index).parent
+    out = Path(snakemake.output.articles).parent
     resources = {k: Path(v) for k, v in snakemake.config["resources"].items()}
     state = Path(snakemake.config["processed_dir"]) / STATE_FILE
     written = render_reports(frames, read_articles(Path(inp.articles)), cb, out,
@@ -65,5 +65,6 @@ with logged(snakemake, "report") as log:
                                                        snakemake.params.per_article_max),
                              workers=snakemake.threads,
                              figure_plan=plan_figures(frames, per_article_enabled(
-                                 len(frames["articles"]), snakemake.params.per_article_max)))
+                                 len(frames["articles"]), snakemake.params.per_article_max)),
+                             index_dir=Path(snakemake.output.index).parent)
     log.info("%d report file(s)", len(written))
