@@ -1046,13 +1046,8 @@ class QuoteFinder:
     def _colon_verb(self, doc, a: int):
         """The last reporting verb with a subject in the sentence part that ends with the
         colon right before the quote opening at ``a`` (verb, subject), else None."""
-        text = self._text
-        k = a - 1
-        while k >= 0 and text[k] in OPEN + '"':
-            k -= 1
-        while k >= 0 and text[k] == " ":
-            k -= 1
-        if k < 0 or text[k] != ":":
+        k = _colon_before(self._text, a)
+        if k < 0:
             return None
         colon = doc.char_span(k, k + 1, alignment_mode="expand")
         if colon is None:
@@ -1070,12 +1065,8 @@ class QuoteFinder:
         """A person named right before «: «» at the start of a sentence or paragraph
         («Борис Гребенщиков: «…»»), else None."""
         text = self._text
-        k = a - 1
-        while k >= 0 and text[k] in OPEN + '"':
-            k -= 1
-        while k >= 0 and text[k] == " ":
-            k -= 1
-        if k < 0 or text[k] != ":":
+        k = _colon_before(text, a)
+        if k < 0:
             return None
         persons, starts = self._outside
         i = bisect_left(starts, k) - 1
@@ -1545,6 +1536,21 @@ def _phrase_end(toks, k: int):
         elif x.text in _DASHES and depth == 0 and dash_ok:
             return x
     return None
+
+
+def _colon_before(text: str, a: int) -> int:
+    """The offset of the colon right before the quote that opens at ``a`` (quote marks and
+    spaces between them skipped), else -1.
+
+    >>> _colon_before('Он сказал: «Да»', 12), _colon_before('Он сказал «Да»', 11)
+    (9, -1)
+    """
+    k = a - 1
+    while k >= 0 and text[k] in OPEN + '"':
+        k -= 1
+    while k >= 0 and text[k] == " ":
+        k -= 1
+    return k if k >= 0 and text[k] == ":" else -1
 
 
 def _quoted_name_role(doc, a: int, b: int, verb) -> bool:
