@@ -982,3 +982,12 @@ def test_pronoun_prefers_the_subject_of_a_reporting_verb(annotate, registry, quo
             "политтехнолог разместил в своем канале.")
     qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.verb == "по словам"]
     assert [(q.speaker, q.resolution) for q in qs] == [("Алексей Навальный", "pronoun")], qs
+
+
+def test_bare_title_follows_its_own_chain(annotate, registry, quote_finder):
+    # «активист» twice as a subject: the names of the middle sentence are whom it criticises
+    text = ("В 2017 году Виталий Серуканов стал заместителем главы штаба. В конце декабря "
+            "активист написал пост с резкой критикой в адрес главы штаба Леонида Волкова. В "
+            "частности, активист сообщил, что «верификация подписей полностью провалена».")
+    qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "direct"]
+    assert [(q.speaker, q.resolution) for q in qs] == [("Виталий Серуканов", "title")], qs

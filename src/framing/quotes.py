@@ -507,7 +507,8 @@ class QuoteFinder:
             # a feminine noun («пенсионерка», «женщина») names a woman; a masculine title
             # («президент», «министр») may name anyone, but its verb tells («— отметила
             # представитель», «мужчина сказал»)
-            p = self._nearest_person(before, gender=_speaker_gender(head),
+            p = self._nearest_person(self._title_chain_start(head, lemma, before),
+                                     gender=_speaker_gender(head),
                                      skip=self._in_gerund_clause(head),
                                      exclude=self._addressees(head.head))
             a = self._anonymous_subject(head, inside)
@@ -1443,6 +1444,24 @@ class QuoteFinder:
             if m.tok_start <= i < m.tok_end:
                 return m
         return None
+
+    def _title_chain_start(self, head, lemma: str, before: int) -> int:
+        """Where to look back from for the person a bare title refers to: before the same title
+        as the subject of the sentence before (and so on back), whose other names are whom that
+        sentence speaks of («Серуканов стал заместителем … В конце декабря активист написал пост
+        с критикой … Волкова. В частности, активист сообщил» → Серуканов, not Волков)."""
+        doc = self._doc
+        sent = head.sent
+        for _ in range(3):
+            if sent.start == 0:
+                break
+            prev = doc[sent.start - 1].sent
+            same = next((t for t in prev if norm(t.lemma_) == lemma and t.dep_ in {
+                "nsubj", "nsubj:pass"} and self._mention_at(t.i) is None), None)
+            if same is None:
+                break
+            before, sent = same.idx, prev
+        return before
 
     def _actor_at(self, i: int) -> str:
         """The actor of the mention holding token ``i``, or ''."""
