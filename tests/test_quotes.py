@@ -991,3 +991,16 @@ def test_bare_title_follows_its_own_chain(annotate, registry, quote_finder):
             "частности, активист сообщил, что «верификация подписей полностью провалена».")
     qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "direct"]
     assert [(q.speaker, q.resolution) for q in qs] == [("Виталий Серуканов", "title")], qs
+
+
+@pytest.mark.parametrize("text,speaker,content", [
+    # a person named in apposition after «по словам X,»
+    ("По словам члена комиссии, журналистки Евы Меркачевой, условия в колонии ухудшились.",
+     "Ева Меркачев", "условия"),
+    # a name after the comma that is the content's object is no apposition
+    ("По словам собеседников «Медузы», Леонида Слуцкого, не обладающего опытом, не "
+     "воспринимают всерьез.", "", "Леонида Слуцкого"),
+])
+def test_apposition_after_a_by_phrase(annotate, registry, quote_finder, text, speaker, content):
+    qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "indirect"]
+    assert qs and qs[0].text.startswith(content) and qs[0].speaker == speaker, qs

@@ -1236,6 +1236,7 @@ class QuoteFinder:
                     comma = _phrase_end(toks, k)
                     if comma is None:
                         continue
+                    comma = self._apposition_end(doc, comma) or comma
                     holder = [x for x in doc[cue.i + 1:comma.i]]
                     head = _phrase_head(holder) if holder else None
                     span = (cue.i + 1, comma.i)
@@ -1444,6 +1445,29 @@ class QuoteFinder:
             if m.tok_start <= i < m.tok_end:
                 return m
         return None
+
+    def _apposition_end(self, doc, comma):
+        """The comma that closes an apposition naming the person of «по словам X,»: «по словам
+        члена комиссии, журналистки Евы Меркачевой, …» (a genitive noun for a person with a
+        person's name and no verb, closed by a comma); else None."""
+        if comma.text != ",":
+            return None
+        end = comma.i + 1
+        sent_end = comma.sent.end
+        while end < sent_end and doc[end].text != "," and end - comma.i <= 8:
+            end += 1
+        if end >= sent_end or doc[end].text != "," or end == comma.i + 1:
+            return None
+        seg = doc[comma.i + 1:end]
+        first = next((t for t in seg if t.pos_ != "ADJ"), seg[0])  # «бывшего главы», «журналистки»
+        if not _animate_noun(first) or first.morph.get("Case") != ["Gen"]:
+            return None  # «собеседников «Медузы», Слуцкого, не обладающего …»: an object
+        if any(t.pos_ in {"VERB", "AUX"} for t in seg):
+            return None
+        ms, starts = self._by_tok
+        named = [m for m in ms[bisect_left(starts, seg.start):bisect_left(starts, seg.end)]
+                 if m.actor_type == "person"]
+        return doc[end] if named else None
 
     def _title_chain_start(self, head, lemma: str, before: int) -> int:
         """Where to look back from for the person a bare title refers to: before the same title
