@@ -986,18 +986,14 @@ class QuoteFinder:
                                     owner.speaker_text, owner.resolution, owner.verb,
                                     owner.verb_type))
                 continue
-            if found is not None and (not short or self.verbs.type_of(found[0]) == "naming"):
-                verb, subj = found
-                speaker, surface, res = self._resolve(subj, doc, mentions, inside)
-                quotes.append(Quote(aid, 0, "direct", a, b, text[a:b], speaker, surface, res,
-                                    verb.text, self.verbs.marked_type(
-                                        verb, self.verbs.type_of(verb))))
-                continue
-            found = None if short else self._colon_verb(doc, a)
-            if found is not None:
+            if found is not None and short and self.verbs.type_of(found[0]) != "naming":
+                found = None  # a short quote is reported only by a naming verb
+            if found is None and not short:
                 # «Вот как это прокомментировал писатель X, который …, кто …: «…»»: the
                 # reporting verb of the clause the colon ends, when the parse hangs the quote
                 # elsewhere
+                found = self._colon_verb(doc, a)
+            if found is not None:
                 verb, subj = found
                 speaker, surface, res = self._resolve(subj, doc, mentions, inside)
                 quotes.append(Quote(aid, 0, "direct", a, b, text[a:b], speaker, surface, res,
