@@ -23,7 +23,7 @@ def test_profile_parses_and_batches_the_annotation_stages(name, executor):
     cfg = yaml.safe_load((PROFILES / name / "config.yaml").read_text(encoding="utf-8"))
     assert cfg["executor"] == executor
     # a cluster job is a batch: the per-article stages travel as one group job
-    assert cfg["groups"] == ANNOTATE and cfg["group-components"] == ["annotate=1"]
+    assert cfg["groups"] == ANNOTATE and cfg["group-components"] == ["annotate=4"]
     assert cfg["default-resources"]["mem_mb"] > 0
 
 

@@ -402,27 +402,42 @@ def test_sample_entman(sample_result, sample_article):
 
 
 @pytest.fixture(scope="module")
-def stage_out(tmp_path_factory, sample_doc, sample_mentions, sample_quotes):
+def stage_out(tmp_path_factory, sample_doc):
+    """The frames stage on a cold cache: it keys and computes the actor, quote and sentiment
+    results it reads itself (no other stage has run)."""
     from framing.nlp import save_doc
-    from framing.sentiment import load_lexicon, mention_sentiment
-    from framing.stance import stance_edges
 
     d = tmp_path_factory.mktemp("frames_stage")
     (d / "nlp" / "cache").mkdir(parents=True)
     save_doc(sample_doc, d / "nlp" / "cache" / "k1.spacy")
     aid = sample_doc.user_data["framing"]["id"]
     (d / "nlp" / "docs.tsv").write_text(f"article_id\tkey\n{aid}\tk1\n", encoding="utf-8")
-    tables.write_rows("mentions", [m.as_row() for m in sample_mentions], d / "mentions.parquet")
-    tables.write_rows("quotes", [q.as_row() for q in sample_quotes], d / "quotes.parquet")
+    cfg = ROOT / "config"
+    up = {"registry_path": cfg / "actors.yaml", "verbs_path": cfg / "reporting_verbs.yaml",
+          "lexicon_path": cfg / "sentiment_lexicon.tsv"}
+    counts = run_frames(d / "nlp" / "docs.tsv", FRAMES, d / "out1", **up)
+    run_frames(d / "nlp" / "docs.tsv", FRAMES, d / "out2", **up)
+    return d, counts
+
+
+def test_run_frames_computes_what_it_reads_on_a_cold_cache(stage_out, sample_doc,
+                                                            sample_mentions, sample_quotes):
+    from framing.frames import FrameCoder, load_frames
+    from framing.sentiment import load_lexicon, mention_sentiment
+    from framing.stance import stance_edges
+
+    d, _ = stage_out
+    for stage in ("actors", "quotes", "sentiment", "frames"):
+        assert len(list((d / "cache" / stage).glob("*.json"))) == 1, stage
     lex = load_lexicon(ROOT / "config" / "sentiment_lexicon.tsv")
     st = stance_edges(sample_doc, sample_mentions, sample_quotes,
                       mention_sentiment(sample_doc, sample_mentions, sample_quotes, lex))
-    tables.write_rows("stance", [e.as_row() for e in st], d / "stance.parquet")
-    args = (d / "nlp" / "docs.tsv", FRAMES, d / "mentions.parquet", d / "quotes.parquet",
-            d / "stance.parquet")
-    counts = run_frames(*args, d / "out1")
-    run_frames(*args, d / "out2")
-    return d, counts
+    want = FrameCoder(load_frames(FRAMES)).code(
+        sample_doc, [m.as_row() for m in sample_mentions], [q.as_row() for q in sample_quotes],
+        [e.as_row() for e in st])
+    got = pd.read_parquet(d / "out1" / "sv_items.parquet")
+    assert len(got) == len(want.sv_items) and len(got)
+    assert sorted(got.to_dict("records"), key=str) == sorted(want.sv_items, key=str)
 
 
 def test_run_frames_writes_the_tables(stage_out, sample_article):

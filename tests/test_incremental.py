@@ -22,27 +22,25 @@ TABLES = ("sentences", "mentions", "actors", "quotes", "devices", "mention_senti
           "mfc_evidence", "entman")
 
 
-def build(tmp: Path, warm: bool, codebook: Path = CFG / "codebook.yaml") -> Path:
+def build(tmp: Path, warm: bool, codebook: Path = CFG / "codebook.yaml",
+          registry: Path = CFG / "actors.yaml") -> Path:
     raw = tmp / "raw"
     raw.mkdir(parents=True, exist_ok=True)
     (raw / "a.txt").write_text(TEXT, encoding="utf-8")
     (raw / "b.txt").write_text(TEXT.replace("Путин", "Лавров"), encoding="utf-8")
     out = tmp / "processed"
     run_ingest(raw, out / "articles.jsonl", out)
-    res = Resources(CFG / "actors.yaml", CFG / "reporting_verbs.yaml", codebook,
+    res = Resources(registry, CFG / "reporting_verbs.yaml", codebook,
                     CFG / "sentiment_lexicon.tsv", None, CFG / "frames.yaml")
     m = out / "nlp" / "docs.tsv"
     run_nlp(out / "articles.jsonl", m, out / "sentences.parquet", warm=res if warm else None)
-    run_actors(m, CFG / "actors.yaml", out / "mentions.parquet", out / "actors.parquet")
-    run_quotes(m, out / "mentions.parquet", CFG / "reporting_verbs.yaml", CFG / "actors.yaml",
-               out / "quotes.parquet")
-    run_devices(m, codebook, out / "mentions.parquet", out / "quotes.parquet",
-                out / "devices.parquet")
-    run_sentiment(m, out / "mentions.parquet", out / "quotes.parquet",
-                  CFG / "sentiment_lexicon.tsv", out / "mention_sentiment.parquet",
-                  out / "actor_sentiment.parquet", None, out / "stance.parquet")
-    run_frames(m, CFG / "frames.yaml", out / "mentions.parquet", out / "quotes.parquet",
-               out / "stance.parquet", out)
+    run_actors(m, registry, out / "mentions.parquet", out / "actors.parquet")
+    up = {"registry_path": registry, "verbs_path": CFG / "reporting_verbs.yaml"}
+    run_quotes(m, CFG / "reporting_verbs.yaml", out / "quotes.parquet", registry_path=registry)
+    run_devices(m, codebook, out / "devices.parquet", **up)
+    run_sentiment(m, CFG / "sentiment_lexicon.tsv", out / "mention_sentiment.parquet",
+                  out / "actor_sentiment.parquet", None, out / "stance.parquet", **up)
+    run_frames(m, CFG / "frames.yaml", out, lexicon_path=CFG / "sentiment_lexicon.tsv", **up)
     return out
 
 
@@ -76,6 +74,56 @@ def test_resource_edit_recomputes_only_that_stage(tmp_path, caplog):
     assert (out / "devices.csv").read_bytes() == before
     # stale entries are pruned: one result per article and stage
     assert len(list((out / "cache" / "devices").glob("*.json"))) == 2
+
+
+def test_registry_edit_stage_computes_its_upstream_results_itself(tmp_path, caplog):
+    """The stage jobs no longer wait for the actors job: after a registry edit, sentiment may
+    run first, on a cache without the new actor and quote results.  It keys and computes them
+    itself, and its tables are those of a fresh run with the new registry."""
+    caplog.set_level(logging.INFO, logger="framing")
+    reg = tmp_path / "actors.yaml"
+    reg.write_text((CFG / "actors.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    out = build(tmp_path / "p", warm=True, registry=reg)
+    assert "Владимир Путин" in (out / "mention_sentiment.csv").read_text(encoding="utf-8")
+    text = reg.read_text(encoding="utf-8")
+    assert text.count("- id: Владимир Путин\n") == 1
+    reg.write_text(text.replace("- id: Владимир Путин\n", "- id: Путин В. В.\n"),
+                   encoding="utf-8")
+    caplog.clear()
+    m = out / "nlp" / "docs.tsv"
+    run_sentiment(m, CFG / "sentiment_lexicon.tsv", out / "mention_sentiment.parquet",
+                  out / "actor_sentiment.parquet", None, out / "stance.parquet",
+                  registry_path=reg, verbs_path=CFG / "reporting_verbs.yaml")
+    assert computed(caplog, "sentiment").endswith("2 computed, 0 reused")
+    assert "sentiment: upstream results computed here: actors, quotes" in caplog.text
+    got = {n: (out / f"{n}.csv").read_bytes() for n in (
+        "mention_sentiment", "actor_sentiment", "stance", "stance_corpus")}
+    assert "Путин В. В." in got["mention_sentiment"].decode()
+    assert "Владимир Путин" not in got["mention_sentiment"].decode()
+    fresh = build(tmp_path / "fresh", warm=False, registry=reg)
+    for name, blob in got.items():
+        assert (fresh / f"{name}.csv").read_bytes() == blob, name
+    # the actors job, running after (or beside) it, reuses what sentiment cached
+    caplog.clear()
+    build(tmp_path / "p", warm=True, registry=reg)
+    assert computed(caplog, "actors").endswith("0 computed, 2 reused")
+    assert computed(caplog, "quotes").endswith("0 computed, 2 reused")
+    assert computed(caplog, "sentiment").endswith("0 computed, 2 reused")
+    assert computed(caplog, "frames").endswith("2 computed, 0 reused")
+    for name in TABLES:
+        assert filecmp.cmp(out / f"{name}.csv", fresh / f"{name}.csv", shallow=False), name
+    # each stage pruned only its own entries: one current result per article and stage
+    for stage in ("actors", "quotes", "devices", "sentiment", "frames"):
+        assert len(list((out / "cache" / stage).glob("*.json"))) == 2, stage
+
+
+def test_stage_refuses_the_wrong_upstream_annotators(tmp_path):
+    from framing.annotators import ActorsAnnotator, DevicesAnnotator
+    from framing.stages import run_stage
+
+    with pytest.raises(ValueError, match="devices: upstream annotators"):
+        run_stage(DevicesAnnotator(CFG / "codebook.yaml"), tmp_path / "docs.tsv",
+                  [ActorsAnnotator(CFG / "actors.yaml")], tmp_path / "devices.parquet")
 
 
 def test_damaged_cache_entry_is_recomputed(tmp_path):

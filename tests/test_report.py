@@ -55,13 +55,13 @@ def run_library(tmp_path, root, text: str | dict[str, str], name: str = "evil"):
     cfg = root / "config"
     run_actors(out / "nlp" / "docs.tsv", cfg / "actors.yaml", out / "mentions.parquet",
                out / "actors.parquet")
-    run_quotes(out / "nlp" / "docs.tsv", out / "mentions.parquet", cfg / "reporting_verbs.yaml",
-               cfg / "actors.yaml", out / "quotes.parquet")
-    run_devices(out / "nlp" / "docs.tsv", cfg / "codebook.yaml", out / "mentions.parquet",
-                out / "quotes.parquet", out / "devices.parquet")
-    run_sentiment(out / "nlp" / "docs.tsv", out / "mentions.parquet", out / "quotes.parquet",
-                  cfg / "sentiment_lexicon.tsv", out / "mention_sentiment.parquet",
-                  out / "actor_sentiment.parquet", stance_out=out / "stance.parquet")
+    up = {"registry_path": cfg / "actors.yaml", "verbs_path": cfg / "reporting_verbs.yaml"}
+    run_quotes(out / "nlp" / "docs.tsv", cfg / "reporting_verbs.yaml", out / "quotes.parquet",
+               registry_path=cfg / "actors.yaml")
+    run_devices(out / "nlp" / "docs.tsv", cfg / "codebook.yaml", out / "devices.parquet", **up)
+    run_sentiment(out / "nlp" / "docs.tsv", cfg / "sentiment_lexicon.tsv",
+                  out / "mention_sentiment.parquet", out / "actor_sentiment.parquet",
+                  stance_out=out / "stance.parquet", **up)
     return out
 
 

@@ -170,6 +170,33 @@ def test_tables_hold_the_fixture_annotations(project, expected):
     assert "вбить клин" in html and "Продолжение после рекламы" not in html
 
 
+STAGES = ("actors", "devices", "sentiment", "frames")
+
+
+def test_stage_jobs_depend_on_the_nlp_job_not_on_each_other():
+    """The per-article stages compute their upstream result keys themselves: each starts as
+    soon as the NLP job is done (two at a time on 2 cores), and is rerun by the resource files
+    of the stages it reads, which are its inputs."""
+    rules = _rules()
+    outs = {name: {str(f) for f in rules[name].output} for name in STAGES}
+    manifest = {str(f) for f in rules["nlp"].output} & {"data/processed/nlp/docs.tsv"}
+    for name in STAGES:
+        ins = {str(f) for f in rules[name].input}
+        assert manifest <= ins, name
+        for other in STAGES:
+            assert not ins & outs[other], (name, other)
+        assert "config/actors.yaml" in ins, name
+    for name in ("devices", "sentiment", "frames"):
+        assert "config/reporting_verbs.yaml" in {str(f) for f in rules[name].input}, name
+    assert "config/sentiment_lexicon.tsv" in {str(f) for f in rules["frames"].input}
+
+
+def test_rerunning_the_actors_job_reruns_only_what_reads_its_tables(project):
+    r = snakemake(project, "--dry-run", "--quiet", "rules", "--forcerun", "actors")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert planned_jobs(r.stdout + r.stderr) == {"actors", "report", "publish", "all"}
+
+
 def test_second_run_does_nothing(project):
     r = snakemake(project, "--dry-run")
     assert r.returncode == 0

@@ -681,22 +681,25 @@ def check_examples(coder: FrameCoder, nlp) -> list[str]:
 # ----------------------------------------------------------------------------- stage
 
 
-def run_frames(manifest: Path, frames_path: Path, mentions_path: Path, quotes_path: Path,
-               stance_path: Path, out_dir: Path) -> dict[str, int]:
+def run_frames(manifest: Path, frames_path: Path, out_dir: Path, *, registry_path: Path,
+               verbs_path: Path, lexicon_path: Path,
+               model_dir: Path | None = None) -> dict[str, int]:
     """Code every article of the NLP store (reusing cached per-article results); write
     ``sv_items``, ``sv_frames``, ``mfc_frames``, ``mfc_evidence`` and ``entman`` tables
-    (Parquet + CSV) into ``out_dir``.
+    (Parquet + CSV) into ``out_dir``.  The actor, quote and sentiment results it reads are
+    keyed (and, if missing, computed) from ``registry_path``, ``verbs_path``,
+    ``lexicon_path`` and ``model_dir`` (the sentiment stage's model, ``None``: lexicon).
 
     Returns row counts per table.
     """
     from . import tables
     from .annotators import FramesAnnotator
-    from .stages import concat_results, run_stage
+    from .stages import concat_results, run_stage, upstream_annotators
 
     out_dir = Path(out_dir)
-    res = run_stage(FramesAnnotator(Path(frames_path)), manifest,
-                    {"actors": Path(mentions_path), "quotes": Path(quotes_path),
-                     "sentiment": Path(stance_path)}, out_dir / "sv_items.parquet")
+    up = upstream_annotators("frames", registry_path, verbs_path, lexicon_path, model_dir)
+    res = run_stage(FramesAnnotator(Path(frames_path)), manifest, up,
+                    out_dir / "sv_items.parquet")
     counts = {}
     for k in FRAME_TABLES:
         rows = concat_results(res, k)

@@ -10,9 +10,9 @@ import json
 import logging
 import os
 import sys
-from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from . import tables
 from .ingest import Article, ingest_dir, read_articles, write_articles
@@ -264,81 +264,114 @@ def run_nlp(articles_jsonl: Path, manifest: Path, sentences_out: Path,
 
 # ----------------------------------------------------------------------------- per-article stages
 
-#: Upstream stage → (table it writes, key of its rows in the cached result).
-_UPSTREAM_TABLE = {"actors": "mentions", "quotes": "quotes", "sentiment": "stance"}
+def chain_keys(annotators: Sequence, doc_key: str) -> dict[str, str]:
+    """Result key of every stage of ``annotators`` (in stage order, each stage's upstream
+    stages before it) for the Doc with key ``doc_key``: a pure function of the Doc key and the
+    annotators' fingerprints, so any job holding the same resources gets the same keys.
+
+    >>> class A:
+    ...     def __init__(self, name): self.name, self.fp = name, "fp-" + name
+    >>> keys = chain_keys([A("actors"), A("quotes")], "doc")
+    >>> from framing.annotators import key_of
+    >>> keys["quotes"] == key_of("fp-quotes", "doc", {"actors": keys["actors"]})
+    True
+    """
+    from .annotators import UPSTREAM, key_of
+
+    keys: dict[str, str] = {}
+    for ann in annotators:
+        keys[ann.name] = key_of(ann.fp, doc_key, {u: keys[u] for u in UPSTREAM[ann.name]})
+    return keys
 
 
-def run_stage(annotator, manifest: Path, upstream_tables: dict[str, Path],
-              out_table: Path) -> dict[str, dict]:
+def resolve(stage: str, annotators: Mapping[str, Any], keys: Mapping[str, str],
+            cache_root: Path, doc: Callable[[], Any], computed: set[str] | None = None) -> dict:
+    """One article's result of ``stage``: from the cache, else computed from the Doc (``doc()``
+    loads it) and the upstream stages' results, themselves resolved the same way, and cached.
+
+    ``annotators`` maps every stage in the chain to its annotator, ``keys`` to its result key
+    (:func:`chain_keys`: the keys :func:`framing.annotators.annotate_all` gives in the NLP
+    warm-up).  The stages a result was computed for are added to ``computed``.  Writes are
+    atomic and a result is a function of its key: a job computing the same entry
+    at the same time as another writes the same bytes.
+    """
+    from .annotators import UPSTREAM, ArticleCache
+
+    cache = ArticleCache(cache_root, stage)
+    res = cache.get(keys[stage])
+    if res is None:
+        up = {u: resolve(u, annotators, keys, cache_root, doc, computed)
+              for u in UPSTREAM[stage]}
+        res = annotators[stage].compute(doc(), up)
+        cache.put(keys[stage], res)
+        if computed is not None:
+            computed.add(stage)
+    return res
+
+
+def run_stage(annotator, manifest: Path, upstream: Sequence, out_table: Path) -> dict[str, dict]:
     """Per-article results of ``annotator`` for every article in the manifest, reused from
     the cache where their inputs are unchanged and computed (and cached) otherwise.
 
-    ``upstream_tables`` maps each upstream stage to the table its rows can be read back from
-    should its cached results be lost.  Result keys are kept in ``<processed>/<stage>.keys.tsv``
-    (``processed`` = the folder holding ``out_table``).
+    ``upstream`` holds the annotators of the stages it reads (``UPSTREAM[annotator.name]``, in
+    stage order), built from the same resources as the NLP warm-up's: the upstream result keys
+    are computed here from the Doc keys and their fingerprints, not read from the upstream
+    stages' outputs, so the stage jobs need not wait for one another.  An upstream result
+    missing from the cache (cold cache, or its job not run yet) is computed here and cached.
+    Result keys are kept in ``<processed>/<stage>.keys.tsv`` (``processed`` = the folder
+    holding ``out_table``); only this stage's own cache entries are pruned.
     """
-    from .annotators import UPSTREAM, ArticleCache, key_of, keys_path, read_keys, write_keys
+    from .annotators import UPSTREAM, ArticleCache, keys_path, write_keys
     from .nlp import blank_vocab, load_doc
 
+    names = tuple(u.name for u in upstream)
+    if names != UPSTREAM[annotator.name]:
+        raise ValueError(f"{annotator.name}: upstream annotators {names} given, "
+                         f"{UPSTREAM[annotator.name]} needed")
+    chain = [*upstream, annotator]
+    by_name = {a.name: a for a in chain}
     store = DocStore(manifest)
     root = cache_root(manifest)
     cache = ArticleCache(root, annotator.name)
-    ups = UPSTREAM[annotator.name]
     processed = Path(out_table).parent
-    up_keys: dict[str, dict[str, str]] = {}
-    up_tables: dict[str, dict[str, list]] = {}
-    for u in ups:
-        kp = keys_path(processed, u)
-        if kp.exists():
-            up_keys[u] = read_keys(kp)
-        else:  # tables written elsewhere (library use): key the upstream rows by content
-            up_tables[u] = _rows_by_article(upstream_tables[u])
-            up_keys[u] = {aid: _rows_key(up_tables[u].get(aid, []))
-                          for aid, _ in store.entries()}
     results: dict[str, dict] = {}
     keys: dict[str, str] = {}
     vocab = None
     entries = store.entries()
     missing = 0
+    computed: set[str] = set()
     progress = Progress(len(entries), annotator.name, every=30.0)
     for aid, dkey in entries:
-        up = {u: up_keys[u][aid] for u in ups}
-        key = key_of(annotator.fp, dkey, up)
+        chained = chain_keys(chain, dkey)
+        key = chained[annotator.name]
         res = cache.get(key)
         if res is None:
             missing += 1
-            upres = {}
-            for u in ups:
-                got = ArticleCache(root, u).get(up[u])
-                if got is None:  # upstream cache lost: fall back to its table
-                    if u not in up_tables:
-                        up_tables[u] = _rows_by_article(upstream_tables[u])
-                    got = {_UPSTREAM_TABLE[u]: up_tables[u].get(aid, [])}
-                upres[u] = got
             vocab = vocab or blank_vocab()
-            res = annotator.compute(load_doc(store.path_for(dkey), vocab), upres)
-            cache.put(key, res)
+            doc = _lazy_doc(store.path_for(dkey), vocab, load_doc)
+            res = resolve(annotator.name, by_name, chained, root, doc, computed)
         results[aid], keys[aid] = res, key
         progress.step()
     cache.prune(set(keys.values()))
     write_keys(keys_path(processed, annotator.name), keys)
+    if computed - {annotator.name}:
+        log.info("%s: upstream results computed here: %s", annotator.name,
+                 ", ".join(sorted(computed - {annotator.name})))
     log.info("%s: %d article(s), %d computed, %d reused", annotator.name, len(entries),
              missing, len(entries) - missing)
     return results
 
 
-def _rows_key(rows: list[dict]) -> str:
-    import hashlib
+def _lazy_doc(path: Path, vocab, load_doc):
+    """A loader of the Doc at ``path`` that reads it once, on first call."""
+    held: list = []
 
-    blob = json.dumps(rows, sort_keys=True, default=str, ensure_ascii=False)
-    return "rows-" + hashlib.sha256(blob.encode()).hexdigest()[:20]
+    def get():
+        if not held:
+            held.append(load_doc(path, vocab))
+        return held[0]
 
-
-def _rows_by_article(path: Path) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = defaultdict(list)
-    for rec in tables.read_table(path).to_dict("records"):
-        out[rec["article_id"]].append(rec)
-    return out
+    return get
 
 
 def concat_results(results: dict[str, dict], part: str) -> list[dict]:
@@ -349,10 +382,25 @@ def concat_results(results: dict[str, dict], part: str) -> list[dict]:
 # ----------------------------------------------------------------------------- actors
 
 
+def upstream_annotators(stage: str, registry_path: Path, verbs_path: Path | None = None,
+                        lexicon_path: Path | None = None,
+                        model_dir: Path | None = None) -> list:
+    """The annotators of the stages ``stage`` reads (``UPSTREAM[stage]``, in stage order),
+    built from their resource files: cheap (fingerprints only; resources load on first use)."""
+    from .annotators import UPSTREAM, ActorsAnnotator, QuotesAnnotator, SentimentAnnotator
+
+    make = {
+        "actors": lambda: ActorsAnnotator(Path(registry_path)),
+        "quotes": lambda: QuotesAnnotator(Path(registry_path), Path(verbs_path)),
+        "sentiment": lambda: SentimentAnnotator(Path(lexicon_path), model_dir),
+    }
+    return [make[u]() for u in UPSTREAM[stage]]
+
+
 def run_actors(manifest: Path, registry_path: Path, mentions_out: Path, actors_out: Path) -> int:
     from .annotators import ActorsAnnotator
 
-    res = run_stage(ActorsAnnotator(Path(registry_path)), manifest, {}, mentions_out)
+    res = run_stage(ActorsAnnotator(Path(registry_path)), manifest, [], mentions_out)
     mentions = concat_results(res, "mentions")
     tables.write_rows("mentions", mentions, Path(mentions_out))
     tables.write_rows("actors", concat_results(res, "actors"), Path(actors_out))
@@ -362,12 +410,12 @@ def run_actors(manifest: Path, registry_path: Path, mentions_out: Path, actors_o
 # ----------------------------------------------------------------------------- quotes
 
 
-def run_quotes(manifest: Path, mentions_path: Path, verbs_path: Path, registry_path: Path,
-               quotes_out: Path) -> int:
+def run_quotes(manifest: Path, verbs_path: Path, quotes_out: Path, *,
+               registry_path: Path) -> int:
     from .annotators import QuotesAnnotator
 
     ann = QuotesAnnotator(Path(registry_path), Path(verbs_path))
-    res = run_stage(ann, manifest, {"actors": Path(mentions_path)}, quotes_out)
+    res = run_stage(ann, manifest, upstream_annotators("quotes", registry_path), quotes_out)
     quotes = concat_results(res, "quotes")
     tables.write_rows("quotes", quotes, Path(quotes_out))
     return len(quotes)
@@ -376,13 +424,15 @@ def run_quotes(manifest: Path, mentions_path: Path, verbs_path: Path, registry_p
 # ----------------------------------------------------------------------------- devices
 
 
-def run_devices(manifest: Path, codebook_path: Path, mentions_path: Path, quotes_path: Path,
-                devices_out: Path) -> int:
+def run_devices(manifest: Path, codebook_path: Path, devices_out: Path, *,
+                registry_path: Path, verbs_path: Path) -> int:
+    """Device hits of every article; the actor and quote results it reads are keyed (and,
+    if missing, computed) from ``registry_path`` and ``verbs_path``."""
     from .annotators import DevicesAnnotator
 
     ann = DevicesAnnotator(Path(codebook_path))
-    res = run_stage(ann, manifest, {"actors": Path(mentions_path), "quotes": Path(quotes_path)},
-                    devices_out)
+    up = upstream_annotators("devices", registry_path, verbs_path)
+    res = run_stage(ann, manifest, up, devices_out)
     hits = concat_results(res, "devices")
     tables.write_rows("devices", hits, Path(devices_out))
     return len(hits)
@@ -391,16 +441,18 @@ def run_devices(manifest: Path, codebook_path: Path, mentions_path: Path, quotes
 # ----------------------------------------------------------------------------- sentiment
 
 
-def run_sentiment(manifest: Path, mentions_path: Path, quotes_path: Path, lexicon_path: Path,
-                  mention_out: Path, actor_out: Path, model_dir: Path | None = None,
-                  stance_out: Path | None = None) -> int:
-    """Score every mention (trained model in ``model_dir`` if given, else the lexicon)."""
+def run_sentiment(manifest: Path, lexicon_path: Path, mention_out: Path, actor_out: Path,
+                  model_dir: Path | None = None, stance_out: Path | None = None, *,
+                  registry_path: Path, verbs_path: Path) -> int:
+    """Score every mention (trained model in ``model_dir`` if given, else the lexicon); the
+    actor and quote results it reads are keyed (and, if missing, computed) from
+    ``registry_path`` and ``verbs_path``."""
     from .annotators import SentimentAnnotator
     from .stance import corpus_edges
 
     ann = SentimentAnnotator(Path(lexicon_path), model_dir)
-    res = run_stage(ann, manifest, {"actors": Path(mentions_path), "quotes": Path(quotes_path)},
-                    mention_out)
+    up = upstream_annotators("sentiment", registry_path, verbs_path)
+    res = run_stage(ann, manifest, up, mention_out)
     rows = concat_results(res, "mention_sentiment")
     edges = concat_results(res, "stance")
     tables.write_rows("mention_sentiment", rows, Path(mention_out))

@@ -61,6 +61,16 @@ def code_version(*modules):
     return h.hexdigest()[:16]
 
 
+def stage_code(stage):
+    """code_version() of a per-article stage: its modules and those of the stages it reads.
+    The stage jobs compute their upstream result keys themselves (they do not wait for the
+    upstream jobs), so a change in an upstream stage's code must rerun them too."""
+    from framing.annotators import STAGE_MODULES, UPSTREAM
+
+    mods = {m for s in (*UPSTREAM[stage], stage) for m in STAGE_MODULES[s]}
+    return code_version("stages.py", *mods)
+
+
 def side_by_side_threads():
     """Threads of the figures and report jobs, which run at the same time: half the cores
     of a local run each (at least one); cluster profiles set their own (set-threads)."""

@@ -3,16 +3,14 @@ rule devices:
     input:
         manifest=rules.nlp.output.manifest,
         codebook=RES["codebook"],
-        mentions=rules.actors.output.mentions,
-        quotes=rules.actors.output.quotes,
-        mention_keys=rules.actors.output.result_keys,
-        quote_keys=rules.actors.output.quote_keys,
+        # the actor and quote results it reads are keyed by these (see stage_code)
+        registry=RES["actors"],
+        verbs=RES["reporting_verbs"],
     output:
         devices=f"{PROCESSED}/devices.parquet",
         result_keys=f"{PROCESSED}/devices.keys.tsv",
     params:
-        code=code_version("devices.py", "codebook.py", "lemmas.py", "yamlio.py", "annotators.py",
-                          "stages.py"),
+        code=stage_code("devices"),
     resources:
         mem_mb=2000,
         runtime=60,

@@ -3,12 +3,11 @@ rule frames:
     input:
         manifest=rules.nlp.output.manifest,
         frames=RES["frames"],
-        mentions=rules.actors.output.mentions,
-        quotes=rules.actors.output.quotes,
-        stance=rules.sentiment.output.stance,
-        mention_keys=rules.actors.output.result_keys,
-        quote_keys=rules.actors.output.quote_keys,
-        sentiment_keys=rules.sentiment.output.result_keys,
+        # the actor, quote and sentiment results it reads are keyed by these (see stage_code)
+        registry=RES["actors"],
+        verbs=RES["reporting_verbs"],
+        lexicon=RES["sentiment_lexicon"],
+        model=sentiment_model_files(),
     output:
         sv_items=f"{PROCESSED}/sv_items.parquet",
         sv_frames=f"{PROCESSED}/sv_frames.parquet",
@@ -17,12 +16,9 @@ rule frames:
         entman=f"{PROCESSED}/entman.parquet",
         result_keys=f"{PROCESSED}/frames.keys.tsv",
     params:
-        code=code_version(
-            "frames.py", "codebook.py", "devices.py", "lemmas.py", "lexmatch.py", "yamlio.py",
-            "annotators.py", "stages.py"
-        ),
+        code=stage_code("frames"),
     resources:
-        mem_mb=2000,
+        mem_mb=2500,  # loads the sentiment model if it must compute sentiment results
         runtime=60,
     log:
         f"{LOGS}/frames.log",

@@ -2,10 +2,9 @@ rule sentiment:
     priority: 10  # the annotation chain first; provenance and input checks fill idle cores
     input:
         manifest=rules.nlp.output.manifest,
-        mentions=rules.actors.output.mentions,
-        quotes=rules.actors.output.quotes,
-        mention_keys=rules.actors.output.result_keys,
-        quote_keys=rules.actors.output.quote_keys,
+        # the actor and quote results it reads are keyed by these (see stage_code)
+        registry=RES["actors"],
+        verbs=RES["reporting_verbs"],
         lexicon=RES["sentiment_lexicon"],
         model=sentiment_model_files(),
     output:
@@ -15,8 +14,7 @@ rule sentiment:
         stance=f"{PROCESSED}/stance.parquet",
         stance_corpus=f"{PROCESSED}/stance_corpus.parquet",
     params:
-        code=code_version("sentiment.py", "sentiment_model.py", "sentiment_cnn.py",
-                          "resources.py", "stance.py", "annotators.py", "stages.py"),
+        code=stage_code("sentiment"),
     resources:
         mem_mb=2500,
         runtime=60,

@@ -5,6 +5,6 @@ with logged(snakemake, "actors") as log:
     out = snakemake.output
     n = run_actors(snakemake.input.manifest, snakemake.input.registry, out.mentions, out.actors)
     log.info("%d actor mention(s)", n)
-    n = run_quotes(snakemake.input.manifest, out.mentions, snakemake.input.verbs,
-                   snakemake.input.registry, out.quotes)
+    n = run_quotes(snakemake.input.manifest, snakemake.input.verbs, out.quotes,
+                   registry_path=snakemake.input.registry)
     log.info("%d quote(s)", n)
