@@ -177,3 +177,17 @@ def test_report_pages_are_reused_while_their_inputs_are_unchanged(tmp_path, code
     render_reports(frames, arts, codebook, tmp_path / "r4", {})
     for f in (tmp_path / "r4" / "articles").iterdir():
         assert f.read_bytes() == (tmp_path / "r3" / "articles" / f.name).read_bytes()
+
+
+def test_stage_jobs_and_the_warm_up_give_the_same_keys(tmp_path, annotate):
+    # the key chain is computed in two places: the NLP warm-up (annotate_all) and the stage
+    # jobs (chain_keys); cached results are found only while both agree
+    from framing.annotators import annotate_all
+    from framing.stages import chain_keys
+
+    res = Resources(CFG / "actors.yaml", CFG / "reporting_verbs.yaml", CFG / "codebook.yaml",
+                    CFG / "sentiment_lexicon.tsv", None, CFG / "frames.yaml")
+    anns = res.annotators()
+    warm = annotate_all(annotate(TEXT), "doc-key", anns, tmp_path)
+    assert warm == chain_keys(anns, "doc-key")
+    assert len(set(warm.values())) == len(anns)
