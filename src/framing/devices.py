@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from .codebook import Codebook, Pattern, Word
 from .docview import doc_view
 from .lemmas import Lemmatizer
-from .quotes import speaker_at
+from .quotes import quote_at, speaker_at
 
 #: (lower, lemma alternatives, text, pos, head index within the sequence, dep label)
 DTok = tuple[str, frozenset[str], str, str, int, str]
@@ -225,7 +225,8 @@ class DeviceMatcher:
                 end=span.end_char, text=span.text, sent=sent_no,
                 sentence=context.text.strip(), segment=segment_kind(doc, span.start_char),
                 speaker=speaker_at(quotes, span.start_char),
-                target="; ".join(targets_for(doc, span, context, mentions)),
+                target="; ".join(targets_for(doc, span, context, mentions,
+                                             quote_at(quotes, span.start_char))),
             ))
 
         sent_toks = sentence_tokens(doc, self.lemmatizer)
@@ -462,11 +463,18 @@ def _has_alnum(text: str) -> bool:
     return text.isalnum() or any(ch.isalnum() for ch in text)
 
 
-def targets_for(doc, span, sent, mentions: Sequence) -> list[str]:
+def targets_for(doc, span, sent, mentions: Sequence, quote=None) -> list[str]:
     """Actors a device is about: an actor the evidence itself names by periphrasis, else
     mentions in the syntactic subtree of the evidence, else the nearest actor mention in the
-    sentence (within 10 tokens), else none."""
+    sentence (within 10 tokens), else none.  For a device inside ``quote`` (the innermost
+    quote holding it), the speaker's own mentions outside the quote — the reporting clause,
+    «— отметил Шибутов» — are not candidates: who says «мы и так уже союзники» is not what
+    the device is about."""
     in_sent = [m for m in mentions if sent.start <= m.tok_start < sent.end]
+    if quote is not None and quote.speaker:
+        idx = doc_view(doc).idx
+        in_sent = [m for m in in_sent if m.actor != quote.speaker
+                   or quote.start <= idx[m.tok_start] < quote.end]
     if not in_sent:
         return []
     # the evidence itself names an actor indirectly («из-за океана» → США, «внешние силы»)

@@ -2020,12 +2020,18 @@ def _noun_after(doc, verb: int, end: int):
     return next((x for x in nouns if x.morph.get("Case") == ["Nom"]), nouns[0] if nouns else None)
 
 
-def speaker_at(quotes: Sequence[Quote], offset: int) -> str:
-    """The speaker whose quote contains ``offset`` (innermost), else ``AUTHOR``."""
+def quote_at(quotes: Sequence[Quote], offset: int) -> Quote | None:
+    """The innermost quote containing the character ``offset``, else None."""
     best = None
     for q in quotes:
         if q.start <= offset < q.end and (best is None or q.end - q.start < best.end - best.start):
             best = q
+    return best
+
+
+def speaker_at(quotes: Sequence[Quote], offset: int) -> str:
+    """The speaker whose quote contains ``offset`` (innermost), else ``AUTHOR``."""
+    best = quote_at(quotes, offset)
     if best is None:
         return "AUTHOR"
     return best.speaker or "UNATTRIBUTED"
