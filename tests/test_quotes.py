@@ -884,7 +884,7 @@ def test_interrupting_clause_with_a_dash_of_its_own(annotate, registry, quote_fi
 @pytest.mark.parametrize("text,speaker,content", [
     # a dash inside a name in guillemets does not end «по словам X»
     ("По словам координатора «Вольного дела — Юг» Карины Мираковой, Олег Дерипаска часто "
-     "помогает району.", "Карина Мираков", "Олег Дерипаска"),
+     "помогает району.", "Карина Миракова", "Олег Дерипаска"),
     # «по данным …» as an aside between dashes is not the report; the sentence's verb is
     ("Источник в мэрии рассказывает, что в этих домах — по данным опроса по телефону — "
      "большинство жителей поддерживают снос.", "", "в этих домах"),
@@ -996,7 +996,7 @@ def test_bare_title_follows_its_own_chain(annotate, registry, quote_finder):
 @pytest.mark.parametrize("text,speaker,content", [
     # a person named in apposition after «по словам X,»
     ("По словам члена комиссии, журналистки Евы Меркачевой, условия в колонии ухудшились.",
-     "Ева Меркачев", "условия"),
+     "Ева Меркачева", "условия"),
     # a name after the comma that is the content's object is no apposition
     ("По словам собеседников «Медузы», Леонида Слуцкого, не обладающего опытом, не "
      "воспринимают всерьез.", "", "Леонида Слуцкого"),

@@ -54,6 +54,8 @@ OPEN_QUOTES = {"«", "„", "“", '"'}
 _NER_TYPE = {"PER": "person", "ORG": "organisation", "LOC": "location"}
 _PLACE_PREPS = {"в": {"Loc", "Acc"}, "во": {"Loc", "Acc"}, "на": {"Loc"}, "из": {"Gen"}}
 _GENDER = {"Masc": "masc", "Fem": "femn", "Neut": "neut"}
+#: the tagger's cases as pymorphy3 grammemes
+_CASE = {"Nom": "nomn", "Gen": "gent", "Dat": "datv", "Acc": "accs", "Ins": "ablt", "Loc": "loct"}
 
 
 @dataclass
@@ -376,7 +378,7 @@ def parse_registry(data: object, name: str) -> list[ActorEntry]:
     return out
 
 
-def normal_form(span, lemmatizer: Lemmatizer) -> str:
+def normal_form(span, lemmatizer: Lemmatizer, feminine: bool = True) -> str:
     """Nominative normal form of an entity span, keeping capitalisation.
 
     The span's head and the words agreeing with it are put in the nominative; dependents in
@@ -384,17 +386,113 @@ def normal_form(span, lemmatizer: Lemmatizer) -> str:
     институт социологии»).
     """
     root = span.root
+    person = root.ent_type_ == "PER"
+    first = _feminine_person(span, lemmatizer) if person and feminine else None
     words = []
     for t in span:
         inflect = t == root or (t.head == root and t.dep_ in {"amod", "det", "flat:name", "flat",
                                                              "appos", "nummod"})
-        inflect = inflect or (root.ent_type_ == "PER" and t.pos_ == "PROPN")
+        inflect = inflect or (person and t.pos_ == "PROPN")
         w = t.text
         if inflect and t.pos_ in {"NOUN", "PROPN", "ADJ"}:
             w = _to_nominative(t, lemmatizer, plural=root.morph.get("Number") == ["Plur"]
                                and t.pos_ != "PROPN", gender=root.morph.get("Gender"))
+            if first is not None and t.pos_ == "PROPN" and t.morph.get("Case") != ["Nom"]:
+                if t.i in first:  # a woman's first name («Александру» → «Александра»)
+                    w = _recase(first[t.i], t.text)
+                else:
+                    w = feminine_surname(w)
         words.append(w + t.whitespace_)
     return "".join(words).strip()
+
+
+def _readings(lemmatizer: Lemmatizer, tok, grammeme: str) -> list:
+    """pymorphy3's dictionary readings of ``tok`` with ``grammeme`` (Name, Surn), those in the
+    case the tagger gives when there are any («Аллу»: Алла's accusative, not a masculine
+    dative)."""
+    found = [p for p in lemmatizer.morph.parse(tok.text.lower())
+             if grammeme in p.tag and p.is_known]
+    case = _CASE.get(tok.morph.get("Case")[0], "") if tok.morph.get("Case") else ""
+    return [p for p in found if case in p.tag] or found
+
+
+#: oblique forms of Russian women's surnames («Ивановой», «Кирилловой», «Вяземскую»)
+_FEM_OBLIQUE = ("овой", "евой", "ёвой", "иной", "ыной", "ову", "еву", "ёву", "ину", "ыну",
+                "ской", "цкой", "скую", "цкую")
+
+
+def _feminine_person(span, lemmatizer: Lemmatizer) -> dict[int, str] | None:
+    """For a woman's name whose surname the lemmatizer would give in the masculine («Татьяны
+    Зубановой», «Аллу Джиоеву»): token index → nominative of each of its first names (empty
+    for a surname alone); None for any other name.  A woman's name: first names that
+    pymorphy3's dictionary reads as feminine only (in the tagger's case) and surnames that
+    agree (tagged feminine, or with a feminine surname reading in their case); a surname
+    alone: a feminine oblique ending and only feminine singular surname readings
+    («Кирилловой»; as tagged when pymorphy3 does not know it).  Men whose first name can
+    read as feminine («Николы Груевского», «Ульви Касимова») keep their surname: it does not
+    agree."""
+    propn = [t for t in span if t.pos_ == "PROPN"]
+    names = {t.i: _readings(lemmatizer, t, "Name") for t in propn}
+    names = {i: r for i, r in names.items() if r}
+    surnames = [t for t in propn if t.i not in names]
+    if not surnames:
+        return None
+    if not names:
+        t = surnames[0]
+        if len(surnames) != 1 or not t.text.lower().endswith(_FEM_OBLIQUE) \
+                or t.morph.get("Number") == ["Plur"]:
+            return None
+        surn = [p for p in lemmatizer.morph.parse(t.text.lower()) if "Surn" in p.tag]
+        if not surn:  # a surname pymorphy3 does not know: as the tagger reads it
+            return {} if t.morph.get("Gender") == ["Fem"] else None
+        return {} if all("femn" in p.tag and "sing" in p.tag for p in surn) else None
+    first: dict[int, str] = {}
+    for i, readings in names.items():
+        if any("femn" not in p.tag for p in readings):
+            return None
+        first[i] = readings[0].normal_form
+    for t in surnames:
+        case = _CASE.get(t.morph.get("Case")[0], "") if t.morph.get("Case") else ""
+        if t.morph.get("Gender") != ["Fem"] and not any(
+                "Surn" in p.tag and "femn" in p.tag and case in p.tag
+                for p in lemmatizer.morph.parse(t.text.lower())):
+            return None
+    return first
+
+
+def masculine_surname(word: str) -> str:
+    """The masculine form of a Russian woman's surname (:func:`feminine_surname` undone):
+    «Шокина» → «Шокин», «Вяземская» → «Вяземский»; other words unchanged.
+
+    >>> [masculine_surname(w) for w in ("Шокина", "Вяземская", "Иванов", "Меркель", "Ли")]
+    ['Шокин', 'Вяземский', 'Иванов', 'Меркель', 'Ли']
+    """
+    low = word.lower()
+    if low.endswith(("ова", "ева", "ёва", "ина", "ына")) and len(low) > 4:
+        return word[:-1]
+    for fem, masc in (("ская", "ский"), ("цкая", "цкий")):
+        if low.endswith(fem) and len(low) > len(fem) + 1:
+            return word[: -len(fem)] + (masc.upper() if word.isupper() else masc)
+    return word
+
+
+def feminine_surname(word: str) -> str:
+    """The feminine nominative of a Russian surname whose masculine form the lemmatizer gave
+    («Зубановой» → lemma «Зубанов» → «Зубанова»); other surnames unchanged.
+
+    >>> [feminine_surname(w) for w in ("Зубанов", "Джиоев", "Алехин", "Вяземский",
+    ...                                "Толстой", "Меркель", "Бабченко", "Иванова")]
+    ['Зубанова', 'Джиоева', 'Алехина', 'Вяземская', 'Толстая', 'Меркель', 'Бабченко', 'Иванова']
+    """
+    low = word.lower()
+    if low.endswith(("ов", "ев", "ёв", "ин", "ын")) and len(low) > 3:
+        return word + ("А" if word.isupper() else "а")
+    for masc, fem in (("ский", "ская"), ("цкий", "цкая"), ("ской", "ская"), ("цкой", "цкая"),
+                      ("ой", "ая")):
+        if low.endswith(masc) and len(low) > len(masc) + 1:
+            tail = fem.upper() if word.isupper() else fem
+            return word[: -len(masc)] + tail
+    return word
 
 
 def _to_nominative(tok, lemmatizer: Lemmatizer, plural: bool, gender: list[str]) -> str:
@@ -528,7 +626,7 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
         for k in range(i, j):
             covered[k] = True
     # automatic actors from NER
-    auto: list[tuple[int, int, str, str]] = []
+    auto: list[tuple[int, int, str, str, str]] = []
     for ent in doc.ents:
         if any(covered[k] for k in range(ent.start, ent.end)) or not registry.plausible_actor(ent):
             continue
@@ -541,30 +639,43 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
                 span = span[:-1]
         nf = normal_form(span, registry.lemmatizer)
         if nf:
-            auto.append((span.start, span.end, nf, _NER_TYPE.get(label, "organisation")))
+            # names are linked by the lemmatizer's forms (a woman's surname in an oblique case
+            # as the masculine: «Ольге Шокиной» → «шокин»), shown in their own gender
+            key_nf = normal_form(span, registry.lemmatizer, feminine=False) \
+                if label == "PER" else nf
+            auto.append((span.start, span.end, nf, _NER_TYPE.get(label, "organisation"),
+                         key_nf))
     # surname → the full names with it, in text order («Александр Зорыч», «Нина Зорыч»)
     by_surname: dict[str, list[tuple[int, str]]] = {}
-    for s, _e, nf, typ in auto:
+    for s, _e, nf, typ, key_nf in auto:
         if typ == "person" and " " in nf:
-            words = _name_words(nf)
+            words = _name_words(key_nf)
             named = len(words) == 2 and _first_name_before(doc, s + 1, registry, covered)
             # a namesake only counts with a first name («Нина Зорыч», not «Карьера Слуцкий»)
             if norm(words[-1]) not in by_surname or named:
                 by_surname.setdefault(norm(words[-1]), []).append((s, nf))
+            # a woman's name in an oblique case is keyed by the lemmatizer's masculine form;
+            # also by her own form, which a bare surname that only a woman has looks up
+            # («Ирине Бирюковой» … «партнер Бирюковой» → «бирюкова»)
+            own = norm(_name_words(nf)[-1])
+            if own != norm(words[-1]) and own not in by_surname:
+                by_surname[own] = [(s, nf)]
     full_names = {k: v[0][1] for k, v in by_surname.items()}
     surname_keys: dict[tuple[str, str], str] = {}
     by_prefix = _keys_by_prefix(full_names)
-    for s, e, nf, typ in auto:
+    for s, e, nf, typ, key_nf in auto:
         res = "ner"
         # a bare surname joins the full name, even when the NER took it for a place or an
         # organisation («Свиридов» after «Егор Свиридов») or left it inflected («Лофнера»)
         if full_names and " " not in nf and (typ == "person" or e - s == 1):
             # the same surname recurs in an article: its key is looked up once
             word = doc[s:e].text
-            if (word, nf) not in surname_keys:
-                surname_keys[word, nf] = _surname_key(word, nf, full_names, registry.lemmatizer,
-                                                      by_prefix)
-            key = surname_keys[word, nf]
+            # a surname only a woman has («Бирюковой») first looks up her own form
+            look = nf if nf != key_nf and norm(nf) in full_names else key_nf
+            if (word, look) not in surname_keys:
+                surname_keys[word, look] = _surname_key(word, look, full_names,
+                                                        registry.lemmatizer, by_prefix)
+            key = surname_keys[word, look]
             if key:
                 first = _first_name_before(doc, s, registry, covered)
                 names = by_surname[key]
@@ -704,7 +815,7 @@ def _surname_key(text: str, nf: str, full_names: dict[str, str], lemmatizer: Lem
         return norm(nf)
     found = sorted(k for k in (norm(c) for c in lemmatizer.candidates(text)) if k in full_names)
     if found:
-        return found[0] if len(found) == 1 else ""
+        return _one_name(found, full_names)
     word = norm(nf)
     near = full_names if by_prefix is None else by_prefix.get(word[:4], ())
     stems = sorted(k for k in near if _same_stem(word, k))
@@ -713,7 +824,13 @@ def _surname_key(text: str, nf: str, full_names: dict[str, str], lemmatizer: Lem
         # Шамсутдинов»): one letter dropped, added, changed or two swapped inside the stem
         near = full_names if by_prefix is None else by_prefix.get(word[:1], ())
         stems = sorted(k for k in near if _typo_of(word, k))
-    return stems[0] if len(stems) == 1 else ""
+    return _one_name(stems, full_names)
+
+
+def _one_name(keys: list[str], full_names: dict[str, str]) -> str:
+    """The first of ``keys`` when they all stand for one full name (a woman's surname is
+    keyed in both genders: «ракова», «раков»), else ""."""
+    return keys[0] if keys and len({full_names[k] for k in keys}) == 1 else ""
 
 
 def _keys_by_prefix(full_names: dict[str, str]) -> dict[str, list[str]]:
