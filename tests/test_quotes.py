@@ -580,10 +580,17 @@ def test_a_possessor_is_not_the_speaker(annotate, registry, quote_finder):
     assert qs and [(q.speaker, q.resolution) for q in qs] == [("Мария Левина", "title")] * len(
         qs), qs
     # not introduced: an unnamed relation, never the person whose relation it is
-    text = ("Бродский много писал о городе. По словам знакомого Бродского, он часто гулял "
+    text = ("Бродский много писал о городе. По словам соседа Бродского, он часто гулял "
             "по набережной.")
     qs = _quotes(annotate, registry, quote_finder, text)
     assert qs and [(q.speaker, q.resolution) for q in qs] == [("", "unresolved")] * len(qs), qs
+    # an acquaintance (`unnamed_nouns`) is an anonymous source, unless introduced
+    qs = _quotes(annotate, registry, quote_finder, text.replace("соседа", "знакомого"))
+    assert qs and [(q.speaker, q.resolution) for q in qs] == [("", "anonymous")] * len(qs), qs
+    text = ("У Бродского был знакомый Иван Петров. По словам знакомого, город тогда был "
+            "совсем другим.")
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert [(q.speaker, q.resolution) for q in qs] == [("Иван Петров", "title")], qs
 
 
 def test_the_verbs_gender_picks_the_person(annotate, registry, quote_finder):
@@ -1004,3 +1011,32 @@ def test_bare_title_follows_its_own_chain(annotate, registry, quote_finder):
 def test_apposition_after_a_by_phrase(annotate, registry, quote_finder, text, speaker, content):
     qs = [q for q in _quotes(annotate, registry, quote_finder, text) if q.kind == "indirect"]
     assert qs and qs[0].text.startswith(content) and qs[0].speaker == speaker, qs
+
+
+@pytest.mark.parametrize("text,content", [
+    # someone new and unnamed: not the person named before with that noun
+    ("Электромонтер Павел ехал в Вилючинск за зарплатой. По словам еще одного его коллеги, "
+     "рабочим выдали по две тысячи рублей.", "рабочим"),
+    ("Свидетель Иван Орлов видел пожар. Другой свидетель утверждал, что огня не было.",
+     "огня"),
+    # an acquaintance speaks, not the person it is the acquaintance of
+    ("Знакомый Андрея Жукова рассказал, что тот давно собирал шевроны.", "тот давно"),
+])
+def test_an_unnamed_person_speaks_anonymously(annotate, registry, quote_finder, text, content):
+    qs = [q for q in _quotes(annotate, registry, quote_finder, text)
+          if q.text.startswith(content)]
+    assert [(q.speaker, q.resolution) for q in qs] == [("", "anonymous")], qs
+
+
+def test_a_pronoun_after_an_unnamed_persons_report_is_that_person(annotate, registry,
+                                                                  quote_finder):
+    text = ("«Это опасное увлечение», — признает знакомый Андрея Жукова. По его словам, "
+            "интерес к разведке мог привлечь внимание.")
+    qs = [q for q in _quotes(annotate, registry, quote_finder, text)
+          if q.text.startswith("интерес")]
+    assert [(q.speaker, q.resolution) for q in qs] == [("", "anonymous")], qs
+    # an unnamed person who did not report is no antecedent
+    text = ("Врача Евгении Ликуновой порекомендовали знакомые. «Он принес листочки», — "
+            "рассказывает она.")
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert [q.speaker for q in qs if q.text.startswith("Он принес")] == ["Евгения Ликунова"], qs

@@ -74,7 +74,7 @@ class ReportingVerbs:
     TYPES = ("neutral", "assertive", "opinion", "distancing", "naming")
     LISTS = ("speaker_titles", "attribution_nouns", "outlet_nouns", "spokesperson_nouns",
              "citing_verbs", "cited_words", "document_nouns", "body_nouns", "member_nouns",
-             "publishing_verbs")
+             "publishing_verbs", "unnamed_nouns")
     #: the kinds of actor a body noun can refer back to (``body_nouns`` in the YAML file):
     #: ``organisation`` (the nearest organisation named), ``named`` (only one whose name holds
     #: the noun: «суд» → «Мосгорсуд»), ``state`` (the state the text names most)
@@ -89,7 +89,8 @@ class ReportingVerbs:
                  documents: frozenset[str] = frozenset(),
                  bodies: dict[str, str] | None = None,
                  members: frozenset[str] = frozenset(),
-                 publishing: frozenset[str] = frozenset()) -> None:
+                 publishing: frozenset[str] = frozenset(),
+                 unnamed: frozenset[str] = frozenset()) -> None:
         self.table = table
         self.titles = titles
         #: «по словам» noun → type of the report («по утверждению»: distancing)
@@ -112,6 +113,9 @@ class ReportingVerbs:
         #: verbs of publishing («статья вышла на Би-би-си», «газета опубликовала»): the outlet
         #: is the issuer of a document the next sentences report from
         self.publishing = publishing
+        #: nouns of an unnamed person who speaks («— признает знакомый Жукова»): no actor, and
+        #: a pronoun after such a report refers to that person («по его словам»)
+        self.unnamed = unnamed
 
     @classmethod
     def from_yaml(cls, path: Path) -> ReportingVerbs:
@@ -173,7 +177,8 @@ class ReportingVerbs:
                    lists.get("outlet_nouns", empty),
                    lists.get("spokesperson_nouns", empty), lists.get("citing_verbs", empty),
                    lists.get("cited_words", empty), lists.get("document_nouns", empty), bodies,
-                   lists.get("member_nouns", empty), lists.get("publishing_verbs", empty))
+                   lists.get("member_nouns", empty), lists.get("publishing_verbs", empty),
+                   lists.get("unnamed_nouns", empty))
 
     def marked_type(self, verb, vtype: str, content=None) -> str:
         """``distancing`` when a distancing particle qualifies the report («якобы сказал»,
@@ -379,14 +384,20 @@ class QuoteFinder:
         lemma = norm(head.lemma_)
         anonymous = lemma in self.anonymous or (
             lemma in _SOME_OF and any(c.dep_ == "nmod" and any(
-                g.lower_ == "из" for g in c.children) for c in head.children))
+                g.lower_ == "из" for g in c.children) for c in head.children)) or (
+            lemma in self.verbs.unnamed) or _another(head)
         if anonymous:
             # «собеседник «Медузы»», «источник, близкий к Кремлю», «один из экспертов»: an
             # unnamed source, never the outlet, the person it is close to or the nearest name
-            named = [m for m in persons if m.tok_end == verb.i
+            named = [m for m in persons if (m.tok_end == verb.i and not _possessor(m, head, doc))
                      or _attached(doc[m.tok_start:m.tok_end].root, head, _APPOSITION)]
             if named:
                 return named[-1].actor, surface, "name"
+            if lemma in self.verbs.unnamed:
+                # «Иван Петров, знакомый Жукова, … — признает знакомый»: who was introduced so
+                p = self._introduced_with(lemma, head)
+                if p is not None and p.actor not in {m.actor for m in persons}:
+                    return p.actor, surface, "title"
             return "", surface, "anonymous"
         if in_phrase and lemma not in self.verbs.members and _animate_plural(head) and all(
                 _possessor(m, head, doc) for m in in_phrase):
@@ -671,13 +682,19 @@ class QuoteFinder:
         return None
 
     def _anonymous_subject(self, head, inside: list[tuple[int, int]]):
-        """An anonymous source («источник», «собеседник») that is the subject of ``head``'s
-        sentence or one of the two before, outside quotes: the nearest such token, or None."""
+        """An anonymous source («источник», «собеседник»; an unnamed person, «знакомый Жукова»,
+        as the subject of a reporting verb) that is the subject of ``head``'s sentence or one
+        of the two before, outside quotes: the nearest such token, or None."""
         doc = head.doc
         first = sentence_back(head, 2)
         for t in reversed(doc[first.start:head.i]):
-            if (t.dep_ in {"nsubj", "nsubj:pass"} and norm(t.lemma_) in self.anonymous
-                    and not any(a <= t.idx < b for a, b in inside)):
+            if t.dep_ not in {"nsubj", "nsubj:pass"} or any(a <= t.idx < b for a, b in inside):
+                continue
+            if norm(t.lemma_) in self.anonymous:
+                return t
+            # an unnamed person («знакомый Жукова», «еще один коллега») only when it reported
+            if (norm(t.lemma_) in self.verbs.unnamed or _another(t)) and self.verbs.type_of(
+                    t.head):
                 return t
         return None
 
@@ -1708,6 +1725,21 @@ def _described(head) -> bool:
     preposition («говоря о компании») it is no speaker at all."""
     return any((c.dep_ == "amod" and norm(c.lemma_) not in _DETERMINERS) or c.dep_ in {
         "nmod", "case", "appos", "flat", "flat:foreign", "flat:name"} for c in head.children)
+
+
+def _another(head) -> bool:
+    """A person noun that introduces someone new and unnamed: «еще один (его) коллега»,
+    «другой сотрудник» — not whoever was named before with that noun."""
+    if head.pos_ != "NOUN" or head.morph.get("Animacy") != ["Anim"]:
+        return False
+    for c in head.children:
+        if c.dep_ not in {"amod", "det", "nummod"}:
+            continue
+        lemma = norm(c.lemma_)
+        if (lemma == "другой" and head.morph.get("Number") != ["Plur"]) or (
+                lemma == "один" and any(norm(g.lemma_) == "еще" for g in c.children)):
+            return True  # («другие ритейлеры»: a group, a collective)
+    return False
 
 
 def _animate_noun(tok) -> bool:
