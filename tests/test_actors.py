@@ -484,3 +484,18 @@ def test_a_bare_surname_joins_the_namesake_its_own_form_names(annotate, registry
                    "Партнером Бирюковой была соседка. Заместитель Бирюкова ушел в бизнес.")
     got = [(m.text, m.actor) for m in find_mentions(doc, registry) if m.text.startswith("Бир")]
     assert got == [("Бирюковой", "Ирина Бирюкова"), ("Бирюкова", "Петр Бирюков")], got
+
+
+def test_a_verb_opening_a_sentence_is_no_person(annotate, registry):
+    # the NER may take a capitalised verb form for a name
+    doc = annotate("В кино пошли. За руку держал. Приобнял при встрече. Поцеловал нежно.")
+    got = [m.actor for m in find_mentions(doc, registry) if m.actor_type == "person"]
+    assert "Приобнял" not in got and "Приобняла" not in got, got
+
+
+def test_an_editors_bracket_is_no_part_of_a_name(annotate, registry):
+    doc = annotate("Николай Михайлович [Изюмов] влюбился в меня. Слова Юлии [Ефимовой] "
+                   "известны всем.")
+    got = {m.actor for m in find_mentions(doc, registry) if m.actor_type == "person"}
+    assert {"Николай Михайлович Изюмов", "Юлия Ефимова"} <= got, got
+    assert not any("[" in a or "]" in a for a in got), got

@@ -1040,3 +1040,4 @@ def test_a_pronoun_after_an_unnamed_persons_report_is_that_person(annotate, regi
             "рассказывает она.")
     qs = _quotes(annotate, registry, quote_finder, text)
     assert [q.speaker for q in qs if q.text.startswith("Он принес")] == ["Евгения Ликунова"], qs
+

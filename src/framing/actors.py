@@ -197,12 +197,14 @@ class ActorRegistry:
         Not: a span with no noun, adjective or number («Все»); a place or thing whose head
         lemma is listed for its label in ``not_actor_heads`` («Георгиевском зале», «Почетного
         караула»); a «person» with no word that can be a name («Формулы-1», «В.Л.)»,
-        «Подана», «Обернувшись»).
+        «Подана», «Обернувшись»), or a verb opening a sentence («Приобняла»).
         """
         nouns = [t for t in ent if t.pos_ in _NOMINAL]
         if not nouns:
             return False
         if ent.label_ == "PER":
+            if len(ent) == 1 and self._sentence_initial_verb(ent[0]):
+                return False
             return any(self.can_be_name(t.text) for t in nouns)
         stop = self.vocabulary.not_actor_heads.get(ent.label_)
         if stop:
@@ -210,6 +212,18 @@ class ActorRegistry:
             if norm(head.lemma_) in stop:
                 return False
         return not self._in_not_actor_context(ent)
+
+    def _sentence_initial_verb(self, tok) -> bool:
+        """A capitalised verb form opening a sentence, which the NER took for a name
+        («Приобняла меня за плечи»): pymorphy3's likeliest reading is a verb, and the word has
+        no name or surname reading."""
+        at_start = tok.i == tok.sent.start or not any(
+            c.isalnum() for c in tok.doc[tok.sent.start:tok.i].text)
+        if not at_start:
+            return False
+        parses = self.lemmatizer.morph.parse(tok.text.lower())
+        return bool(parses) and parses[0].tag.POS in {"VERB", "INFN", "GRND", "PRTF", "PRTS"} \
+            and not any(_NAME_TAGS & p.tag.grammemes for p in parses)
 
     def _in_not_actor_context(self, ent) -> bool:
         """Whether a ``not_actor_contexts`` sequence ends with ``ent`` and covers it, each
@@ -402,8 +416,11 @@ def normal_form(span, lemmatizer: Lemmatizer, feminine: bool = True) -> str:
                     w = _recase(first[t.i], t.text)
                 else:
                     w = feminine_surname(w)
+        if person and t.text in {"[", "]"}:
+            w = ""  # an editor's bracket inside a name («Николай Михайлович [Изюмов]»)
         words.append(w + t.whitespace_)
-    return "".join(words).strip()
+    out = "".join(words).strip()
+    return re.sub(r"\s{2,}", " ", out) if person else out
 
 
 def _readings(lemmatizer: Lemmatizer, tok, grammeme: str) -> list:

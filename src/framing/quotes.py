@@ -718,17 +718,19 @@ class QuoteFinder:
         return not (self._is_subject.get(person.mention_id) and person.start > tok.idx)
 
     def _gender_of(self, m) -> list:
-        """A person mention's gender: its verb's when it is the subject of a past verb («Зорыч
-        сообщила» → Fem: indeclinable surnames carry none); else the first name of the actor
-        («Руслан Шамсутдинов» → Masc: the tagger reads «Шамсутдинову» as feminine); else the
-        tagger's."""
+        """A person mention's gender: the first name of the actor's («Руслан Шамсутдинов» →
+        Masc: the tagger reads «Шамсутдинову» as feminine; a parse may hang «Людмила
+        Соловьева» on a masculine verb); else its verb's when it is the subject of a past verb
+        («Зорыч сообщила» → Fem: indeclinable surnames carry none); else the tagger's."""
+        g = first_name_gender(m.actor)
+        if g:
+            return [g]
         root = self._doc[m.tok_start:m.tok_end].root
         if root.dep_ in {"nsubj", "nsubj:pass"}:
             g = root.head.morph.get("Gender")
             if g:
                 return g
-        g = first_name_gender(m.actor)
-        return [g] if g else root.morph.get("Gender")
+        return root.morph.get("Gender")
 
     def _window_start(self, head, n: int) -> int:
         """Where the ``n`` sentences before ``head``'s begin, counted from the start of the
