@@ -1041,3 +1041,16 @@ def test_a_pronoun_after_an_unnamed_persons_report_is_that_person(annotate, regi
     qs = _quotes(annotate, registry, quote_finder, text)
     assert [q.speaker for q in qs if q.text.startswith("Он принес")] == ["Евгения Ликунова"], qs
 
+
+
+def test_a_dash_and_a_conjunction_go_on_with_the_subject_before_the_quote(
+        annotate, registry, quote_finder):
+    text = ("Учительница химии Анна Зозуля ездила во Францию. Она называет эту поездку "
+            "«единичным поступком в истории человечества» — и добавляет, что Олег Дерипаска "
+            "часто поощряет учителей.")
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert {q.speaker for q in qs} == {"Анна Зозуля"}, qs
+    # guard: a conjunction with a subject of its own after the verb
+    qs = _quotes(annotate, registry, quote_finder,
+                 "«Я бы его приравнял к Киссинджеру», — и вовсе заявил Владимир Жириновский.")
+    assert [q.speaker for q in qs] == ["Владимир Жириновский"], qs

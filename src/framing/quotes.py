@@ -1128,6 +1128,10 @@ class QuoteFinder:
         sent = doc[s].sent if s < len(doc) else None
         if sent is None:
             return None
+        first = next((t for t in doc[s:min(s + 3, sent.end)] if t.is_alpha), None)
+        # «Она называет поездку «…» — и добавляет, что Дерипаска …»: the sentence goes on
+        # with the subject it had before the quote («— и вовсе заявил Жириновский» has its own)
+        goes_on = first is not None and first.lower_ in {"и", "а", "но"}
         end = sent.end
         k = s
         while k < end:
@@ -1149,6 +1153,8 @@ class QuoteFinder:
             if self.verbs.type_of(t) and t.pos_ in {"VERB", "ADJ", "AUX"}:
                 subj = _subject(t)
                 if subj is None or not (s <= subj.i < end):
+                    if goes_on:
+                        return None
                     subj = _noun_after(doc, t.i, end)
                 return t, subj
         return None
