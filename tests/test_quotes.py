@@ -1054,3 +1054,13 @@ def test_a_dash_and_a_conjunction_go_on_with_the_subject_before_the_quote(
     qs = _quotes(annotate, registry, quote_finder,
                  "«Я бы его приравнял к Киссинджеру», — и вовсе заявил Владимир Жириновский.")
     assert [q.speaker for q in qs] == ["Владимир Жириновский"], qs
+
+
+def test_a_question_to_the_interviewee_is_no_report(annotate, registry, quote_finder):
+    text = ("— Вы не думали, что вам стоит работать в другом комитете? — Может быть, и так, — "
+            "ответил Алексей Чепа.")
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert [q.speaker for q in qs] == ["Алексей Чепа"], qs
+    # guard: a statement about what «вы» say is still reported («Вы говорите, что …»)
+    qs = _quotes(annotate, registry, quote_finder, "Вы говорите, что все решено.")
+    assert [q.text for q in qs] == ["все решено"], qs

@@ -1301,6 +1301,9 @@ class QuoteFinder:
                 subj = None  # «Признано, что цены завышаются»: the clause's own subject
             if subj is not None and in_quote(subj) and not _quoted_name(subj, inside):
                 continue  # a word of a quote; a name in guillemets («пишет «Коммерсант»») is not
+            if subj is not None and subj.lower_ in {"вы", "ты"} and sent.text.rstrip(
+                    " »\"").endswith("?"):
+                continue  # «Вы не думали, что …?»: an interviewer's question, not a report
             if subj is None:
                 # kept only if no verb with a subject reports in the sentence («В репортаже
                 # сообщалось, что …, а жители рассказывали, что …»: the residents)
