@@ -1064,3 +1064,12 @@ def test_a_question_to_the_interviewee_is_no_report(annotate, registry, quote_fi
     # guard: a statement about what «вы» say is still reported («Вы говорите, что …»)
     qs = _quotes(annotate, registry, quote_finder, "Вы говорите, что все решено.")
     assert [q.text for q in qs] == ["все решено"], qs
+
+
+def test_a_person_between_a_things_subject_and_the_verb_speaks(annotate, registry,
+                                                              quote_finder):
+    text = ("Его роль, правда, остается неопределенной, но, например, пресс-секретарь Путина "
+            "Дмитрий Песков, комментируя разработку проекта, заявил: «Он один из лучших "
+            "министров финансов в мире».")
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert qs and {q.speaker for q in qs} == {"Дмитрий Песков"}, qs

@@ -1296,6 +1296,8 @@ class QuoteFinder:
             if not vtype or in_quote(t) or t.pos_ not in {"VERB", "ADJ"}:
                 continue
             subj = _subject(t) or self._gerund_subject(t) or _crossing_subject(t)
+            if subj is not None:
+                subj = _animate_subject_between(t, subj) or subj
             if subj is not None and subj.i > t.i and any(
                     x.lower_ == "что" for x in doc[t.i + 1:subj.i]):
                 subj = None  # «Признано, что цены завышаются»: the clause's own subject
@@ -1664,6 +1666,23 @@ def _crossing_subject(verb):
         if node.head.i == node.i or node.head.i >= verb.i:
             return None
         node = node.head
+    return None
+
+
+def _animate_subject_between(verb, subj):
+    """A person's subject between a thing the parse made the reporting verb's subject and the
+    verb, with no finite verb between it and the verb («Его роль остается неопределенной, но
+    пресс-секретарь Дмитрий Песков, комментируя …, заявил»: Песков, not «роль»); else None."""
+    if subj.i >= verb.i or subj.pos_ != "NOUN" or subj.morph.get("Animacy") != ["Inan"]:
+        return None
+    for t in reversed(verb.doc[subj.i + 1:verb.i]):
+        if t.pos_ in {"VERB", "AUX"} and t.morph.get("VerbForm") == ["Fin"]:
+            return None
+        if t.pos_ in {"PRON", "DET"} and t.dep_ in {"nsubj", "nsubj:pass"}:
+            return None  # «…, который, общаясь с читателями, отметил»: the relative's own
+        if t.dep_ == "nsubj" and t.morph.get("Case") == ["Nom"] and (
+                t.morph.get("Animacy") == ["Anim"] or t.pos_ == "PROPN"):
+            return t
     return None
 
 
