@@ -1073,3 +1073,16 @@ def test_a_person_between_a_things_subject_and_the_verb_speaks(annotate, registr
             "министров финансов в мире».")
     qs = _quotes(annotate, registry, quote_finder, text)
     assert qs and {q.speaker for q in qs} == {"Дмитрий Песков"}, qs
+
+
+def test_they_are_people_or_bodies_not_things(annotate, registry, quote_finder):
+    text = ("В ноябре чеченские силовики не пропустили туда представителей тейпов, чьи родовые "
+            "башни находятся в Сунженском районе. Они сказали, что у них приказ никого не "
+            "пускать.")
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert [(q.speaker, q.resolution) for q in qs] == [("силовик", "collective")], qs
+    # guard: states are things that speak
+    text = ("Государства Персидского залива боятся Ирана больше, чем ИГИЛ, и они уверены, что "
+            "США готовы уступить.")
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert [q.speaker for q in qs] == ["государство"], qs

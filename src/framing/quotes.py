@@ -648,6 +648,9 @@ class QuoteFinder:
             if t.dep_ not in {"nsubj", "nsubj:pass"} or any(a <= t.idx < b for a, b in inside):
                 continue
             if t.pos_ == "NOUN" and t.morph.get("Number") == ["Plur"]:
+                if t.morph.get("Animacy") == ["Inan"] and head.dep_ in {
+                        "nsubj", "nsubj:pass"} and norm(t.lemma_) not in self.verbs.bodies:
+                    continue  # «чьи родовые башни находятся …»: things say nothing (bodies do)
                 return norm(t.lemma_), head.text, "collective"
             if t.pos_ == "PROPN" and any(c.dep_ == "conj" for c in t.children):
                 k = bisect_left(starts, t.i)
