@@ -1086,3 +1086,13 @@ def test_they_are_people_or_bodies_not_things(annotate, registry, quote_finder):
             "США готовы уступить.")
     qs = _quotes(annotate, registry, quote_finder, text)
     assert [q.speaker for q in qs] == ["государство"], qs
+
+
+def test_the_genitive_holder_of_a_by_phrase_speaks(annotate, registry, quote_finder):
+    # the parse splits «по мнению опрошенных «Медузой» исследователей»: the researchers speak,
+    # not the person named before
+    text = ("Эти маневры, по мнению Николая Митрохина, были успешны. По мнению опрошенных "
+            "«Медузой» исследователей, новый подъем настроений начался в 2012 году.")
+    qs = [q for q in _quotes(annotate, registry, quote_finder, text)
+          if q.text.startswith("новый")]
+    assert [(q.speaker, q.resolution) for q in qs] == [("исследователь", "collective")], qs

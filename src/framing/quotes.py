@@ -1262,7 +1262,7 @@ class QuoteFinder:
                         continue
                     comma = self._apposition_end(doc, comma) or comma
                     holder = [x for x in doc[cue.i + 1:comma.i]]
-                    head = _phrase_head(holder) if holder else None
+                    head = _phrase_head(holder, genitive=True) if holder else None
                     span = (cue.i + 1, comma.i)
                 elif norm(cue.lemma_) in _PRONOUNS and norm(toks[k + 2].lemma_) in attribution:
                     head, cue = cue, toks[k + 2]  # «по его словам»
@@ -1929,12 +1929,17 @@ def _embedded_name(doc, a: int, b: int, text: str) -> bool:
     return False
 
 
-def _phrase_head(tokens):
+def _phrase_head(tokens, genitive: bool = False):
+    """The first token of ``tokens`` whose head is outside them; with ``genitive`` (the
+    holder of «по словам X»), the first such noun in the genitive when the parse splits the
+    phrase («по данным принадлежащей бизнесмену группы СКМ»: «группы», not «бизнесмену»)."""
     ids = {t.i for t in tokens}
-    for t in tokens:
-        if t.head.i not in ids or t.head.i == t.i:
-            return t
-    return tokens[0]
+    roots = [t for t in tokens if t.head.i not in ids or t.head.i == t.i]
+    if genitive and len(roots) > 1:
+        gen = [t for t in roots if t.pos_ in {"NOUN", "PROPN"} and t.morph.get("Case") == ["Gen"]]
+        if gen:
+            return gen[0]
+    return roots[0] if roots else tokens[0]
 
 
 def _sent_end(sent) -> int:
