@@ -1096,3 +1096,27 @@ def test_the_genitive_holder_of_a_by_phrase_speaks(annotate, registry, quote_fin
     qs = [q for q in _quotes(annotate, registry, quote_finder, text)
           if q.text.startswith("новый")]
     assert [(q.speaker, q.resolution) for q in qs] == [("исследователь", "collective")], qs
+
+
+def test_the_person_an_outlet_cites_speaks_even_when_parsed_as_a_subject(
+        annotate, registry, quote_finder):
+    text = ("«Речь шла о том, что нам отключат электроэнергию», — цитирует «Лента.ру» "
+            "пресс-секретаря белорусского министерства энергетики Людмилу Зенькович.")
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert [q.speaker for q in qs] == ["Людмила Зенькович"], qs
+
+
+def test_a_bodys_website_speaks_for_the_body(annotate, registry, quote_finder):
+    text = ("Компания «Праймтелеком» арендует опоры. На сайте компании указано, что она также "
+            "занимается установкой оборудования.")
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert [(q.speaker, q.resolution) for q in qs] == [("Праймтелеком", "title")], qs
+
+
+@pytest.mark.parametrize("text", [
+    "Инвесторы надеялись на прибыль; представитель одной из компаний говорил, что имидж важнее.",
+    "«Тут все зависит от агента», — говорит директор одной из похоронных компаний.",
+])
+def test_someone_of_one_of_several_bodies_is_anonymous(annotate, registry, quote_finder, text):
+    qs = _quotes(annotate, registry, quote_finder, "Мэр Сергей Собянин открыл выставку. " + text)
+    assert qs and {(q.speaker, q.resolution) for q in qs} == {("", "anonymous")}, qs

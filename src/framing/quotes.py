@@ -697,8 +697,9 @@ class QuoteFinder:
                 return t
             # an unnamed person («знакомый Жукова», «еще один коллега») only when it reported
             if (norm(t.lemma_) in self.verbs.unnamed or _another(t)) and self.verbs.type_of(
-                    t.head):
-                return t
+                    t.head) and not any(c.dep_ in _APPOSITION and c.pos_ == "PROPN"
+                                        for c in t.children):
+                return t  # (not «основатель одного из движений Андрей Кормухин»: named)
         return None
 
     def _later_subject(self, tok, person, antecedent: bool = False) -> bool:
@@ -1555,6 +1556,18 @@ class QuoteFinder:
             return (lemma, place.text, "collective") if kind == "named" else ("", "", "unresolved")
         if kind and not named:  # «в департаменте транспорта сообщили»: that unnamed body
             return _phrase_name(place.doc[lo:hi]), place.doc[lo:hi].text, "collective"
+        if lemma in verbs.outlets and not named:
+            # «на сайте движения говорится»: the body the site belongs to, named before
+            owner = next((c for c in place.children if c.dep_ == "nmod" and c.i > place.i
+                          and norm(c.lemma_) in verbs.bodies), None)
+            if owner is not None:
+                m = self._nearest_body(owner, norm(owner.lemma_), verbs.bodies[norm(
+                    owner.lemma_)])
+                if m is not None:
+                    return m.actor, place.doc[lo:hi].text, "title"
+                olo, ohi = _contiguous_subtree(owner)
+                return (_phrase_name(place.doc[olo:ohi]), place.doc[lo:hi].text,
+                        "collective")
         if lemma in verbs.spokespersons:
             body = next((c for c in place.children if c.dep_ == "nmod" and c.i > place.i
                          and c.pos_ in {"NOUN", "PROPN"}), None)
@@ -1762,10 +1775,15 @@ def _described(head) -> bool:
 
 def _another(head) -> bool:
     """A person noun that introduces someone new and unnamed: «еще один (его) коллега»,
-    «другой сотрудник» — not whoever was named before with that noun."""
+    «другой сотрудник», «представитель одной из компаний» — not whoever was named before with
+    that noun."""
     if head.pos_ != "NOUN" or head.morph.get("Animacy") != ["Anim"]:
         return False
     for c in head.children:
+        if c.dep_ == "nmod" and norm(c.lemma_) in {"один", "одна"} and any(
+                g.dep_ == "nmod" and any(x.lower_ == "из" for x in g.children)
+                for g in c.children):
+            return True  # «представитель одной из компаний», «сотрудник одного из банков»
         if c.dep_ not in {"amod", "det", "nummod"}:
             continue
         lemma = norm(c.lemma_)
@@ -1825,7 +1843,10 @@ def _cited(verb, verbs: ReportingVerbs):
     for words are ``citing_verbs`` and ``cited_words`` of the reporting-verbs file."""
     if norm(verb.lemma_) not in verbs.citing:
         return None
-    for obj in (c for c in verb.children if c.dep_ == "obj"):
+    # (the parse may take the object for a second subject: «цитирует «Лента.ру»
+    # пресс-секретаря Людмилу Зенькович»; not in the nominative, it is no subject)
+    for obj in (c for c in verb.children if c.dep_ == "obj" or (
+            c.dep_ == "nsubj" and c.morph.get("Case") in (["Acc"], ["Gen"]))):
         if norm(obj.lemma_) in verbs.cited_words:
             owner = next((c for c in obj.children if c.dep_ == "nmod"), None)
             if owner is not None and owner.pos_ in {"PROPN", "NOUN"}:
