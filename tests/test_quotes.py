@@ -1120,3 +1120,19 @@ def test_a_bodys_website_speaks_for_the_body(annotate, registry, quote_finder):
 def test_someone_of_one_of_several_bodies_is_anonymous(annotate, registry, quote_finder, text):
     qs = _quotes(annotate, registry, quote_finder, "Мэр Сергей Собянин открыл выставку. " + text)
     assert qs and {(q.speaker, q.resolution) for q in qs} == {("", "anonymous")}, qs
+
+
+@pytest.mark.parametrize("text,speaker", [
+    # the outlet told, hung on the place noun by the parse, is not who speaks
+    ("В министерстве юстиции «Медузе» сообщили, что проверки проводятся по плану.",
+     "министерство юстиции"),
+    ("В департаменте транспорта Москвы «Медузе» сказали, что поддержат любое решение.",
+     "департамент транспорта Москвы"),
+    # guard: an organisation in guillemets whose document it is
+    ("Как сообщается в пресс-релизе «Роснефти», BP стала вторым акционером компании.",
+     "Роснефть"),
+])
+def test_the_outlet_told_is_not_the_place_that_speaks(annotate, registry, quote_finder, text,
+                                                      speaker):
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert [q.speaker for q in qs] == [speaker], qs

@@ -1467,6 +1467,19 @@ class QuoteFinder:
                 return c
         return None
 
+    def _dative(self, tok) -> bool:
+        """``tok`` is in the dative: so tagged, or a word in guillemets that pymorphy3 reads as
+        a dative and never as a nominative (the tagger reads «Медузе» after «В мэрии» as one)."""
+        if tok.morph.get("Case") == ["Dat"]:
+            return True
+        if tok.i == 0 or tok.doc[tok.i - 1].text not in OPEN or tok.morph.get("Case") in (
+                ["Gen"], ["Loc"]):
+            return False  # («в пресс-релизе «Роснефти»»: whose)
+        from .lemmas import Lemmatizer
+
+        parses = Lemmatizer.shared().morph.parse(tok.text.lower())
+        return any("datv" in p.tag for p in parses) and not any("nomn" in p.tag for p in parses)
+
     def _mention_at(self, i: int):
         """The mention whose tokens hold token ``i`` (from the per-document index), or None."""
         ms, starts = self._by_tok
@@ -1547,14 +1560,26 @@ class QuoteFinder:
         lo, hi = _contiguous_subtree(place)
         while lo < place.i and place.doc[lo].dep_ == "case":
             lo += 1
+        # «В мэрии «Медузе» заявили»: the outlet told (a dative the parse hung on the place
+        # noun) is no part of the place
+        told = [c for c in place.children if c.i > place.i and c.dep_ in _APPOSITION | {"nmod"}
+                and self._dative(c)]
+        if told:
+            hi = min(hi, min(x.i for x in told[0].subtree))
+            if place.doc[hi - 1].text in OPEN:
+                hi -= 1
         ms, starts = self._by_tok
         named = ms[bisect_left(starts, lo):bisect_left(starts, hi)]
-        if kind and not any(c.dep_ in {"nmod", "appos", "amod"} for c in place.children):
+        if kind and not any(c.dep_ in {"nmod", "appos", "amod"} and c.i < hi
+                            for c in place.children):
             m = self._nearest_body(place, lemma, kind)
             if m is not None:
                 return m.actor, place.text, "title"
             return (lemma, place.text, "collective") if kind == "named" else ("", "", "unresolved")
-        if kind and not named:  # «в департаменте транспорта сообщили»: that unnamed body
+        own = [m for m in named if place.doc[m.tok_start:m.tok_end].root.head.i == place.i]
+        if kind and (not named or (not own and place.morph.get("Number") != ["Plur"])):
+            # «в департаменте транспорта (Москвы) сообщили»: that unnamed body — a place named
+            # deeper in its phrase only says where the body is
             return _phrase_name(place.doc[lo:hi]), place.doc[lo:hi].text, "collective"
         if lemma in verbs.outlets and not named:
             # «на сайте движения говорится»: the body the site belongs to, named before
@@ -1578,7 +1603,7 @@ class QuoteFinder:
                 if own is not None:
                     return own.actor, own.text, "descriptor"
                 return _phrase_name(place.doc[lo:hi]), place.doc[lo:hi].text, "descriptor"
-        return self._resolve(place, place.doc, mentions, inside)
+        return self._resolve(place, place.doc, mentions, inside, (lo, hi) if told else None)
 
     def _about_this(self, t, subj, sent, vtype: str, doc, mentions, inside, in_quote):
         """«… . Об этом заявил замглавы МИДа Григорий Карасин.»: the sentence before, in the
