@@ -1136,3 +1136,11 @@ def test_the_outlet_told_is_not_the_place_that_speaks(annotate, registry, quote_
                                                       speaker):
     qs = _quotes(annotate, registry, quote_finder, text)
     assert [q.speaker for q in qs] == [speaker], qs
+
+
+def test_a_gerund_interrupting_a_quote_reports_for_its_verbs_subject(annotate, registry,
+                                                                      quote_finder):
+    text = ("«Про эту компанию лучше не спрашивайте, — глава ТПП Алан Алборов, говоря о "
+            "компании, переходит на шепот. — Там самые высокопоставленные лица».")
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert len(qs) == 2 and {q.speaker for q in qs} == {"Алан Алборов"}, qs

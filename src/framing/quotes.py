@@ -1156,6 +1156,10 @@ class QuoteFinder:
                 continue
             if self.verbs.type_of(t) and t.pos_ in {"VERB", "ADJ", "AUX"}:
                 subj = _subject(t)
+                if subj is None and t.morph.get("VerbForm") == ["Conv"]:
+                    # «— глава ТПП Алан Алборов, говоря о компании, переходит на шепот»: the
+                    # gerund's doer is its verb's subject
+                    subj = _subject(t.head)
                 if subj is None or not (s <= subj.i < end):
                     if goes_on:
                         return None
@@ -2125,6 +2129,10 @@ def _document_obl(verb, documents) -> object | None:
 
 def _clause_subject(verb, doc, end: int):
     subj = _subject(verb)
+    if subj is None and verb.morph.get("VerbForm") == ["Conv"]:
+        # «— глава ТПП Алан Алборов, говоря о компании, переходит на шепот. —»: the gerund's
+        # doer is the subject of its verb
+        subj = _subject(verb.head)
     return _noun_after(doc, verb.i, end) if subj is None else subj
 
 
