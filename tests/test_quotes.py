@@ -1144,3 +1144,18 @@ def test_a_gerund_interrupting_a_quote_reports_for_its_verbs_subject(annotate, r
             "компании, переходит на шепот. — Там самые высокопоставленные лица».")
     qs = _quotes(annotate, registry, quote_finder, text)
     assert len(qs) == 2 and {q.speaker for q in qs} == {"Алан Алборов"}, qs
+
+
+@pytest.mark.parametrize("text,speaker", [
+    # the outlet told after the verb, then the person named at the end of the clause
+    ("«Он любит вертолеты, — рассказывает „Медузе“ первый зампред комитета по делам СНГ, "
+     "единоросс Константин Затулин. — Это его страсть».", "Константин Затулин"),
+    # the clause ends before a relative clause about the speaker
+    ("«Очень сомневаюсь в этом, — сказал „Медузе“ автор книг о советской армии, ветеран "
+     "Афганистана Виталий Феськов, который, по его словам, „тесно сотрудничал“ с Жуковым. — "
+     "Он просто фанат истории».", "Виталий Феськов"),
+])
+def test_a_name_ending_the_reporting_clause_after_the_outlet_told(annotate, registry,
+                                                                  quote_finder, text, speaker):
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert qs and {q.speaker for q in qs} == {speaker}, qs

@@ -1043,7 +1043,16 @@ class QuoteFinder:
             return None
         sent_end = doc[verb.i].sent.end
         end = verb.i + 1
-        while end < sent_end and doc[end].text not in OPEN + CLOSE and doc[end].text not in stops:
+        while end < sent_end and doc[end].text not in CLOSE and doc[end].text not in stops:
+            if doc[end].text in OPEN:
+                name = _short_name_in_guillemets(doc, end, sent_end)
+                if not name:  # (not the outlet told: «— сказал «Медузе» автор книг …»)
+                    break
+                end = name
+                continue
+            if doc[end].text == "," and end + 1 < sent_end and norm(
+                    doc[end + 1].lemma_) == "который":
+                break  # «…, ветеран Афганистана Виталий Феськов, который …»: his clause ends
             end += 1
         while end > verb.i + 1 and doc[end - 1].is_punct:
             end -= 1
