@@ -499,3 +499,12 @@ def test_an_editors_bracket_is_no_part_of_a_name(annotate, registry):
     got = {m.actor for m in find_mentions(doc, registry) if m.actor_type == "person"}
     assert {"Николай Михайлович Изюмов", "Юлия Ефимова"} <= got, got
     assert not any("[" in a or "]" in a for a in got), got
+
+
+def test_a_bare_first_name_is_the_one_person_named_so(annotate, registry):
+    doc = annotate("Директором работает Мария Кучерова. По словам Марии, дорогу не чистят. "
+                   "Анна, ее соседка, промолчала.")
+    got = [(m.text, m.actor, m.resolution) for m in find_mentions(doc, registry)]
+    assert ("Марии", "Мария Кучерова", "first_name") in got, got
+    # a first name no full name of the article has stays as it is
+    assert any(m[0] == "Анна" and m[1] == "Анна" for m in got), got

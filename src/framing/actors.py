@@ -678,6 +678,10 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
             if own != norm(words[-1]) and own not in by_surname:
                 by_surname[own] = [(s, nf)]
     full_names = {k: v[0][1] for k, v in by_surname.items()}
+    full_by_first: dict[str, set[str]] = {}
+    for _s, _e, nf, typ, _k in auto:
+        if typ == "person" and " " in nf:
+            full_by_first.setdefault(norm(_name_words(nf)[0]), set()).add(nf)
     surname_keys: dict[tuple[str, str], str] = {}
     by_prefix = _keys_by_prefix(full_names)
     for s, e, nf, typ, key_nf in auto:
@@ -704,6 +708,13 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
                 else:
                     full = same[-1] if same else full
                     nf, typ, res = full, "person", "surname"
+        if res == "ner" and typ == "person" and e - s == 1 and " " not in nf:
+            # a bare first name («а сама Алена говорила») is the one person of the article
+            # with that first name («Алена Стерлигова»)
+            p = _first_name_parse(doc[s], registry)
+            fulls = sorted({f for f in full_by_first.get(norm(p.normal_form), ())}) if p else []
+            if len(fulls) == 1:
+                nf, res = fulls[0], "first_name"
         raw.append((s, e, nf, typ, res))
     raw.extend(_descriptors(doc, registry, raw, meta.get("date", "")))
     raw.sort(key=lambda r: (r[0], r[1]))
