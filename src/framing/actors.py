@@ -221,7 +221,7 @@ class ActorRegistry:
             c.isalnum() for c in tok.doc[tok.sent.start:tok.i].text)
         if not at_start:
             return False
-        parses = self.lemmatizer.morph.parse(tok.text.lower())
+        parses = _parse(self.lemmatizer, tok.text.lower())
         return bool(parses) and parses[0].tag.POS in {"VERB", "INFN", "GRND", "PRTF", "PRTS"} \
             and not any(_NAME_TAGS & p.tag.grammemes for p in parses)
 
@@ -392,6 +392,24 @@ def parse_registry(data: object, name: str) -> list[ActorEntry]:
     return out
 
 
+def normal_forms(span, lemmatizer: Lemmatizer) -> tuple[str, str]:
+    """(:func:`normal_form`, the same without the feminine surname): the second only differs
+    for a woman's name the lemmatizer gives in the masculine."""
+    if not _may_be_feminine(span) or _feminine_person(span, lemmatizer) is None:
+        nf = normal_form(span, lemmatizer, feminine=False)
+        return nf, nf
+    return normal_form(span, lemmatizer), normal_form(span, lemmatizer, feminine=False)
+
+
+def _may_be_feminine(span) -> bool:
+    """A cheap test before :func:`_feminine_person`: a person's name with a proper noun tagged
+    feminine or ending in «-ой», «-ую», «-у» (most names have none, and pymorphy3 is slow on
+    unknown words)."""
+    return span.root.ent_type_ == "PER" and any(
+        t.pos_ == "PROPN" and (t.morph.get("Gender") == ["Fem"] or t.text.lower().endswith(
+            ("ой", "ую", "у"))) for t in span)
+
+
 def normal_form(span, lemmatizer: Lemmatizer, feminine: bool = True) -> str:
     """Nominative normal form of an entity span, keeping capitalisation.
 
@@ -401,7 +419,7 @@ def normal_form(span, lemmatizer: Lemmatizer, feminine: bool = True) -> str:
     """
     root = span.root
     person = root.ent_type_ == "PER"
-    first = _feminine_person(span, lemmatizer) if person and feminine else None
+    first = _feminine_person(span, lemmatizer) if feminine and _may_be_feminine(span) else None
     words = []
     for t in span:
         inflect = t == root or (t.head == root and t.dep_ in {"amod", "det", "flat:name", "flat",
@@ -423,12 +441,31 @@ def normal_form(span, lemmatizer: Lemmatizer, feminine: bool = True) -> str:
     return re.sub(r"\s{2,}", " ", out) if person else out
 
 
+_PARSES: dict[str, list] = {}
+_KNOWN: dict[tuple[str, str], list] = {}
+
+
+def _parse(lemmatizer: Lemmatizer, word: str) -> list:
+    """pymorphy3's readings of ``word`` (lowercased), cached per word (bounded)."""
+    got = _PARSES.get(word)
+    if got is None:
+        if len(_PARSES) > 200_000:
+            _PARSES.clear()
+        got = _PARSES[word] = lemmatizer.morph.parse(word)
+    return got
+
+
 def _readings(lemmatizer: Lemmatizer, tok, grammeme: str) -> list:
     """pymorphy3's dictionary readings of ``tok`` with ``grammeme`` (Name, Surn), those in the
     case the tagger gives when there are any («Аллу»: Алла's accusative, not a masculine
     dative)."""
-    found = [p for p in lemmatizer.morph.parse(tok.text.lower())
-             if grammeme in p.tag and p.is_known]
+    key = (tok.text.lower(), grammeme)
+    found = _KNOWN.get(key)
+    if found is None:
+        if len(_KNOWN) > 200_000:
+            _KNOWN.clear()
+        found = _KNOWN[key] = [p for p in _parse(lemmatizer, key[0])
+                               if grammeme in p.tag and p.is_known]
     case = _CASE.get(tok.morph.get("Case")[0], "") if tok.morph.get("Case") else ""
     return [p for p in found if case in p.tag] or found
 
@@ -459,7 +496,7 @@ def _feminine_person(span, lemmatizer: Lemmatizer) -> dict[int, str] | None:
         if len(surnames) != 1 or not t.text.lower().endswith(_FEM_OBLIQUE) \
                 or t.morph.get("Number") == ["Plur"]:
             return None
-        surn = [p for p in lemmatizer.morph.parse(t.text.lower()) if "Surn" in p.tag]
+        surn = [p for p in _parse(lemmatizer, t.text.lower()) if "Surn" in p.tag]
         if not surn:  # a surname pymorphy3 does not know: as the tagger reads it
             return {} if t.morph.get("Gender") == ["Fem"] else None
         return {} if all("femn" in p.tag and "sing" in p.tag for p in surn) else None
@@ -472,7 +509,7 @@ def _feminine_person(span, lemmatizer: Lemmatizer) -> dict[int, str] | None:
         case = _CASE.get(t.morph.get("Case")[0], "") if t.morph.get("Case") else ""
         if t.morph.get("Gender") != ["Fem"] and not any(
                 "Surn" in p.tag and "femn" in p.tag and case in p.tag
-                for p in lemmatizer.morph.parse(t.text.lower())):
+                for p in _parse(lemmatizer, t.text.lower())):
             return None
     return first
 
@@ -654,12 +691,10 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
             while len(span) > 1 and span[-1].is_alpha and len(span[-1]) > 1 and not (
                     span[-1].dep_.startswith("flat") or registry.can_be_name(span[-1].text)):
                 span = span[:-1]
-        nf = normal_form(span, registry.lemmatizer)
+        # names are linked by the lemmatizer's forms (a woman's surname in an oblique case as
+        # the masculine: «Ольге Шокиной» → «шокин»), shown in their own gender
+        nf, key_nf = normal_forms(span, registry.lemmatizer)
         if nf:
-            # names are linked by the lemmatizer's forms (a woman's surname in an oblique case
-            # as the masculine: «Ольге Шокиной» → «шокин»), shown in their own gender
-            key_nf = normal_form(span, registry.lemmatizer, feminine=False) \
-                if label == "PER" else nf
             auto.append((span.start, span.end, nf, _NER_TYPE.get(label, "organisation"),
                          key_nf))
     # surname → the full names with it, in text order («Александр Зорыч», «Нина Зорыч»)
