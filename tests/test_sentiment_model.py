@@ -61,8 +61,11 @@ def test_packaged_model_is_shipped_with_a_card():
     assert model is not None and model.classes == [-1, 0, 1]
     cv = model.meta["cv"]
     assert cv["folds"] == 5 and cv["f1_pn"] > 40
-    # three CNN seeds; the decision rule was measured on the grouped CV and kept only if it helped
-    assert [net.config["seed"] for net in model.cnn] == [0, 1, 2]
+    # one CNN (seed 0) distilled from three teachers (seeds 0–2), recorded in its config; the
+    # decision rule was measured on the grouped CV and kept only if it helped
+    assert [net.config["seed"] for net in model.cnn] == [0]
+    assert model.cnn[0].config["distil"]["teacher_seeds"] == [0, 1, 2]
+    assert "teachers" in cv["by_sentence"]  # the undistilled reference, same run and folds
     g = cv["by_sentence"]
     assert g["f1_pn"] > 45 and "f1_pn_rule" in g and len(g["bias_folds"]) == 5
     assert (model.bias is not None) == (g["f1_pn_rule"] > g["f1_pn"])
@@ -273,3 +276,12 @@ def test_model_card_of_a_distilled_cnn_names_its_teachers_and_the_command():
     plain = model_card(cv, 60, 6, ms, "train_data.csv", net | {"distil": None, "networks": 3})
     assert "3 networks, seeds 0–2, whose probabilities are averaged" in plain
     assert "--distil" not in plain and "distilled" not in plain
+
+
+def test_cli_distil_setting_is_temperature_and_alpha():
+    from framing.cli import _distil_setting
+
+    assert _distil_setting("2:0.3") == (2.0, 0.3)
+    for bad in ("2", "0:0.5", "2:1.5", "a:b"):
+        with pytest.raises(Exception, match="T:ALPHA|T > 0"):
+            _distil_setting(bad)
