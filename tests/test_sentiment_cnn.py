@@ -141,6 +141,37 @@ def test_small_network_trains_and_numpy_matches_torch(tmp_path):
     assert np.allclose(back.proba_batch(ts, vs), pn)
 
 
+def test_distillation_follows_the_soft_targets_and_keeps_the_plain_schedule():
+    pytest.importorskip("torch", reason="torch (the optional 'train' extra) is not installed; "
+                                        "distillation is part of training only")
+    from framing.train_cnn import fit_cnn
+
+    rng = np.random.default_rng(0)
+    items, y = [], []
+    for i in range(60):
+        t, v = tokens(6, 2, 3, seed=i)
+        label = [-1, 0, 1][i % 3]
+        t.flt[:, 0] = 2.0 * label
+        items.append((t, v + 0.1 * rng.normal(size=v.shape)))
+        y.append(label)
+    ts, vs = [t for t, _ in items], [v for _, v in items]
+    kw = {"seed": 0, "epochs": 20, "hidden": 8, "layers": 1}
+    # soft targets that contradict the hard labels: −1 ↔ +1 swapped (columns −1, 0, +1)
+    flipped = np.eye(3)[2 - (np.array(y) + 1)] * 0.9 + 0.1 / 3
+    cls = np.array([-1, 0, 1])
+    student = fit_cnn(ts, vs, y, soft=flipped, alpha=0.0, temperature=2.0, **kw)
+    acc = np.mean(cls[student.proba_batch(ts, vs).argmax(1)] == -np.array(y))
+    assert acc >= 0.75  # the soft targets alone decide (chance: 1/3)
+    assert student.config["distil"] == {"alpha": 0.0, "temperature": 2.0}
+    # α = 1: the soft term weighs nothing and the draws are plain training's: the same network
+    plain = fit_cnn(ts, vs, y, **kw)
+    hard = fit_cnn(ts, vs, y, soft=flipped, alpha=1.0, **kw)
+    assert "distil" not in plain.config
+    assert all(np.array_equal(plain.params[k], hard.params[k]) for k in plain.params)
+    with pytest.raises(ValueError, match="soft targets"):
+        fit_cnn(ts, vs, y, soft=flipped[:-1], **kw)
+
+
 def test_training_augmentation_hides_names_and_drops_words_only_in_training():
     pytest.importorskip("torch", reason="torch (the optional 'train' extra) is not installed; "
                                         "the augmentation is part of training only")

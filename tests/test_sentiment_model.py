@@ -61,8 +61,11 @@ def test_packaged_model_is_shipped_with_a_card():
     assert model is not None and model.classes == [-1, 0, 1]
     cv = model.meta["cv"]
     assert cv["folds"] == 5 and cv["f1_pn"] > 40
-    # three CNN seeds; the decision rule was measured on the grouped CV and kept only if it helped
-    assert [net.config["seed"] for net in model.cnn] == [0, 1, 2]
+    # one CNN (seed 0) distilled from three teachers (seeds 0–2), recorded in its config; the
+    # decision rule was measured on the grouped CV and kept only if it helped
+    assert [net.config["seed"] for net in model.cnn] == [0]
+    assert model.cnn[0].config["distil"]["teacher_seeds"] == [0, 1, 2]
+    assert "teachers" in cv["by_sentence"]  # the undistilled reference, same run and folds
     g = cv["by_sentence"]
     assert g["f1_pn"] > 45 and "f1_pn_rule" in g and len(g["bias_folds"]) == 5
     assert (model.bias is not None) == (g["f1_pn_rule"] > g["f1_pn"])
@@ -249,3 +252,36 @@ def test_embeddings_vectors_of_many_words_are_navecs_one_by_one():
             assert v.dtype == ref.dtype and np.array_equal(v, ref), w
     assert got[2] is None and got[0] is got[4]  # unknown; one vector per word
     assert emb.vector("москва") is got[3] and emb.vectors([]) == []
+
+
+def test_model_card_of_a_distilled_cnn_names_its_teachers_and_the_command():
+    from framing.evaluate import cross_validate, model_card
+
+    rng = np.random.default_rng(0)
+    X = [{f"w:{int(k)}": 1.0 for k in rng.integers(0, 6, size=2)} for _ in range(60)]
+    y = [[1, -1, 0][n % 3] for n in range(60)]
+    cv = cross_validate(X, y, folds=3, C=1.0)
+    cv["by_sentence"] = cross_validate(X, y, folds=3, C=1.0, groups=[str(n) for n in range(60)])
+    for part in (cv, cv["by_sentence"]):  # what a CV with --distil adds (the parts' scores)
+        part.update(linear=41.0, cnn=42.0, teachers=43.25, teachers_cnn=44.5)
+    net = {"seed": 0, "hidden": 128, "layers": 2, "lr": 0.002, "epochs": 10, "batch": 32,
+           "dropout": 0.3, "networks": 1,
+           "distil": {"alpha": 0.5, "temperature": 2.0, "teachers": 3, "teacher_seeds": [0, 1, 2]}}
+    ms = {"total": 0.3, "features": 0.1, "prediction": 0.2}
+    card = model_card(cv, 60, 6, ms, "train_data.csv", net)
+    assert "one network, seed 0, distilled from 3 networks" in card and "(seeds 0–2)" in card
+    assert "α = 0.5, T = 2" in card and "only the student is shipped" in card
+    assert "same run, same folds): 43.25 (teachers alone 44.50)" in card
+    assert "--C 1.0 --distil 2:0.5 [--cache DIR]`" in card
+    plain = model_card(cv, 60, 6, ms, "train_data.csv", net | {"distil": None, "networks": 3})
+    assert "3 networks, seeds 0–2, whose probabilities are averaged" in plain
+    assert "--distil" not in plain and "distilled" not in plain
+
+
+def test_cli_distil_setting_is_temperature_and_alpha():
+    from framing.cli import _distil_setting
+
+    assert _distil_setting("2:0.3") == (2.0, 0.3)
+    for bad in ("2", "0:0.5", "2:1.5", "a:b"):
+        with pytest.raises(Exception, match="T:ALPHA|T > 0"):
+            _distil_setting(bad)

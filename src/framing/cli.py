@@ -28,6 +28,17 @@ import sys
 from pathlib import Path
 
 
+def _distil_setting(text: str) -> tuple[float, float]:
+    """``T:ALPHA`` of ``train-sentiment --distil`` (temperature > 0, 0 ≤ α ≤ 1)."""
+    try:
+        t, a = (float(x) for x in text.split(":"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected T:ALPHA, e.g. 2:0.5") from None
+    if t <= 0 or not 0 <= a <= 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: needs T > 0 and 0 ≤ ALPHA ≤ 1")
+    return t, a
+
+
 def _validate(config_dir: Path) -> int:
     from .actors import ActorRegistry
     from .codebook import load_codebook
@@ -134,6 +145,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="residual convolutions of each CNN (default 2)")
     tr.add_argument("--linear-only", action="store_true",
                     help="no CNN part (the CNN's training needs torch: pip install -e '.[train]')")
+    tr.add_argument("--distil", type=_distil_setting, default=None, metavar="T:ALPHA",
+                    help="keep one CNN distilled from the --cnn networks (teachers): loss "
+                         "ALPHA·CE(label) + (1−ALPHA)·T²·CE(teachers' mean probabilities at "
+                         "temperature T)")
     trr = sub.add_parser("train-rusentrel", help="cross-validate and train the pair model")
     trr.add_argument("--data", type=Path, required=True, help="RuSentRel-format folder")
     trr.add_argument("--out", type=Path, required=True, help="model folder to write")
@@ -200,7 +215,8 @@ def main(argv: list[str] | None = None) -> int:
         res = train_sentiment(args.data, args.out, args.folds, args.seed, args.C,
                               cache_dir=args.cache, cnn=0 if args.linear_only else args.cnn,
                               cnn_size={k: v for k, v in (("hidden", args.cnn_hidden),
-                                                          ("layers", args.cnn_layers)) if v})
+                                                          ("layers", args.cnn_layers)) if v},
+                              distil=None if args.linear_only else args.distil)
         cv = res["cv"]
         print(f"{cv['folds']}-fold CV F1_PN {cv['f1_pn']:.2f} (folds mean {cv['f1_pn_mean']:.2f}"
               f" ± {cv['f1_pn_std']:.2f}); grouped by sentence "

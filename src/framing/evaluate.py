@@ -176,7 +176,8 @@ def choose_bias(proba: np.ndarray, y: Sequence[int], classes: Sequence[int],
 
 def cross_validate(X: Sequence[dict], y: Sequence[int], folds: int = 5, seed: int = 0,
                    C: float = 0.03, groups: Sequence[str] | None = None,
-                   cnn: int = 0, cnn_size: dict | None = None) -> dict:
+                   cnn: int = 0, cnn_size: dict | None = None,
+                   distil: tuple[float, float] | None = None) -> dict:
     """Stratified k-fold CV; returns pooled and per-fold F1_PN plus a per-class report.
 
     With ``groups`` (e.g. the sentence of each row) no group is split across folds, so no
@@ -185,6 +186,11 @@ def cross_validate(X: Sequence[dict], y: Sequence[int], folds: int = 5, seed: in
     torch) and predicts as the shipped model does (linear and mean CNN probabilities averaged);
     the linear and CNN parts' own scores are reported too (``linear``, ``cnn``).
     ``cnn_size`` (``hidden``, ``layers``) is passed to :func:`framing.train_cnn.fit_cnn`.
+    With ``distil`` = (T, α) those ``cnn`` networks are teachers: the model's CNN part is one
+    student network (seed ``seed``) distilled from them on the training fold
+    (:func:`framing.train_cnn.fit_student`); ``teachers`` is then the F1_PN of ½ linear + ½ the
+    teachers' mean (the model without distillation) and ``teachers_cnn`` that of the teachers
+    alone, on the same folds.
 
     The decision rule (:func:`choose_bias`) is measured without touching the test folds: for
     each test fold the bias is chosen on the pooled out-of-fold probabilities of the other
@@ -196,6 +202,8 @@ def cross_validate(X: Sequence[dict], y: Sequence[int], folds: int = 5, seed: in
     y_arr = np.asarray(y)
     pred = np.zeros_like(y_arr)
     parts: dict[str, np.ndarray] = {"linear": np.zeros_like(y_arr), "cnn": np.zeros_like(y_arr)}
+    if cnn and distil:
+        parts.update(teachers=np.zeros_like(y_arr), teachers_cnn=np.zeros_like(y_arr))
     per_fold = []
     proba = np.zeros((len(y_arr), 3))
     fold_rows = []
@@ -216,6 +224,19 @@ def cross_validate(X: Sequence[dict], y: Sequence[int], folds: int = 5, seed: in
                          for k in range(cnn)]
             cls = np.asarray(model.classes)
             linear = model.linear_only()
+            if distil:
+                from .train_cnn import fit_student
+
+                teachers = model.cnn
+                model.cnn = [fit_student([inputs[i][0] for i in tr], [inputs[i][1] for i in tr],
+                                         y_arr[tr], teachers, seed=seed, temperature=distil[0],
+                                         alpha=distil[1], **(cnn_size or {}))]
+                for i in te:
+                    pt = np.mean([t.proba(*inputs[i]) for t in teachers], axis=0)
+                    pl = linear.predict_proba_one(X[i])
+                    parts["teachers_cnn"][i] = cls[np.argmax(pt)]
+                    parts["teachers"][i] = cls[decide((1 - model.cnn_weight) * pl
+                                                      + model.cnn_weight * pt)]
             for i in te:
                 pl = linear.predict_proba_one(X[i])
                 pc = model.cnn_proba(*inputs[i])
@@ -263,12 +284,15 @@ def _lexicon_path() -> Path:
 
 def train_sentiment(data: Path, out: Path, folds: int = 5, seed: int = 0, C: float = 0.03,
                     lexicon_path: Path | None = None, cache_dir: Path | None = None,
-                    cnn: int = 0, cnn_size: dict | None = None) -> dict:
+                    cnn: int = 0, cnn_size: dict | None = None,
+                    distil: tuple[float, float] | None = None) -> dict:
     """Cross-validate, then fit on all of ``data`` and save model + card into ``out``.
 
     With ``cnn`` > 0 the model is the linear model averaged with that many CNNs (seeds
     ``seed``, ``seed + 1``, …; :mod:`framing.sentiment_cnn`; training needs torch, inference
     does not); ``cnn_size`` (``hidden``, ``layers``) sets their size (default: fit_cnn's).
+    With ``distil`` = (T, α) they are teachers and the model keeps one network distilled from
+    them (:func:`framing.train_cnn.fit_student`, seed ``seed``), in the CV as in the final fit.
     The decision bias (:func:`choose_bias`, chosen on the out-of-fold probabilities of the CV
     grouped by sentence) is kept only when it raised that CV's F1_PN with the bias of
     each test fold chosen on the other folds."""
@@ -288,10 +312,10 @@ def train_sentiment(data: Path, out: Path, folds: int = 5, seed: int = 0, C: flo
                           cache_dir=cache_dir)
     y = [r["label"] for r in rows]
     print(f"{folds}-fold cross-validation …", file=sys.stderr)
-    cv = cross_validate(X, y, folds, seed, C, cnn=cnn, cnn_size=cnn_size)
+    cv = cross_validate(X, y, folds, seed, C, cnn=cnn, cnn_size=cnn_size, distil=distil)
     print(f"{folds}-fold cross-validation grouped by sentence …", file=sys.stderr)
     cv["by_sentence"] = cross_validate(X, y, folds, seed, C, [r["sentence"] for r in rows],
-                                       cnn=cnn, cnn_size=cnn_size)
+                                       cnn=cnn, cnn_size=cnn_size, distil=distil)
     model = LinearSentimentModel.fit(X, y, C=C, seed=seed, meta={
         "trained_on": Path(data).name, "rows": len(rows), "cv": cv,
         "lexicon": Path(lexicon_path or _lexicon_path()).name,
@@ -303,6 +327,13 @@ def train_sentiment(data: Path, out: Path, folds: int = 5, seed: int = 0, C: flo
         inputs = [cnn_inputs(x) for x in X]
         model.cnn = [fit_cnn([t for t, _ in inputs], [v for _, v in inputs], y, seed=seed + k,
                              **(cnn_size or {})) for k in range(cnn)]
+        if distil:
+            from .train_cnn import fit_student
+
+            print("distilling one CNN from them …", file=sys.stderr)
+            model.cnn = [fit_student([t for t, _ in inputs], [v for _, v in inputs], y,
+                                     model.cnn, seed=seed, temperature=distil[0],
+                                     alpha=distil[1], **(cnn_size or {}))]
     g = cv["by_sentence"]
     if g["f1_pn_rule"] > g["f1_pn"]:  # the decision rule helps on unseen sentences: keep it
         model.bias = np.asarray(g["bias"])
@@ -367,12 +398,23 @@ def model_card(cv: dict, rows: int, n_features: int, ms: dict[str, float],
         "masked. Stored as JSON + NPZ (no pickle); inference needs numpy only.",
         "",
     ]
+    dist = (cnn or {}).get("distil")
+    if cnn and dist:
+        seeds = dist.get("teacher_seeds") or []
+        members = (f"one network, seed {cnn['seed']}, distilled from {dist['teachers']} "
+                   "networks of the same architecture and schedule trained on the same rows"
+                   + (f" (seeds {seeds[0]}–{seeds[-1]})" if len(seeds) > 1 else "")
+                   + ": loss α·CE(label, class-balanced) + (1 − α)·T²·CE(the teachers' mean "
+                   f"probabilities at temperature T, softmax(z/T)), α = {dist['alpha']:g}, "
+                   f"T = {dist['temperature']:g}; only the student is shipped")
+    elif cnn:
+        members = (f"{cnn['networks']} networks, seeds {cnn['seed']}–"
+                   f"{cnn['seed'] + cnn['networks'] - 1}, whose probabilities are averaged")
     if cnn:
         lines += [
             "**CNN part.** The class probabilities are the average of the linear model's and "
             "those of a small convolutional network over the mention's sentence "
-            f"({cnn['networks']} networks, seeds {cnn['seed']}–{cnn['seed'] + cnn['networks'] - 1}"
-            ", whose probabilities are averaged; `framing.sentiment_cnn`): per word its navec "
+            f"({members}; `framing.sentiment_cnn`): per word its navec "
             "vector, learned embeddings of POS, "
             "dependency label, signed distance to the mention and distance to it in the "
             "dependency tree, lexicon weight, negator and in-mention flags; projection to "
@@ -401,6 +443,10 @@ def model_card(cv: dict, rows: int, n_features: int, ms: dict[str, float],
     if "cnn" in cv:
         lines.append(f"- the parts alone, same folds: linear {cv['linear']:.2f}, "
                      f"CNN {cv['cnn']:.2f}")
+    if "teachers" in cv:
+        lines.append(f"- without distillation (½ linear + ½ the teachers' mean, trained in the "
+                     f"same run, same folds): {cv['teachers']:.2f} (teachers alone "
+                     f"{cv['teachers_cnn']:.2f})")
     g = cv.get("by_sentence")
     if g:
         lines += [
@@ -410,7 +456,10 @@ def model_card(cv: dict, rows: int, n_features: int, ms: dict[str, float],
             "entity) in the training folds; the held-out split shares none, so this is the "
             "closer estimate of the held-out score."
             + (f" The parts alone: linear {g['linear']:.2f}, CNN {g['cnn']:.2f}."
-               if "cnn" in g else ""),
+               if "cnn" in g else "")
+            + (f" Without distillation (½ linear + ½ the teachers' mean, same run): "
+               f"{g['teachers']:.2f} (teachers alone {g['teachers_cnn']:.2f})."
+               if "teachers" in g else ""),
         ]
     if g and "f1_pn_rule" in g:
         kept = ("kept: the label is argmax(log P + bias), bias "
@@ -455,12 +504,14 @@ def model_card(cv: dict, rows: int, n_features: int, ms: dict[str, float],
         "",
         "**Tried.** Other contextual representations and their cross-validated figures "
         "(slovnet's CNN encoder states, early-stopped CNN, ensembles, decision rules, CNN "
-        "name masking / word dropout / label smoothing, smaller CNNs): "
+        "name masking / word dropout / label smoothing, smaller CNNs, distillation): "
         "`benchmarks/sentiment_contextual.md`.",
         "",
         "**Reproduce.** `framing train-sentiment --data "
         f"../shared/datasets/rusentne-train/{data_name} --out src/framing/models/sentiment "
-        f"--C {cv['C']} [--cache DIR]" + ("`" if cnn else " --linear-only`")
+        f"--C {cv['C']}"
+        + (f" --distil {dist['temperature']:g}:{dist['alpha']:g}" if dist else "")
+        + " [--cache DIR]" + ("`" if cnn else " --linear-only`")
         + " (5-fold CV with seed 0, then the fit on all rows"
         + ("; the CNN's training needs the `train` extra, `pip install -e '.[train]'`, torch "
            "CPU" if cnn else "") + ") or `snakemake train_sentiment`.",

@@ -103,7 +103,8 @@ def fit_cnn(items: Sequence[MentionTokens], vectors: Sequence[np.ndarray], y: Se
             seed: int = 0, epochs: int = EPOCHS, meta: dict | None = None,
             mask_mention: float = 0.0, word_drop: float = 0.0,
             smoothing: float = 0.0, hidden: int = HIDDEN,
-            layers: int = LAYERS) -> CNNSentimentModel:
+            layers: int = LAYERS, soft: np.ndarray | None = None, alpha: float = 0.5,
+            temperature: float = 1.0) -> CNNSentimentModel:
     """Train the network on mentions (``vectors[i]``: navec rows of ``items[i].words``), with
     ``hidden`` channels and ``layers`` residual convolutions (the saved config records both;
     :class:`~framing.sentiment_cnn.CNNSentimentModel` reads them from the weight shapes).
@@ -111,7 +112,14 @@ def fit_cnn(items: Sequence[MentionTokens], vectors: Sequence[np.ndarray], y: Se
     Training-only regularisers (inference is unchanged): ``mask_mention`` — probability that a
     mention's own word vectors are zeroed in a training step (its type embedding remains), so
     the network cannot lean on memorised names; ``word_drop`` — probability that each word's
-    vector is zeroed; ``smoothing`` — label smoothing of the loss."""
+    vector is zeroed; ``smoothing`` — label smoothing of the loss.
+
+    Distillation: with ``soft`` (n × classes, in :data:`CLASSES` order — e.g. a teacher
+    ensemble's mean probabilities on these same training rows) the loss is
+    ``alpha · CE(hard label) + (1 − alpha) · T² · CE(soft_T, softmax(z / T))``, where
+    ``soft_T`` ∝ ``soft ** (1 / T)`` (the teachers' probabilities at temperature ``T``) and the
+    hard term keeps the class weights.  The schedule and random draws are those of plain
+    training, so a student and a plain network of the same seed differ only by the loss."""
     torch = torch_or_exit()
     torch.set_num_threads(1)
     torch.manual_seed(seed)
@@ -126,13 +134,24 @@ def fit_cnn(items: Sequence[MentionTokens], vectors: Sequence[np.ndarray], y: Se
                                                 * steps_per_epoch, pct_start=0.1)
     batch = _Batcher(torch, items, vectors, mask_mention, word_drop, seed)
     target = torch.tensor(yi)
+    if soft is not None:
+        if len(soft) != len(yi):
+            raise ValueError(f"soft targets: {len(soft)} rows for {len(yi)} labels")
+        q = np.log(np.clip(np.asarray(soft, np.float64), 1e-12, None)) / temperature
+        q = np.exp(q - q.max(1, keepdims=True))
+        soft_t = torch.tensor(q / q.sum(1, keepdims=True), dtype=torch.float32)
     for _ in range(epochs):
         net.train()
         perm = rng.permutation(len(yi))
         for k in range(0, len(perm), BATCH):
             idx = perm[k:k + BATCH]
-            loss = torch.nn.functional.cross_entropy(net(*batch(idx, train=True)), target[idx],
-                                                     weight=weight, label_smoothing=smoothing)
+            logits = net(*batch(idx, train=True))
+            loss = torch.nn.functional.cross_entropy(logits, target[idx], weight=weight,
+                                                     label_smoothing=smoothing)
+            if soft is not None:
+                logq = torch.log_softmax(logits / temperature, -1)
+                distil = -(soft_t[idx] * logq).sum(-1).mean() * temperature ** 2
+                loss = alpha * loss + (1 - alpha) * distil
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -145,7 +164,23 @@ def fit_cnn(items: Sequence[MentionTokens], vectors: Sequence[np.ndarray], y: Se
                  ("smoothing", smoothing)):
         if v:
             config[k] = v
+    if soft is not None:
+        config["distil"] = {"alpha": alpha, "temperature": temperature}
     return CNNSentimentModel(params, CLASSES, config)
+
+
+def fit_student(items: Sequence[MentionTokens], vectors: Sequence[np.ndarray],
+                y: Sequence[int], teachers: Sequence[CNNSentimentModel], seed: int = 0,
+                alpha: float = 0.5, temperature: float = 1.0, **kw) -> CNNSentimentModel:
+    """One network distilled from ``teachers`` (networks trained on these same rows): the
+    targets are their mean probabilities on the training rows, see :func:`fit_cnn` (``kw``:
+    its size and training options).  The config records the number of teachers."""
+    soft = np.mean([t.proba_batch(items, vectors) for t in teachers], axis=0)
+    net = fit_cnn(items, vectors, y, seed=seed, soft=soft, alpha=alpha,
+                  temperature=temperature, **kw)
+    net.config["distil"]["teachers"] = len(teachers)
+    net.config["distil"]["teacher_seeds"] = [t.config.get("seed") for t in teachers]
+    return net
 
 
 def torch_proba(model: CNNSentimentModel, items: Sequence[MentionTokens],
