@@ -108,12 +108,8 @@ def test_numpy_forward_equals_torch():
     assert np.allclose(pt, pn, atol=1e-4)
 
 
-def test_small_network_trains_and_numpy_matches_torch(tmp_path):
-    pytest.importorskip("torch", reason="torch (the optional 'train' extra) is not installed; "
-                                        "training is tested only with it")
-    from framing.train_cnn import fit_cnn, torch_proba
-
-    # the label is the sign of the words' lexicon weights: learnable
+def _learnable():
+    """60 small inputs whose label is the sign of the words' lexicon weights: learnable."""
     rng = np.random.default_rng(0)
     items, y = [], []
     for i in range(60):
@@ -122,7 +118,15 @@ def test_small_network_trains_and_numpy_matches_torch(tmp_path):
         t.flt[:, 0] = 2.0 * label
         items.append((t, v + 0.1 * rng.normal(size=v.shape)))
         y.append(label)
-    ts, vs = [t for t, _ in items], [v for _, v in items]
+    return [t for t, _ in items], [v for _, v in items], y
+
+
+def test_small_network_trains_and_numpy_matches_torch(tmp_path):
+    pytest.importorskip("torch", reason="torch (the optional 'train' extra) is not installed; "
+                                        "training is tested only with it")
+    from framing.train_cnn import fit_cnn, torch_proba
+
+    ts, vs, y = _learnable()
     m = fit_cnn(ts, vs, y, seed=0, epochs=20, hidden=8, layers=1)
     assert (m.H, len(m._convs)) == (8, 1)  # read from the weight shapes
     assert m.params["inp.weight"].shape[0] == 8 and "convs.1.weight" not in m.params
@@ -146,15 +150,7 @@ def test_distillation_follows_the_soft_targets_and_keeps_the_plain_schedule():
                                         "distillation is part of training only")
     from framing.train_cnn import fit_cnn
 
-    rng = np.random.default_rng(0)
-    items, y = [], []
-    for i in range(60):
-        t, v = tokens(6, 2, 3, seed=i)
-        label = [-1, 0, 1][i % 3]
-        t.flt[:, 0] = 2.0 * label
-        items.append((t, v + 0.1 * rng.normal(size=v.shape)))
-        y.append(label)
-    ts, vs = [t for t, _ in items], [v for _, v in items]
+    ts, vs, y = _learnable()
     kw = {"seed": 0, "epochs": 20, "hidden": 8, "layers": 1}
     # soft targets that contradict the hard labels: −1 ↔ +1 swapped (columns −1, 0, +1)
     flipped = np.eye(3)[2 - (np.array(y) + 1)] * 0.9 + 0.1 / 3
