@@ -420,8 +420,12 @@ def normal_form(span, lemmatizer: Lemmatizer, feminine: bool = True) -> str:
     root = span.root
     person = root.ent_type_ == "PER"
     first = _feminine_person(span, lemmatizer) if feminine and _may_be_feminine(span) else None
+    agree = _agreeing_names(span, lemmatizer) if person and first is None else {}
     words = []
     for t in span:
+        if t.i in agree:
+            words.append(_recase(agree[t.i], t.text) + t.whitespace_)
+            continue
         inflect = t == root or (t.head == root and t.dep_ in {"amod", "det", "flat:name", "flat",
                                                              "appos", "nummod"})
         inflect = inflect or (person and t.pos_ == "PROPN")
@@ -439,6 +443,42 @@ def normal_form(span, lemmatizer: Lemmatizer, feminine: bool = True) -> str:
         words.append(w + t.whitespace_)
     out = "".join(words).strip()
     return re.sub(r"\s{2,}", " ", out) if person else out
+
+
+def _agreeing_names(span, lemmatizer: Lemmatizer) -> dict[int, str]:
+    """Token index → the nominative to use, for a person's name whose first name the tagger
+    read as a woman's nominative beside a man's surname in an oblique case: the two words
+    disagree, and the name's role decides.  As an object or a modifier it is a man's
+    («подождать Александра Зорыча» → «Александр»: pymorphy3's masculine first name in the
+    surname's case); as a subject, or joined to one, a woman's, as written («сыграла Евгения
+    Лапова», «Турищев и Валентина Ковалева, которой …»)."""
+    propn = [t for t in span if t.pos_ == "PROPN"]
+    if len(propn) < 2:
+        return {}
+    last = propn[-1].morph
+    case = _CASE.get(last.get("Case")[0], "") if last.get("Case") else ""
+    if last.get("Gender") != ["Masc"] or case in {"", "nomn"}:
+        return {}
+    firsts = [t for t in propn[:-1]
+              if t.morph.get("Gender") == ["Fem"] and t.morph.get("Case") == ["Nom"]]
+    if not firsts:
+        return {}
+    root = span.root
+    if root.dep_ in {"nsubj", "nsubj:pass"} or (
+            root.dep_ in {"conj", "appos"} and root.head.dep_ in {"nsubj", "nsubj:pass"}):
+        if all(any("Name" in p.tag and "femn" in p.tag and "nomn" in p.tag and p.is_known
+                   for p in _parse(lemmatizer, t.text.lower())) for t in firsts):
+            return {t.i: t.text for t in propn}
+        return {}
+    if root.dep_ not in {"obj", "obl", "nmod", "iobj"}:
+        return {}
+    out = {}
+    for t in firsts:
+        masc = [p for p in _parse(lemmatizer, t.text.lower())
+                if "Name" in p.tag and "masc" in p.tag and case in p.tag and p.is_known]
+        if masc:
+            out[t.i] = masc[0].normal_form
+    return out
 
 
 _PARSES: dict[str, list] = {}
@@ -613,7 +653,7 @@ def first_name_gender(actor: str) -> str:
     if first not in _GENDER_OF_NAME:
         genders = {("Masc" if "masc" in p.tag else "Fem" if "femn" in p.tag else "")
                    for p in Lemmatizer.shared().morph.parse(first)
-                   if "Name" in p.tag and "nomn" in p.tag and "sing" in p.tag}
+                   if "Name" in p.tag and "nomn" in p.tag and "sing" in p.tag and p.is_known}
         genders.discard("")
         _GENDER_OF_NAME[first] = genders.pop() if len(genders) == 1 else ""
     return _GENDER_OF_NAME[first]
@@ -694,6 +734,10 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
         # names are linked by the lemmatizer's forms (a woman's surname in an oblique case as
         # the masculine: «Ольге Шокиной» → «шокин»), shown in their own gender
         nf, key_nf = normal_forms(span, registry.lemmatizer)
+        if label == "PER":
+            # one person with and without the patronymic («Сергей Семенович Собянин», «Сергей
+            # Собянин»): the name without it, in the same order in every article
+            nf, key_nf = without_patronymic(nf), without_patronymic(key_nf)
         if nf:
             auto.append((span.start, span.end, nf, _NER_TYPE.get(label, "organisation"),
                          key_nf))
@@ -839,6 +883,41 @@ def _collective_links(doc, raw, cues: Sequence[tuple[str, ...]]) -> dict[int, st
                 break
             linked, k = True, k + len(cue)
     return out
+
+
+#: nominative endings of Russian patronymics («Семенович», «Ильич», «Петровна», «Ильинична»)
+_PATRONYMIC = ("вич", "вна", "ична", "ьич", "ич")
+
+
+def without_patronymic(name: str) -> str:
+    """A person's name of three words without its patronymic, given name first: «Сергей
+    Семенович Собянин» → «Сергей Собянин»; the official order «Собянин Сергей Семенович» →
+    «Сергей Собянин»; other names unchanged (a patronymic is a capitalised word ending as
+    one: «-вич», «-вна», «-ична», «-ич»).
+
+    A gender the normal form got wrong in the patronymic goes with it («Зоя Анатолиевич
+    Космодемьянская»).
+
+    >>> [without_patronymic(n) for n in ("Сергей Семенович Собянин", "Собянин Сергей Семенович",
+    ...  "Анна Васильевна Шурыгина", "Роман Аркадьевич Абрамович")]
+    ['Сергей Собянин', 'Сергей Собянин', 'Анна Шурыгина', 'Роман Абрамович']
+    >>> [without_patronymic(n) for n in ("Реджеп Тайип Эрдоган", "Сергей Собянин",
+    ...  "Новак Джокович")]
+    ['Реджеп Тайип Эрдоган', 'Сергей Собянин', 'Новак Джокович']
+    """
+    words = name.split()
+    if len(words) != 3 or not all(w[:1].isupper() and w.isalpha() for w in words):
+        return name
+    if _patronymic(words[1]):  # «Роман Аркадьевич Абрамович»: the middle word
+        return f"{words[0]} {words[2]}"
+    if _patronymic(words[2]):
+        return f"{words[1]} {words[0]}"
+    return name
+
+
+def _patronymic(word: str) -> bool:
+    low = word.lower()
+    return len(low) > 4 and low.endswith(_PATRONYMIC)
 
 
 def _name_words(nf: str) -> list[str]:
@@ -1097,6 +1176,9 @@ def _colleagues(doc, registry: ActorRegistry, found, date: str):
     return out
 
 
+_SUBJ = {"nsubj", "nsubj:pass"}
+
+
 def _pronouns(doc, found, registry: ActorRegistry, sent_of: list[int]):
     """Third-person pronouns («он», «её») and «последний» → the nearest preceding person
     mention (gender-compatible, within three sentences)."""
@@ -1130,7 +1212,12 @@ def _pronouns(doc, found, registry: ActorRegistry, sent_of: list[int]):
             i, j, actor = persons[k]
             if sent_of[tok.i] - sent_of[i] > 3:
                 break
-            g = doc[j - 1].morph.get("Gender")
+            last = doc[j - 1].morph
+            if last.get("Number") == ["Plur"] or _family(doc[j - 1].text, actor):
+                continue  # «родового села Кадыровых»: the family, not its member
+            # the first name's gender, else the tagger's on the mention's last word (the
+            # tagger often reads a woman's surname as masculine: «Натали Нугеред»)
+            g = [first_name_gender(actor)] if first_name_gender(actor) else last.get("Gender")
             if gender and g and gender != g:
                 continue
             if best is not None and part[i] != part[best[2]]:
@@ -1139,7 +1226,9 @@ def _pronouns(doc, found, registry: ActorRegistry, sent_of: list[int]):
                 best = (actor, sent_of[i], i)
                 if is_latter or part[i] == part[tok.i]:
                     break
-            if doc[i:j].root.dep_ in {"nsubj", "nsubj:pass"}:
+            root = doc[i:j].root
+            if root.dep_ in _SUBJ or (root.dep_ == "appos" and root.head.dep_ in _SUBJ):
+                # («Начальник отдела Анна Симоненко … отметила»: the subject's apposition)
                 best = (actor, sent_of[i], i)
                 break
         if best is not None and _anonymous_since(doc, tok, best[:2], anonymous, persons,
@@ -1149,6 +1238,17 @@ def _pronouns(doc, found, registry: ActorRegistry, sent_of: list[int]):
         if best is not None:
             out.append((tok.i, tok.i + 1, best, "person", "pronoun"))
     return out
+
+
+def _family(word: str, actor: str) -> bool:
+    """``word`` is the plural of the surname of ``actor`` («Кадыровых» of «Рамзан Кадыров»;
+    the tagger reads it as anything).
+
+    >>> _family("Кадыровых", "Рамзан Кадыров"), _family("Седых", "Анна Седых")
+    (True, False)
+    """
+    low = word.lower()
+    return low.endswith(("ых", "ыми")) and not actor.lower().endswith(("ых", "ыми"))
 
 
 def _anonymous_since(doc, tok, best: tuple[str, int], anonymous: set[str], persons,
