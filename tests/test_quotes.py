@@ -564,6 +564,11 @@ def test_experts_of_a_named_body_are_the_body(annotate, registry, quote_finder):
     # nobody introduced so: an unnamed acquaintance is no one named nearby
     ("Иван Соколов уехал из страны в 1990 году. «Режим долго не продержится», — отмечает "
      "бывший сосед семьи.", "", None),
+    # a bare noun for a person not in the lists, too
+    ("Пресс-конференцию созвал заслуженный артист России Тимур Бадалбейли. «Мы просто "
+     "высказали свое мнение», — заявил артист.", "Тимур Бадалбейли", "title"),
+    ("Пресс-конференцию созвал Тимур Бадалбейли. «Мы просто высказали свое мнение», — "
+     "заявил артист.", "", None),
 ])
 def test_a_phrase_naming_someone_refers_back_to_who_was_introduced_with_it(
         annotate, registry, quote_finder, text, speaker, resolution):
@@ -1158,3 +1163,27 @@ def test_a_name_ending_the_reporting_clause_after_the_outlet_told(annotate, regi
                                                                   quote_finder, text, speaker):
     qs = _quotes(annotate, registry, quote_finder, text)
     assert qs and {q.speaker for q in qs} == {speaker}, qs
+
+
+def test_a_demonstrative_is_the_person_last_named_not_the_subject(annotate, registry,
+                                                                  quote_finder):
+    text = ("Иван Петров отсудил деньги у Алексея Смирнова, поскольку тот утверждал, что Петров "
+            "получил имущество от взяток.")
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert [(q.speaker, q.resolution) for q in qs] == [("Алексей Смирнов", "pronoun")], qs
+
+
+@pytest.mark.parametrize("text,speaker,resolution", [
+    # a website's domain name the NER takes for nothing
+    ("По сообщениям lifenews.ru, руководство решило оставить лишь штат из 10 человек.",
+     "lifenews.ru", "name"),
+    # a member of a group in the singular is an unnamed person, not the group
+    ("«Я слышал, что они занимались ритуалкой», — говорит бывший участник «Реструкта».",
+     "", "anonymous"),
+    # in the plural the members speak as a group
+    ("Участники форума считают, что архивы надо открыть.", "участник", "collective"),
+])
+def test_websites_and_members_of_groups(annotate, registry, quote_finder, text, speaker,
+                                        resolution):
+    (q,) = _quotes(annotate, registry, quote_finder, text)
+    assert (q.speaker, q.resolution) == (speaker, resolution), q

@@ -113,8 +113,9 @@ class Lemmatizer:
     def _readings(self, word: str) -> tuple[_Reading, ...]:
         """What :meth:`_lemma` reads of each pymorphy3 parse of ``word`` (lower-cased), in
         pymorphy3's order: its UD POS, the UD cases, numbers and genders among its grammemes,
-        and its normal form."""
-        return tuple((*_tag_reading(p.tag), p.normal_form.replace("ё", "е"))
+        and its normal form (an informal patronymic's own nominative, not the formal one:
+        «Зорыча» → «зорыч», not «зорович» — most such words are surnames)."""
+        return tuple((*_tag_reading(p.tag), _normal_form(p).replace("ё", "е"))
                      for p in self._parse(word))
 
     def _lemma(self, word: str, pos: str = "", feats: str = "") -> str:
@@ -155,6 +156,20 @@ class Lemmatizer:
             # An unknown name in the nominative ("Токаев" read as a plural of "токай").
             return w
         return best[4]
+
+
+def _normal_form(parse) -> str:
+    """pymorphy3's normal form of ``parse``, but the nominative of an informal patronymic's
+    own lexeme («Палыча» → «палыч», «Зорыча» → «зорыч»).
+
+    >>> _normal_form(Lemmatizer.shared().morph.parse("зорыча")[1])
+    'зорыч'
+    """
+    if "Infr" in parse.tag and "Patr" in parse.tag:
+        nom = parse.inflect({"nomn"})
+        if nom is not None:
+            return nom.word
+    return parse.normal_form
 
 
 #: What :meth:`Lemmatizer._lemma` reads of a parse (see :meth:`Lemmatizer._readings`).

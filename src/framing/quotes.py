@@ -74,7 +74,7 @@ class ReportingVerbs:
     TYPES = ("neutral", "assertive", "opinion", "distancing", "naming")
     LISTS = ("speaker_titles", "attribution_nouns", "outlet_nouns", "spokesperson_nouns",
              "citing_verbs", "cited_words", "document_nouns", "body_nouns", "member_nouns",
-             "publishing_verbs", "unnamed_nouns")
+             "publishing_verbs", "unnamed_nouns", "unnamed_singular_nouns")
     #: the kinds of actor a body noun can refer back to (``body_nouns`` in the YAML file):
     #: ``organisation`` (the nearest organisation named), ``named`` (only one whose name holds
     #: the noun: «суд» → «Мосгорсуд»), ``state`` (the state the text names most)
@@ -90,7 +90,8 @@ class ReportingVerbs:
                  bodies: dict[str, str] | None = None,
                  members: frozenset[str] = frozenset(),
                  publishing: frozenset[str] = frozenset(),
-                 unnamed: frozenset[str] = frozenset()) -> None:
+                 unnamed: frozenset[str] = frozenset(),
+                 unnamed_singular: frozenset[str] = frozenset()) -> None:
         self.table = table
         self.titles = titles
         #: «по словам» noun → type of the report («по утверждению»: distancing)
@@ -116,6 +117,15 @@ class ReportingVerbs:
         #: nouns of an unnamed person who speaks («— признает знакомый Жукова»): no actor, and
         #: a pronoun after such a report refers to that person («по его словам»)
         self.unnamed = unnamed
+        #: the same in the singular only (their plural is a group: «участники акции»)
+        self.unnamed_singular = unnamed_singular
+
+    def unnamed_person(self, tok) -> bool:
+        """``tok`` is a noun of an unnamed person (``unnamed_nouns``; ``unnamed_singular_nouns``
+        in the singular: «бывший участник «Реструкта»», not «участники форума»)."""
+        lemma = norm(tok.lemma_)
+        return lemma in self.unnamed or (lemma in self.unnamed_singular
+                                         and tok.morph.get("Number") != ["Plur"])
 
     @classmethod
     def from_yaml(cls, path: Path) -> ReportingVerbs:
@@ -178,7 +188,7 @@ class ReportingVerbs:
                    lists.get("spokesperson_nouns", empty), lists.get("citing_verbs", empty),
                    lists.get("cited_words", empty), lists.get("document_nouns", empty), bodies,
                    lists.get("member_nouns", empty), lists.get("publishing_verbs", empty),
-                   lists.get("unnamed_nouns", empty))
+                   lists.get("unnamed_nouns", empty), lists.get("unnamed_singular_nouns", empty))
 
     def marked_type(self, verb, vtype: str, content=None) -> str:
         """``distancing`` when a distancing particle qualifies the report («якобы сказал»,
@@ -252,6 +262,9 @@ def _straight_spans(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, 
 
 #: the characters :func:`_guillemet_spans` acts on
 _QUOTE_MARKS = re.compile("[\n«„»“]")
+#: a website's domain name («lifenews.ru», «Gazeta.Ru», «rbc.ru»)
+_DOMAIN = re.compile(r"[A-Za-zА-Яа-я0-9][\w-]*(?:\.[\w-]+)*\.(?:ru|com|org|net|ua|by|kz|"
+                     r"info|su|io|de|uk|fm|tv|me|рф)", re.IGNORECASE)
 
 
 def _in_spans(spans: list[tuple[int, int]]):
@@ -385,7 +398,7 @@ class QuoteFinder:
         anonymous = lemma in self.anonymous or (
             lemma in _SOME_OF and any(c.dep_ == "nmod" and any(
                 g.lower_ == "из" for g in c.children) for c in head.children)) or (
-            lemma in self.verbs.unnamed) or _another(head)
+            self.verbs.unnamed_person(head)) or _another(head)
         if anonymous:
             # «собеседник «Медузы»», «источник, близкий к Кремлю», «один из экспертов»: an
             # unnamed source, never the outlet, the person it is close to or the nearest name
@@ -393,7 +406,7 @@ class QuoteFinder:
                      or _attached(doc[m.tok_start:m.tok_end].root, head, _APPOSITION)]
             if named:
                 return named[-1].actor, surface, "name"
-            if lemma in self.verbs.unnamed:
+            if self.verbs.unnamed_person(head):
                 # «Иван Петров, знакомый Жукова, … — признает знакомый»: who was introduced so
                 p = self._introduced_with(lemma, head)
                 if p is not None and p.actor not in {m.actor for m in persons}:
@@ -431,8 +444,11 @@ class QuoteFinder:
         if lemma in _BOTH:  # «по мнению обоих»: the coordinated persons just named
             return self._plural_antecedent(head, inside)
         if head.pos_ == "PRON" or lemma in _PRONOUNS or lemma in _DEMONSTRATIVES:
-            # «она заявила» is no man («Еврокомиссия … она заявила» after «Видениус»)
-            p = self._nearest_person(before, gender=head.morph.get("Gender"))
+            # «она заявила» is no man («Еврокомиссия … она заявила» after «Видениус»); «тот»
+            # is the person last named, not the subject («Саблин отсудил деньги у Навального,
+            # поскольку тот утверждал …» → Навальный)
+            p = self._nearest_person(before, gender=head.morph.get("Gender"),
+                                     nearest=lemma in _DEMONSTRATIVES)
             a = self._anonymous_subject(head, inside)
             if a is not None and (p is None or self._later_subject(a, p)):
                 # «А источник, работавший с Улюкаевым, … «…», — говорит он»
@@ -540,13 +556,12 @@ class QuoteFinder:
             if body is not None:  # «оппоненты президента из Народной партии заявляют»
                 return body.actor, surface, "descriptor"
             return lemma, surface, "collective"
-        if _animate_noun(head) and not in_phrase and any(
-                c.dep_ in {"nmod", "amod"} and c.morph.get("Case") in (["Gen"], head.morph.get(
-                    "Case")) for c in head.children):
-            # a descriptor phrase headed by a noun for a person not in the lists («— отмечает
-            # бывший соратник вождя»): the person introduced with that noun lately («Иван
-            # Петров, соратник вождя»), else no one — «бывший топ-менеджер канала», «знакомый
-            # семьи» are as often unnamed (a bare unlisted noun, «— сказал кардинал», too)
+        if _animate_noun(head) and not in_phrase:
+            # a noun for a person not in the lists, bare or in a descriptor phrase («—
+            # отмечает бывший соратник вождя», «— заявил артист»): the person introduced with
+            # that noun lately («Иван Петров, соратник вождя», «заслуженный артист России
+            # Тимур Бадалбейли»), else no one — «бывший топ-менеджер канала», «знакомый
+            # семьи», «— сказал кардинал» are as often unnamed
             p = self._introduced_with(lemma, head)
             if p is not None:
                 return p.actor, surface, "title"
@@ -556,6 +571,9 @@ class QuoteFinder:
             # считает»): the person of that surname named elsewhere in the text, else the name
             named = self._by_surname(lemma)
             return (named or head.lemma_[:1].upper() + head.lemma_[1:]), surface, "name"
+        if _DOMAIN.fullmatch(surface):
+            # «По сообщениям lifenews.ru»: the website speaks (the NER takes no domain name)
+            return surface.lower(), surface, "name"
         return "", surface, "unresolved"
 
     # -- main ---------------------------------------------------------------------------------
@@ -696,7 +714,7 @@ class QuoteFinder:
             if norm(t.lemma_) in self.anonymous:
                 return t
             # an unnamed person («знакомый Жукова», «еще один коллега») only when it reported
-            if (norm(t.lemma_) in self.verbs.unnamed or _another(t)) and self.verbs.type_of(
+            if (self.verbs.unnamed_person(t) or _another(t)) and self.verbs.type_of(
                     t.head) and not any(c.dep_ in _APPOSITION and c.pos_ == "PROPN"
                                         for c in t.children):
                 return t  # (not «основатель одного из движений Андрей Кормухин»: named)
@@ -911,13 +929,14 @@ class QuoteFinder:
 
     def _nearest_person(self, before: int, affiliated: str = "", gender: list | None = None,
                         since: int = -1, exclude: frozenset[str] | set[str] = frozenset(),
-                        skip: set[int] | frozenset[int] = frozenset()):
+                        skip: set[int] | frozenset[int] = frozenset(), nearest: bool = False):
         """The person a pronoun or bare title before ``before`` refers to: in the nearest
         sentence (outside quotes) that mentions a compatible person, its grammatical subject
         if one of them is («Токаев поддержал настрой своего российского коллеги. «…», —
         заявил президент» → Токаев) — the subject of a reporting verb first («Колеров сообщил,
         что Сорокин и Федина покинули компанию. По его словам, …» → Колеров) — else the
-        nearest of them."""
+        nearest of them.  ``nearest``: the nearest of them that is no subject, else the
+        nearest (what a demonstrative «тот» refers to)."""
         persons, starts = self._outside
         found = subject = None
         for k in range(bisect_left(starts, before) - 1, -1, -1):
@@ -938,6 +957,10 @@ class QuoteFinder:
                 break
             if found is None:
                 found = m
+            if nearest:
+                if not self._is_subject.get(m.mention_id):
+                    return m
+                continue
             if self._is_subject.get(m.mention_id):
                 if self._speaks.get(m.mention_id):
                     return m
