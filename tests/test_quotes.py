@@ -1177,6 +1177,9 @@ def test_a_demonstrative_is_the_person_last_named_not_the_subject(annotate, regi
     # a website's domain name the NER takes for nothing
     ("По сообщениям lifenews.ru, руководство решило оставить лишь штат из 10 человек.",
      "lifenews.ru", "name"),
+    # a website named by its domain before («на этом сайте»)
+    ("Адрес сайта программы — troika-gorod.ru. Как указано на этом сайте, к программе "
+     "подключены 200 партнеров.", "troika-gorod.ru", "title"),
     # a member of a group in the singular is an unnamed person, not the group
     ("«Я слышал, что они занимались ритуалкой», — говорит бывший участник «Реструкта».",
      "", "anonymous"),
@@ -1187,3 +1190,9 @@ def test_websites_and_members_of_groups(annotate, registry, quote_finder, text, 
                                         resolution):
     (q,) = _quotes(annotate, registry, quote_finder, text)
     assert (q.speaker, q.resolution) == (speaker, resolution), q
+
+
+def test_a_determiner_is_no_part_of_a_bodys_name(annotate, registry, quote_finder):
+    text = "В самом музее «Медузе» сказали, что у них нет информации о кадровых изменениях."
+    (q,) = _quotes(annotate, registry, quote_finder, text)
+    assert (q.speaker, q.resolution) == ("музей", "collective"), q

@@ -41,6 +41,8 @@ _PRONOUNS = {"он", "она", "его", "ее", "её", "него", "нее", "
 _PLURAL_PRONOUNS = {"они", "их", "им", "ими", "них", "ним", "ними"}
 # «тот ответил», «та попросила»: the person just named (a subject head only)
 _DEMONSTRATIVES = {"тот", "та"}
+# determiners of a place noun, no part of the body's name («в самом музее», «в этой компании»)
+_DETERMINERS = {"сам", "самый", "этот", "тот", "данный", "такой"}
 _DASH = {"—", "–", "-"}
 
 
@@ -265,6 +267,7 @@ _QUOTE_MARKS = re.compile("[\n«„»“]")
 #: a website's domain name («lifenews.ru», «Gazeta.Ru», «rbc.ru»)
 _DOMAIN = re.compile(r"[A-Za-zА-Яа-я0-9][\w-]*(?:\.[\w-]+)*\.(?:ru|com|org|net|ua|by|kz|"
                      r"info|su|io|de|uk|fm|tv|me|рф)", re.IGNORECASE)
+_DOMAIN_IN_TEXT = re.compile(r"(?<![\w.@/-])" + _DOMAIN.pattern + r"(?![\w-])", re.IGNORECASE)
 
 
 def _in_spans(spans: list[tuple[int, int]]):
@@ -1594,7 +1597,9 @@ class QuoteFinder:
         lemma, verbs = norm(place.lemma_), self.verbs
         kind = verbs.bodies.get(lemma)
         lo, hi = _contiguous_subtree(place)
-        while lo < place.i and place.doc[lo].dep_ == "case":
+        # «в самом музее», «в этой компании»: a determiner is no part of the body's name
+        while lo < place.i and (place.doc[lo].dep_ == "case"
+                                or norm(place.doc[lo].lemma_) in _DETERMINERS):
             lo += 1
         # «В мэрии «Медузе» заявили»: the outlet told (a dative the parse hung on the place
         # noun) is no part of the place
@@ -1606,8 +1611,8 @@ class QuoteFinder:
                 hi -= 1
         ms, starts = self._by_tok
         named = ms[bisect_left(starts, lo):bisect_left(starts, hi)]
-        if kind and not any(c.dep_ in {"nmod", "appos", "amod"} and c.i < hi
-                            for c in place.children):
+        if kind and not any(c.dep_ in {"nmod", "appos", "amod"} and c.i < hi and norm(
+                c.lemma_) not in _DETERMINERS for c in place.children):
             m = self._nearest_body(place, lemma, kind)
             if m is not None:
                 return m.actor, place.text, "title"
@@ -1629,6 +1634,12 @@ class QuoteFinder:
                 olo, ohi = _contiguous_subtree(owner)
                 return (_phrase_name(place.doc[olo:ohi]), place.doc[lo:hi].text,
                         "collective")
+            # «адрес его сайта — troika-gorod.ru. Как указано на этом сайте, …»: the website
+            # named by its domain in this sentence or the two before
+            start = sentence_back(place, 2).start_char
+            sites = list(_DOMAIN_IN_TEXT.finditer(self._text, start, place.idx))
+            if owner is None and sites:
+                return sites[-1].group(0).lower(), place.doc[lo:hi].text, "title"
         if lemma in verbs.spokespersons:
             body = next((c for c in place.children if c.dep_ == "nmod" and c.i > place.i
                          and c.pos_ in {"NOUN", "PROPN"}), None)
