@@ -1196,3 +1196,32 @@ def test_a_determiner_is_no_part_of_a_bodys_name(annotate, registry, quote_finde
     text = "В самом музее «Медузе» сказали, что у них нет информации о кадровых изменениях."
     (q,) = _quotes(annotate, registry, quote_finder, text)
     assert (q.speaker, q.resolution) == ("музей", "collective"), q
+
+
+@pytest.mark.parametrize("text,speaker,resolution", [
+    # a relative pronoun is what its clause hangs on: a thing says nothing
+    ("Мать Валентина работала на заводе. В холле школы висит табличка, которая сообщает, что "
+     "здание реконструировали на средства выпускника.", "", "unresolved"),
+    # a group of people speaks as a group, not the person named before
+    ("Пирумова уже арестовывали: его мать стала жертвой мошенников, которые сообщили, что ее "
+     "сын арестован.", "мошенник", "collective"),
+    # the name right before the comma, not the title it is introduced with
+    ("Директором назначили оперуполномоченного МВД Артема Екимова, который заявил, что его "
+     "задача — очистить отрасль.", "Артем Екимов", "name"),
+])
+def test_a_relative_pronoun_is_what_its_clause_hangs_on(annotate, registry, quote_finder, text,
+                                                        speaker, resolution):
+    (q,) = _quotes(annotate, registry, quote_finder, text)
+    assert (q.speaker, q.resolution) == (speaker, resolution), q
+
+
+def test_an_impersonal_report_after_a_report_is_that_reporters(annotate, registry,
+                                                              quote_finder):
+    text = ("Пресс-служба «Газпрома» сообщила о телефонном разговоре. Отмечалось, что стороны "
+            "обсудили поставки газа.")
+    (q,) = _quotes(annotate, registry, quote_finder, text)
+    assert q.speaker == "Газпром", q
+    # with no report before it, no one
+    text = "Хакера обвинили в краже. Сообщалось, что он был замечен на Мальдивах."
+    (q,) = _quotes(annotate, registry, quote_finder, text)
+    assert (q.speaker, q.resolution) == ("", "unresolved"), q

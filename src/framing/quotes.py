@@ -446,6 +446,16 @@ class QuoteFinder:
             return self._plural_antecedent(head, inside)
         if lemma in _BOTH:  # «по мнению обоих»: the coordinated persons just named
             return self._plural_antecedent(head, inside)
+        if lemma == "который" and head.dep_ in {"nsubj", "nsubj:pass"} and (
+                head.head.dep_ == "acl:relcl" and head.head.head.i < head.i):
+            # «табличка, которая сообщает, что …», «владельцы, которые утверждают»: whoever or
+            # whatever the relative clause hangs on — the name right before the comma first
+            # («оперуполномоченный МВД Артем Екимов, который заявил»)
+            m = self._mention_at(head.i - 2) if head.i >= 2 and doc[head.i - 1].text == "," \
+                else None
+            if m is not None and m.tok_end == head.i - 1:
+                return m.actor, m.text, "name"
+            return self._resolve(head.head.head, doc, mentions, inside)
         if head.pos_ == "PRON" or lemma in _PRONOUNS or lemma in _DEMONSTRATIVES:
             # «она заявила» is no man («Еврокомиссия … она заявила» after «Видениус»); «тот»
             # is the person last named, not the subject («Саблин отсудил деньги у Навального,
@@ -1481,10 +1491,37 @@ class QuoteFinder:
             speaker, surface, res = _phrase_name(t.doc[lo:hi]), t.doc[lo:hi].text, "descriptor"
         elif source is not None:
             speaker, surface, res = self._place_speaker(source, mentions, inside)
+        elif (neuter or passive) and toks[0].i == t.i and (
+                found := self._prior_reporter(t, mentions, inside)) is not None:
+            # «Пресс-служба Кремля сообщила о разговоре. Отмечалось, что …»: what was noted
+            # in the report the sentence before tells of
+            speaker, surface, res = found
         else:
             speaker, surface, res = "", "", "unresolved"
         return Quote("", 0, "indirect", a, b, text[a:b], speaker, surface, res, t.text,
                      self.verbs.marked_type(t, vtype, nxt))
+
+    def _prior_reporter(self, t, mentions, inside):
+        """(speaker, surface, resolution) of the report the sentence before ``t``'s tells
+        of, in the same paragraph and outside quotes: the subject of its reporting verb
+        («Пресс-служба Кремля сообщила о разговоре»), when it resolves to someone; else None."""
+        sent = t.sent
+        if sent.start == 0:
+            return None
+        prev = t.doc[sent.start - 1].sent
+        if "\n" in self._text[prev.start_char:sent.start_char]:
+            return None
+        for v in prev:
+            if v.pos_ != "VERB" or not self.verbs.type_of(v) or any(
+                    a <= v.idx < b for a, b in inside):
+                continue
+            subj = next((c for c in v.children if c.dep_ in {"nsubj", "nsubj:pass"}), None)
+            if subj is None:
+                continue
+            found = self._resolve(subj, t.doc, mentions, inside)
+            if found[0]:
+                return found
+        return None
 
     def _place_obl(self, verb):
         """Where an impersonal report comes from, when it names a body: «В Центризбиркоме
