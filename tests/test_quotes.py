@@ -1225,3 +1225,11 @@ def test_an_impersonal_report_after_a_report_is_that_reporters(annotate, registr
     text = "Хакера обвинили в краже. Сообщалось, что он был замечен на Мальдивах."
     (q,) = _quotes(annotate, registry, quote_finder, text)
     assert (q.speaker, q.resolution) == ("", "unresolved"), q
+
+
+def test_the_author_of_a_document_is_its_issuer(annotate, registry, quote_finder):
+    text = ("27 января «Медуза» получила письмо Германа Левитаса, преподававшего в школе "
+            "математику. «Школа жила как одна семья. Грязные люди всегда могут усмотреть в "
+            "этом свое. Но в защиту от них должен выступить каждый», — пишет автор письма.")
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert qs and {(q.speaker, q.resolution) for q in qs} == {("Герман Левитас", "document")}, qs

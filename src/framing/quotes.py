@@ -488,6 +488,14 @@ class QuoteFinder:
             last = max(x.i for x in own.subtree)
             rest = doc[head.i + 1:last + 1].text.lower()
             return f"{lemma} {rest}".strip(" ,.;:—–"), surface, "collective"
+        if lemma == "автор":
+            # «— пишет автор письма»: who issued the document named before («письмо Германа
+            # Левитаса»)
+            work = next((c for c in head.children if c.dep_ == "nmod"
+                         and norm(c.lemma_) in self.verbs.documents), None)
+            m = self._issuer(work, norm(work.lemma_)) if work is not None else None
+            if m is not None:
+                return m.actor, surface, "document"
         if lemma in self.verbs.documents and not in_phrase:
             # «— сообщает отчет», «указано в документе»: the issuer named with the document
             # («отчет Общественной палаты») in this sentence or the three before, else no one
@@ -874,11 +882,12 @@ class QuoteFinder:
     def _issuer(self, head, lemma: str):
         """The actor named as the issuer of a document with the noun ``lemma`` («письмо
         Германа Левитаса», «отчета Общественной палаты»: a mention hanging from the noun) in
-        ``head``'s sentence or the three before, the nearest first; else None."""
+        ``head``'s sentence or the three before (counted from the start of the quote a
+        reporting clause follows), the nearest first; else None."""
         doc = self._doc
         ms, starts = self._by_tok
-        first = sentence_back(head, 3).start
-        for t in reversed(doc[first:head.i]):
+        first = doc.char_span(self._window_start(head, 3), head.idx, alignment_mode="expand")
+        for t in reversed(doc[first.start if first is not None else head.i:head.i]):
             if norm(t.lemma_) != lemma:
                 continue
             for m in ms[bisect_left(starts, t.i + 1):bisect_left(starts, t.i + 12)]:
