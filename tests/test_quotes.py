@@ -1233,3 +1233,25 @@ def test_the_author_of_a_document_is_its_issuer(annotate, registry, quote_finder
             "этом свое. Но в защиту от них должен выступить каждый», — пишет автор письма.")
     qs = _quotes(annotate, registry, quote_finder, text)
     assert qs and {(q.speaker, q.resolution) for q in qs} == {("Герман Левитас", "document")}, qs
+
+
+@pytest.mark.parametrize("text,speaker,resolution", [
+    # a name in apposition to the subject, past a name in guillemets the parse hung elsewhere
+    ("Директор ботанического сада МГУ «Аптекарский огород» Иван Петров в беседе с «Медузой» "
+     "отметил, что посадка лип в период заморозков вряд ли могла им повредить: «Сейчас "
+     "принято сажать и пересаживать деревья с большим замерзшим комом [земли], даже зимой. "
+     "Так делают во всем мире».", "Иван Петров", "name"),
+    # an organisation a report comes from, which the parse hung on the reported content
+    ("В «Мосреалстрое» на вопрос, можно ли купить квартиру в этом доме, ответили, что он «был "
+     "снят с продаж по требованию департамента».", "Мосреалстрой", "name"),
+    # the name that ends the reporting clause after the title's relative clause
+    ("«Нормальные фонды всегда расскажут, куда пошел ваш рубль, — объясняет руководитель "
+     "Фонда Анжелы Вавиловой, который помогает детям с лейкемией, Владимир Вавилов. — Сборы "
+     "наличных на улице — это зачастую дым».", "Владимир Вавилов", "name"),
+    # a part of a group of people speaks as that group
+    ("Часть депутатов Народного собрания Ингушетии заявила, что их голосование было "
+     "сфальсифицировано.", "депутат", "collective"),
+])
+def test_speakers_the_parse_hides(annotate, registry, quote_finder, text, speaker, resolution):
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert qs and {(q.speaker, q.resolution) for q in qs} == {(speaker, resolution)}, qs

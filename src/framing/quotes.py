@@ -396,12 +396,26 @@ class QuoteFinder:
             persons += [m for m in ms[bisect_left(starts, hi):bisect_left(starts, verb.i)]
                         if m.actor_type == "person" and m.tok_end == verb.i
                         and doc[m.tok_start:m.tok_end].root.dep_ in _SUBJECT_LIKE]
+            # … or in apposition to the subject beyond a name in guillemets the parse hung
+            # elsewhere («Директор сада МГУ «Аптекарский огород» Алексей Ретеюм … отметил»)
+            persons += [m for m in ms[bisect_left(starts, hi):bisect_left(starts, verb.i)]
+                        if m.actor_type == "person" and m.tok_start - hi <= 6
+                        and (r := doc[m.tok_start:m.tok_end].root).head.i == head.i
+                        and r.dep_ in _APPOSITION and m not in persons]
         surface = doc[lo:hi].text
         lemma = norm(head.lemma_)
         anonymous = lemma in self.anonymous or (
             lemma in _SOME_OF and any(c.dep_ == "nmod" and any(
                 g.lower_ == "из" for g in c.children) for c in head.children)) or (
             self.verbs.unnamed_person(head)) or _another(head)
+        part = next((c for c in head.children if c.dep_ == "nmod" and c.pos_ == "NOUN"
+                     and c.morph.get("Number") == ["Plur"] and c.morph.get("Case") == ["Gen"]
+                     and not any(g.dep_ == "case" for g in c.children)), None) if (
+            lemma in _PART_OF) else None
+        if part is not None and _animate_plural(part) and not anonymous:
+            # «Часть депутатов Народного собрания заявила», «большинство экспертов считают»:
+            # those people, as a group
+            return norm(part.lemma_), surface, "collective"
         if anonymous:
             # «собеседник «Медузы»», «источник, близкий к Кремлю», «один из экспертов»: an
             # unnamed source, never the outlet, the person it is close to or the nearest name
@@ -1088,6 +1102,7 @@ class QuoteFinder:
             return None
         sent_end = doc[verb.i].sent.end
         end = verb.i + 1
+        relative: set[int] = set()  # tokens of a relative clause between the title and name
         while end < sent_end and doc[end].text not in CLOSE and doc[end].text not in stops:
             if doc[end].text in OPEN:
                 name = _short_name_in_guillemets(doc, end, sent_end)
@@ -1097,7 +1112,15 @@ class QuoteFinder:
                 continue
             if doc[end].text == "," and end + 1 < sent_end and norm(
                     doc[end + 1].lemma_) == "который":
-                break  # «…, ветеран Афганистана Виталий Феськов, который …»: his clause ends
+                # «— объясняет руководитель фонда, который помогает детям, Владимир Вавилов.
+                # —»: the title's relative clause, the name after it; else «…, ветеран
+                # Афганистана Виталий Феськов, который …»: his clause ends
+                after = self._name_after_relative(doc, end, sent_end, stops)
+                if after is None:
+                    break
+                relative.update(range(end, after))
+                end = after
+                continue
             end += 1
         while end > verb.i + 1 and doc[end - 1].is_punct:
             end -= 1
@@ -1113,9 +1136,27 @@ class QuoteFinder:
                     and not any(c.dep_ == "case" for c in root.children)
                     # not the subject of a clause of its own («…, которого поддержал Петров»)
                     and not any(t.pos_ in {"VERB", "AUX"} or t.pos_ == "PRON"
-                                for t in doc[verb.i + 1:m.tok_start])):
+                                for t in doc[verb.i + 1:m.tok_start] if t.i not in relative)):
                 return m
         return None
+
+    def _name_after_relative(self, doc, comma: int, sent_end: int, stops):
+        """The token after the comma that closes a relative clause opening at ``comma`` («,
+        который помогает детям,»), when a person's name follows it and ends the reporting
+        clause; else None."""
+        j = comma + 2
+        while j < sent_end and doc[j].text != "," and doc[j].text not in CLOSE + OPEN and (
+                doc[j].text not in stops) and j - comma <= 15:
+            j += 1
+        if j >= sent_end or doc[j].text != ",":
+            return None
+        m = self._mention_at(j + 1)
+        if m is None or m.tok_start != j + 1 or m.actor_type != "person":
+            return None
+        nxt = doc[m.tok_end] if m.tok_end < sent_end else None
+        if nxt is not None and not (nxt.is_punct or nxt.text in stops):
+            return None
+        return j + 1
 
     def _colon_verb(self, doc, a: int):
         """The last reporting verb with a subject in the sentence part that ends with the
@@ -1541,7 +1582,12 @@ class QuoteFinder:
         verbs = self.verbs
         nouns = set(verbs.bodies) | set(verbs.outlets) | set(verbs.spokespersons)
         ms, starts = self._by_tok
-        for c in verb.children:
+        # the verb's own, and one before it that the parse hung on the reported content
+        # («В «Мосреалстрое» на вопрос, …, ответили, что он был снят с продаж»: on «снят»)
+        before = [t for t in verb.doc[verb.sent.start:verb.i]
+                  if t.dep_ == "obl" and t.head.i > verb.i and not any(
+                      x.text in {":", ";", "—", "–"} for x in verb.doc[t.i:verb.i])]
+        for c in [*verb.children, *before]:
             if c.dep_ != "obl" or not any(g.dep_ == "case" and g.lower_ in {"в", "во", "на"}
                                            for g in c.children):
                 continue
@@ -1949,6 +1995,9 @@ def _speaker_gender(head) -> list | None:
 
 
 _SOME_OF = {"один", "одна", "одно", "некоторый", "кто-то", "кто-нибудь", "многие", "часть"}
+# a part of a group of people that speaks as the group («часть депутатов», «большинство
+# опрошенных экспертов»)
+_PART_OF = {"часть", "большинство", "половина", "треть", "группа", "ряд", "меньшинство"}
 _APPOSITION = {"appos", "flat", "flat:name", "flat:foreign"}
 _SUBJECT_LIKE = {"nsubj", "nsubj:pass"} | _APPOSITION
 
