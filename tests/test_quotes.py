@@ -1255,3 +1255,15 @@ def test_the_author_of_a_document_is_its_issuer(annotate, registry, quote_finder
 def test_speakers_the_parse_hides(annotate, registry, quote_finder, text, speaker, resolution):
     qs = _quotes(annotate, registry, quote_finder, text)
     assert qs and {(q.speaker, q.resolution) for q in qs} == {(speaker, resolution)}, qs
+
+
+def test_the_person_an_outlet_cites_hung_on_the_outlet(annotate, registry, quote_finder):
+    # the parse hangs «президента» on «РБК» and the name on a noun inside the quote
+    text = ("Прянишников также добавил, что в течение 10 лет планируется поддержать 100 "
+            "стартапов. «В 2012 году в наших планах по расширению сотрудничества - переход к "
+            "постоянному присутствию Microsoft в иннограде Сколково в форме центра исследований "
+            "и разработок программного обеспечения», - цитирует РБК президента «Сколково» "
+            "Виктора Вексельберга.\n\nЧто касается критериев, они не изменились.")
+    qs = _quotes(annotate, registry, quote_finder, text)
+    direct = [q for q in qs if q.kind == "direct"]
+    assert [(q.speaker, q.resolution) for q in direct] == [("Виктор Вексельберг", "name")], qs

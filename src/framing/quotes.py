@@ -1122,11 +1122,12 @@ class QuoteFinder:
                 end = after
                 continue
             end += 1
-        while end > verb.i + 1 and doc[end - 1].is_punct:
+        while end > verb.i + 1 and (doc[end - 1].is_punct or doc[end - 1].is_space):
             end -= 1
         # the subject's case; the object's for a cited person («— цитирует infox.ru директора
         # по стратегии Philips в России, на Украине и в Казахстане Елену Сябренко»)
-        cases = (["Acc"], ["Gen"]) if subj.dep_ == "obj" else (["Nom"],)
+        cases = (["Acc"], ["Gen"]) if subj.dep_ == "obj" or (
+            subj.dep_ != "nsubj" and subj.morph.get("Case") in (["Acc"], ["Gen"])) else (["Nom"],)
         ms, starts = self._by_tok
         k = bisect_left(starts, subj.i + 1)
         for m in ms[k:bisect_left(starts, end)]:
@@ -2022,6 +2023,14 @@ def _cited(verb, verbs: ReportingVerbs):
             return obj
         elif obj.pos_ == "NOUN" and obj.morph.get("Animacy") == ["Anim"]:
             return obj  # «цитирует infox.ru директора по стратегии Philips Елену Сябренко»
+    # the object the parse hung on the outlet as its genitive («цитирует РБК президента
+    # «Сколково» Виктора Вексельберга»: «президента» under «РБК»)
+    for outlet in (c for c in verb.children if c.dep_ in {"iobj", "nsubj"} and c.i > verb.i):
+        for g in outlet.children:
+            if g.dep_ == "nmod" and g.i == outlet.i + 1 and g.morph.get("Case") in (
+                    ["Acc"], ["Gen"]) and ((g.pos_ == "NOUN" and g.morph.get("Animacy") == [
+                        "Anim"]) or (g.pos_ == "PROPN" and g.morph.get("Animacy") != ["Inan"])):
+                return g
     return None
 
 
