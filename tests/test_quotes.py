@@ -1267,3 +1267,16 @@ def test_the_person_an_outlet_cites_hung_on_the_outlet(annotate, registry, quote
     qs = _quotes(annotate, registry, quote_finder, text)
     direct = [q for q in qs if q.kind == "direct"]
     assert [(q.speaker, q.resolution) for q in direct] == [("Виктор Вексельберг", "name")], qs
+
+
+def test_a_bare_author_is_who_wrote_the_document_of_the_paragraph(annotate, registry,
+                                                                  quote_finder):
+    text = ('В начале недели политолог Иван Петров в статье "Новая Россия?", опубликованной в '
+            "Washington Times, высказал убеждение, что страна быстро меняется. Население, по его "
+            "словам, стареет. В Москве рождаемость низкая. Многие переехали в города, говорится "
+            "в статье. Все больше людей уезжает из деревень, отмечает автор.")
+    qs = _quotes(annotate, registry, quote_finder, text)
+    last = max(qs, key=lambda q: q.start)
+    assert (last.speaker, last.resolution) == ("Иван Петров", "document"), qs
+    # never a word of the document's title
+    assert all(q.speaker != "Россия" for q in qs), qs

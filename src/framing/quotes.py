@@ -504,10 +504,18 @@ class QuoteFinder:
             return f"{lemma} {rest}".strip(" ,.;:—–"), surface, "collective"
         if lemma == "автор":
             # «— пишет автор письма»: who issued the document named before («письмо Германа
-            # Левитаса»)
+            # Левитаса»); a bare «— отмечает автор»: of the latest document named
             work = next((c for c in head.children if c.dep_ == "nmod"
                          and norm(c.lemma_) in self.verbs.documents), None)
             m = self._issuer(work, norm(work.lemma_)) if work is not None else None
+            if work is None and not any(c.dep_ == "nmod" for c in head.children):
+                # (in the paragraph: «Пайпс в статье … высказал убеждение … — отмечает автор»)
+                para = self._text.rfind("\n", 0, head.idx) + 1
+                lemmas = {norm(t.lemma_) for t in doc[:head.i] if t.idx >= para} & set(
+                    self.verbs.documents)
+                found = [x for x in (self._issuer(head, lem, para) for lem in sorted(lemmas))
+                         if x is not None]
+                m = max(found, key=lambda x: x.start) if found else None
             if m is not None:
                 return m.actor, surface, "document"
         if lemma in self.verbs.documents and not in_phrase:
@@ -893,22 +901,47 @@ class QuoteFinder:
                 return self._nearest_body(c, noun, kind)
         return None
 
-    def _issuer(self, head, lemma: str):
+    def _issuer(self, head, lemma: str, start_char: int | None = None):
         """The actor named as the issuer of a document with the noun ``lemma`` («письмо
         Германа Левитаса», «отчета Общественной палаты»: a mention hanging from the noun) in
         ``head``'s sentence or the three before (counted from the start of the quote a
-        reporting clause follows), the nearest first; else None."""
+        reporting clause follows), or from ``start_char``, the nearest first; else None."""
         doc = self._doc
         ms, starts = self._by_tok
-        first = doc.char_span(self._window_start(head, 3), head.idx, alignment_mode="expand")
+        start = self._window_start(head, 3) if start_char is None else start_char
+        first = doc.char_span(start, head.idx, alignment_mode="expand")
         for t in reversed(doc[first.start if first is not None else head.i:head.i]):
             if norm(t.lemma_) != lemma:
                 continue
             for m in ms[bisect_left(starts, t.i + 1):bisect_left(starts, t.i + 12)]:
                 root = doc[m.tok_start:m.tok_end].root
+                between = self._text[t.idx:m.start]
                 if m.actor_type != "location" and root.head.i == t.i and root.dep_ in {
-                        "nmod", "appos"}:
-                    return m
+                        "nmod", "appos"} and between.count('"') % 2 == 0 and (
+                        between.count("«") <= between.count("»")):
+                    return m  # (not a word of the document's title: «статья "Мусульманская
+                    # Россия?"»)
+            if t.dep_ == "obl" and any(c.dep_ == "case" and c.lower_ in {"в", "во"}
+                                       for c in t.children):
+                # «Пайпс в статье …, опубликованной в Washington Times, высказал убеждение»:
+                # who wrote in it — the subject of its verb or, when the parse hung the noun
+                # elsewhere, of the sentence whose verb follows it
+                for verb in (t.head, t.sent.root):
+                    m = self._subject_mention(verb) if verb.pos_ == "VERB" else None
+                    if m is not None and m.start < t.idx:
+                        return m
+        return None
+
+    def _subject_mention(self, verb):
+        """The person or organisation mention that is ``verb``'s subject, or is in apposition
+        to it («президент форума Дэниэл Пайпс»); else None."""
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subj is None:
+            return None
+        for tok in (subj, *(c for c in subj.children if c.dep_ in _APPOSITION)):
+            m = self._mention_at(tok.i)
+            if m is not None and m.actor_type in {"person", "organisation"}:
+                return m
         return None
 
     def _publisher(self, head):
