@@ -551,3 +551,12 @@ def test_a_family_is_no_antecedent_of_a_pronoun(annotate, registry):
                    "уроженец родового села Кадыровых. В 2007 году он работал строителем.")
     got = {(m.text, m.actor) for m in find_mentions(doc, registry) if m.resolution == "pronoun"}
     assert ("он", "Рамзан Кадыров") not in got, got
+
+
+def test_a_pronoun_in_an_interview_answer_is_not_its_speaker(annotate, registry):
+    doc = annotate("Корреспондент: Какова была реакция господина Эрдогана? Он проявил "
+                   "интерес?\n\nМустафа Джемилев: Положительная была реакция! Он сказал, что "
+                   "будет поднимать этот вопрос.")
+    got = [(m.text, m.actor) for m in find_mentions(doc, registry) if m.resolution == "pronoun"]
+    assert got and all(a != "Мустафа Джемилев" for _, a in got), got
+    assert ("Он", "Реджеп Тайип Эрдоган") in got, got

@@ -1215,6 +1215,8 @@ def _pronouns(doc, found, registry: ActorRegistry, sent_of: list[int]):
             last = doc[j - 1].morph
             if last.get("Number") == ["Plur"] or _family(doc[j - 1].text, actor):
                 continue  # «родового села Кадыровых»: the family, not its member
+            if _label_of(doc, i, j, tok.i):
+                continue  # «Мустафа Джемилев: Положительная была реакция! Он сказал …»
             # the first name's gender, else the tagger's on the mention's last word (the
             # tagger often reads a woman's surname as masculine: «Натали Нугеред»)
             g = [first_name_gender(actor)] if first_name_gender(actor) else last.get("Gender")
@@ -1238,6 +1240,16 @@ def _pronouns(doc, found, registry: ActorRegistry, sent_of: list[int]):
         if best is not None:
             out.append((tok.i, tok.i + 1, best, "person", "pronoun"))
     return out
+
+
+def _label_of(doc, i: int, j: int, at: int) -> bool:
+    """The mention ``doc[i:j]`` is the speaker label of an interview answer («Мустафа
+    Джемилев: …» opening a paragraph) that holds token ``at``: the speaker's own words, where
+    «он» is someone else."""
+    if j >= len(doc) or doc[j].text != ":" or (i > 0 and "\n" not in doc[i - 1].text
+                                               and "\n" not in doc[i - 1].whitespace_):
+        return False
+    return not any("\n" in t.text or "\n" in t.whitespace_ for t in doc[j:at])
 
 
 def _family(word: str, actor: str) -> bool:
