@@ -560,3 +560,11 @@ def test_a_pronoun_in_an_interview_answer_is_not_its_speaker(annotate, registry)
     got = [(m.text, m.actor) for m in find_mentions(doc, registry) if m.resolution == "pronoun"]
     assert got and all(a != "Мустафа Джемилев" for _, a in got), got
     assert ("Он", "Реджеп Тайип Эрдоган") in got, got
+
+
+def test_a_womans_name_joined_to_a_subject_keeps_her_surname(annotate, registry):
+    # the tagger reads «Ковалева» as a man's genitive; the name is joined to the subject
+    doc = annotate("Новый владелец «Линии жизни» Денис Турищев и Валентина Ковалева, которой "
+                   "принадлежит «Вера», ранее были совладельцами компании.")
+    got = {m.actor for m in find_mentions(doc, registry) if m.actor_type == "person"}
+    assert "Валентина Ковалева" in got, got

@@ -464,8 +464,7 @@ def _agreeing_names(span, lemmatizer: Lemmatizer) -> dict[int, str]:
     if not firsts:
         return {}
     root = span.root
-    if root.dep_ in {"nsubj", "nsubj:pass"} or (
-            root.dep_ in {"conj", "appos"} and root.head.dep_ in {"nsubj", "nsubj:pass"}):
+    if _in_subject(root):
         if all(any("Name" in p.tag and "femn" in p.tag and "nomn" in p.tag and p.is_known
                    for p in _parse(lemmatizer, t.text.lower())) for t in firsts):
             return {t.i: t.text for t in propn}
@@ -479,6 +478,18 @@ def _agreeing_names(span, lemmatizer: Lemmatizer) -> dict[int, str]:
         if masc:
             out[t.i] = masc[0].normal_form
     return out
+
+
+def _in_subject(tok) -> bool:
+    """``tok`` is a subject, or joined to one through conjunctions and appositions («Новый
+    владелец Денис Турищев и Валентина Ковалева, которой …»)."""
+    for _ in range(4):
+        if tok.dep_ in {"nsubj", "nsubj:pass"}:
+            return True
+        if tok.dep_ not in {"conj", "appos", "flat", "flat:name"} or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
 
 
 _PARSES: dict[str, list] = {}
