@@ -1280,3 +1280,11 @@ def test_a_bare_author_is_who_wrote_the_document_of_the_paragraph(annotate, regi
     assert (last.speaker, last.resolution) == ("Иван Петров", "document"), qs
     # never a word of the document's title
     assert all(q.speaker != "Россия" for q in qs), qs
+
+
+def test_they_are_the_group_a_verbless_clause_names(annotate, registry, quote_finder):
+    text = ("Против расширения кладбища выступили жители коттеджных поселков. А против "
+            "увеличения Домодедовского — подмосковные власти: они считают, что новые гектары "
+            "могил привлекут птиц.")
+    (q,) = _quotes(annotate, registry, quote_finder, text)
+    assert (q.speaker, q.resolution) == ("власть", "collective"), q

@@ -703,6 +703,12 @@ class QuoteFinder:
                 if t.pos_ == "NOUN" and t.morph.get("Number") == ["Plur"] and t.morph.get(
                         "Animacy") == ["Anim"] and not any(a <= t.idx < b for a, b in inside):
                     return norm(t.lemma_), head.text, "collective"
+        said = head.head
+        if said.dep_ == "parataxis" and said.head.pos_ == "NOUN" and said.head.i < head.i and (
+                said.head.morph.get("Number") == ["Plur"]):
+            # «А против — подмосковные власти: они считают, что …»: the group the verbless
+            # clause names
+            return norm(said.head.lemma_), head.text, "collective"
         lo = sentence_back(head, 2).start
         ms, starts = self._by_tok
         for t in reversed(doc[lo:head.i]):
