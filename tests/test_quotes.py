@@ -1288,3 +1288,13 @@ def test_they_are_the_group_a_verbless_clause_names(annotate, registry, quote_fi
             "могил привлекут птиц.")
     (q,) = _quotes(annotate, registry, quote_finder, text)
     assert (q.speaker, q.resolution) == ("власть", "collective"), q
+
+
+def test_they_who_answer_are_who_was_asked(annotate, registry, quote_finder):
+    text = ("Отказавшись от контрольной группы, Лаженесс задал 20 отобранным студентам вопрос: "
+            "«Влияет ли интернет на ваше отношение к женщинам?» Они ответили: «Нет, не "
+            "влияет». Но ведь они пользовались сайтами.")
+    qs = _quotes(annotate, registry, quote_finder, text)
+    answers = [q for q in qs if q.verb == "ответили"]
+    assert answers and {(q.speaker, q.resolution) for q in answers} == {
+        ("студент", "collective")}, qs

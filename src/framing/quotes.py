@@ -41,6 +41,9 @@ _PRONOUNS = {"он", "она", "его", "ее", "её", "него", "нее", "
 _PLURAL_PRONOUNS = {"они", "их", "им", "ими", "них", "ним", "ними"}
 # «тот ответил», «та попросила»: the person just named (a subject head only)
 _DEMONSTRATIVES = {"тот", "та"}
+# answering, and asking someone (who was asked answers: «задал студентам вопрос … Они ответили»)
+_ANSWER = {"ответить", "отвечать"}
+_ASK = {"задать", "задавать", "спросить", "спрашивать"}
 # determiners of a place noun, no part of the body's name («в самом музее», «в этой компании»)
 _DETERMINERS = {"сам", "самый", "этот", "тот", "данный", "такой"}
 _DASH = {"—", "–", "-"}
@@ -711,6 +714,15 @@ class QuoteFinder:
             return norm(said.head.lemma_), head.text, "collective"
         lo = sentence_back(head, 2).start
         ms, starts = self._by_tok
+        if norm(said.lemma_) in _ANSWER:
+            # «задал 20 студентам вопрос … Они ответили»: who was asked answers
+            asked = next((t for t in reversed(doc[lo:head.sent.start]) if _animate_plural(t)
+                          and (t.morph.get("Case") == ["Dat"] or t.dep_ == "iobj")
+                          and not any(c.dep_ == "case" for c in t.children)
+                          and not any(a <= t.idx < b for a, b in self._spans)
+                          and any(norm(x.lemma_) in _ASK for x in t.sent)), None)
+            if asked is not None:
+                return norm(asked.lemma_), head.text, "collective"
         for t in reversed(doc[lo:head.i]):
             if t.dep_ not in {"nsubj", "nsubj:pass"} or any(a <= t.idx < b for a, b in inside):
                 continue
