@@ -1298,3 +1298,11 @@ def test_they_who_answer_are_who_was_asked(annotate, registry, quote_finder):
     answers = [q for q in qs if q.verb == "ответили"]
     assert answers and {(q.speaker, q.resolution) for q in answers} == {
         ("студент", "collective")}, qs
+
+
+def test_a_man_introduced_without_a_name_speaks_anonymously(annotate, registry, quote_finder):
+    text = ("Шамсутдинов пришел в офис. К беседе присоединился мужчина, который сообщил, что "
+            "сдает компании помещения. Он попросил Шамсутдинова «потерпеть», сообщив, что "
+            "«никто никого кидать не хочет».")
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert qs and {(q.speaker, q.resolution) for q in qs} == {("", "anonymous")}, qs

@@ -41,6 +41,8 @@ _PRONOUNS = {"он", "она", "его", "ее", "её", "него", "нее", "
 _PLURAL_PRONOUNS = {"они", "их", "им", "ими", "них", "ним", "ними"}
 # «тот ответил», «та попросила»: the person just named (a subject head only)
 _DEMONSTRATIVES = {"тот", "та"}
+# nouns for a person whom the text gives no name («мужчина», «женщина»)
+_SOMEONE = {"мужчина", "женщина", "парень", "девушка"}
 # answering, and asking someone (who was asked answers: «задал студентам вопрос … Они ответили»)
 _ANSWER = {"ответить", "отвечать"}
 _ASK = {"задать", "задавать", "спросить", "спрашивать"}
@@ -472,7 +474,10 @@ class QuoteFinder:
                 else None
             if m is not None and m.tok_end == head.i - 1:
                 return m.actor, m.text, "name"
-            return self._resolve(head.head.head, doc, mentions, inside)
+            ante = head.head.head
+            if norm(ante.lemma_) in _SOMEONE and ante.morph.get("Number") != ["Plur"]:
+                return "", ante.text, "anonymous"  # «присоединился мужчина, который сообщил»
+            return self._resolve(ante, doc, mentions, inside)
         if head.pos_ == "PRON" or lemma in _PRONOUNS or lemma in _DEMONSTRATIVES:
             # «она заявила» is no man («Еврокомиссия … она заявила» after «Видениус»); «тот»
             # is the person last named, not the subject («Саблин отсудил деньги у Навального,
@@ -779,6 +784,14 @@ class QuoteFinder:
                     t.head) and not any(c.dep_ in _APPOSITION and c.pos_ == "PROPN"
                                         for c in t.children):
                 return t  # (not «основатель одного из движений Андрей Кормухин»: named)
+            # a man or woman introduced with no name, who reports in a relative clause («К
+            # беседе присоединился мужчина, который сообщил …»); not «мужчина» standing for
+            # someone named («— ответил мужчина на том конце трубки»)
+            if norm(t.lemma_) in _SOMEONE and t.morph.get("Number") != ["Plur"] and any(
+                    c.dep_ == "acl:relcl" and self.verbs.type_of(c) for c in t.children) \
+                    and not any(c.dep_ in _APPOSITION and c.pos_ == "PROPN"
+                                for c in t.children):
+                return t
         return None
 
     def _later_subject(self, tok, person, antecedent: bool = False) -> bool:
