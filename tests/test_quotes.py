@@ -1306,3 +1306,17 @@ def test_a_man_introduced_without_a_name_speaks_anonymously(annotate, registry, 
             "«никто никого кидать не хочет».")
     qs = _quotes(annotate, registry, quote_finder, text)
     assert qs and {(q.speaker, q.resolution) for q in qs} == {("", "anonymous")}, qs
+
+
+@pytest.mark.parametrize("text,speaker", [
+    # «в ней говорилось»: the article named before, published by an outlet
+    ("Сразу после праздников в издании «Такие дела» вышла статья о замене меню в школах. В ней "
+     "говорилось, что из набора продуктов исключили молочные продукты.", "Такие дела"),
+    # the document an outlet cites is its owner's words
+    ("«Китайский и российский народы защищали мир», — цитирует Лента.ру обращение "
+     "председателя КНР Си Цзиньпина к россиянам.", "Си Цзиньпин"),
+])
+def test_a_document_named_before_speaks_for_its_issuer(annotate, registry, quote_finder, text,
+                                                       speaker):
+    qs = _quotes(annotate, registry, quote_finder, text)
+    assert qs and {q.speaker for q in qs} == {speaker}, qs

@@ -990,13 +990,18 @@ class QuoteFinder:
             if m.start < first:
                 break
             root = doc[m.tok_start:m.tok_end].root
+            if root.dep_ in _APPOSITION | {"nmod"} and norm(root.head.lemma_) in (
+                    self.verbs.outlets):
+                root = root.head  # «в издании «Такие дела» вышла статья»: the outlet's noun
             verb = root.head
+            place = any(c.dep_ == "case" and c.lower_ in {"в", "на"} for c in root.children)
+            if place and norm(verb.lemma_) not in publishing:
+                verb = root.sent.root  # (a place the parse hung on another word)
             if verb.i == root.i or norm(verb.lemma_) not in publishing:
                 continue
             if root.dep_ == "nsubj":
                 return m
-            if root.dep_ == "obl" and any(c.dep_ == "case" and c.lower_ in {"в", "на"}
-                                          for c in root.children) and any(
+            if place and any(
                     c.dep_ in {"nsubj", "nsubj:pass"} and norm(c.lemma_) in self.verbs.documents
                     for c in verb.children):
                 return m
@@ -1597,6 +1602,12 @@ class QuoteFinder:
         if b - a < 3:
             return None
         source = _document_obl(t, self.verbs.documents) or self._place_obl(t)
+        if source is None:
+            # «поручение президента. В нем отмечается, что …»: the document named before
+            found = self._pronoun_document(t, mentions, inside)
+            if found is not None:
+                return Quote("", 0, "indirect", a, b, text[a:b], *found, t.text,
+                             self.verbs.marked_type(t, vtype, nxt))
         own = None if source is None else self._mention_at(source.i)
         if own is not None:  # «В Центризбиркоме Монголии сообщают»: the body, not the state
             speaker, surface, res = own.actor, own.text, "name"
@@ -1615,6 +1626,48 @@ class QuoteFinder:
             speaker, surface, res = "", "", "unresolved"
         return Quote("", 0, "indirect", a, b, text[a:b], speaker, surface, res, t.text,
                      self.verbs.marked_type(t, vtype, nxt))
+
+    def _pronoun_document(self, verb, mentions, inside):
+        """(speaker, surface, "document") for an impersonal report «в нем / в ней / в них
+        говорится» whose pronoun stands for a document named in its sentence or the two
+        before (the nearest document noun agreeing with it): the document's issuer — named
+        with it, its publisher, or the person its genitive owner names («поручение
+        президента») — else no one; None when the verb has no such pronoun or no document
+        precedes it."""
+        pron = next((c for c in verb.children if c.dep_ == "obl" and c.pos_ == "PRON"
+                     and norm(c.lemma_) in {"он", "она", "оно", "они"} and any(
+                         g.dep_ == "case" and g.lower_ in {"в", "во"} for g in c.children)),
+                    None)
+        if pron is None:
+            return None
+        doc = verb.doc
+        number, gender = pron.morph.get("Number"), pron.morph.get("Gender")
+        ante = None
+        for t in reversed(doc[sentence_back(verb, 2).start:pron.i]):
+            if t.pos_ != "NOUN" or norm(t.lemma_) not in self.verbs.documents:
+                continue
+            if number == ["Plur"]:
+                if t.morph.get("Number") == ["Plur"]:
+                    ante = t
+                    break
+            elif t.morph.get("Number") != ["Plur"] and (
+                    not gender or not t.morph.get("Gender") or t.morph.get("Gender") == gender
+                    or (gender == ["Masc"] and t.morph.get("Gender") == ["Neut"])):
+                ante = t
+                break
+        if ante is None:
+            return None
+        m = self._issuer(pron, norm(ante.lemma_)) or self._publisher(ante)
+        if m is not None:
+            return m.actor, ante.text, "document"
+        owner = next((c for c in ante.children if c.dep_ == "nmod" and c.pos_ == "NOUN"
+                      and c.morph.get("Case") == ["Gen"] and _animate_noun(c)
+                      and not any(g.dep_ == "case" for g in c.children)), None)
+        if owner is not None and norm(owner.lemma_) in self.verbs.titles:
+            who, _, how = self._resolve(owner, doc, mentions, inside)
+            if who and how in {"title", "name", "descriptor"}:
+                return who, ante.text, "document"
+        return "", ante.text, "document"
 
     def _prior_reporter(self, t, mentions, inside):
         """(speaker, surface, resolution) of the report the sentence before ``t``'s tells
@@ -2079,7 +2132,8 @@ def _cited(verb, verbs: ReportingVerbs):
     # пресс-секретаря Людмилу Зенькович»; not in the nominative, it is no subject)
     for obj in (c for c in verb.children if c.dep_ == "obj" or (
             c.dep_ == "nsubj" and c.morph.get("Case") in (["Acc"], ["Gen"]))):
-        if norm(obj.lemma_) in verbs.cited_words:
+        if norm(obj.lemma_) in verbs.cited_words or norm(obj.lemma_) in verbs.documents:
+            # («цитирует NEWSru.com поручение президента»: whose document it is)
             owner = next((c for c in obj.children if c.dep_ == "nmod"), None)
             if owner is not None and owner.pos_ in {"PROPN", "NOUN"}:
                 return owner
