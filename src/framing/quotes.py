@@ -532,13 +532,9 @@ class QuoteFinder:
             m = self._issuer(head, lemma) or self._publisher(head)
             if m is None:
                 # «в декларации депутата указано»: the person the noun's owner stands for
-                owner = next((c for c in head.children if c.dep_ == "nmod" and c.pos_ == "NOUN"
-                              and c.morph.get("Case") == ["Gen"] and _animate_noun(c)
-                              and not any(g.dep_ == "case" for g in c.children)), None)
-                if owner is not None and norm(owner.lemma_) in self.verbs.titles:
-                    who, _, how = self._resolve(owner, doc, mentions, inside)
-                    if who and how in {"title", "name", "descriptor"}:
-                        return who, surface, "document"
+                who = self._owner_of(head, mentions, inside)
+                if who:
+                    return who, surface, "document"
             if m is None:
                 # «в петиции участников форума»: an unnamed collective issues it
                 group = next((c for c in head.children if c.dep_ == "nmod" and c.pos_ == "NOUN"
@@ -1660,14 +1656,18 @@ class QuoteFinder:
         m = self._issuer(pron, norm(ante.lemma_)) or self._publisher(ante)
         if m is not None:
             return m.actor, ante.text, "document"
-        owner = next((c for c in ante.children if c.dep_ == "nmod" and c.pos_ == "NOUN"
+        return self._owner_of(ante, mentions, inside), ante.text, "document"
+
+    def _owner_of(self, noun, mentions, inside) -> str:
+        """The person a document noun's genitive owner stands for, when that owner is a title
+        («декларации депутата», «поручение президента»), else ""."""
+        owner = next((c for c in noun.children if c.dep_ == "nmod" and c.pos_ == "NOUN"
                       and c.morph.get("Case") == ["Gen"] and _animate_noun(c)
                       and not any(g.dep_ == "case" for g in c.children)), None)
-        if owner is not None and norm(owner.lemma_) in self.verbs.titles:
-            who, _, how = self._resolve(owner, doc, mentions, inside)
-            if who and how in {"title", "name", "descriptor"}:
-                return who, ante.text, "document"
-        return "", ante.text, "document"
+        if owner is None or norm(owner.lemma_) not in self.verbs.titles:
+            return ""
+        who, _, how = self._resolve(owner, noun.doc, mentions, inside)
+        return who if who and how in {"title", "name", "descriptor"} else ""
 
     def _prior_reporter(self, t, mentions, inside):
         """(speaker, surface, resolution) of the report the sentence before ``t``'s tells
