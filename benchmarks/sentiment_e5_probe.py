@@ -33,15 +33,14 @@ VARIANTS = ("sent", "mark", "ent_sent")
 
 def texts(rows: list[dict], variant: str) -> list[str]:
     """The text embedded for each row in ``variant``."""
+    if variant == "ent_sent":  # what train-sentiment --encoder embeds
+        from framing.e5_teacher import texts as mention_texts
+
+        return mention_texts(rows)
     out = []
     for r in rows:
         s, a, b = r["sentence"], r["entity_pos_start_rel"], r["entity_pos_end_rel"]
-        if variant == "sent":
-            out.append(s)
-        elif variant == "mark":
-            out.append(f"{s[:a]}[{s[a:b]}]{s[b:]}")
-        else:
-            out.append(f"{s[a:b]}: {s}")
+        out.append(s if variant == "sent" else f"{s[:a]}[{s[a:b]}]{s[b:]}")
     return out
 
 

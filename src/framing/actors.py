@@ -484,7 +484,7 @@ def _in_subject(tok) -> bool:
     """``tok`` is a subject, or joined to one through conjunctions and appositions («Новый
     владелец Денис Турищев и Валентина Ковалева, которой …»)."""
     for _ in range(4):
-        if tok.dep_ in {"nsubj", "nsubj:pass"}:
+        if tok.dep_ in _SUBJ:
             return True
         if tok.dep_ not in {"conj", "appos", "flat", "flat:name"} or tok.head.i == tok.i:
             return False
@@ -1230,7 +1230,7 @@ def _pronouns(doc, found, registry: ActorRegistry, sent_of: list[int]):
                 continue  # «Мустафа Джемилев: Положительная была реакция! Он сказал …»
             # the first name's gender, else the tagger's on the mention's last word (the
             # tagger often reads a woman's surname as masculine: «Натали Нугеред»)
-            g = [first_name_gender(actor)] if first_name_gender(actor) else last.get("Gender")
+            g = [fg] if (fg := first_name_gender(actor)) else last.get("Gender")
             if gender and g and gender != g:
                 continue
             if best is not None and part[i] != part[best[2]]:

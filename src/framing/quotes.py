@@ -962,7 +962,7 @@ class QuoteFinder:
     def _subject_mention(self, verb):
         """The person or organisation mention that is ``verb``'s subject, or is in apposition
         to it («президент форума Дэниэл Пайпс»); else None."""
-        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        subj = _subject(verb)
         if subj is None:
             return None
         for tok in (subj, *(c for c in subj.children if c.dep_ in _APPOSITION)):
@@ -1683,7 +1683,7 @@ class QuoteFinder:
             if v.pos_ != "VERB" or not self.verbs.type_of(v) or any(
                     a <= v.idx < b for a, b in inside):
                 continue
-            subj = next((c for c in v.children if c.dep_ in {"nsubj", "nsubj:pass"}), None)
+            subj = _subject(v)
             if subj is None:
                 continue
             found = self._resolve(subj, t.doc, mentions, inside)
