@@ -331,6 +331,17 @@ def test_bare_title_that_is_not_a_reference(nlp, registry, text):
     assert not [m for m in find_mentions(doc, registry) if m.resolution == "title"]
 
 
+def test_an_undated_bare_title_skips_a_holder_named_with_another_office(nlp, registry):
+    # undated: any past holder counts — but not one the text names as head of government
+    # (the parse makes no subject of «Путин» in the second sentence)
+    doc = _dated(nlp, "Владимир Путин потребовал разработать модель. Ответственными за "
+                 "осуществление данного поручения Путин, в частности, назначил главу "
+                 "правительства Дмитрия Медведева. «Проработать вопрос», — цитирует NEWSru.com "
+                 "поручение президента.", "")
+    got = [(m.text, m.actor) for m in find_mentions(doc, registry) if m.resolution == "title"]
+    assert got == [("президента", "Владимир Путин")], got
+
+
 @pytest.mark.parametrize("date,person", [("2018-06-01", "Владимир Путин"),
                                          ("2022-06-01", "Джо Байден")])
 def test_bare_title_holder_depends_on_article_date(nlp, registry, date, person):
@@ -535,6 +546,22 @@ def test_a_womans_name_joined_to_a_subject_keeps_her_surname(annotate, registry)
                    "принадлежит «Вера», ранее были совладельцами компании.")
     got = {m.actor for m in find_mentions(doc, registry) if m.actor_type == "person"}
     assert "Валентина Ковалева" in got, got
+
+
+@pytest.mark.parametrize("text,person", [
+    # tagged a man's genitive, but the subject of a feminine verb: a woman
+    ("«Мы говорили о норме», — рассказывала гендиректор компании Александра Веселова.",
+     "Александра Веселова"),
+    ("Александра Смирнова претендовала на квартиры.", "Александра Смирнова"),
+    # a genitive the parse took for a second subject stays a man's name
+    ("Задорина получила из рук замсекретаря Совбеза Рашида Нургалиева почетную грамоту.",
+     "Рашид Нургалиев"),
+    # no verb to agree with: as tagged
+    ("Александра Смирнова претендует на квартиры.", "Александр Смирнов"),
+])
+def test_a_subject_of_a_feminine_verb_is_a_woman(annotate, registry, text, person):
+    got = {m.actor for m in find_mentions(annotate(text), registry) if m.actor_type == "person"}
+    assert person in got, got
 
 
 _INTERVIEW = ("Корреспондент: Какова была реакция господина Эрдогана? Он проявил интерес?\n\n"

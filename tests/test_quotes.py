@@ -1201,6 +1201,29 @@ def test_an_impersonal_report_after_a_report_is_that_reporters(annotate, registr
     # a part of a group of people speaks as that group
     ("Часть депутатов Народного собрания Ингушетии заявила, что их голосование было "
      "сфальсифицировано.", "депутат", "collective"),
+    # a body's place in the clause after the comma, the parse hung on the clause before
+    ("Там же указан и ISBN книги, но в Книжной палате на письмо «Медузы» ответили, что у них "
+     "такая книга не зарегистрирована.", "Книжная палата", "name"),
+    # «Там заявили» after a body named in a place the sentence before
+    ("В пресс-службе телеканала попросили выслать вопросы, а затем отправили в пресс-службу "
+     "«Газпрома». Там заявили, что никаких комментариев не будет.", "Газпром", "descriptor"),
+    # «по телефонам компании X»
+    ("По телефонам компании «Стройтеплосервис» заявили, что не знакомы с Марковым.",
+     "Стройтеплосервис", "name"),
+    # an organisation the parse hung on the noun before it, right before its verb
+    ("После премьеры фильма Кондрашова УМВД Украины в Черкасской области сообщило, что никто "
+     "не погиб.", "Украина", "name"),
+    # an indefinite report from a body's reception, told to an outlet
+    ("«Мы не имеем опыта работы с журналистами», — заявили «Медузе» в приемной "
+     "государственного учреждения «Мосгорнаследие».",
+     "государственное учреждение «Мосгорнаследие»", "descriptor"),
+    # whom it was told is not who said it
+    ("«Мы не комментируем», — заявили «Медузе» в пресс-службе «Газпрома».", "Газпром",
+     "descriptor"),
+    # «его» is the anonymous source of its own sentence, not a person named before
+    ("Замглавы РКН Вадим Субботин обучил сотрудников. У самого собеседника "
+     "«Медузы» не было никаких сомнений, когда он устраивался на работу: по его словам, из-за "
+     "мониторщиков никого не сажают в тюрьму.", "", "anonymous"),
 ])
 def test_every_quote_of_a_text_has_this_speaker(annotate, registry, quote_finder, text,
                                                  speaker, resolution):

@@ -459,11 +459,15 @@ def _agreeing_names(span, lemmatizer: Lemmatizer) -> dict[int, str]:
     case = _CASE.get(last.get("Case")[0], "") if last.get("Case") else ""
     if last.get("Gender") != ["Masc"] or case in {"", "nomn"}:
         return {}
+    root = span.root
     firsts = [t for t in propn[:-1]
               if t.morph.get("Gender") == ["Fem"] and t.morph.get("Case") == ["Nom"]]
+    if not firsts and _in_subject(root) and _womans_nominative(propn, lemmatizer):
+        # «сообщила Александра Смирнова»: tagged a man's genitive, but a subject is no
+        # genitive — a woman's name as written
+        return {t.i: t.text for t in propn}
     if not firsts:
         return {}
-    root = span.root
     if _in_subject(root):
         if all(any("Name" in p.tag and "femn" in p.tag and "nomn" in p.tag and p.is_known
                    for p in _parse(lemmatizer, t.text.lower())) for t in firsts):
@@ -478,6 +482,27 @@ def _agreeing_names(span, lemmatizer: Lemmatizer) -> dict[int, str]:
         if masc:
             out[t.i] = masc[0].normal_form
     return out
+
+
+def _womans_nominative(propn: list, lemmatizer: Lemmatizer) -> bool:
+    """The proper nouns read as a woman's name in the nominative: first names that
+    pymorphy3's dictionary knows as a woman's nominative, then a surname with a feminine
+    nominative surname reading, the subject of a verb in the feminine («сообщила Александра
+    Смирнова»; a parse may make a subject of a genitive: «студия Ольги Скабеевой и Евгения
+    Попова»)."""
+    *firsts, last = propn
+    head = propn[0]
+    while head.dep_ in {"conj", "appos", "flat", "flat:name"} and head.head.i != head.i:
+        head = head.head
+    verb = head.head
+    if verb.pos_ not in {"VERB", "AUX"} or verb.morph.get("Gender") != ["Fem"] or sum(
+            c.dep_ in _SUBJ for c in verb.children) != 1:
+        return False  # (two subjects: a genitive taken for one, «Задорина получила из рук
+        # замсекретаря … Рашида Нургалиева»)
+    return all(any("Name" in p.tag and "femn" in p.tag and "nomn" in p.tag and p.is_known
+                   for p in _parse(lemmatizer, t.text.lower())) for t in firsts) and any(
+        "Surn" in p.tag and "femn" in p.tag and "nomn" in p.tag
+        for p in _parse(lemmatizer, last.text.lower()))
 
 
 def _in_subject(tok) -> bool:
@@ -1145,7 +1170,7 @@ def _bare_titles(doc, registry: ActorRegistry, found, date: str, bare):
                    if not date or r.holds(date)}
         best = None
         for pi, pj, actor in reversed(persons):
-            if pj > i or actor not in holders:
+            if pj > i or actor not in holders or _other_office(doc[pi:pj].root, registry):
                 continue
             if sent(i) - sent(pi) > 3 or (best is not None and sent(pi) != best[1]):
                 break
@@ -1157,6 +1182,31 @@ def _bare_titles(doc, registry: ActorRegistry, found, date: str, bare):
         if best is not None:
             out.append((i, i + 1, best[0], "person", "title"))
     return out
+
+
+#: a title's genitive that keeps it the head of state's («глава государства»)
+_STATE_NOUNS = frozenset({"государство", "страна", "республика"})
+
+
+def _other_office(name, registry: ActorRegistry) -> bool:
+    """The name is introduced here with an office no descriptor title stands for: a title
+    noun it is in apposition to that is no ``descriptor_titles`` head, or one with a common
+    noun's genitive («назначил главу правительства Дмитрия Медведева»: in this text not
+    «президент», whatever roles he held)."""
+    # in apposition, or a genitive the parse hung on the title in the title's own case (not
+    # a possessor: «доверенным лицом Владимира Путина»)
+    heads = [name.head] if name.head.i < name.i and (name.dep_ == "appos" or (
+        name.dep_ == "nmod" and name.morph.get("Case") == name.head.morph.get("Case"))) else []
+    heads += [c for c in name.children if c.dep_ == "appos"]
+    for h in heads:
+        if h.pos_ != "NOUN" or h.morph.get("Animacy") != ["Anim"]:
+            continue
+        if norm(h.lemma_) not in registry.vocabulary.descriptor_titles:
+            return True
+        if any(c.dep_ == "nmod" and c.pos_ == "NOUN" and norm(c.lemma_) not in _STATE_NOUNS
+               for c in h.children):
+            return True
+    return False
 
 
 def _colleagues(doc, registry: ActorRegistry, found, date: str):

@@ -485,7 +485,8 @@ class QuoteFinder:
             p = self._nearest_person(before, gender=head.morph.get("Gender"),
                                      nearest=lemma in _DEMONSTRATIVES)
             a = self._anonymous_subject(head, inside)
-            if a is not None and (p is None or self._later_subject(a, p)):
+            if a is not None and (p is None or self._later_subject(
+                    a, p, antecedent=p.resolution == "pronoun")):
                 # «А источник, работавший с Улюкаевым, … «…», — говорит он»
                 return "", head.text, "anonymous"
             return (p.actor if p else "", head.text, "pronoun")
@@ -586,7 +587,8 @@ class QuoteFinder:
                                      skip=self._in_gerund_clause(head),
                                      exclude=self._addressees(head.head))
             a = self._anonymous_subject(head, inside)
-            if a is not None and (p is None or self._later_subject(a, p)):
+            if a is not None and (p is None or self._later_subject(
+                    a, p, antecedent=p.resolution == "pronoun")):
                 # «Источники «Медузы» в «Единой России» рассказали, что … Яшина. «…», —
                 # отмечает единоросс»: the unnamed source, not the person it spoke of
                 return "", surface, "anonymous"
@@ -770,8 +772,17 @@ class QuoteFinder:
         of the two before, outside quotes: the nearest such token, or None."""
         doc = head.doc
         first = sentence_back(head, 2)
+        number = {"он": ["Sing"], "она": ["Sing"], "они": ["Plur"]}.get(norm(head.lemma_))
         for t in reversed(doc[first.start:head.i]):
-            if t.dep_ not in {"nsubj", "nsubj:pass"} or any(a <= t.idx < b for a, b in inside):
+            if any(a <= t.idx < b for a, b in inside):
+                continue
+            if t.dep_ not in {"nsubj", "nsubj:pass"}:
+                # in the pronoun's own sentence in any role («У самого собеседника «Медузы» не
+                # было сомнений, …: по его словам, …»)
+                if (t.i >= head.sent.start and t.pos_ == "NOUN"
+                        and norm(t.lemma_) in self.anonymous and number
+                        and t.morph.get("Number") == number):
+                    return t
                 continue
             if norm(t.lemma_) in self.anonymous:
                 return t
@@ -1095,8 +1106,12 @@ class QuoteFinder:
             subj_tok = _cited(verb, self.verbs) or subj_tok  # «— цитирует NEWSru.com Шремса»
             for pa, pb in parts:
                 direct.append((pa, pb))
-            speaker, surface, res = (self._resolve(subj_tok, doc, mentions, direct + pending)
-                                     if subj_tok is not None else ("", "", "unresolved"))
+            if subj_tok is None:
+                speaker, surface, res = "", "", "unresolved"
+            elif subj_tok.dep_ == "obl" and self._body_place(subj_tok):
+                speaker, surface, res = self._place_speaker(subj_tok, mentions, direct + pending)
+            else:
+                speaker, surface, res = self._resolve(subj_tok, doc, mentions, direct + pending)
             final = self._clause_final_name(doc, verb, subj_tok)
             if final is not None:
                 # «— признает бывший министр экономики, а теперь бизнесмен Вильям Дзагоев. —»
@@ -1325,6 +1340,12 @@ class QuoteFinder:
                     if goes_on:
                         return None
                     subj = _noun_after(doc, t.i, end)
+                    # «— заявили «Медузе» в приемной учреждения (ГКУ) …»: an indefinite
+                    # report from a body's place, not the noun found inside it
+                    place = next((x for x in doc[t.i + 1:end] if self._body_place(x)), None)
+                    if place is not None and t.morph.get("Number") == ["Plur"] and (
+                            subj is None or place.i < subj.i < place.right_edge.i + 1):
+                        subj = place
                 return t, subj
         return None
 
@@ -1464,7 +1485,10 @@ class QuoteFinder:
             vtype = table.get(lemmas[t.i], "")
             if not vtype or in_quote(t) or t.pos_ not in {"VERB", "ADJ"}:
                 continue
-            subj = _subject(t) or self._gerund_subject(t) or _crossing_subject(t)
+            subj = (_subject(t) or self._gerund_subject(t) or _crossing_subject(t)
+                    or self._organisation_before(t))
+            if subj is not None and subj.lower_ == "там" and subj.pos_ == "ADV":
+                subj = None  # «Там заявили, что …» (parsed as the subject): a place
             if subj is not None:
                 subj = _animate_subject_between(t, subj) or subj
             if subj is not None and subj.i > t.i and any(
@@ -1597,7 +1621,8 @@ class QuoteFinder:
             a += 1
         if b - a < 3:
             return None
-        source = _document_obl(t, self.verbs.documents) or self._place_obl(t)
+        source = (_document_obl(t, self.verbs.documents) or self._place_obl(t)
+                  or self._there(t))
         if source is None:
             # «поручение президента. В нем отмечается, что …»: the document named before
             found = self._pronoun_document(t, mentions, inside)
@@ -1697,24 +1722,46 @@ class QuoteFinder:
         движения говорится» — an ``obl`` after «в/на» that is a body, outlet or spokesperson
         noun or holds an organisation, state or place; else None («в понедельник
         сообщалось»)."""
-        verbs = self.verbs
-        nouns = set(verbs.bodies) | set(verbs.outlets) | set(verbs.spokespersons)
-        ms, starts = self._by_tok
         # the verb's own, and one before it that the parse hung on the reported content
         # («В «Мосреалстрое» на вопрос, …, ответили, что он был снят с продаж»: on «снят»)
-        before = [t for t in verb.doc[verb.sent.start:verb.i]
-                  if t.dep_ == "obl" and t.head.i > verb.i and not any(
-                      x.text in {":", ";", "—", "–"} for x in verb.doc[t.i:verb.i])]
-        for c in [*verb.children, *before]:
-            if c.dep_ != "obl" or not any(g.dep_ == "case" and g.lower_ in {"в", "во", "на"}
-                                           for g in c.children):
-                continue
-            lo, hi = _contiguous_subtree(c)
-            if norm(c.lemma_) in nouns or any(
-                    m.actor_type in {"organisation", "state", "bloc", "location"}
-                    for m in ms[bisect_left(starts, lo):bisect_left(starts, hi)]):
-                return c
-        return None
+        # or on a verb of the clause before («Там указан ISBN, но в Книжной палате на письмо
+        # ответили»: on «указан»)
+        doc = verb.doc
+        before = [t for t in doc[verb.sent.start:verb.i]
+                  if t.dep_ == "obl" and (t.head.i > verb.i or (t.head.i < t.i and any(
+                      x.text == "," for x in doc[t.head.i:t.i]) and not any(
+                      x.pos_ in {"VERB", "AUX"} for x in doc[t.i:verb.i])))
+                  and not any(x.text in {":", ";", "—", "–"} for x in doc[t.i:verb.i])]
+        return next((c for c in [*verb.children, *before] if self._body_place(c)), None)
+
+    def _body_place(self, c, kinds: frozenset = frozenset(
+            {"organisation", "state", "bloc", "location"})) -> bool:
+        """``c`` is an ``obl`` after «в/на» that is a body, outlet or spokesperson noun or
+        holds an actor of one of ``kinds`` (:meth:`_place_obl`), or «по телефону» of one."""
+        if c.dep_ != "obl" or not any(g.dep_ == "case" and (g.lower_ in {"в", "во", "на"} or (
+                g.lower_ == "по" and norm(c.lemma_) == "телефон")) for g in c.children):
+            return False  # «по телефонам компании «Стройтеплосервис» заявили»: the company
+        verbs = self.verbs
+        if (norm(c.lemma_) in verbs.bodies or norm(c.lemma_) in verbs.outlets
+                or norm(c.lemma_) in verbs.spokespersons):
+            return True
+        ms, starts = self._by_tok
+        lo, hi = _contiguous_subtree(c)
+        return any(m.actor_type in kinds
+                   for m in ms[bisect_left(starts, lo):bisect_left(starts, hi)])
+
+    def _there(self, verb):
+        """«… отправили в пресс-службу «Газпром-медиа». Там заявили, что …»: the body of
+        the last place after «в/на» (:meth:`_body_place`) in the sentence before, in the same
+        paragraph, when the reporting verb has «там»; else None (a town is no body: «Мы
+        поехали в Казань. Там рассказали, …»)."""
+        if not any(c.lower_ == "там" for c in verb.children) or verb.sent.start == 0:
+            return None
+        prev = verb.doc[verb.sent.start - 1].sent
+        if "\n" in self._text[prev.start_char:verb.sent.start_char]:
+            return None
+        return next((c for c in reversed(prev)
+                     if self._body_place(c, frozenset({"organisation"}))), None)
 
     def _dative(self, tok) -> bool:
         """``tok`` is in the dative: so tagged, or a word in guillemets that pymorphy3 reads as
@@ -1728,6 +1775,41 @@ class QuoteFinder:
 
         parses = Lemmatizer.shared().morph.parse(tok.text.lower())
         return any("datv" in p.tag for p in parses) and not any("nomn" in p.tag for p in parses)
+
+    def _organisation_before(self, verb):
+        """The subject a parse hung elsewhere: an organisation named right before a finite
+        active verb in the singular — only a place phrase between, no punctuation — whose
+        head agrees with a past verb's gender (or is an abbreviation): «После премьеры фильма
+        УМВД Украины в Черкасской области сообщило, что …»; else None."""
+        morph = verb.morph
+        if morph.get("VerbForm") != ["Fin"] or morph.get("Number") != ["Sing"] or morph.get(
+                "Voice") in (["Pass"], ["Mid"]):
+            return None
+        ms, starts = self._by_tok
+        lo = max(verb.sent.start, verb.i - 7)
+        m = next((m for m in ms[bisect_left(starts, lo):bisect_left(starts, verb.i)][::-1]
+                  if m.tok_end <= verb.i and m.actor_type == "organisation"), None)
+        if m is None:
+            return None
+        doc = verb.doc
+        # between: its genitives, then one place («Украины в Черкасской области»)
+        between = list(doc[m.tok_end:verb.i])
+        k = next((n for n, x in enumerate(between) if x.pos_ == "ADP"), len(between))
+        if not all(x.pos_ in {"PROPN", "NOUN", "ADJ"} and x.morph.get("Case") == ["Gen"]
+                   for x in between[:k]):
+            return None
+        if k < len(between) and not (between[k].lower_ in {"в", "во"} and all(
+                x.pos_ in {"PROPN", "NOUN", "ADJ"} and x.morph.get("Case") == ["Loc"]
+                for x in between[k + 1:])):
+            return None
+        if any(x.pos_ == "PRON" and x.morph.get("Case") == ["Nom"]
+               for x in doc[verb.sent.start:m.tok_start]):
+            return None  # «(именно он в посте ВДНХ на фейсбуке … уверяет»
+        head = doc[m.tok_start:m.tok_end].root
+        gender = morph.get("Gender")
+        if gender and not head.text.isupper() and head.morph.get("Gender") not in ([], gender):
+            return None
+        return head
 
     def _mention_at(self, i: int):
         """The mention whose tokens hold token ``i`` (from the per-document index), or None."""
@@ -1855,6 +1937,12 @@ class QuoteFinder:
                          and c.pos_ in {"NOUN", "PROPN"}), None)
             if body is not None:
                 lo, hi = _contiguous_subtree(body)
+                # «в приемной администрации «Медузе» сообщили»: not whom it was told
+                told = [c for c in body.children if c.i > body.i and self._dative(c)]
+                if told:
+                    hi = min(hi, min(x.i for x in told[0].subtree))
+                    if place.doc[hi - 1].text in OPEN:
+                        hi -= 1
                 own = self._mention_at(body.i)
                 own = own if own is not None and own.tok_start == body.i else None
                 if own is not None:
@@ -2404,8 +2492,10 @@ def _clause_subject(verb, doc, end: int):
 def _noun_after(doc, verb: int, end: int):
     """The subject a parse missed in a reporting clause: the first nominative noun after the
     verb («— заявил в преддверии переговоров главный врач Онищенко», «— объясняет карьеру
-    Морозовой знакомый с ней музейный работник. —»: not its object), else the first noun."""
-    nouns = [x for x in doc[verb + 1:end] if x.pos_ in {"PROPN", "NOUN", "PRON"}]
+    Морозовой знакомый с ней музейный работник. —»: not its object), else the first noun
+    that is not whom it was told («— заявили «Медузе» в пресс-службе»)."""
+    nouns = [x for x in doc[verb + 1:end] if x.pos_ in {"PROPN", "NOUN", "PRON"}
+             and x.morph.get("Case") != ["Dat"]]
     return next((x for x in nouns if x.morph.get("Case") == ["Nom"]), nouns[0] if nouns else None)
 
 
