@@ -1220,6 +1220,7 @@ def test_an_impersonal_report_after_a_report_is_that_reporters(annotate, registr
     # whom it was told is not who said it
     ("«Мы не комментируем», — заявили «Медузе» в пресс-службе «Газпрома».", "Газпром",
      "descriptor"),
+    # a subject the parse hung on the reported clause, adverbs between it and the verb
     # «его» is the anonymous source of its own sentence, not a person named before
     ("Замглавы РКН Вадим Субботин обучил сотрудников. У самого собеседника "
      "«Медузы» не было никаких сомнений, когда он устраивался на работу: по его словам, из-за "
@@ -1229,6 +1230,17 @@ def test_every_quote_of_a_text_has_this_speaker(annotate, registry, quote_finder
                                                  speaker, resolution):
     qs = _quotes(annotate, registry, quote_finder, text)
     assert qs and {(q.speaker, q.resolution) for q in qs} == {(speaker, resolution)}, qs
+
+
+def test_a_subject_the_parse_hung_on_the_reported_clause_past_adverbs(annotate, registry,
+                                                                      quote_finder):
+    text = ("«Наша позиция по единству Иерусалима остается прежней, и мы по-прежнему протягиваем "
+            "руку нашим арабским соседям», — добавил он. Однако арабы столь же твердо заявляют, "
+            "что мир в регионе невозможен до тех пор, пока Израиль не вернет Восточный "
+            "Иерусалим.")
+    qs = _quotes(annotate, registry, quote_finder, text)
+    (q,) = [q for q in qs if q.text.startswith("мир в регионе")]
+    assert (q.speaker, q.resolution) == ("араб", "collective"), q
 
 
 def test_the_person_an_outlet_cites_hung_on_the_outlet(annotate, registry, quote_finder):

@@ -2034,16 +2034,19 @@ def _crossing_subject(verb):
     """A subject right before ``verb`` that the parser hung on a later verb: «сотрудники
     «Роснефти», работающие на месторождениях, писали, что … начал …» (the subject of
     «писали», taken for that of «начал»).  Its phrase must end just before the verb (commas
-    aside), and its head must lie after the verb."""
+    aside, and adverbs: «арабы столь же твердо заявляют, что …»), and its head must lie after
+    the verb."""
     if verb.pos_ != "VERB" or verb.morph.get("VerbForm") == ["Part"]:
         return None  # «все сказанное»: a participle has no subject of its own
     sent_start = verb.sent.start
     k = verb.i - 1
-    while k >= sent_start and verb.doc[k].is_punct:
+    while k >= sent_start and (verb.doc[k].is_punct or verb.doc[k].pos_ in {"ADV", "PART"}):
         k -= 1
     if k < sent_start:
         return None
     node = verb.doc[k]
+    if node.pos_ == "PRON" and any(not x.is_punct for x in verb.doc[k + 1:verb.i]):
+        return None  # past adverbs, a noun only («мы ещё, конечно, ожидаем»: a speaker's own)
     for _ in range(8):  # up from the word before the verb to its phrase's head
         if node.dep_ in {"nsubj", "nsubj:pass"}:
             if node.head.i > verb.i and max(x.i for x in node.subtree) < verb.i:
