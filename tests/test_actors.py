@@ -532,6 +532,17 @@ def test_a_name_with_and_without_its_patronymic_is_one_person(annotate, registry
     assert not any(len(actor.split()) == 3 for _, actor in got), got
 
 
+def test_a_first_name_with_a_patronymic_is_the_one_person_with_that_first_name(annotate,
+                                                                                registry):
+    doc = annotate("Герман Стерлигов основал биржу. Сергей Юткевич снял фильм. — Это Герман "
+                   "Львович? — спросила я. Мы ждали Сергея Семеновича [Собянина].")
+    got = {(m.text, m.actor) for m in find_mentions(doc, registry) if m.actor_type == "person"}
+    assert ("Герман Львович", "Герман Стерлигов") in got, got
+    # «Юткевич» is a surname, not a patronymic; the editor's bracket names another Сергей
+    assert ("Сергей Юткевич", "Сергей Юткевич") in got, got
+    assert not any(t.startswith("Сергея Семеновича") and a == "Сергей Юткевич" for t, a in got)
+
+
 def test_a_mans_first_name_agrees_with_his_surname_in_an_oblique_case(annotate, registry):
     # the tagger reads «Александра» as a woman's nominative beside the accusative «Зорыча»
     doc = annotate("Шамсутдинов сказал, что готов подождать Александра Зорыча.")

@@ -1232,6 +1232,16 @@ def test_every_quote_of_a_text_has_this_speaker(annotate, registry, quote_finder
     assert qs and {(q.speaker, q.resolution) for q in qs} == {(speaker, resolution)}, qs
 
 
+def test_a_pronoun_is_the_main_clause_subject_not_one_in_its_that_clause(annotate, registry,
+                                                                          quote_finder):
+    # (the last name before «он» is in the quote: the person named outside it)
+    text = ("Лесин также опроверг информацию о том, что Венедиктов предлагал выкупить "
+            "радиостанцию. «Не было такого предложения. Венедиктов предложил провести оценку "
+            "акций», — заявил он.")
+    (q,) = _quotes(annotate, registry, quote_finder, text)
+    assert q.speaker == "Михаил Лесин" or q.speaker.endswith("Лесин"), q
+
+
 def test_a_subject_the_parse_hung_on_the_reported_clause_past_adverbs(annotate, registry,
                                                                       quote_finder):
     text = ("«Наша позиция по единству Иерусалима остается прежней, и мы по-прежнему протягиваем "

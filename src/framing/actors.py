@@ -795,8 +795,10 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
     full_names = {k: v[0][1] for k, v in by_surname.items()}
     full_by_first: dict[str, set[str]] = {}
     for _s, _e, nf, typ, _k in auto:
-        if typ == "person" and " " in nf:
-            full_by_first.setdefault(norm(_name_words(nf)[0]), set()).add(nf)
+        words = _name_words(nf)
+        if typ == "person" and len(words) > 1 and not (
+                len(words) == 2 and _known_patronymic(words[1], registry.lemmatizer)):
+            full_by_first.setdefault(norm(words[0]), set()).add(nf)
     surname_keys: dict[tuple[str, str], str] = {}
     by_prefix = _keys_by_prefix(full_names)
     for s, e, nf, typ, key_nf in auto:
@@ -823,9 +825,14 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
                 else:
                     full = same[-1] if same else full
                     nf, typ, res = full, "person", "surname"
-        if res == "ner" and typ == "person" and e - s == 1 and " " not in nf:
-            # a bare first name («а сама Алена говорила») is the one person of the article
-            # with that first name («Алена Стерлигова»)
+        if res == "ner" and typ == "person" and ((e - s == 1 and " " not in nf) or (
+                e - s == 2 and len(nf.split()) == 2
+                and _known_patronymic(nf.split()[1], registry.lemmatizer)
+                and not (e < len(doc) and doc[e].text == "["))):
+            # (not «Сергею Семеновичу [Собянину]»: the editor names him)
+            # a bare first name («а сама Алена говорила»), or one with a patronymic («Это
+            # Герман Львович?»), is the one person of the article with that first name
+            # («Алена Стерлигова»)
             p = _first_name_parse(doc[s], registry)
             fulls = sorted({f for f in full_by_first.get(norm(p.normal_form), ())}) if p else []
             if len(fulls) == 1:
@@ -949,6 +956,14 @@ def without_patronymic(name: str) -> str:
     if _patronymic(words[2]):
         return f"{words[1]} {words[0]}"
     return name
+
+
+def _known_patronymic(word: str, lemmatizer: Lemmatizer) -> bool:
+    """pymorphy3's dictionary knows ``word`` as a patronymic and not as a surname («Львович»,
+    not «Абрамович», «Юткевич»)."""
+    parses = _parse(lemmatizer, word.lower())
+    return any("Patr" in p.tag and p.is_known for p in parses) and not any(
+        "Surn" in p.tag for p in parses)
 
 
 def _patronymic(word: str) -> bool:
@@ -1238,6 +1253,8 @@ def _colleagues(doc, registry: ActorRegistry, found, date: str):
 
 
 _SUBJ = {"nsubj", "nsubj:pass"}
+#: the dependency of a main clause's verb (not «…, что …», a relative or adverbial clause)
+MAIN_CLAUSE = frozenset({"ROOT", "root", "conj", "parataxis"})
 
 
 def _pronouns(doc, found, registry: ActorRegistry, sent_of: list[int]):

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .actors import first_name_gender
+from .actors import MAIN_CLAUSE, first_name_gender
 from .docview import doc_text, doc_view, sentence_back
 from .lexmatch import norm
 from .yamlio import ResourceError, key_line, line_of, load_yaml
@@ -655,13 +655,16 @@ class QuoteFinder:
         attribution = self.verbs.attribution
         self._is_subject = {}
         self._speaks = {}  # the subject of a reporting verb, or the X of «по словам X»
+        self._main = {}  # the subject of a main clause (not of «…, что X предлагал»)
         for m in outside:
             root = self._doc[m.tok_start:m.tok_end].root
             subj = root.dep_ in {"nsubj", "nsubj:pass"}
             cited = _attributed_to(root, attribution)
+            main = subj and root.head.dep_ in MAIN_CLAUSE
             self._is_subject[m.mention_id] = subj or cited
+            self._main[m.mention_id] = main
             self._speaks[m.mention_id] = cited or (
-                subj and bool(self.verbs.type_of(root.head)))
+                main and bool(self.verbs.type_of(root.head)))
         # the title a person was introduced with («режиссер Алексей Пиманов», «министр обороны
         # Сергей Шойгу»): a later bare «режиссер» refers back to that person
         doc, titles = self._doc, self.verbs.titles
@@ -1045,12 +1048,13 @@ class QuoteFinder:
         """The person a pronoun or bare title before ``before`` refers to: in the nearest
         sentence (outside quotes) that mentions a compatible person, its grammatical subject
         if one of them is («Токаев поддержал настрой своего российского коллеги. «…», —
-        заявил президент» → Токаев) — the subject of a reporting verb first («Колеров сообщил,
-        что Сорокин и Федина покинули компанию. По его словам, …» → Колеров) — else the
-        nearest of them.  ``nearest``: the nearest of them that is no subject, else the
-        nearest (what a demonstrative «тот» refers to)."""
+        заявил президент» → Токаев) — the subject of a main clause's reporting verb first
+        («Колеров сообщил, что Сорокин и Федина покинули компанию. По его словам, …» →
+        Колеров), then of a main clause («Лесин опроверг информацию о том, что Венедиктов
+        предлагал …» → Лесин) — else the nearest of them.  ``nearest``: the nearest of them
+        that is no subject, else the nearest (what a demonstrative «тот» refers to)."""
         persons, starts = self._outside
-        found = subject = None
+        found = subject = main = None
         for k in range(bisect_left(starts, before) - 1, -1, -1):
             m = persons[k]
             if m.start < since:
@@ -1076,8 +1080,10 @@ class QuoteFinder:
             if self._is_subject.get(m.mention_id):
                 if self._speaks.get(m.mention_id):
                     return m
+                if self._main.get(m.mention_id):
+                    main = main or m
                 subject = subject or m
-        return subject or found
+        return main or subject or found
 
     def find(self, doc, mentions: Sequence) -> list[Quote]:
         aid = doc.user_data["framing"]["id"]
