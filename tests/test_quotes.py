@@ -1221,6 +1221,13 @@ def test_an_impersonal_report_after_a_report_is_that_reporters(annotate, registr
     ("«Мы не комментируем», — заявили «Медузе» в пресс-службе «Газпрома».", "Газпром",
      "descriptor"),
     # a subject the parse hung on the reported clause, adverbs between it and the verb
+    # a plural participle for a group of people
+    ("Несколько школьников попали в больницы. Протестующие называли ситуацию в Волоколамске "
+     "«общественной и гражданской катастрофой».", "протестующий", "collective"),
+    ("Собравшиеся заявили, что не уйдут.", "собравшийся", "collective"),
+    # a document known by its name speaks
+    ("В Уголовном кодексе говорится, что за это грозит срок.", "Уголовный кодекс",
+     "document"),
     # «его» is the anonymous source of its own sentence, not a person named before
     ("Замглавы РКН Вадим Субботин обучил сотрудников. У самого собеседника "
      "«Медузы» не было никаких сомнений, когда он устраивался на работу: по его словам, из-за "

@@ -421,6 +421,12 @@ class QuoteFinder:
             # «Часть депутатов Народного собрания заявила», «большинство экспертов считают»:
             # those people, as a group
             return norm(part.lemma_), surface, "collective"
+        if (head.pos_ in {"VERB", "ADJ"} and head.dep_ in {"nsubj", "nsubj:pass"}
+                and head.morph.get("VerbForm") == ["Part"] and head.morph.get("Number") == [
+                    "Plur"] and head.morph.get("Case") == ["Nom"]):
+            # «Протестующие называли ситуацию …», «Собравшиеся заявили»: a participle for a
+            # group of people
+            return _participle_noun(head), surface, "collective"
         if anonymous:
             # «собеседник «Медузы»», «источник, близкий к Кремлю», «один из экспертов»: an
             # unnamed source, never the outlet, the person it is close to or the nearest name
@@ -542,6 +548,11 @@ class QuoteFinder:
                               and c.morph.get("Number") == ["Plur"]), None)
                 if group is not None:
                     return norm(group.lemma_), surface, "collective"
+                # «в Гражданском кодексе сообщается»: a document known by its name speaks
+                words = [t for t in doc[lo:hi] if t.dep_ != "case"]
+                if words and words[0].i < head.i and words[0].text[:1].isupper() and (
+                        words[0].i > words[0].sent.start):
+                    return _phrase_name(doc[words[0].i:hi]), surface, "document"
             return (m.actor if m else ""), surface, "document"
         titles = self.verbs.titles
         if lemma in titles or any(norm(t.lemma_) in titles for t in doc[lo:hi]):
@@ -2259,6 +2270,19 @@ def _attributed_to(tok, attribution) -> bool:
         if norm(tok.lemma_) in attribution and tok.i > 0 and tok.nbor(-1).lower_ == "по":
             return True
     return False
+
+
+def _participle_noun(tok) -> str:
+    """The masculine singular nominative of a plural participle standing for people
+    («протестующие» → «протестующий»), else the word lowercased."""
+    from .lemmas import Lemmatizer
+
+    for p in Lemmatizer.shared().morph.parse(tok.text.lower()):
+        if "PRTF" in p.tag and "plur" in p.tag:
+            form = p.inflect({"sing", "nomn", "masc"})
+            if form is not None:
+                return form.word
+    return tok.text.lower()
 
 
 def _phrase_name(span) -> str:
