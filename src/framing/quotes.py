@@ -1746,9 +1746,9 @@ class QuoteFinder:
         doc = verb.doc
         before = [t for t in doc[verb.sent.start:verb.i]
                   if t.dep_ == "obl" and (t.head.i > verb.i or (t.head.i < t.i and any(
-                      x.text == "," for x in doc[t.head.i:t.i]) and not any(
+                      x.text in {",", ";"} for x in doc[t.head.i:t.i]) and not any(
                       x.pos_ in {"VERB", "AUX"} for x in doc[t.i:verb.i])))
-                  and not any(x.text in {":", ";", "—", "–"} for x in doc[t.i:verb.i])]
+                  and not _clause_break(doc[t.i:verb.i])]
         return next((c for c in [*verb.children, *before] if self._body_place(c)), None)
 
     def _body_place(self, c, kinds: frozenset = frozenset(
@@ -1906,6 +1906,13 @@ class QuoteFinder:
         lemma, verbs = norm(place.lemma_), self.verbs
         kind = verbs.bodies.get(lemma)
         lo, hi = _contiguous_subtree(place)
+        # a name in guillemets the parse cut («парка «Россия — моя история»»): to its end
+        opened = sum(t.text == "«" for t in place.doc[lo:hi]) - sum(
+            t.text == "»" for t in place.doc[lo:hi])
+        end = place.sent.end
+        while opened > 0 and hi < end:
+            opened += {"«": 1, "»": -1}.get(place.doc[hi].text, 0)
+            hi += 1
         # «в самом музее», «в этой компании»: a determiner is no part of the body's name
         while lo < place.i and (place.doc[lo].dep_ == "case"
                                 or norm(place.doc[lo].lemma_) in _DETERMINERS):
@@ -2051,22 +2058,38 @@ def _crossing_subject(verb):
     """A subject right before ``verb`` that the parser hung on a later verb: «сотрудники
     «Роснефти», работающие на месторождениях, писали, что … начал …» (the subject of
     «писали», taken for that of «начал»).  Its phrase must end just before the verb (commas
-    aside, and adverbs: «арабы столь же твердо заявляют, что …»), and its head must lie after
-    the verb."""
+    aside, and adverbs: «арабы столь же твердо заявляют, что …», and a gerund's clause:
+    «агентство ТАСС, ссылаясь на свои источники, написало»), and its head must lie after the
+    verb — or before a colon or semicolon before it, the subject agreeing with the verb in
+    number («всплывали в суде: несколько подсудимых на допросах заявили»)."""
     if verb.pos_ != "VERB" or verb.morph.get("VerbForm") == ["Part"]:
         return None  # «все сказанное»: a participle has no subject of its own
     sent_start = verb.sent.start
+    doc = verb.doc
     k = verb.i - 1
-    while k >= sent_start and (verb.doc[k].is_punct or verb.doc[k].pos_ in {"ADV", "PART"}):
+    while k >= sent_start and (doc[k].is_punct or doc[k].pos_ in {"ADV", "PART"}):
         k -= 1
     if k < sent_start:
         return None
-    node = verb.doc[k]
+    node = doc[k]
+    gerund = next((a for a in [node, *node.ancestors] if a.morph.get("VerbForm") == ["Conv"]
+                   and a.i < verb.i and a.sent.start == sent_start), None)
+    if gerund is not None:
+        # the clause's commas hang on the gerund: from its first word
+        k = next(x.i for x in gerund.subtree if not x.is_punct) - 1
+        if k <= sent_start or doc[k].text != ",":
+            return None
+        k -= 1  # before the gerund's clause and its comma
+        node = doc[k]
     if node.pos_ == "PRON" and any(not x.is_punct for x in verb.doc[k + 1:verb.i]):
         return None  # past adverbs, a noun only («мы ещё, конечно, ожидаем»: a speaker's own)
     for _ in range(8):  # up from the word before the verb to its phrase's head
         if node.dep_ in {"nsubj", "nsubj:pass"}:
             if node.head.i > verb.i and max(x.i for x in node.subtree) < verb.i:
+                return node
+            if node.head.i < node.i and any(x.text in {":", ";"} for x in doc[
+                    node.head.i:node.i]) and node.morph.get("Number") == verb.morph.get(
+                    "Number") and not any(x.text in {":", ";"} for x in doc[node.i:verb.i]):
                 return node
             return None
         if node.head.i == node.i or node.head.i >= verb.i:
@@ -2268,6 +2291,20 @@ def _attributed_to(tok, attribution) -> bool:
             return False
         tok = tok.head
         if norm(tok.lemma_) in attribution and tok.i > 0 and tok.nbor(-1).lower_ == "по":
+            return True
+    return False
+
+
+def _clause_break(tokens) -> bool:
+    """A colon, semicolon or dash among ``tokens`` outside guillemets (not the dash of a
+    name: «в филиале парка «Россия — моя история» заявили»)."""
+    depth = 0
+    for x in tokens:
+        if x.text == "«":
+            depth += 1
+        elif x.text == "»":
+            depth = max(0, depth - 1)
+        elif depth == 0 and x.text in {":", ";", "—", "–"}:
             return True
     return False
 
