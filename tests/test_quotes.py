@@ -1235,6 +1235,17 @@ def test_an_impersonal_report_after_a_report_is_that_reporters(annotate, registr
     ("«Медузе» не удалось связаться с Морозовой; в петербургском филиале парка «Россия — моя "
      "история» заявили, что она находится в отпуске.",
      "петербургский филиал парка «Россия — моя история»", "collective"),
+    # an outlet the parse left without a verb; a party the parse made the root
+    ("Нужно было платить взнос (издание «РусБизнесНьюс» утверждало , что на взносах Стерлигов "
+     "заработал два миллиона евро).", "РусБизнесНьюс", "name"),
+    ("Как сообщили «Медузе» в Партии возрождения России, там в итоге решили, «что это не самая "
+     "насущная тема».", "Партия возрождения России", "descriptor"),
+    # bodies in the plural: the bodies as a group, not the places in their phrase
+    ("Как рассказали «Медузе» в трех компаниях Сибири и Поволжья, у них возникли проблемы.",
+     "компания", "collective"),
+    # no subject: whom it was said to is no one
+    ("Знакомый Вячеслава Щербакова в разговоре с «Медузой» утверждает, что чиновник знал о "
+     "схеме.", "", "anonymous"),
     # a document known by its name speaks
     ("В Уголовном кодексе говорится, что за это грозит срок.", "Уголовный кодекс",
      "document"),
@@ -1247,6 +1258,19 @@ def test_every_quote_of_a_text_has_this_speaker(annotate, registry, quote_finder
                                                  speaker, resolution):
     qs = _quotes(annotate, registry, quote_finder, text)
     assert qs and {(q.speaker, q.resolution) for q in qs} == {(speaker, resolution)}, qs
+
+
+def test_a_bare_registry_title_is_whoever_was_introduced_with_it_however_far_back(
+        annotate, registry, quote_finder):
+    text = ("Фонд подготовил два варианта реформы, чтобы, как выразился президент РФ Владимир "
+            "Путин, «привести ситуацию в соответствие со здравым смыслом». Первый вариант "
+            "предполагает назначение мэров. Второй вариант предполагает создание агломераций. "
+            "Тут пригодятся выводы рабочей группы вице-премьера Дмитрия Козака. Однако "
+            "президент обратился к губернаторам. «Считаю важнейшей задачей уточнение общих "
+            "принципов», — подчеркнул президент.")
+    qs = _quotes(annotate, registry, quote_finder, text)
+    (q,) = [q for q in qs if q.text.startswith("Считаю")]
+    assert q.speaker == "Владимир Путин", q
 
 
 def test_a_pronoun_is_the_main_clause_subject_not_one_in_its_that_clause(annotate, registry,

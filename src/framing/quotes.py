@@ -368,19 +368,28 @@ class QuoteFinder:
     """Find quotes and resolve their speakers."""
 
     def __init__(self, verbs: ReportingVerbs, affiliations: dict[str, str] | None = None,
-                 anonymous: frozenset[str] = frozenset()) -> None:
+                 anonymous: frozenset[str] = frozenset(),
+                 holders: dict[str, frozenset[str]] | None = None) -> None:
         self.verbs = verbs
         self.affiliations = affiliations or {}
         #: nouns of an unnamed source («источник», «собеседник «Медузы»»): never a named person
         self.anonymous = frozenset(anonymous)
+        #: a one-word role title of the registry («президент») → everyone who ever held it: a
+        #: bare title no one was introduced with is one of them, not the nearest person
+        self.holders = holders or {}
 
     @classmethod
     def for_registry(cls, verbs: ReportingVerbs, registry) -> QuoteFinder:
         """The finder for the actors of ``registry`` (an :class:`framing.actors.ActorRegistry`):
         their affiliations, and its ``anonymous_sources`` — one list for quotes and for the
         pronoun mentions of the actors stage."""
+        holders: dict[str, set[str]] = {}
+        for title, held in registry.roles.items():
+            if len(title) == 1:
+                holders.setdefault(title[0], set()).update(p for p, _ in held)
         return cls(verbs, {e.id: e.affiliation for e in registry.entries.values()},
-                   frozenset(registry.vocabulary.anonymous_sources))
+                   frozenset(registry.vocabulary.anonymous_sources),
+                   {t: frozenset(h) for t, h in holders.items()})
 
     # -- speaker resolution ------------------------------------------------------------------
     def _resolve(self, head, doc, mentions: Sequence, inside: list[tuple[int, int]],
@@ -588,6 +597,10 @@ class QuoteFinder:
                     return body.actor, surface, "descriptor"
                 return lemma, surface, "collective"
             p = self._introduced_with(lemma, head)
+            if p is None and lemma in self.holders:
+                # a role of the registry («президент»): whoever was introduced with it, however
+                # far back («президент РФ Владимир Путин» … «— подчеркнул президент»)
+                p = self._introduced_with(lemma, head, window=False)
             if p is not None:  # «режиссер Пиманов … По словам Пиманова … — рассказывал режиссер»
                 return p.actor, surface, "title"
             # a feminine noun («пенсионерка», «женщина») names a woman; a masculine title
@@ -596,7 +609,8 @@ class QuoteFinder:
             p = self._nearest_person(self._title_chain_start(head, lemma, before),
                                      gender=_speaker_gender(head),
                                      skip=self._in_gerund_clause(head),
-                                     exclude=self._addressees(head.head))
+                                     exclude=self._addressees(head.head) | self._other_office(
+                                         lemma, head.idx))
             a = self._anonymous_subject(head, inside)
             if a is not None and (p is None or self._later_subject(
                     a, p, antecedent=p.resolution == "pronoun")):
@@ -763,14 +777,30 @@ class QuoteFinder:
                  and norm(self._doc[m.tok_end - 1].lemma_) == lemma}
         return found.pop() if len(found) == 1 else ""
 
-    def _introduced_with(self, lemma: str, head):
+    def _other_office(self, lemma: str, before: int) -> set[str]:
+        """For a role title of the registry («президент»): the people introduced before
+        ``before`` only with other titles — «вице-премьера Дмитрия Козака» is not «—
+        подчеркнул президент» — unless one of those holds the role («президента Путина»);
+        the generic heads «глава», «лидер», «руководитель» may stand for it.  Empty for
+        other titles."""
+        holders = self.holders.get(lemma)
+        if not holders:
+            return set()
+        same = {lemma, "глава", "лидер", "руководитель"}
+        other = {m.actor for t, ms in self._introduced.items() if t not in same
+                 and t in self.verbs.titles for m in ms if m.start < before}
+        own = {m.actor for t in same for m in self._introduced.get(t, ()) if m.start < before}
+        return other - own - holders
+
+    def _introduced_with(self, lemma: str, head, window: bool = True):
         """The person introduced earlier with the title ``lemma`` («режиссер Алексей
         Пиманов») whose latest mention is the nearest before ``head``, if that mention lies in
-        ``head``'s sentence or the three before; else None."""
+        ``head``'s sentence or the three before (anywhere before, without ``window``); else
+        None."""
         actors = {m.actor for m in self._introduced.get(lemma, ()) if m.start < head.idx}
         if not actors:
             return None
-        first = sentence_back(head, 3)
+        first = sentence_back(head, 3) if window else head.doc[0:1]
         persons, starts = self._outside
         for k in range(bisect_left(starts, head.idx) - 1, -1, -1):
             m = persons[k]
@@ -1640,6 +1670,13 @@ class QuoteFinder:
             return None
         source = (_document_obl(t, self.verbs.documents) or self._place_obl(t)
                   or self._there(t))
+        if source is None and nxt is None:
+            # «Как сообщили «Медузе» в Партии возрождения России, …»: a place the parse hung
+            # anywhere, in the «как» clause after the verb
+            clause = t.doc[t.i + 1:comma.i]
+            if not any(norm(x.lemma_) in self.anonymous for x in clause):
+                # (not «Как рассказали «Медузе» два источника в столичной мэрии»)
+                source = next((x for x in clause if self._body_place(x, any_dep=True)), None)
         if source is None:
             # «поручение президента. В нем отмечается, что …»: the document named before
             found = self._pronoun_document(t, mentions, inside)
@@ -1650,8 +1687,11 @@ class QuoteFinder:
         if own is not None:  # «В Центризбиркоме Монголии сообщают»: the body, not the state
             speaker, surface, res = own.actor, own.text, "name"
         elif source is not None and source.text[:1].isupper() and source.i > 0:
-            # a body the NER missed
+            # a body the NER missed (its phrase up to the «как» clause's comma, when the parse
+            # hung it anywhere)
             lo, hi = _contiguous_subtree(source)
+            if source.dep_ != "obl" and nxt is None:
+                lo, hi = source.i, comma.i
             speaker, surface, res = _phrase_name(t.doc[lo:hi]), t.doc[lo:hi].text, "descriptor"
         elif source is not None:
             speaker, surface, res = self._place_speaker(source, mentions, inside)
@@ -1752,10 +1792,11 @@ class QuoteFinder:
         return next((c for c in [*verb.children, *before] if self._body_place(c)), None)
 
     def _body_place(self, c, kinds: frozenset = frozenset(
-            {"organisation", "state", "bloc", "location"})) -> bool:
+            {"organisation", "state", "bloc", "location"}), any_dep: bool = False) -> bool:
         """``c`` is an ``obl`` after «в/на» that is a body, outlet or spokesperson noun or
         holds an actor of one of ``kinds`` (:meth:`_place_obl`), or «по телефону» of one."""
-        if c.dep_ != "obl" or not any(g.dep_ == "case" and (g.lower_ in {"в", "во", "на"} or (
+        if (c.dep_ != "obl" and not any_dep) or not any(g.dep_ == "case" and (
+                g.lower_ in {"в", "во", "на"} or (
                 g.lower_ == "по" and norm(c.lemma_) == "телефон")) for g in c.children):
             return False  # «по телефонам компании «Стройтеплосервис» заявили»: the company
         verbs = self.verbs
@@ -1809,8 +1850,9 @@ class QuoteFinder:
         if m is None:
             return None
         doc = verb.doc
-        # between: its genitives, then one place («Украины в Черкасской области»)
-        between = list(doc[m.tok_end:verb.i])
+        # between: its closing guillemets, its genitives, then one place («Украины в
+        # Черкасской области»)
+        between = [x for x in doc[m.tok_end:verb.i] if x.text not in CLOSE]
         k = next((n for n, x in enumerate(between) if x.pos_ == "ADP"), len(between))
         if not all(x.pos_ in {"PROPN", "NOUN", "ADJ"} and x.morph.get("Case") == ["Gen"]
                    for x in between[:k]):
@@ -1823,8 +1865,18 @@ class QuoteFinder:
                for x in doc[verb.sent.start:m.tok_start]):
             return None  # «(именно он в посте ВДНХ на фейсбуке … уверяет»
         head = doc[m.tok_start:m.tok_end].root
+        if any(c.dep_ == "case" for c in head.children) or head.morph.get("Case") in (
+                ["Ins"], ["Dat"], ["Loc"]):
+            return None  # «в разговоре с «Медузой» утверждает»: no subject
         gender = morph.get("Gender")
-        if gender and not head.text.isupper() and head.morph.get("Gender") not in ([], gender):
+        # the verb agrees with the name, or with the noun it is named with («издание
+        # «РусБизнесНьюс» утверждало»)
+        k = m.tok_start - 1
+        while k > verb.sent.start and doc[k].text in OPEN:
+            k -= 1
+        noun = doc[k] if k >= verb.sent.start and doc[k].pos_ == "NOUN" else None
+        if gender and not head.text.isupper() and head.morph.get("Gender") not in (
+                [], gender) and (noun is None or noun.morph.get("Gender") != gender):
             return None
         return head
 
@@ -1934,6 +1986,11 @@ class QuoteFinder:
                 return m.actor, place.text, "title"
             return (lemma, place.text, "collective") if kind == "named" else ("", "", "unresolved")
         own = [m for m in named if place.doc[m.tok_start:m.tok_end].root.head.i == place.i]
+        if kind and place.morph.get("Number") == ["Plur"] and all(
+                m.actor_type == "location" for m in own):
+            # «в трех компаниях Сибири и Поволжья рассказали», «в информационных центрах в
+            # управах»: those bodies as a group, not the places
+            return lemma, place.text, "collective"
         if kind and (not named or (not own and place.morph.get("Number") != ["Plur"])):
             # «в департаменте транспорта (Москвы) сообщили»: that unnamed body — a place named
             # deeper in its phrase only says where the body is
