@@ -1246,6 +1246,9 @@ def test_an_impersonal_report_after_a_report_is_that_reporters(annotate, registr
     # no subject: whom it was said to is no one
     ("Знакомый Вячеслава Щербакова в разговоре с «Медузой» утверждает, что чиновник знал о "
      "схеме.", "", "anonymous"),
+    # a body named by its adjectives
+    ("Однако тревога была ложной. Авиационное управление сообщило, что связь с бортом "
+     "восстановили.", "авиационное управление", "collective"),
     # a document known by its name speaks
     ("В Уголовном кодексе говорится, что за это грозит срок.", "Уголовный кодекс",
      "document"),

@@ -526,6 +526,15 @@ class QuoteFinder:
             last = max(x.i for x in own.subtree)
             rest = doc[head.i + 1:last + 1].text.lower()
             return f"{lemma} {rest}".strip(" ,.;:—–"), surface, "collective"
+        amods = [c for c in head.children if c.dep_ == "amod" and c.pos_ == "ADJ"
+                 and c.i < head.i and norm(c.lemma_) not in _DETERMINERS]
+        if kind == "named" and not in_phrase and amods and head.morph.get("Number") != [
+                "Plur"] and all(c.dep_ in {"amod", "det", "punct"} for c in head.children):
+            # «Авиационное управление сообщило», «европейское антимонопольное ведомство»: an
+            # institution named by its adjectives (a collective; «европейская компания» is no
+            # one in particular)
+            name = _phrase_name(doc[min(c.i for c in amods):head.i + 1])
+            return name[:1].lower() + name[1:], surface, "collective"
         if lemma == "автор":
             # «— пишет автор письма»: who issued the document named before («письмо Германа
             # Левитаса»); a bare «— отмечает автор»: of the latest document named
