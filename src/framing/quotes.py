@@ -826,16 +826,18 @@ class QuoteFinder:
         doc = head.doc
         first = sentence_back(head, 2)
         number = {"он": ["Sing"], "она": ["Sing"], "они": ["Plur"]}.get(norm(head.lemma_))
+        own_start = head.sent.start if number else head.i
         for t in reversed(doc[first.start:head.i]):
-            if any(a <= t.idx < b for a, b in inside):
-                continue
             if t.dep_ not in {"nsubj", "nsubj:pass"}:
                 # in the pronoun's own sentence in any role («У самого собеседника «Медузы» не
                 # было сомнений, …: по его словам, …»)
-                if (t.i >= head.sent.start and t.pos_ == "NOUN"
+                if (t.i >= own_start and t.pos_ == "NOUN"
                         and norm(t.lemma_) in self.anonymous and number
-                        and t.morph.get("Number") == number):
+                        and t.morph.get("Number") == number
+                        and not any(a <= t.idx < b for a, b in inside)):
                     return t
+                continue
+            if any(a <= t.idx < b for a, b in inside):
                 continue
             if norm(t.lemma_) in self.anonymous:
                 return t
