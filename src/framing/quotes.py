@@ -535,6 +535,12 @@ class QuoteFinder:
             # one in particular)
             name = _phrase_name(doc[min(c.i for c in amods):head.i + 1])
             return name[:1].lower() + name[1:], surface, "collective"
+        side = doc[head.i + 1] if lemma == "сторона" and head.i + 1 < len(doc) else None
+        if side is not None and norm(side.lemma_) not in {"обвинение", "защита"}:
+            side = None  # (the word after it, wherever the parse hung it)
+        if side is not None:
+            # «сторона обвинения утверждает»: a party to the trial
+            return f"сторона {side.text.lower()}", surface, "collective"
         if lemma == "автор":
             # «— пишет автор письма»: who issued the document named before («письмо Германа
             # Левитаса»); a bare «— отмечает автор»: of the latest document named
@@ -1814,6 +1820,9 @@ class QuoteFinder:
         if (norm(c.lemma_) in verbs.bodies or norm(c.lemma_) in verbs.outlets
                 or norm(c.lemma_) in verbs.spokespersons):
             return True
+        if norm(c.lemma_) == "телефон" and any(
+                x.dep_ == "nmod" and norm(x.lemma_) in verbs.bodies for x in c.children):
+            return True  # «по телефонам двух других компаний»
         ms, starts = self._by_tok
         lo, hi = _contiguous_subtree(c)
         return any(m.actor_type in kinds
@@ -2040,6 +2049,17 @@ class QuoteFinder:
                 if own is not None:
                     return own.actor, own.text, "descriptor"
                 return _phrase_name(place.doc[lo:hi]), place.doc[lo:hi].text, "descriptor"
+            if not any(c.dep_ in {"nmod", "appos", "amod"} for c in place.children):
+                # «— добавляют в пресс-службе»: the press service of the body named before
+                m = self._nearest_body(place, lemma, "organisation")
+                if m is not None:
+                    return m.actor, place.text, "descriptor"
+        if lemma == "телефон":
+            # «по телефонам двух других компаний … сообщили»: those the phones belong to
+            owner = next((c for c in place.children if c.dep_ == "nmod" and c.i > place.i
+                          and norm(c.lemma_) in verbs.bodies), None)
+            if owner is not None and owner.morph.get("Number") == ["Plur"]:
+                return norm(owner.lemma_), place.doc[lo:hi].text, "collective"
         return self._resolve(place, place.doc, mentions, inside, (lo, hi) if told else None)
 
     def _about_this(self, t, subj, sent, vtype: str, doc, mentions, inside, in_quote):
