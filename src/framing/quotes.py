@@ -369,7 +369,8 @@ class QuoteFinder:
 
     def __init__(self, verbs: ReportingVerbs, affiliations: dict[str, str] | None = None,
                  anonymous: frozenset[str] = frozenset(),
-                 holders: dict[str, frozenset[str]] | None = None) -> None:
+                 holders: dict[str, frozenset[str]] | None = None,
+                 title_heads: dict[str, frozenset[str]] | None = None) -> None:
         self.verbs = verbs
         self.affiliations = affiliations or {}
         #: nouns of an unnamed source («источник», «собеседник «Медузы»»): never a named person
@@ -377,6 +378,9 @@ class QuoteFinder:
         #: a one-word role title of the registry («президент») → everyone who ever held it: a
         #: bare title no one was introduced with is one of them, not the nearest person
         self.holders = holders or {}
+        #: a role title → the generic heads that may stand for it («глава», «лидер»: the
+        #: registry's ``descriptor_titles``)
+        self.title_heads = title_heads or {}
 
     @classmethod
     def for_registry(cls, verbs: ReportingVerbs, registry) -> QuoteFinder:
@@ -387,9 +391,14 @@ class QuoteFinder:
         for title, held in registry.roles.items():
             if len(title) == 1:
                 holders.setdefault(title[0], set()).update(p for p, _ in held)
+        heads: dict[str, set[str]] = {}
+        for head, titles in registry.vocabulary.descriptor_titles.items():
+            for t in titles:
+                heads.setdefault(t, set()).add(head)
         return cls(verbs, {e.id: e.affiliation for e in registry.entries.values()},
                    frozenset(registry.vocabulary.anonymous_sources),
-                   {t: frozenset(h) for t, h in holders.items()})
+                   {t: frozenset(h) for t, h in holders.items()},
+                   {t: frozenset(h) for t, h in heads.items()})
 
     # -- speaker resolution ------------------------------------------------------------------
     def _resolve(self, head, doc, mentions: Sequence, inside: list[tuple[int, int]],
@@ -796,12 +805,12 @@ class QuoteFinder:
         """For a role title of the registry («президент»): the people introduced before
         ``before`` only with other titles — «вице-премьера Дмитрия Козака» is not «—
         подчеркнул президент» — unless one of those holds the role («президента Путина»);
-        the generic heads «глава», «лидер», «руководитель» may stand for it.  Empty for
+        the registry's generic heads for it («глава», «лидер») may stand for it.  Empty for
         other titles."""
         holders = self.holders.get(lemma)
         if not holders:
             return set()
-        same = {lemma, "глава", "лидер", "руководитель"}
+        same = {lemma} | self.title_heads.get(lemma, frozenset())
         other = {m.actor for t, ms in self._introduced.items() if t not in same
                  and t in self.verbs.titles for m in ms if m.start < before}
         own = {m.actor for t in same for m in self._introduced.get(t, ()) if m.start < before}
