@@ -1781,11 +1781,8 @@ class QuoteFinder:
         """(speaker, surface, resolution) of the report the sentence before ``t``'s tells
         of, in the same paragraph and outside quotes: the subject of its reporting verb
         («Пресс-служба Кремля сообщила о разговоре»), when it resolves to someone; else None."""
-        sent = t.sent
-        if sent.start == 0:
-            return None
-        prev = t.doc[sent.start - 1].sent
-        if "\n" in self._text[prev.start_char:sent.start_char]:
+        prev = self._sentence_before(t)
+        if prev is None:
             return None
         for v in prev:
             if v.pos_ != "VERB" or not self.verbs.type_of(v) or any(
@@ -1837,15 +1834,23 @@ class QuoteFinder:
         return any(m.actor_type in kinds
                    for m in ms[bisect_left(starts, lo):bisect_left(starts, hi)])
 
+    def _sentence_before(self, tok):
+        """The sentence before ``tok``'s, when it is in the same paragraph; else None."""
+        sent = tok.sent
+        if sent.start == 0:
+            return None
+        prev = tok.doc[sent.start - 1].sent
+        return None if "\n" in self._text[prev.start_char:sent.start_char] else prev
+
     def _there(self, verb):
         """«… отправили в пресс-службу «Газпром-медиа». Там заявили, что …»: the body of
         the last place after «в/на» (:meth:`_body_place`) in the sentence before, in the same
         paragraph, when the reporting verb has «там»; else None (a town is no body: «Мы
         поехали в Казань. Там рассказали, …»)."""
-        if not any(c.lower_ == "там" for c in verb.children) or verb.sent.start == 0:
+        if not any(c.lower_ == "там" for c in verb.children):
             return None
-        prev = verb.doc[verb.sent.start - 1].sent
-        if "\n" in self._text[prev.start_char:verb.sent.start_char]:
+        prev = self._sentence_before(verb)
+        if prev is None:
             return None
         return next((c for c in reversed(prev)
                      if self._body_place(c, frozenset({"organisation"}))), None)
