@@ -599,3 +599,23 @@ def test_what_a_pronoun_refers_to(annotate, registry, text, pronoun, actor, foun
     got = {(m.text, m.actor) for m in find_mentions(annotate(text), registry)
            if m.resolution == "pronoun"}
     assert ((pronoun, actor) in got) is found, got
+
+
+_CHAIN = ("Сергей Подосинов, выпускник школы, заявил, что узнал много нового. Он объяснил, что "
+          "благодарен Бебчуку, Изюмову и другим учителям. Он отметил, что помнит, как Михалыч "
+          "запирался в кабинете. «Мы не совсем верили девушкам, — написал он. — Теперь верим».")
+
+
+@pytest.mark.parametrize("text,actors", [
+    # a resolved subject pronoun is the next one's antecedent, and the narrator's «он» continues
+    # a main clause's subject, not one of its that-clause (Михалыч) — also in a clause
+    # interrupting a quote
+    (_CHAIN, ["Сергей Подосинов"] * 3),
+    # inside a quote «он» is as often whom the speaker talks about: the nearest subject stays
+    ("Иван Колеров считает, что Петр Сидоров уехал. «Он не вернется», — сказал Колеров.",
+     ["Петр Сидоров"]),
+])
+def test_subject_pronouns_chain_and_follow_the_main_clause(annotate, registry, text, actors):
+    got = [m.actor for m in sorted(find_mentions(annotate(text), registry),
+                                   key=lambda m: m.start) if m.resolution == "pronoun"]
+    assert got == actors

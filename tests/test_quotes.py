@@ -1387,3 +1387,30 @@ def test_who_speaks_a_single_report(annotate, registry, quote_finder, text, spea
                                     resolution):
     (q,) = _quotes(annotate, registry, quote_finder, text)
     assert (q.speaker, q.resolution) == (speaker, resolution), q
+
+
+@pytest.mark.parametrize("text,speaker,resolution", [
+    # the body of the genitive speaks, not the person named last (here the addressee)
+    ("Об этом написал пользователь Александр Павлов. Через несколько дней представитель "
+     "департамента транспорта ответил ему, что лайтбокс демонтирован.", "департамент транспорта",
+     "descriptor"),
+    # a lone institution noun is named as it is
+    ("Об этом рассказал мэр Москвы Сергей Собянин. Представитель мэрии утверждает, что "
+     "проблема не в граните.", "мэрия", "descriptor"),
+    # an organisation introduced with the noun
+    ("Глава компании «Теомедиа» Иван Петров приехал в Москву. Представитель компании заявил, "
+     "что сделка закрыта.", "Теомедиа", "descriptor"),
+    # several bodies, none named: an unnamed spokesperson
+    ("Директор холдинга Rambler Матвей Алексеев говорит, что встреча состоится. По словам "
+     "представителя субподрядчиков, долг погасят в марте.", "", "anonymous"),
+    # a state's adjective: no one known to be of another state («Германии»)
+    ("Украину будет представлять глава министерства иностранных дел Украины Павел Климкин. "
+     "Министр иностранных дел Германии Франк-Вальтер Штайнмайер, который завтра будет беседовать "
+     "с Лавровым и Климкиным, указал, что миссия ООН возможна. «Мы возлагаем надежды на миссию "
+     "ОБСЕ», — добавил он. Руководитель украинского внешнеполитического ведомства заявил, что он "
+     "собирается поднять вопрос.", "Павел Климкин", "title"),
+])
+def test_a_spokesperson_or_a_title_of_a_body_or_state(annotate, registry, quote_finder, text,
+                                                      speaker, resolution):
+    q = _quotes(annotate, registry, quote_finder, text)[-1]
+    assert (q.speaker, q.resolution) == (speaker, resolution), q

@@ -1160,14 +1160,10 @@ def _bare_titles(doc, registry: ActorRegistry, found, date: str, bare):
     sentence naming such a person, its grammatical subject if one of them is, else the nearest
     of them («Токаев поддержал настрой своего российского коллеги. «…», — заявил президент»
     → Токаев)."""
-    from .quotes import quote_spans
-
-    spans = quote_spans(doc_text(doc))
-    starts = [a for a, _ in spans]
+    inside = _in_quotes(doc)
 
     def quoted(tok) -> bool:
-        k = bisect_right(starts, tok.idx) - 1
-        return k >= 0 and spans[k][0] <= tok.idx < spans[k][1]
+        return inside(tok.idx)
 
     sent_starts = [s.start for s in doc.sents]
 
@@ -1267,6 +1263,7 @@ def _pronouns(doc, found, registry: ActorRegistry, sent_of: list[int]):
     anonymous = registry.vocabulary.anonymous_sources
     v = doc_view(doc)
     part = None  # the sentences cut again before a quote that opens one (made when needed)
+    chained: set[int] = set()  # resolved subject pronouns added to ``persons``
     for i, lemma in enumerate(v.lemma):
         if not ((lemma in _PRONOUNS and v.pos[i] == "PRON") or lemma == "последний"):
             continue  # (the conditions below, on the view: no Token made for most words)
@@ -1281,15 +1278,23 @@ def _pronouns(doc, found, registry: ActorRegistry, sent_of: list[int]):
         if not (is_pron or is_latter):
             continue
         gender = tok.morph.get("Gender")
-        best = None
+        best = sub = None
         if part is None:
             part = _quote_cut_sentences(doc, v)
+            quoted = _in_quotes(doc)
+        # the narrator's subject pronoun («Он отметил») continues a main clause's subject
+        # («Он отметил, что помнит, как Михалыч … «…», — написал он»: not Михалыч); inside a
+        # quote «он» is as often whom the speaker talks about
+        narrator = is_pron and tok.dep_ in _SUBJ and (
+            not quoted(tok.idx) or _interrupting(doc, tok.i))
         # walk back from the pronoun: in the nearest sentence with a compatible person, its
         # subject if one of them is, else the nearest («последний»: always the nearest)
         for k in range(bisect_right(ends, tok.i) - 1, -1, -1):
             i, j, actor = persons[k]
             if sent_of[tok.i] - sent_of[i] > 3:
                 break
+            if is_latter and i in chained:
+                continue  # «последний»: the last one named
             last = doc[j - 1].morph
             if last.get("Number") == ["Plur"] or _family(doc[j - 1].text, actor):
                 continue  # «родового села Кадыровых»: the family, not its member
@@ -1307,17 +1312,57 @@ def _pronouns(doc, found, registry: ActorRegistry, sent_of: list[int]):
                 if is_latter or part[i] == part[tok.i]:
                     break
             root = doc[i:j].root
-            if root.dep_ in _SUBJ or (root.dep_ == "appos" and root.head.dep_ in _SUBJ):
-                # («Начальник отдела Анна Симоненко … отметила»: the subject's apposition)
-                best = (actor, sent_of[i], i)
+            if root.dep_ == "appos" and root.head.dep_ in _SUBJ:
+                root = root.head  # («Начальник отдела Анна Симоненко … отметила»)
+            if root.dep_ in _SUBJ:
+                if narrator and root.head.dep_ not in MAIN_CLAUSE:
+                    sub = sub or (actor, sent_of[i], i)
+                    continue
+                best, sub = (actor, sent_of[i], i), None
                 break
+        if sub is not None:
+            best = sub  # no main clause's subject: the nearest subject
         if best is not None and _anonymous_since(doc, tok, best[:2], anonymous, persons,
                                                  sent_of):
             best = None  # «А источник, работавший с Улюкаевым, … — говорит он»: the source
         best = best[0] if best is not None else None
         if best is not None:
             out.append((tok.i, tok.i + 1, best, "person", "pronoun"))
+            if is_pron and tok.dep_ in _SUBJ:
+                # a resolved subject pronoun is an antecedent in turn: «Петров заявил … Он
+                # объяснил, что благодарен Иванову … Он отметил …» — the second «он» is the
+                # subject of the sentence before, not Иванов
+                k = bisect_right(ends, tok.i + 1)
+                persons.insert(k, (tok.i, tok.i + 1, best))
+                ends.insert(k, tok.i + 1)
+                chained.add(tok.i)
     return out
+
+
+def _interrupting(doc, i: int) -> bool:
+    """Token ``i`` is in the narrator's clause interrupting a quote: «…, — написал он. — …»,
+    «…, — он добавил, — …» (a dash after the quote's comma, at most two words before it)."""
+    for d in range(i - 1, max(i - 4, 0), -1):
+        if doc[d].text in {"—", "–"}:
+            return doc[d - 1].text in {",", "!", "?", "…"}
+        if not doc[d].is_alpha:
+            return False
+    return False
+
+
+def _in_quotes(doc):
+    """A test of a character offset of ``doc``: is it inside a quote
+    (:func:`framing.quotes.quote_spans`)?"""
+    from .quotes import quote_spans
+
+    spans = quote_spans(doc_text(doc))
+    starts = [a for a, _ in spans]
+
+    def quoted(at: int) -> bool:
+        k = bisect_right(starts, at) - 1
+        return k >= 0 and spans[k][0] <= at < spans[k][1]
+
+    return quoted
 
 
 def _label_of(doc, i: int, j: int, at: int) -> bool:

@@ -370,7 +370,8 @@ class QuoteFinder:
     def __init__(self, verbs: ReportingVerbs, affiliations: dict[str, str] | None = None,
                  anonymous: frozenset[str] = frozenset(),
                  holders: dict[str, frozenset[str]] | None = None,
-                 title_heads: dict[str, frozenset[str]] | None = None) -> None:
+                 title_heads: dict[str, frozenset[str]] | None = None,
+                 state_adjectives: dict[str, str] | None = None) -> None:
         self.verbs = verbs
         self.affiliations = affiliations or {}
         #: nouns of an unnamed source («источник», «собеседник «Медузы»»): never a named person
@@ -381,6 +382,9 @@ class QuoteFinder:
         #: a role title → the generic heads that may stand for it («глава», «лидер»: the
         #: registry's ``descriptor_titles``)
         self.title_heads = title_heads or {}
+        #: an adjective lemma → the state it names («украинский» → Украина): «руководитель
+        #: украинского ведомства» is no one known to be of another state
+        self.state_adjectives = state_adjectives or {}
 
     @classmethod
     def for_registry(cls, verbs: ReportingVerbs, registry) -> QuoteFinder:
@@ -398,7 +402,7 @@ class QuoteFinder:
         return cls(verbs, {e.id: e.affiliation for e in registry.entries.values()},
                    frozenset(registry.vocabulary.anonymous_sources),
                    {t: frozenset(h) for t, h in holders.items()},
-                   {t: frozenset(h) for t, h in heads.items()})
+                   {t: frozenset(h) for t, h in heads.items()}, dict(registry.adjective_of))
 
     # -- speaker resolution ------------------------------------------------------------------
     def _resolve(self, head, doc, mentions: Sequence, inside: list[tuple[int, int]],
@@ -627,6 +631,12 @@ class QuoteFinder:
                 p = self._introduced_with(lemma, head, window=False)
             if p is not None:  # «режиссер Пиманов … По словам Пиманова … — рассказывал режиссер»
                 return p.actor, surface, "title"
+            if lemma in self.verbs.spokespersons:
+                # «представитель департамента транспорта ответил ему»: the body speaks, not
+                # whoever was named last (the addressee, someone of another company)
+                body = self._spoken_for(head)
+                if body is not None:
+                    return body, surface, ("descriptor" if body else "anonymous")
             # a feminine noun («пенсионерка», «женщина») names a woman; a masculine title
             # («президент», «министр») may name anyone, but its verb tells («— отметила
             # представитель», «мужчина сказал»)
@@ -634,7 +644,7 @@ class QuoteFinder:
                                      gender=_speaker_gender(head),
                                      skip=self._in_gerund_clause(head),
                                      exclude=self._addressees(head.head) | self._other_office(
-                                         lemma, head.idx))
+                                         lemma, head.idx) | self._of_other_states(doc[lo:hi]))
             a = self._anonymous_subject(head, inside)
             if a is not None and (p is None or self._later_subject(
                     a, p, antecedent=p.resolution == "pronoun")):
@@ -734,6 +744,7 @@ class QuoteFinder:
         # the bodies a person is introduced with («директор по развитию Philips в России Елена
         # Сябренко»): organisations between a title and the name, no verb between them
         self._bodies_of: dict[str, set[str]] = {}
+        self._states_of: dict[str, set[str]] = {}
         ms, starts = self._by_tok
         for m in outside:
             k, sent_start = m.tok_start - 1, doc[m.tok_start].sent.start
@@ -742,9 +753,11 @@ class QuoteFinder:
                 if t.pos_ in {"VERB", "AUX"} or t.text in {".", "—", "–", ":", ";", "«", "»"}:
                     break
                 if norm(t.lemma_) in titles:
-                    self._bodies_of.setdefault(m.actor, set()).update(
-                        o.actor for o in ms[bisect_left(starts, k):bisect_left(starts, m.tok_start)]
-                        if o.actor_type in {"organisation", "state", "bloc"})
+                    bodies = [o for o in ms[bisect_left(starts, k):bisect_left(starts, m.tok_start)]
+                              if o.actor_type in {"organisation", "state", "bloc"}]
+                    self._bodies_of.setdefault(m.actor, set()).update(o.actor for o in bodies)
+                    self._states_of.setdefault(m.actor, set()).update(
+                        o.actor for o in bodies if o.actor_type == "state")
                     break
                 k -= 1
 
@@ -815,6 +828,20 @@ class QuoteFinder:
                  and t in self.verbs.titles for m in ms if m.start < before}
         own = {m.actor for t in same for m in self._introduced.get(t, ()) if m.start < before}
         return other - own - holders
+
+    def _of_other_states(self, phrase) -> set[str]:
+        """For a title phrase naming a state by its adjective («руководитель украинского
+        внешнеполитического ведомства»): the people known to be of another state — by the
+        registry or by the state they were introduced with («министр иностранных дел Германии
+        Франк-Вальтер Штайнмайер»).  Empty for other phrases."""
+        state = next((self.state_adjectives[lem] for t in phrase
+                      if (lem := norm(t.lemma_)) in self.state_adjectives), "")
+        if not state:
+            return set()
+        states = set(self.state_adjectives.values())
+        other = {a for a, s in self._states_of.items() if s and state not in s}
+        other |= {a for a, s in self.affiliations.items() if s in states and s != state}
+        return other
 
     def _introduced_with(self, lemma: str, head, window: bool = True):
         """The person introduced earlier with the title ``lemma`` («режиссер Алексей
@@ -933,6 +960,38 @@ class QuoteFinder:
                 m.affiliation or self.affiliations.get(m.actor, "")}
             if body in bodies and not (gender and (g := self._gender_of(m)) and g != gender):
                 return m
+        return None
+
+    def _spoken_for(self, head) -> str | None:
+        """The body a spokesperson noun with a common noun in the genitive speaks for
+        («представитель компании», «пресс-служба департамента транспорта»): the organisation
+        that noun refers back to (:meth:`_nearest_body`, :meth:`_nearest_org`), else the body's
+        phrase when it says more than the noun («департамент транспорта»), else "" (unnamed);
+        None when no such noun hangs from it (a person's spokesperson, «представитель
+        президента», is left to the title)."""
+        doc = head.doc
+        for c in head.children:
+            if (c.dep_ != "nmod" or c.i < head.i or c.pos_ != "NOUN"
+                    or c.morph.get("Case") != ["Gen"] or _animate_noun(c)):
+                continue
+            noun = norm(c.lemma_)
+            if noun in self.verbs.outlets:
+                o = self._nearest_org(c)
+                return o.actor if o is not None else ""
+            if c.morph.get("Number") == ["Plur"]:
+                return ""  # «представитель субподрядчиков», «… правительственных кругов»
+            kind = self.verbs.bodies.get(noun)
+            if kind in {"organisation", "named"}:
+                # one named with the noun or whose name holds it; not just the latest
+                # organisation (often the outlet told: «сообщил «Медузе» представитель …»)
+                b = self._nearest_body(c, noun, "named")
+                if b is not None:
+                    return b.actor
+            lo, hi = _contiguous_subtree(c)
+            if hi - lo > 1:
+                return _phrase_name(doc[lo:hi])
+            # a lone noun: an institution is worth naming («мэрия»), «компания» is not
+            return noun if kind == "named" else ""
         return None
 
     def _unnamed_body(self, head) -> str:
