@@ -1264,6 +1264,19 @@ def test_an_impersonal_report_after_a_report_is_that_reporters(annotate, registr
     ("Замглавы РКН Вадим Субботин обучил сотрудников. У самого собеседника "
      "«Медузы» не было никаких сомнений, когда он устраивался на работу: по его словам, из-за "
      "мониторщиков никого не сажают в тюрьму.", "", "anonymous"),
+    # a relative clause is no part of a body's name
+    ("В московском департаменте культуры, которому подведомственны школы, «Медузе» сообщили, "
+     "что ничего не знают о строительстве.", "московский департамент культуры", "collective"),
+    # an adjective for a group of people
+    ("Почти все близкие погибших в пожаре, с которыми «Медузе» удалось связаться, отказались "
+     "говорить: «Это все еще слишком тяжело».", "близкий", "collective"),
+    # a description is a document (its issuer unnamed)
+    ("Как указано в описании сайта, он дает возможность регионам наладить общение.", "",
+     "document"),
+    # of two clauses between dashes, the one with its subject after the verb reports
+    ("Алан Алборов избегает говорить о проблемах. «Неделю назад обратилось общество слепых — "
+     "хотят помочь, — приводит он пример. — У них забрали помещение».", "Алан Алборов",
+     "pronoun"),
 ])
 def test_every_quote_of_a_text_has_this_speaker(annotate, registry, quote_finder, text,
                                                  speaker, resolution):

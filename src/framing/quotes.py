@@ -444,11 +444,12 @@ class QuoteFinder:
             # those people, as a group
             return norm(part.lemma_), surface, "collective"
         if (head.pos_ in {"VERB", "ADJ"} and head.dep_ in {"nsubj", "nsubj:pass"}
-                and head.morph.get("VerbForm") == ["Part"] and head.morph.get("Number") == [
-                    "Plur"] and head.morph.get("Case") == ["Nom"]):
-            # «Протестующие называли ситуацию …», «Собравшиеся заявили»: a participle for a
-            # group of people
-            return _participle_noun(head), surface, "collective"
+                and head.morph.get("Number") == ["Plur"] and head.morph.get("Case") == ["Nom"]
+                and (head.morph.get("VerbForm") == ["Part"] or head.pos_ == "ADJ")):
+            # «Протестующие называли ситуацию …», «Собравшиеся заявили», «близкие погибших
+            # отказались говорить»: a participle or adjective for a group of people
+            return (_participle_noun(head) if head.morph.get("VerbForm") == ["Part"]
+                    else norm(head.lemma_)), surface, "collective"
         if anonymous:
             # «собеседник «Медузы»», «источник, близкий к Кремлю», «один из экспертов»: an
             # unnamed source, never the outlet, the person it is close to or the nearest name
@@ -2062,6 +2063,12 @@ class QuoteFinder:
         while lo < place.i and (place.doc[lo].dep_ == "case"
                                 or norm(place.doc[lo].lemma_) in _DETERMINERS):
             lo += 1
+        # «в департаменте культуры, которому подведомственны школы, сообщили»: a relative
+        # clause is no part of the name either
+        rel = [c for c in place.children if c.dep_ in {"acl:relcl", "acl"} and c.i > place.i]
+        if rel:
+            cut = min(x.i for x in rel[0].subtree)
+            hi = min(hi, cut - 1 if place.doc[cut - 1].text == "," else cut)
         # «В мэрии «Медузе» заявили»: the outlet told (a dative the parse hung on the place
         # noun) is no part of the place
         told = [c for c in place.children if c.i > place.i and c.dep_ in _APPOSITION | {"nmod"}
@@ -2628,8 +2635,9 @@ def _split_interrupted(doc, a: int, b: int, text: str, is_reporting=None):
 
     Of the « — … , — » stretches inside the quote, the clause is, in this order of preference:
     the first that opens with a reporting verb (``is_reporting(token)``; after «как» too); the
-    first that opens with any finite verb («— продолжает он. —», «— рассуждает X. —»); the
-    first whose words include a reporting verb; the first with any verb, in at most
+    first that opens with any finite verb with its subject after it («— продолжает он. —», «—
+    рассуждает X. —»); the first whose words include a reporting verb; the first that opens
+    with any other finite verb («— хотят помочь, —»); the first with any verb, in at most
     :data:`_SHORT_CLAUSE` words.  So a dash inside the
     content («… — тот самый сбор, который …, — отмечает Зубанова. — …», «— а касалось их, как
     они считали, …, — рассуждает Мовчан. —») is not the clause; nor is an infinitive («— но
@@ -2654,7 +2662,10 @@ def _split_interrupted(doc, a: int, b: int, text: str, is_reporting=None):
         if reporting and reporting[0].i == first.i:
             found = (0, reporting[0])
         elif finite:
-            found = (1, first)
+            # «— приводит он пример. —» (its subject after it) over «— хотят помочь, —» (the
+            # speaker's words between dashes)
+            found = (1 if any(c.dep_ in {"nsubj", "nsubj:pass"} and first.i < c.i < e
+                              for c in first.children) else 2.5, first)
         elif reporting:
             found = (2, reporting[0])
         elif sum(not t.is_punct for t in doc[s:e]) <= _SHORT_CLAUSE:
