@@ -1146,10 +1146,14 @@ class QuoteFinder:
 
     def _nearest_org(self, head):
         """The organisation named last in the two sentences before ``head``'s (names in its
-        own sentence belong to the reported content: «… орден ФСБ, сообщает издание»)."""
+        own sentence belong to the reported content: «… орден ФСБ, сообщает издание»); a clause
+        before a semicolon counts as a sentence before («Об этом писали «Ведомости»; … издание
+        также сообщало»)."""
         first = sentence_back(head, 2)
         orgs, starts = self._orgs
-        k = bisect_left(starts, head.sent.start_char) - 1
+        semi = next((t for t in reversed(self._doc[head.sent.start:head.i]) if t.text == ";"),
+                    None)
+        k = bisect_left(starts, semi.idx if semi is not None else head.sent.start_char) - 1
         if k >= 0 and orgs[k].start >= first.start_char and first.start < head.sent.start:
             return orgs[k]
         return None
