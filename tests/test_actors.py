@@ -61,6 +61,12 @@ def test_automatic_actor_normal_form(annotate, registry):
     assert ("Сечина", "Игорь Сечин", "surname") in got
 
 
+def test_an_abbreviation_keeps_its_form_in_every_case(annotate, registry):
+    doc = annotate("По данным ЕГРЮЛ, компания принадлежит ВЦИОМ и работает с МАГАТЕ.")
+    got = {m.actor for m in find_mentions(doc, registry)}
+    assert {"ЕГРЮЛ", "ВЦИОМ", "МАГАТЕ"} <= got, got
+
+
 def _reg(text: str):
     return parse_registry(load_yaml_text(text, "actors.yaml"), "actors.yaml")
 

@@ -626,8 +626,8 @@ def feminine_surname(word: str) -> str:
 
 
 def _to_nominative(tok, lemmatizer: Lemmatizer, plural: bool, gender: list[str]) -> str:
-    if tok.morph.get("Case") == ["Nom"]:
-        return tok.text
+    if tok.morph.get("Case") == ["Nom"] or (tok.text.isupper() and len(tok.text) > 1):
+        return tok.text  # an abbreviation is written alike in every case («по данным ЕГРЮЛ»)
     return _nominative(lemmatizer, tok.text, tok.lemma_, tok.pos_, plural,
                        gender[0] if gender else "")
 
