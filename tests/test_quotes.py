@@ -1416,6 +1416,13 @@ def test_who_speaks_a_single_report(annotate, registry, quote_finder, text, spea
     # several bodies, none named: an unnamed spokesperson
     ("Директор холдинга Rambler Матвей Алексеев говорит, что встреча состоится. По словам "
      "представителя субподрядчиков, долг погасят в марте.", "", "anonymous"),
+    # a bare noun right after someone's report refers back to the reporter ...
+    ("Андрей Околелов рассказывает, что Дерипаска часто приезжает проверить, как идет "
+     "строительство. «Да он такой же человек, как и все», — уверен строитель.",
+     "Андрей Околелов", "title"),
+    # ... not to someone merely named before
+    ("Андрей Околелов приехал в город. «Да он такой же человек, как и все», — уверен "
+     "строитель.", "", "unresolved"),
     # an outlet noun after a semicolon: the outlet of the clause before it
     ("Тогда же выяснилось, что активами «Букета» владеет Вячеслав Володин — так, ему "
      "принадлежало 26% Новосибирского жиркомбината и 30% Армавирского масложиркомбината. Об этом "

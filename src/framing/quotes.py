@@ -674,6 +674,21 @@ class QuoteFinder:
             p = self._introduced_with(lemma, head)
             if p is not None:
                 return p.actor, surface, "title"
+            if not any(c.dep_ not in {"punct", "case"} for c in head.children):
+                # the bare noun right after someone's report («Паулс считает, что … . …,
+                # считает маэстро», «Околелов рассказывает … «…», — уверен строитель»): the
+                # person reporting in this sentence or the one before
+                end = self._window_start(head, 0)
+                p = self._nearest_person(end, gender=_speaker_gender(head),
+                                         since=self._window_start(head, 1),
+                                         exclude=self._addressees(head.head))
+                persons, starts = self._outside
+                if p is not None and self._speaks.get(p.mention_id) and not any(
+                        self._main.get(m.mention_id) and m.actor != p.actor
+                        for m in persons[bisect_left(starts, p.end):bisect_left(starts, end)]):
+                    # (no one else a main clause's subject after them: «Слуцкий заявил …;
+                    # оправдывал его и епископ Даниил … «…», — рассказывал священник»)
+                    return p.actor, surface, "title"
         if head.pos_ == "PROPN" and head.text[:1].isupper() and lo == head.i and (
                 hi == head.i + 1 or doc[head.i + 1].text == ",") and _name_like(head.text):
             # a name the NER missed («Косачев заявил», «Лиухто, который известен как …,
