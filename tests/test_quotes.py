@@ -1416,6 +1416,10 @@ def test_who_speaks_a_single_report(annotate, registry, quote_finder, text, spea
     # several bodies, none named: an unnamed spokesperson
     ("Директор холдинга Rambler Матвей Алексеев говорит, что встреча состоится. По словам "
      "представителя субподрядчиков, долг погасят в марте.", "", "anonymous"),
+    # «она» after an unnamed spokeswoman: her body speaks, not the woman named before
+    ("Начальник отдела кадров Нина Зорыч ушла. 12 ноября с «Медузой» связалась представительница "
+     "пресс-службы Промсвязьбанка. Она сообщила, что перевод счетов происходит поэтапно.",
+     "Промсвязьбанк", "descriptor"),
     # a bare noun right after someone's report refers back to the reporter ...
     ("Андрей Околелов рассказывает, что Дерипаска часто приезжает проверить, как идет "
      "строительство. «Да он такой же человек, как и все», — уверен строитель.",

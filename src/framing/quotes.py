@@ -481,7 +481,7 @@ class QuoteFinder:
             if how == "pronoun":
                 a = self._anonymous_subject(head, inside)
                 if a is not None and self._later_subject(a, m, antecedent=True):
-                    return "", head.text, "anonymous"
+                    return self._anonymous(a, head.text, doc)
                 if _last_mention_quoted(m, mentions, inside):
                     # «Челентано … «… такой человек, как Берлускони, …», — заявил он»: whom a
                     # quote speaks of is not who speaks it; the person named outside quotes
@@ -517,7 +517,7 @@ class QuoteFinder:
             if a is not None and (p is None or self._later_subject(
                     a, p, antecedent=p.resolution == "pronoun")):
                 # «А источник, работавший с Улюкаевым, … «…», — говорит он»
-                return "", head.text, "anonymous"
+                return self._anonymous(a, head.text, doc)
             return (p.actor if p else "", head.text, "pronoun")
         kind = self.verbs.bodies.get(lemma)
         if kind and not in_phrase and head.morph.get("Number") != ["Plur"] and not _described(
@@ -899,6 +899,11 @@ class QuoteFinder:
                 continue
             if norm(t.lemma_) in self.anonymous:
                 return t
+            if number == ["Sing"] and (t.head.dep_ in MAIN_CLAUSE or self.verbs.type_of(
+                    t.head)) and self._unnamed_spokesperson(t):
+                # «связалась представительница пресс-службы банка. Она сообщила»; not «что …
+                # совет возглавит представитель нового собственника»
+                return t
             # an unnamed person («знакомый Жукова», «еще один коллега») only when it reported
             if (self.verbs.unnamed_person(t) or _another(t)) and self.verbs.type_of(
                     t.head) and not any(c.dep_ in _APPOSITION and c.pos_ == "PROPN"
@@ -913,6 +918,35 @@ class QuoteFinder:
                                 for c in t.children):
                 return t
         return None
+
+    def _unnamed_spokesperson(self, t) -> bool:
+        """``t`` is a spokesperson noun in the singular with no person named in its phrase
+        («представительница пресс-службы Промсвязьбанка», not «представитель МИД Мария
+        Захарова»)."""
+        lemma = norm(t.lemma_)
+        if not (lemma in self.verbs.spokespersons or lemma == "представительница") or (
+                t.morph.get("Number") == ["Plur"]):
+            return False
+        lo, hi = _contiguous_subtree(t)
+        ms, starts = self._by_tok
+        return not any(m.actor_type == "person"
+                       for m in ms[bisect_left(starts, lo):bisect_left(starts, hi + 1)])
+
+    def _anonymous(self, a, surface: str, doc) -> tuple[str, str, str]:
+        """The speaker an anonymous subject ``a`` (:meth:`_anonymous_subject`) stands for: a
+        spokesperson's body when its phrase names one («представительница пресс-службы
+        Промсвязьбанка» → Промсвязьбанк), else no one («источник»)."""
+        if self._unnamed_spokesperson(a):
+            lo, hi = _contiguous_subtree(a)
+            ms, starts = self._by_tok
+            bodies = [m for m in ms[bisect_left(starts, lo):bisect_left(starts, hi)]
+                      if m.actor_type in {"organisation", "state", "bloc"}]
+            if bodies:
+                return bodies[-1].actor, surface, "descriptor"
+            body = self._spoken_for(a)
+            if body:
+                return body, surface, "descriptor"
+        return "", surface, "anonymous"
 
     def _later_subject(self, tok, person, antecedent: bool = False) -> bool:
         """The anonymous subject ``tok`` is more recent than ``person``: in a later sentence,
