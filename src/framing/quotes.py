@@ -657,7 +657,7 @@ class QuoteFinder:
             return in_phrase[-1].actor, surface, "name"
         if lemma in self.verbs.outlets and head.morph.get("Number") != ["Plur"] and not any(
                 c.dep_ == "nmod" for c in head.children):  # «сайт движения»: someone else's
-            o = self._nearest_org(head)
+            o = self._nearest_org(head, medium=lemma in _PRESS)
             if o is not None:  # «Foreign Policy пишет … — сообщает издание»
                 return o.actor, surface, "title"
         if head.pos_ in {"NOUN", "PROPN"} and head.morph.get("Number") == ["Plur"]:
@@ -1193,7 +1193,7 @@ class QuoteFinder:
                 return m
         return None
 
-    def _nearest_org(self, head):
+    def _nearest_org(self, head, medium: bool = False):
         """The organisation named last in the two sentences before ``head``'s (names in its
         own sentence belong to the reported content: «… орден ФСБ, сообщает издание»); a clause
         before a semicolon counts as a sentence before («Об этом писали «Ведомости»; … издание
@@ -1203,9 +1203,29 @@ class QuoteFinder:
         semi = next((t for t in reversed(self._doc[head.sent.start:head.i]) if t.text == ";"),
                     None)
         k = bisect_left(starts, semi.idx if semi is not None else head.sent.start_char) - 1
-        if k >= 0 and orgs[k].start >= first.start_char and first.start < head.sent.start:
-            return orgs[k]
-        return None
+        if k < 0 or orgs[k].start < first.start_char or first.start >= head.sent.start:
+            return None
+        # ``medium``: the latest one told of as a medium («корреспонденты РБК … в мастерских
+        # Союза художников. Как указывало издание» → РБК), else the latest
+        j = k if medium else -1
+        while j >= 0 and orgs[j].start >= first.start_char:
+            if self._reports(orgs[j]):
+                return orgs[j]
+            j -= 1
+        return orgs[k]
+
+    def _reports(self, m) -> bool:
+        """The organisation mention ``m`` is told of as a medium: a journalist's or a
+        publication's («корреспонденты РБК», «газета «Ведомости»»), or the subject of a
+        reporting or publishing verb."""
+        root = self._doc[m.tok_start:m.tok_end].root
+        up = norm(root.head.lemma_)
+        if up in self.verbs.outlets or up in _JOURNALISTS:
+            return True
+        if root.dep_ in {"nsubj", "nsubj:pass"} and (self.verbs.type_of(root.head)
+                                                    or up in self.verbs.publishing):
+            return True
+        return norm(_word_before(self._doc, m.tok_start)) in self.verbs.outlets
 
     def _in_gerund_clause(self, head) -> set[int]:
         """Mention ids of the persons in ``head``'s sentence, before it, inside an adverbial
@@ -2528,6 +2548,13 @@ def _clause_break(tokens) -> bool:
         elif depth == 0 and x.text in {":", ";", "—", "–"}:
             return True
     return False
+
+
+#: outlet nouns of the press: the organisation they refer back to is a medium
+_PRESS = frozenset({"издание", "газета", "агентство", "журнал"})
+#: nouns of people who write for a medium («корреспонденты РБК»)
+_JOURNALISTS = frozenset({"корреспондент", "журналист", "редактор", "обозреватель", "колумнист",
+                          "редакция", "автор"})
 
 
 def _participle_noun(tok) -> str:
