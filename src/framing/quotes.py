@@ -414,7 +414,8 @@ class QuoteFinder:
         in_phrase = ms[bisect_left(starts, lo):bisect_left(starts, hi)]
         # a name after a preposition is not who speaks («Президент вместе с Путиным заявил»)
         persons = [m for m in in_phrase if m.actor_type == "person"
-                   and not any(c.dep_ == "case" for c in doc[m.tok_start:m.tok_end].root.children)]
+                   and not any(c.dep_ == "case" for c in doc[m.tok_start:m.tok_end].root.children)
+                   and not _in_clause_of(doc[m.tok_start:m.tok_end].root, head)]
         # a name the parser left outside the phrase, right before the verb: «Бывший редактор
         # «России 2», а теперь ведущий «Матч ТВ» Дмитрий Губерниев отметил», «Наш собеседник
         # Иван Петров заявил»
@@ -2427,6 +2428,20 @@ def _described(head) -> bool:
         "nmod", "case", "appos", "flat", "flat:foreign", "flat:name"} for c in head.children)
 
 
+def _in_clause_of(tok, head) -> bool:
+    """``tok`` hangs from ``head`` through a clause («чиновник, наблюдавший за переговорами
+    при посредничестве госсекретаря Уоррена Кристофера»): whom the phrase speaks of, not who
+    it names."""
+    t = tok
+    for _ in range(12):
+        if t.i == head.i or t.head.i == t.i:
+            return False
+        if t.i != tok.i and t.pos_ in {"VERB", "AUX"}:
+            return True
+        t = t.head
+    return False
+
+
 def _another(head) -> bool:
     """A person noun that introduces someone new and unnamed: «еще один (его) коллега»,
     «другой сотрудник», «представитель одной из компаний» — not whoever was named before with
@@ -2444,6 +2459,9 @@ def _another(head) -> bool:
         if (lemma == "другой" and head.morph.get("Number") != ["Plur"]) or (
                 lemma == "один" and any(norm(g.lemma_) == "еще" for g in c.children)):
             return True  # («другие ритейлеры»: a group, a collective)
+        if lemma == "один" and c.i < head.i and c.i == min(x.i for x in head.subtree) and (
+                head.morph.get("Number") != ["Plur"]):
+            return True  # «Один бывший высокопоставленный американский чиновник рассказал»
     return False
 
 
