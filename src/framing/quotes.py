@@ -1983,6 +1983,13 @@ class QuoteFinder:
         поехали в Казань. Там рассказали, …»)."""
         if not any(c.lower_ == "там" for c in verb.children):
             return None
+        # first a clause before it in its own sentence («Когда жители обратились в мэрию и
+        # санэпидстанцию, там ответили»)
+        own = verb.doc[verb.sent.start:verb.i]
+        found = next((c for c in reversed(own) if c.head.i != verb.i
+                      and self._body_place(c, frozenset({"organisation"}), any_dep=True)), None)
+        if found is not None:
+            return found
         prev = self._sentence_before(verb)
         if prev is None:
             return None
