@@ -1264,6 +1264,9 @@ def test_an_impersonal_report_after_a_report_is_that_reporters(annotate, registr
     ("Замглавы РКН Вадим Субботин обучил сотрудников. У самого собеседника "
      "«Медузы» не было никаких сомнений, когда он устраивался на работу: по его словам, из-за "
      "мониторщиков никого не сажают в тюрьму.", "", "anonymous"),
+    # an employee in the singular is an unnamed person, not the organisation
+    ("«Монализа могла бы работать сама, — рассуждает бывший сотрудник ГРЧЦ. — Но это "
+     "отложили».", "", "anonymous"),
     # «там» after a body named in a clause of its own sentence
     ("Когда жители обратились в мэрию и санэпидстанцию, там ответили, что разрешения на "
      "строительство не выдавались.", "мэрия", "collective"),
@@ -1457,3 +1460,10 @@ def test_a_spokesperson_or_a_title_of_a_body_or_state(annotate, registry, quote_
                                                       speaker, resolution):
     q = _quotes(annotate, registry, quote_finder, text)[-1]
     assert (q.speaker, q.resolution) == (speaker, resolution), q
+
+
+def test_a_noun_modifier_with_po_is_no_attribution(annotate, registry, quote_finder):
+    text = ("Так описывал свою работу Валерий Корецкий — проректор университета по информации и "
+            "медиакоммуникациям, директор предприятия «НИИСС».")
+    assert not [q for q in _quotes(annotate, registry, quote_finder, text)
+                if q.verb.lower().startswith("по")]

@@ -1648,6 +1648,9 @@ class QuoteFinder:
                     continue
                 cue = toks[k + 1]
                 attribution = self.verbs.attribution
+                if k > 0 and toks[k - 1].pos_ in {"NOUN", "PROPN"} and cue.dep_ == "nmod" and (
+                        cue.head.i < t.i):
+                    continue  # a noun's modifier: «проректор университета по информации»
                 if norm(cue.lemma_) in attribution:
                     # the phrase ends at a comma, or at a dash («по утверждению «Новой газеты» —
                     # жена полковника ФСО»; see :func:`_phrase_end`)
