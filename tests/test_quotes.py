@@ -750,9 +750,9 @@ def test_a_document_the_verb_reports_from_is_the_speaker_not_a_subject_before_it
     # a name at the very end of an interrupting clause the parse cut short
     ("«Что-то пытались сделать, — признает бывший министр экономики, а теперь бизнесмен Вильям "
      "Дзагоев. — Привезли около тысячи голов».", "Вильям Дзагоев", "name"),
-    # the object of the verb is not its subject («карьеру Морозовой»)
+    # the object of the verb is not its subject («карьеру Морозовой»): an unnamed worker
     ("«Музей был его детищем, — объясняет карьеру Морозовой знакомый с ней музейный работник. — "
-     "Потом он помог ей».", "", "unresolved"),
+     "Потом он помог ей».", "", "anonymous"),
 ])
 def test_reporting_clauses_after_or_inside_a_quote(annotate, registry, quote_finder, text,
                                                    speaker, resolution):
