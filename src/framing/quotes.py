@@ -865,7 +865,9 @@ class QuoteFinder:
         Пиманов») whose latest mention is the nearest before ``head``, if that mention lies in
         ``head``'s sentence or the three before (anywhere before, without ``window``); else
         None."""
-        actors = {m.actor for m in self._introduced.get(lemma, ()) if m.start < head.idx}
+        same = _LEADERS if lemma in _LEADERS else (lemma,)
+        actors = {m.actor for t in same for m in self._introduced.get(t, ())
+                  if m.start < head.idx}
         if not actors:
             return None
         first = sentence_back(head, 3) if window else head.doc[0:1]
@@ -2578,6 +2580,9 @@ def _clause_break(tokens) -> bool:
     return False
 
 
+#: generic heads of a body that stand for one another («лидер ЛДПР Владимир Жириновский … по
+#: данным главы либерал-демократов»)
+_LEADERS = ("глава", "лидер", "руководитель")
 #: outlet nouns of the press: the organisation they refer back to is a medium
 _PRESS = frozenset({"издание", "газета", "агентство", "журнал"})
 #: nouns of people who write for a medium («корреспонденты РБК»)
