@@ -1264,6 +1264,11 @@ def test_an_impersonal_report_after_a_report_is_that_reporters(annotate, registr
     ("Замглавы РКН Вадим Субботин обучил сотрудников. У самого собеседника "
      "«Медузы» не было никаких сомнений, когда он устраивался на работу: по его словам, из-за "
      "мониторщиков никого не сажают в тюрьму.", "", "anonymous"),
+    # verbs of complaint and memory report too; where the group lives is not who speaks
+    ("«Зачем вы хамите в эфире?» — возмутился руководитель холдинга Михаил Лесин.",
+     "Михаил Лесин", "name"),
+    ("В середине октября жители московского района Бирюлево пожаловались, что дорогу не "
+     "убирают.", "житель", "collective"),
     # an employee in the singular is an unnamed person, not the organisation
     ("«Монализа могла бы работать сама, — рассуждает бывший сотрудник ГРЧЦ. — Но это "
      "отложили».", "", "anonymous"),

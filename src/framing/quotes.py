@@ -465,9 +465,10 @@ class QuoteFinder:
                     return p.actor, surface, "title"
             return "", surface, "anonymous"
         if in_phrase and lemma not in self.verbs.members and _animate_plural(head) and all(
-                _possessor(m, head, doc) for m in in_phrase):
-            # «читатели «Медузы»», «сторонники Навального»: the group speaks, not whose group it
-            # is (a body's own people — «эксперты S&P», `member_nouns` — speak for the body)
+                _possessor(m, head, doc) or m.actor_type == "location" for m in in_phrase):
+            # «читатели «Медузы»», «сторонники Навального», «жители района Бирюлево»: the group
+            # speaks, not whose group it is or where it lives (a body's own people — «эксперты
+            # S&P», `member_nouns` — speak for the body)
             return lemma, surface, "collective"
         if persons and _animate_noun(head) and all(_possessor(m, head, doc) for m in persons):
             # «кузина Пастернака», «знакомый Слуцкого»: whose the speaker is, not the speaker —
