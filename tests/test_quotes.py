@@ -1264,6 +1264,9 @@ def test_an_impersonal_report_after_a_report_is_that_reporters(annotate, registr
     ("Замглавы РКН Вадим Субботин обучил сотрудников. У самого собеседника "
      "«Медузы» не было никаких сомнений, когда он устраивался на работу: по его словам, из-за "
      "мониторщиков никого не сажают в тюрьму.", "", "anonymous"),
+    # a participle the parse made the subject: the name it describes closes the clause
+    ("«Он рассказывал, как видит нашу работу», — вспоминает присутствовавший на этих встречах "
+     "футбольный комментатор Алексей Андронов.", "Алексей Андронов", "name"),
     # verbs of complaint and memory report too; where the group lives is not who speaks
     ("«Зачем вы хамите в эфире?» — возмутился руководитель холдинга Михаил Лесин.",
      "Михаил Лесин", "name"),

@@ -444,6 +444,18 @@ class QuoteFinder:
             # «Часть депутатов Народного собрания заявила», «большинство экспертов считают»:
             # those people, as a group
             return norm(part.lemma_), surface, "collective"
+        if (head.pos_ == "VERB" and head.dep_ in {"nsubj", "nsubj:pass"}
+                and head.morph.get("VerbForm") == ["Part"] and head.morph.get("Number") != ["Plur"]
+                and head.i > head.head.i):
+            # «— вспоминает присутствовавший на этих встречах футбольный комментатор Алексей
+            # Андронов»: the parse made the participle the subject; the name it describes
+            # closes the clause
+            named = next((m for m in ms[bisect_left(starts, head.i + 1):
+                                        bisect_left(starts, head.sent.end)]
+                          if m.actor_type == "person"), None)
+            if named is not None and not any(t.is_punct
+                                             for t in doc[head.i + 1:named.tok_start]):
+                return named.actor, doc[head.i:named.tok_end].text, "name"
         if (head.pos_ in {"VERB", "ADJ"} and head.dep_ in {"nsubj", "nsubj:pass"}
                 and head.morph.get("Number") == ["Plur"] and head.morph.get("Case") == ["Nom"]
                 and (head.morph.get("VerbForm") == ["Part"] or head.pos_ == "ADJ")):
