@@ -1028,6 +1028,20 @@ class QuoteFinder:
                 return m
         return None
 
+    def _back_outside_quotes(self, head, n: int):
+        """The sentence ``n`` sentences before ``head``'s, sentences that begin inside a quote
+        not counted (a quote of several sentences is one step back: «Тем временем стало
+        известно, что «Газпром-медиа» … «…. …», — рассказали агентству. В холдинге
+        уточнили»)."""
+        sent, doc, spans = head.sent, head.doc, self._spans
+        steps = 0
+        while steps < n and sent.start > 0:
+            sent = doc[sent.start - 1].sent
+            k = bisect_left(spans, (sent.start_char + 1, -1)) - 1
+            if not (k >= 0 and spans[k][0] < sent.start_char < spans[k][1]):
+                steps += 1
+        return sent
+
     def _spoken_for(self, head) -> str | None:
         """The body a spokesperson noun with a common noun in the genitive speaks for
         («представитель компании», «пресс-служба департамента транспорта»): the organisation
@@ -1089,7 +1103,7 @@ class QuoteFinder:
                 return None
             best = max(counts.values())
             return max((last[a] for a in counts if counts[a] == best), key=lambda m: m.start)
-        first = sentence_back(head, 2).start_char
+        first = self._back_outside_quotes(head, 2).start_char
         orgs, starts = self._orgs
         stem = lemma[:max(3, len(lemma) - 2)]
         earlier = orgs[:bisect_left(starts, head.idx)]
