@@ -625,3 +625,21 @@ def test_subject_pronouns_chain_and_follow_the_main_clause(annotate, registry, t
     got = [m.actor for m in sorted(find_mentions(annotate(text), registry),
                                    key=lambda m: m.start) if m.resolution == "pronoun"]
     assert got == actors
+
+
+@pytest.mark.parametrize("text,name,state", [
+    ("Депутат от «Единой России» Андрей Исаев выступил первым.", "Единая Россия", "Россия"),
+    ("В эфире «Эха Москвы» обсуждали выборы.", "Эхо Москвы", "Россия"),
+    ("Об этом сообщил «Голос Америки».", "Голос Америки", "США"),
+    ("Исаев заявил, что «Народный альянс» не прошел регистрацию.", "Народный альянс", "НАТО"),
+])
+def test_a_country_in_a_name_in_guillemets_is_part_of_the_name(annotate, registry, text, name,
+                                                                state):
+    got = {m.actor for m in find_mentions(annotate(text), registry)}
+    assert name in got and state not in got, got
+
+
+def test_a_country_in_guillemets_alone_or_in_a_slogan_stays(annotate, registry):
+    text = "«Россия» — наша страна. На митинге кричали «Кубань — это Украина»."
+    got = [m.actor for m in find_mentions(annotate(text), registry)]
+    assert got.count("Россия") == 1 and "Украина" in got, got

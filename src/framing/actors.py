@@ -735,6 +735,21 @@ def _first_name_parse(tok, registry: ActorRegistry):
     return registry._first_names[text]
 
 
+def _quoted_org_names(doc) -> list[tuple[int, int]]:
+    """Token ranges of the organisations the NER found as a whole name in guillemets
+    («Единой России», «Эха Москвы», «Голос Америки»): a country, city or bloc word inside one
+    is part of the name, not a mention of its own."""
+    out = []
+    n = len(doc)
+    for ent in doc.ents:
+        if ent.label_ == "ORG" and ent.start > 0 and ent.end < n and doc[ent.start - 1].text in (
+                "«", "„", '"', "“") and doc[ent.end].text in ("»", "“", '"', "”") and (
+                ent.end - ent.start <= 6) and not any(
+                t.is_punct and t.text not in {"-", ".", "&"} for t in ent):
+            out.append((ent.start, ent.end))  # (not a slogan: «Кубань — это Украина»)
+    return out
+
+
 def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
     """All actor mentions in ``doc``, sorted by position."""
     meta = doc.user_data["framing"]
@@ -743,6 +758,7 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
     sent_of = _sentence_index(doc)
     raw: list[tuple[int, int, str, str, str]] = []  # (start, end, actor, type, resolution)
     covered = [False] * len(doc)
+    named = _quoted_org_names(doc)
     for key, i, j in registry.index.find(toks):
         kind, actor = key.split("\t", 1)
         if kind == "metonym" and _used_as_place(doc, i):
@@ -750,6 +766,8 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
                 covered[k] = True
             continue
         e = registry.entries[actor]
+        if e.type != "person" and any(a <= i and j <= b and (a, b) != (i, j) for a, b in named):
+            continue  # «Единой России», «Эха Москвы», «Народный альянс»: part of a name
         if e.type == "person" and j - i == 1 and _other_first_name(doc, i, registry):
             continue  # «Мишель Обама», «Даниил Медведев»: someone else with that surname
         raw.append((i, j, actor, e.type, kind))
