@@ -643,3 +643,14 @@ def test_a_country_in_guillemets_alone_or_in_a_slogan_stays(annotate, registry):
     text = "«Россия» — наша страна. На митинге кричали «Кубань — это Украина»."
     got = [m.actor for m in find_mentions(annotate(text), registry)]
     assert got.count("Россия") == 1 and "Украина" in got, got
+
+
+@pytest.mark.parametrize("text,nato", [
+    ("К 2007 году киоски стали частью группы компаний «Альянс».", 0),
+    ("Израиль обеспокоен альянсом Асада с ливанской группировкой.", 0),
+    ("Российский военный альянс с войсками Асада продолжит работу.", 0),
+    ("Грузия хочет вступить в альянс. Члены альянса договорились.", 2),
+])
+def test_a_common_noun_alias_is_the_bloc_only_when_used_for_it(annotate, registry, text, nato):
+    got = [m.actor for m in find_mentions(annotate(text), registry)]
+    assert got.count("НАТО") == nato, got

@@ -735,6 +735,21 @@ def _first_name_parse(tok, registry: ActorRegistry):
     return registry._first_names[text]
 
 
+def _common_alias(tok, entry) -> bool:
+    """``tok`` matches a one-word alias of ``entry`` that is a common noun («альянс» for
+    НАТО) but is used as one: a name of its own in guillemets («Альянс»), or an alliance of
+    someone or with someone («альянсом Асада», «военный альянс с войсками Асада»)."""
+    lemma = norm(tok.lemma_)
+    if not any(a == lemma for a in entry.aliases if " " not in a and a[:1].islower()):
+        return False
+    doc = tok.doc
+    if 0 < tok.i < len(doc) - 1 and doc[tok.i - 1].text in ("«", "„", '"') and (
+            doc[tok.i + 1].text in ("»", "“", '"')):
+        return True
+    return any(c.dep_ == "nmod" and c.i > tok.i and (c.pos_ == "PROPN" or any(
+        g.dep_ == "case" and g.lower_ in {"с", "со"} for g in c.children)) for c in tok.children)
+
+
 def _quoted_org_names(doc) -> list[tuple[int, int]]:
     """Token ranges of the organisations the NER found as a whole name in guillemets
     («Единой России», «Эха Москвы», «Голос Америки»): a country, city or bloc word inside one
@@ -768,6 +783,8 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
         e = registry.entries[actor]
         if e.type != "person" and any(a <= i and j <= b and (a, b) != (i, j) for a, b in named):
             continue  # «Единой России», «Эха Москвы», «Народный альянс»: part of a name
+        if j - i == 1 and kind == "alias" and _common_alias(doc[i], e):
+            continue  # «группа компаний «Альянс»», «альянс Асада с "Хезболлой"»: not НАТО
         if e.type == "person" and j - i == 1 and _other_first_name(doc, i, registry):
             continue  # «Мишель Обама», «Даниил Медведев»: someone else with that surname
         raw.append((i, j, actor, e.type, kind))
