@@ -654,3 +654,19 @@ def test_a_country_in_guillemets_alone_or_in_a_slogan_stays(annotate, registry):
 def test_a_common_noun_alias_is_the_bloc_only_when_used_for_it(annotate, registry, text, nato):
     got = [m.actor for m in find_mentions(annotate(text), registry)]
     assert got.count("НАТО") == nato, got
+
+
+@pytest.mark.parametrize("text,city,state", [
+    # the city: a city noun's genitive, or city news with no state in sight
+    ("25 января мэр Москвы Сергей Собянин обратился к премьеру.", 1, 0),
+    ("В 2017 году Москва потратила на новогодние шары 448 миллионов рублей.", 1, 0),
+    ("Беспорядки вспыхнули на улицах Лондона.", 1, 0),
+    # the state: beside another state, or a person of one
+    ("Переговоры между Вашингтоном и Москвой продолжаются.", 0, 1),
+    ("Путин обвинил Киев в отказе вести диалог.", 0, 1),
+])
+def test_a_capital_is_the_city_or_the_state(annotate, registry, text, city, state):
+    ms = [m for m in find_mentions(annotate(text), registry)
+          if m.text[:4] in ("Моск", "Лонд", "Киев", "Вашн", "Вашин")]
+    assert sum(m.actor_type == "location" for m in ms) == city, ms
+    assert sum(m.actor_type == "state" for m in ms) == state, ms

@@ -41,7 +41,7 @@ _ROLE_KEYS = {"title", "of", "from", "to", "__line__"}
 #: top-level keys of the registry file
 _TOP_KEYS = {"actors", "descriptor_titles", "counterparts", "not_actor_heads",
              "not_actor_contexts", "collective_links", "office_nouns", "anonymous_sources",
-             "__line__"}
+             "city_metonyms", "city_nouns", "home_capitals", "__line__"}
 _NER_LABELS = ("LOC", "ORG", "PER")
 _PRONOUNS = {"он", "она"}
 #: parts of speech of words that can name an actor («Большой» for the theatre, «1+1»)
@@ -52,7 +52,8 @@ _NAME_POS = {"NOUN", "ADJF", "ADJS", "COMP"}
 _NAME_TAGS = {"Name", "Surn", "Patr", "Init"}
 OPEN_QUOTES = {"«", "„", "“", '"'}
 _NER_TYPE = {"PER": "person", "ORG": "organisation", "LOC": "location"}
-_PLACE_PREPS = {"в": {"Loc", "Acc"}, "во": {"Loc", "Acc"}, "на": {"Loc"}, "из": {"Gen"}}
+_PLACE_PREPS = {"в": {"Loc", "Acc"}, "во": {"Loc", "Acc"}, "на": {"Loc"}, "из": {"Gen"},
+                "под": {"Ins"}, "над": {"Ins"}}
 _GENDER = {"Masc": "masc", "Fem": "femn", "Neut": "neut"}
 #: the tagger's cases as pymorphy3 grammemes
 _CASE = {"Nom": "nomn", "Gen": "gent", "Dat": "datv", "Acc": "accs", "Ins": "ablt", "Loc": "loct"}
@@ -118,7 +119,10 @@ class Vocabulary:
     ``collective_links``: word sequences that link an unnamed collective to a state («в лице»);
     ``office_nouns``: nouns after which a title is the office, not a person («пост»);
     ``anonymous_sources``: nouns of an unnamed source («источник»): a pronoun whose nearest
-    subject is one refers to that source, not to a named person.
+    subject is one refers to that source, not to a named person;
+    ``city_metonyms``: metonyms that are cities («Москва»): the city itself, not the state, in
+    the genitive of a ``city_nouns`` noun («мэр Москвы», «улицы Лондона»); ``home_capitals``
+    («Москва») also where no state is named in its sentence, the two before or the one after.
     """
 
     descriptor_titles: dict[str, set[str]] = field(default_factory=dict)
@@ -128,6 +132,9 @@ class Vocabulary:
     collective_links: list[tuple[str, ...]] = field(default_factory=list)
     office_nouns: set[str] = field(default_factory=set)
     anonymous_sources: set[str] = field(default_factory=set)
+    city_metonyms: set[str] = field(default_factory=set)
+    city_nouns: set[str] = field(default_factory=set)
+    home_capitals: set[str] = field(default_factory=set)
 
 
 class ActorRegistry:
@@ -300,7 +307,8 @@ def parse_vocabulary(data: object, name: str) -> Vocabulary:
         where = f"{name}, line {line_of(titles)}: descriptor_titles: {head!r}"
         vocab.descriptor_titles[norm(str(head))] = {
             norm(r) for r in _word_list(roles, where, "role titles")}
-    for key in ("counterparts", "office_nouns", "anonymous_sources"):
+    for key in ("counterparts", "office_nouns", "anonymous_sources", "city_metonyms",
+                "city_nouns", "home_capitals"):
         if key in data:
             setattr(vocab, key, {norm(w) for w in _word_list(data[key], name, key)})
     if "collective_links" in data:
@@ -735,6 +743,34 @@ def _first_name_parse(tok, registry: ActorRegistry):
     return registry._first_names[text]
 
 
+def _the_city(doc, i: int, actor: str, matches, registry, sent_of: list[int]) -> bool:
+    """The city metonym at token ``i`` (standing for ``actor``) names the city: the genitive
+    of a city noun («мэр Москвы», «на улицах Лондона», «уроженка Киева», «Новой Москвы»); for a
+    home capital (``home_capitals``: «Москва»), also where no state or bloc (the metonym's own
+    by another name included) and no person of one is named in its sentence, the two before or
+    the one after («Москва закупила липы»; not «между Вашингтоном и Москвой»)."""
+    tok = doc[i]
+    vocab = registry.vocabulary
+    if tok.dep_ in {"nmod", "appos"} and norm(tok.head.lemma_) in vocab.city_nouns:
+        return True
+    if any(c.dep_ == "amod" and norm(c.lemma_) == "новый" for c in tok.children):
+        return True
+    if norm(tok.lemma_) not in vocab.home_capitals:
+        return False
+    here = sent_of[i]
+    for key, a, _b in matches:
+        kind, other = key.split("\t", 1)
+        if a == i or not -2 <= sent_of[a] - here <= 1:
+            continue
+        e = registry.entries[other]
+        if e.type in ("state", "bloc") and not (
+                kind == "metonym" and norm(doc[a].lemma_) in vocab.home_capitals):
+            return False  # (the capital again does not count; «Кремль», «Россия» do)
+        if e.type == "person" and e.affiliation:
+            return False  # «Путин обвинил Киев»
+    return True
+
+
 def _common_alias(tok, entry) -> bool:
     """``tok`` matches a one-word alias of ``entry`` that is a common noun («альянс» for
     НАТО) but is used as one: a name of its own in guillemets («Альянс»), or an alliance of
@@ -774,12 +810,17 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
     raw: list[tuple[int, int, str, str, str]] = []  # (start, end, actor, type, resolution)
     covered = [False] * len(doc)
     named = _quoted_org_names(doc)
-    for key, i, j in registry.index.find(toks):
+    matches = list(registry.index.find(toks))
+    vocab = registry.vocabulary
+    for key, i, j in matches:
         kind, actor = key.split("\t", 1)
         if kind == "metonym" and _used_as_place(doc, i):
             for k in range(i, j):
                 covered[k] = True
             continue
+        if kind == "metonym" and j - i == 1 and norm(doc[i].lemma_) in vocab.city_metonyms and (
+                _the_city(doc, i, actor, matches, registry, sent_of)):
+            continue  # «мэр Москвы», «улицы Москвы»: the city (the NER's place), not the state
         e = registry.entries[actor]
         if e.type != "person" and any(a <= i and j <= b and (a, b) != (i, j) for a, b in named):
             continue  # «Единой России», «Эха Москвы», «Народный альянс»: part of a name
