@@ -41,7 +41,7 @@ _ROLE_KEYS = {"title", "of", "from", "to", "__line__"}
 #: top-level keys of the registry file
 _TOP_KEYS = {"actors", "descriptor_titles", "counterparts", "not_actor_heads",
              "not_actor_contexts", "collective_links", "office_nouns", "anonymous_sources",
-             "city_metonyms", "city_nouns", "home_capitals", "__line__"}
+             "city_metonyms", "city_nouns", "home_capitals", "region_adjectives", "__line__"}
 _NER_LABELS = ("LOC", "ORG", "PER")
 _PRONOUNS = {"он", "она"}
 #: parts of speech of words that can name an actor («Большой» for the theatre, «1+1»)
@@ -122,7 +122,8 @@ class Vocabulary:
     subject is one refers to that source, not to a named person;
     ``city_metonyms``: metonyms that are cities («Москва»): the city itself, not the state, in
     the genitive of a ``city_nouns`` noun («мэр Москвы», «улицы Лондона»); ``home_capitals``
-    («Москва») also where no state is named in its sentence, the two before or the one after.
+    («Москва») also where no state is named in its sentence, the two before or the one after;
+    ``region_adjectives``: adjectives that make a state's name a region («Латинская Америка»).
     """
 
     descriptor_titles: dict[str, set[str]] = field(default_factory=dict)
@@ -135,6 +136,7 @@ class Vocabulary:
     city_metonyms: set[str] = field(default_factory=set)
     city_nouns: set[str] = field(default_factory=set)
     home_capitals: set[str] = field(default_factory=set)
+    region_adjectives: set[str] = field(default_factory=set)
 
 
 class ActorRegistry:
@@ -308,7 +310,7 @@ def parse_vocabulary(data: object, name: str) -> Vocabulary:
         vocab.descriptor_titles[norm(str(head))] = {
             norm(r) for r in _word_list(roles, where, "role titles")}
     for key in ("counterparts", "office_nouns", "anonymous_sources", "city_metonyms",
-                "city_nouns", "home_capitals"):
+                "city_nouns", "home_capitals", "region_adjectives"):
         if key in data:
             setattr(vocab, key, {norm(w) for w in _word_list(data[key], name, key)})
     if "collective_links" in data:
@@ -824,6 +826,9 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
         e = registry.entries[actor]
         if e.type != "person" and any(a <= i and j <= b and (a, b) != (i, j) for a, b in named):
             continue  # «Единой России», «Эха Москвы», «Народный альянс»: part of a name
+        if e.type == "state" and any(c.dep_ == "amod" and not i <= c.i < j and norm(
+                c.lemma_) in vocab.region_adjectives for c in doc[i:j].root.children):
+            continue  # «Латинской Америке», «Северной Америке»: a region, not the state
         if j - i == 1 and kind == "alias" and _common_alias(doc[i], e):
             continue  # «группа компаний «Альянс»», «альянс Асада с "Хезболлой"»: not НАТО
         if e.type == "person" and j - i == 1 and _other_first_name(doc, i, registry):
