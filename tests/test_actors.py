@@ -661,6 +661,7 @@ def test_a_common_noun_alias_is_the_bloc_only_when_used_for_it(annotate, registr
     ("25 января мэр Москвы Сергей Собянин обратился к премьеру.", 1, 0),
     ("В 2017 году Москва потратила на новогодние шары 448 миллионов рублей.", 1, 0),
     ("Беспорядки вспыхнули на улицах Лондона.", 1, 0),
+    ("Шубин возглавляет департамент СМИ города Москвы.", 1, 0),
     # the state: beside another state, or a person of one
     ("Переговоры между Вашингтоном и Москвой продолжаются.", 0, 1),
     ("Путин обвинил Киев в отказе вести диалог.", 0, 1),
@@ -677,3 +678,9 @@ def test_a_region_named_after_a_state_is_no_state(annotate, registry):
     got = [(m.text, m.actor) for m in find_mentions(doc, registry)]
     assert ("Латинской Америке", "США") not in got and ("Америке", "США") not in got, got
     assert ("Америка", "США") in got, got
+
+
+def test_a_capital_joined_to_a_place_is_a_place(annotate, registry):
+    doc = annotate("После терактов в Париже и Брюсселе Евросоюз ужесточил правила.")
+    got = [(m.text, m.actor) for m in find_mentions(doc, registry)]
+    assert ("Брюсселе", "ЕС") not in got and ("Евросоюз", "ЕС") in got, got

@@ -128,3 +128,42 @@ def test_quote_judgments_match_current_quotes(shared, root, quote_audit):
     """With the corpus present, every judgment still points at a current quote whose speaker
     was found the same way."""
     assert quote_audit.main(["--table", "--accuracy", str(root / ".cache" / "qa.csv")]) == 0
+
+
+# ----------------------------------------------------------------------------- actor audit
+
+
+@pytest.fixture(scope="module")
+def actor_audit(root, audit):
+    spec = importlib.util.spec_from_file_location("audit_actors",
+                                                  root / "benchmarks" / "audit_actors.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["audit_actors"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_actor_precision_recomputes_from_judgments(root, actor_audit):
+    judgments = actor_audit.read_judgments(root / "audit" / "actor_judgments.csv")
+    with (root / "audit" / "actor_precision.csv").open(encoding="utf-8", newline="") as fh:
+        table = list(csv.DictReader(fh))
+    assert judgments and table
+    mentions = {r["stratum"]: int(r["mentions"]) for r in table if r["stratum"] != "all"}
+    recomputed = actor_audit.precision_rows(judgments, mentions)
+    assert [{k: str(v) for k, v in r.items()} for r in recomputed] == table
+    assert {j.stratum for j in judgments} <= set(mentions)
+
+
+def test_actor_judgments_hold_ids_and_offsets_only(root, actor_audit):
+    header = (root / "audit" / "actor_judgments.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header == "article_id,start,end,stratum,actor,correct,note"
+    for j in actor_audit.read_judgments(root / "audit" / "actor_judgments.csv"):
+        assert 0 <= j.start < j.end
+        assert len(j.note) <= 120 and not re.search(r"[«»\"]", j.note), j
+
+
+@pytest.mark.slow
+def test_actor_judgments_match_current_mentions(shared, root, actor_audit):
+    """With the corpus present, every judgment still points at a current mention of the same
+    actor found the same way."""
+    assert actor_audit.main(["--table", "--precision", str(root / ".cache" / "ap.csv")]) == 0

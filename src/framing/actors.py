@@ -1497,11 +1497,20 @@ def _anonymous_since(doc, tok, best: tuple[str, int], anonymous: set[str], perso
 
 
 def _used_as_place(doc, i: int) -> bool:
-    """«в Кремле», «на Банковой»: a metonym in the locative after a place preposition."""
+    """«в Кремле», «на Банковой»: a metonym in the locative after a place preposition, or
+    joined to such a place («в Париже и Брюсселе»)."""
     if i == 0:
         return False
     cases = _PLACE_PREPS.get(doc[i - 1].lower_, set())
-    return bool(set(doc[i].morph.get("Case")) & cases)
+    if set(doc[i].morph.get("Case")) & cases:
+        return True
+    tok = doc[i]
+    if tok.dep_ == "conj" and tok.head.i < i and doc[i - 1].lower_ in {"и", "или", ","}:
+        first = tok.head
+        prep = next((c for c in first.children if c.dep_ == "case"), None)
+        return prep is not None and bool(
+            set(tok.morph.get("Case")) & _PLACE_PREPS.get(prep.lower_, set()))
+    return False
 
 
 def _quote_cut_sentences(doc, v) -> list[int]:
