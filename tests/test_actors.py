@@ -620,6 +620,10 @@ _CHAIN = ("Сергей Подосинов, выпускник школы, за�
     # inside a quote «он» is as often whom the speaker talks about: the nearest subject stays
     ("Иван Колеров считает, что Петр Сидоров уехал. «Он не вернется», — сказал Колеров.",
      ["Петр Сидоров"]),
+    # the narrator's «он» is no one named inside the quote before it; inside the next quote «он»
+    # is not the speaker himself
+    ("Барак Обама выступил в Варшаве. «Господин Путин видит в НАТО угрозу», — сказал он. «Так "
+     "вот, тут он ошибается».", ["Барак Обама", "Владимир Путин"]),
 ])
 def test_subject_pronouns_chain_and_follow_the_main_clause(annotate, registry, text, actors):
     got = [m.actor for m in sorted(find_mentions(annotate(text), registry),

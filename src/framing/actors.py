@@ -1376,6 +1376,10 @@ def _pronouns(doc, found, registry: ActorRegistry, sent_of: list[int]):
                 break
             if is_latter and i in chained:
                 continue  # «последний»: the last one named
+            if narrator and quoted(doc[i].idx) and not _interrupting(doc, i):
+                continue  # ««… господин Путин …», — сказал он»: not whom the quote names
+            if i in chained and not narrator and quoted(tok.idx) and not quoted(doc[i].idx):
+                continue  # «…», — сказал он. «… тут он ошибается»: not the speaker himself
             last = doc[j - 1].morph
             if last.get("Number") == ["Plur"] or _family(doc[j - 1].text, actor):
                 continue  # «родового села Кадыровых»: the family, not its member
