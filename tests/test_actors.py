@@ -688,3 +688,10 @@ def test_a_capital_joined_to_a_place_is_a_place(annotate, registry):
     doc = annotate("После терактов в Париже и Брюсселе Евросоюз ужесточил правила.")
     got = [(m.text, m.actor) for m in find_mentions(doc, registry)]
     assert ("Брюсселе", "ЕС") not in got and ("Евросоюз", "ЕС") in got, got
+
+
+def test_a_descriptor_of_an_office_is_no_person(annotate, registry):
+    doc = annotate("Марин Ле Пен стала кандидатом на пост главы Франции. Президент Франции "
+                   "Эмманюэль Макрон заявил об этом.")
+    got = [(m.text, m.actor) for m in find_mentions(doc, registry)]
+    assert not any(a == "Эмманюэль Макрон" and t.startswith("главы") for t, a in got), got

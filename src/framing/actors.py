@@ -1203,6 +1203,8 @@ def _descriptors(doc, registry: ActorRegistry, found, date: str):
             continue
         if not state or stop in persons:
             continue  # «президентом Америки Дональдом Трампом»: the name is the mention
+        if doc[i].dep_ == "nmod" and norm(doc[i].head.lemma_) in registry.vocabulary.office_nouns:
+            continue  # «кандидатом на пост главы Франции», «выборы президента США»: the office
         person = registry.role_holder(titles, state, date, named)
         if person:
             out.append((start, stop, person, "person", "descriptor"))
