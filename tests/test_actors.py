@@ -695,3 +695,14 @@ def test_a_descriptor_of_an_office_is_no_person(annotate, registry):
                    "Эмманюэль Макрон заявил об этом.")
     got = [(m.text, m.actor) for m in find_mentions(doc, registry)]
     assert not any(a == "Эмманюэль Макрон" and t.startswith("главы") for t, a in got), got
+
+
+@pytest.mark.parametrize("text,person,found", [
+    ("В отличие от американских лидеров, Путин хорошо знает свой народ.", "Дональд Трамп", False),
+    ("Кубок имени первого российского президента собирает лучшие команды.", "Владимир Путин",
+     False),
+    ("Президенты России и Украины договорились о перемирии.", "Владимир Путин", True),
+])
+def test_a_generic_or_past_title_names_no_present_holder(annotate, registry, text, person, found):
+    got = {m.actor for m in find_mentions(annotate(text), registry) if m.resolution == "descriptor"}
+    assert (person in got) is found, got

@@ -753,8 +753,13 @@ def _the_city(doc, i: int, actor: str, matches, registry, sent_of: list[int]) ->
     the one after («Москва закупила липы»; not «между Вашингтоном и Москвой»)."""
     tok = doc[i]
     vocab = registry.vocabulary
-    if tok.dep_ in {"nmod", "appos"} and norm(tok.head.lemma_) in vocab.city_nouns:
-        return True
+    t = tok
+    for _ in range(3):  # «департамента градостроительной политики Москвы»: up a genitive chain
+        if t.dep_ not in {"nmod", "appos"} or t.head.i == t.i:
+            break
+        if norm(t.head.lemma_) in vocab.city_nouns:
+            return True
+        t = t.head
     if any(c.dep_ == "amod" and norm(c.lemma_) == "новый" for c in tok.children):
         return True
     if norm(tok.lemma_) not in vocab.home_capitals:
@@ -1205,12 +1210,31 @@ def _descriptors(doc, registry: ActorRegistry, found, date: str):
             continue  # «президентом Америки Дональдом Трампом»: the name is the mention
         if doc[i].dep_ == "nmod" and norm(doc[i].head.lemma_) in registry.vocabulary.office_nouns:
             continue  # «кандидатом на пост главы Франции», «выборы президента США»: the office
+        if _not_the_holder(doc, i, stop):
+            continue  # «американские президенты», «первого российского президента»
         person = registry.role_holder(titles, state, date, named)
         if person:
             out.append((start, stop, person, "person", "descriptor"))
     if bare:
         out.extend(_bare_titles(doc, registry, found, date, bare))
     return out
+
+
+_NOT_NOW = frozenset({"первый", "бывший", "прежний", "будущий", "следующий", "предыдущий",
+                      "экс", "покойный", "советский"})
+
+
+def _not_the_holder(doc, i: int, stop: int) -> bool:
+    """The title at token ``i`` (its phrase ends at ``stop``) names no present holder: a
+    generic plural («американских президентов»; not «президенты России и Украины», each
+    country's), or an office of another time («первого российского президента», «бывший глава
+    МИД»)."""
+    tok = doc[i]
+    if any(norm(c.lemma_) in _NOT_NOW for c in tok.children if c.dep_ in {"amod", "nummod"}):
+        return True
+    if tok.morph.get("Number") == ["Plur"]:
+        return not any(t.dep_ == "conj" for t in doc[i:min(stop + 3, len(doc))])
+    return False
 
 
 def _bare(tok, registry: ActorRegistry) -> bool:
