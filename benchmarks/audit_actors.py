@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import random
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
@@ -41,6 +40,10 @@ from audit_devices import (  # noqa: E402
     actors_and_quotes,
     annotate,
     read_table,
+    stale_judgments,
+    stratified_sample,
+    write_review_of,
+    write_review_sheet,
     write_table,
 )
 
@@ -135,40 +138,12 @@ def precision_rows(judgments: list[ActorJudgment], per_stratum: dict[str, int]) 
 
 def sample_mentions(mentions: list, judged: set, per_stratum: int, seed: int) -> dict[str, list]:
     """Per stratum: judged mentions first, then seeded new ones, at most ``per_stratum``."""
-    by: dict[str, list] = defaultdict(list)
-    for m in mentions:
-        by[stratum_of(m)].append(m)
-    out = {}
-    for s in sorted(by):
-        ms = sorted(by[s], key=lambda m: (m.article_id, m.start, m.end))
-        old = [m for m in ms if (m.article_id, m.start, m.end) in judged]
-        new = [m for m in ms if (m.article_id, m.start, m.end) not in judged]
-        random.Random(f"{seed}:{s}").shuffle(new)
-        out[s] = old[:per_stratum] + new[:max(0, per_stratum - len(old))]
-    return out
-
-
-def _context(text: str, start: int, end: int, width: int = 200) -> str:
-    a, b = max(0, start - width), min(len(text), end + width)
-    return " ".join((text[a:start] + "⟦" + text[start:end] + "⟧" + text[end:b]).split())
+    return stratified_sample(mentions, stratum_of, judged, per_stratum, seed)
 
 
 def write_review(path: Path, sample: dict, judged: set, texts: dict[str, str]) -> int:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    todo = 0
-    lines = ["# Actor mention audit review sheet (quotes the corpus: do not commit)", ""]
-    for s, ms in sample.items():
-        lines.append(f"## {s} ({len(ms)} sampled)")
-        for m in ms:
-            key = (m.article_id, m.start, m.end)
-            todo += key not in judged
-            lines.append(f"- [{'judged' if key in judged else 'TODO'}] "
-                         f"{m.article_id},{m.start},{m.end},{s}  actor={m.actor!r} "
-                         f"({m.actor_type})")
-            lines.append(f"    {_context(texts[m.article_id], m.start, m.end)}")
-        lines.append("")
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return todo
+    return write_review_sheet(path, "Actor mention audit review sheet", sample, judged, texts,
+                              lambda m: f"actor={m.actor!r} ({m.actor_type})", width=200)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -190,8 +165,6 @@ def main(argv: list[str] | None = None) -> int:
     if not args.corpus.exists():
         print(f"{args.corpus}: corpus not found; nothing audited", file=sys.stderr)
         return 0
-    from framing.ingest import read_articles
-
     manifest = annotate(args.corpus, args.cache, args.workers)
     mentions_by_article, _ = actors_and_quotes(manifest, args.cache)
     mentions = [m for ms in mentions_by_article.values() for m in ms]
@@ -199,22 +172,13 @@ def main(argv: list[str] | None = None) -> int:
     for m in mentions:
         per_stratum[stratum_of(m)] += 1
     current = {(m.article_id, m.start, m.end): m for m in mentions}
-    judgments = read_judgments(args.judgments)
-    stale = [j for j in judgments if j.key not in current
-             or (stratum_of(current[j.key]), current[j.key].actor) != (j.stratum, j.actor)]
-    if args.prune and stale:
-        gone = {j.key for j in stale}
-        judgments = [j for j in judgments if j.key not in gone]
-        write_judgments(args.judgments, judgments)
-        print(f"pruned {len(stale)} judgment(s) of mentions that changed", file=sys.stderr)
-        stale = []
+    judgments, stale = stale_judgments(
+        read_judgments(args.judgments), current,
+        lambda m, j: (stratum_of(m), m.actor) == (j.stratum, j.actor), args.prune,
+        write_judgments, args.judgments, "mentions")
     print(f"{len(mentions)} mentions in {len(mentions_by_article)} articles", file=sys.stderr)
     if args.sample:
-        texts = {a.id: a.text for a in read_articles(args.cache / "articles.jsonl")}
-        judged = {j.key for j in judgments}
-        sample = sample_mentions(mentions, judged, args.per_stratum, args.seed)
-        todo = write_review(args.review, sample, judged, texts)
-        print(f"review sheet: {args.review} ({todo} mention(s) to judge)", file=sys.stderr)
+        write_review_of(args, mentions, judgments, sample_mentions, write_review, "mention(s)")
     if args.table:
         for j in stale:
             print(f"{args.judgments}: stale judgment {j.key} (rerun with --prune)",

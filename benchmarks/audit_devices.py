@@ -76,6 +76,77 @@ def read_table(path: Path, fields: list[str], build, what: str) -> list:
     return out
 
 
+def stratified_sample(items: list, stratum_of, judged: set, per_stratum: int,
+                      seed: int) -> dict[str, list]:
+    """Per stratum (``stratum_of(item)``): the items already judged first (keys
+    ``(article_id, start, end)``), then seeded new ones, at most ``per_stratum``."""
+    by: dict[str, list] = {}
+    for it in items:
+        by.setdefault(stratum_of(it), []).append(it)
+    out = {}
+    for res in sorted(by):
+        its = sorted(by[res], key=lambda x: (x.article_id, x.start, x.end))
+        old = [x for x in its if (x.article_id, x.start, x.end) in judged]
+        new = [x for x in its if (x.article_id, x.start, x.end) not in judged]
+        random.Random(f"{seed}:{res}").shuffle(new)
+        out[res] = old[:per_stratum] + new[:max(0, per_stratum - len(old))]
+    return out
+
+
+def in_context(text: str, start: int, end: int, width: int = 260) -> str:
+    """``text[start:end]`` marked ⟦…⟧ with ``width`` characters either side, on one line."""
+    a = max(0, start - width)
+    b = min(len(text), end + width)
+    return " ".join((text[a:start] + "⟦" + text[start:end] + "⟧" + text[end:b]).split())
+
+
+def write_review_sheet(path: Path, title: str, sample: dict, judged: set,
+                       texts: dict[str, str], describe, width: int = 260) -> int:
+    """A review sheet (it quotes the corpus: not committed): per stratum, each sampled item's
+    key, ``describe(item)`` and its context, marked TODO unless judged; the number to judge."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    todo = 0
+    lines = [f"# {title} (quotes the corpus: do not commit)", ""]
+    for res, its in sample.items():
+        lines.append(f"## {res} ({len(its)} sampled)")
+        for x in its:
+            key = (x.article_id, x.start, x.end)
+            todo += key not in judged
+            lines.append(f"- [{'judged' if key in judged else 'TODO'}] "
+                         f"{x.article_id},{x.start},{x.end},{res}  {describe(x)}")
+            lines.append(f"    {in_context(texts[x.article_id], x.start, x.end, width)}")
+        lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return todo
+
+
+def stale_judgments(judgments: list, current: dict, answer_of, prune: bool, write, path: Path,
+                    what: str) -> tuple[list, list]:
+    """(judgments, stale): a judgment is stale when its item (``current`` by key) is gone or
+    gives another answer than the one judged (``answer_of(item, judgment)`` is False); with
+    ``prune`` the stale ones are dropped and the file rewritten with ``write(path, kept)``."""
+    stale = [j for j in judgments if j.key not in current or not answer_of(current[j.key], j)]
+    if prune and stale:
+        gone = {j.key for j in stale}
+        judgments = [j for j in judgments if j.key not in gone]
+        write(path, judgments)
+        print(f"pruned {len(stale)} judgment(s) of {what} that changed or no longer exist",
+              file=sys.stderr)
+        stale = []
+    return judgments, stale
+
+
+def write_review_of(args, items: list, judgments: list, sample, write, what: str) -> None:
+    """The review sheet of ``--sample``: ``sample(items, judged, per_stratum, seed)`` written
+    by ``write(path, sample, judged, texts)``."""
+    from framing.ingest import read_articles
+
+    texts = {a.id: a.text for a in read_articles(args.cache / "articles.jsonl")}
+    judged = {j.key for j in judgments}
+    todo = write(args.review, sample(items, judged, args.per_stratum, args.seed), judged, texts)
+    print(f"review sheet: {args.review} ({todo} {what} to judge)", file=sys.stderr)
+
+
 def write_table(path: Path, fields: list[str], rows: list[list]) -> None:
     """Write an audit CSV: the header, then ``rows`` as given."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -41,6 +41,10 @@ from audit_devices import (  # noqa: E402
     actors_and_quotes,
     annotate,
     read_table,
+    stale_judgments,
+    stratified_sample,
+    write_review_of,
+    write_review_sheet,
     write_table,
 )
 
@@ -137,43 +141,14 @@ def accuracy_rows(judgments: list[QuoteJudgment], quotes_per_stratum: dict[str, 
 def sample_quotes(quotes: list, judged: set, per_stratum: int, seed: int) -> dict[str, list]:
     """Per resolution stratum: judged quotes first, then seeded new ones, at most
     ``per_stratum``."""
-    by: dict[str, list] = defaultdict(list)
-    for q in quotes:
-        by[q.resolution].append(q)
-    out = {}
-    for res in sorted(by):
-        qs = sorted(by[res], key=lambda q: (q.article_id, q.start, q.end))
-        old = [q for q in qs if (q.article_id, q.start, q.end) in judged]
-        new = [q for q in qs if (q.article_id, q.start, q.end) not in judged]
-        random.Random(f"{seed}:{res}").shuffle(new)
-        out[res] = old[:per_stratum] + new[:max(0, per_stratum - len(old))]
-    return out
-
-
-def _context(text: str, start: int, end: int, width: int = 260) -> str:
-    a = max(0, start - width)
-    b = min(len(text), end + width)
-    s = text[a:start] + "⟦" + text[start:end] + "⟧" + text[end:b]
-    return " ".join(s.split())
+    return stratified_sample(quotes, lambda q: q.resolution, judged, per_stratum, seed)
 
 
 def write_review(path: Path, sample: dict, judged: set, texts: dict[str, str]) -> int:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    todo = 0
-    lines = ["# Quote audit review sheet (quotes the corpus: do not commit)", ""]
-    for res, qs in sample.items():
-        lines.append(f"## {res} ({len(qs)} sampled)")
-        for q in qs:
-            key = (q.article_id, q.start, q.end)
-            todo += key not in judged
-            lines.append(f"- [{'judged' if key in judged else 'TODO'}] "
-                         f"{q.article_id},{q.start},{q.end},{res}  kind={q.kind} "
-                         f"speaker={q.speaker!r} via {q.speaker_text!r} "
-                         f"verb={q.verb!r} ({q.verb_type})")
-            lines.append(f"    {_context(texts[q.article_id], q.start, q.end)}")
-        lines.append("")
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return todo
+    return write_review_sheet(
+        path, "Quote audit review sheet", sample, judged, texts,
+        lambda q: (f"kind={q.kind} speaker={q.speaker!r} via {q.speaker_text!r} "
+                   f"verb={q.verb!r} ({q.verb_type})"))
 
 
 def write_accuracy(path: Path, rows: list[dict]) -> None:
@@ -276,23 +251,14 @@ def main(argv: list[str] | None = None) -> int:
     for q in quotes:
         per_stratum[q.resolution] += 1
     current = {(q.article_id, q.start, q.end): q for q in quotes}
-    judgments = read_judgments(args.judgments)
     # a judgment whose quote changed speaker or stratum is stale too: it judged another answer
-    stale = [j for j in judgments if j.key not in current
-             or (current[j.key].resolution, current[j.key].speaker) != (j.resolution, j.speaker)]
-    if args.prune and stale:
-        keep = {j.key for j in stale}
-        judgments = [j for j in judgments if j.key not in keep]
-        write_judgments(args.judgments, judgments)
-        print(f"pruned {len(stale)} judgment(s) of quotes that no longer exist", file=sys.stderr)
-        stale = []
+    judgments, stale = stale_judgments(
+        read_judgments(args.judgments), current,
+        lambda q, j: (q.resolution, q.speaker) == (j.resolution, j.speaker), args.prune,
+        write_judgments, args.judgments, "quotes")
     print(f"{len(quotes)} quotes in {len(quotes_by_article)} articles", file=sys.stderr)
     if args.sample:
-        texts = {a.id: a.text for a in read_articles(args.cache / "articles.jsonl")}
-        judged = {j.key for j in judgments}
-        sample = sample_quotes(quotes, judged, args.per_stratum, args.seed)
-        todo = write_review(args.review, sample, judged, texts)
-        print(f"review sheet: {args.review} ({todo} quote(s) to judge)", file=sys.stderr)
+        write_review_of(args, quotes, judgments, sample_quotes, write_review, "quote(s)")
     if args.recall_sample:
         arts = list(read_articles(args.cache / "articles.jsonl"))
         texts = {a.id: a.text for a in arts}

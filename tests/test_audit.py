@@ -92,14 +92,17 @@ def test_judgments_match_current_hits(shared, root, audit):
 # ----------------------------------------------------------------------------- quote audit
 
 
-@pytest.fixture(scope="module")
-def quote_audit(root, audit):
-    spec = importlib.util.spec_from_file_location("audit_quotes",
-                                                  root / "benchmarks" / "audit_quotes.py")
+def _benchmark_module(root, name: str):
+    spec = importlib.util.spec_from_file_location(name, root / "benchmarks" / f"{name}.py")
     mod = importlib.util.module_from_spec(spec)
-    sys.modules["audit_quotes"] = mod
+    sys.modules[name] = mod
     spec.loader.exec_module(mod)
     return mod
+
+
+@pytest.fixture(scope="module")
+def quote_audit(root, audit):
+    return _benchmark_module(root, "audit_quotes")
 
 
 def test_quote_accuracy_recomputes_from_judgments(root, quote_audit):
@@ -135,12 +138,7 @@ def test_quote_judgments_match_current_quotes(shared, root, quote_audit):
 
 @pytest.fixture(scope="module")
 def actor_audit(root, audit):
-    spec = importlib.util.spec_from_file_location("audit_actors",
-                                                  root / "benchmarks" / "audit_actors.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["audit_actors"] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return _benchmark_module(root, "audit_actors")
 
 
 def test_actor_precision_recomputes_from_judgments(root, actor_audit):
