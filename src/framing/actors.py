@@ -924,9 +924,10 @@ def find_mentions(doc, registry: ActorRegistry) -> list[Mention]:
             if len(fulls) == 1:
                 nf, res = fulls[0], "first_name"
         raw.append((s, e, nf, typ, res))
-    raw.extend(_descriptors(doc, registry, raw, meta.get("date", "")))
+    quoted = _in_quotes(doc)
+    raw.extend(_descriptors(doc, registry, raw, meta.get("date", ""), quoted))
     raw.sort(key=lambda r: (r[0], r[1]))
-    raw.extend(_pronouns(doc, raw, registry, sent_of))
+    raw.extend(_pronouns(doc, raw, registry, sent_of, quoted))
     raw.sort(key=lambda r: (r[0], r[1]))
     links = _collective_links(doc, raw, registry.vocabulary.collective_links)
     segment_at = _segment_kinds(doc)
@@ -1165,7 +1166,7 @@ def _same_stem(a: str, b: str) -> bool:
     return n >= 4 and a[n:] in _SURNAME_ENDINGS and b[n:] in _SURNAME_ENDINGS
 
 
-def _descriptors(doc, registry: ActorRegistry, found, date: str):
+def _descriptors(doc, registry: ActorRegistry, found, date: str, inside):
     """«президент РФ», «лидер Казахстана», «казахстанский лидер», «глава МИД РФ» → the person
     holding that office on the article's date; a bare «президент» → the nearest such person
     (``title``)."""
@@ -1216,7 +1217,7 @@ def _descriptors(doc, registry: ActorRegistry, found, date: str):
         if person:
             out.append((start, stop, person, "person", "descriptor"))
     if bare:
-        out.extend(_bare_titles(doc, registry, found, date, bare))
+        out.extend(_bare_titles(doc, registry, found, date, bare, inside))
     return out
 
 
@@ -1260,14 +1261,13 @@ def _bare(tok, registry: ActorRegistry) -> bool:
             and not (tok.dep_ == "nmod" and norm(tok.head.lemma_) in office_nouns))
 
 
-def _bare_titles(doc, registry: ActorRegistry, found, date: str, bare):
+def _bare_titles(doc, registry: ActorRegistry, found, date: str, bare, inside):
     """A bare title («президент») outside quotes → the nearest preceding person outside quotes
     (within three sentences) who holds that title at the article's date (undated: at any
     time): in the nearest
     sentence naming such a person, its grammatical subject if one of them is, else the nearest
     of them («Токаев поддержал настрой своего российского коллеги. «…», — заявил президент»
-    → Токаев)."""
-    inside = _in_quotes(doc)
+    → Токаев).  ``inside``: :func:`_in_quotes` of ``doc``."""
 
     def quoted(tok) -> bool:
         return inside(tok.idx)
@@ -1360,9 +1360,10 @@ _SUBJ = {"nsubj", "nsubj:pass"}
 MAIN_CLAUSE = frozenset({"ROOT", "root", "conj", "parataxis"})
 
 
-def _pronouns(doc, found, registry: ActorRegistry, sent_of: list[int]):
+def _pronouns(doc, found, registry: ActorRegistry, sent_of: list[int], quoted):
     """Third-person pronouns («он», «её») and «последний» → the nearest preceding person
-    mention (gender-compatible, within three sentences)."""
+    mention (gender-compatible, within three sentences).  ``quoted``: :func:`_in_quotes` of
+    ``doc``."""
     persons = sorted(((i, j, actor) for i, j, actor, typ, _ in found if typ == "person"),
                      key=lambda p: (p[1], p[0]))
     ends = [j for _, j, _ in persons]
@@ -1388,7 +1389,6 @@ def _pronouns(doc, found, registry: ActorRegistry, sent_of: list[int]):
         best = sub = None
         if part is None:
             part = _quote_cut_sentences(doc, v)
-            quoted = _in_quotes(doc)
         # the narrator's subject pronoun («Он отметил») continues a main clause's subject
         # («Он отметил, что помнит, как Михалыч … «…», — написал он»: not Михалыч); inside a
         # quote «он» is as often whom the speaker talks about
@@ -1463,13 +1463,17 @@ def _interrupting(doc, i: int) -> bool:
 
 def _in_quotes(doc):
     """A test of a character offset of ``doc``: is it inside a quote
-    (:func:`framing.quotes.quote_spans`)?"""
-    from .quotes import quote_spans
-
-    spans = quote_spans(doc_text(doc))
-    starts = [a for a, _ in spans]
+    (:func:`framing.quotes.quote_spans`)?  The spans are found on the first call, once per
+    document for every step that asks."""
+    found: list = []
 
     def quoted(at: int) -> bool:
+        if not found:
+            from .quotes import quote_spans
+
+            spans = quote_spans(doc_text(doc))
+            found.append((spans, [a for a, _ in spans]))
+        spans, starts = found[0]
         k = bisect_right(starts, at) - 1
         return k >= 0 and spans[k][0] <= at < spans[k][1]
 
